@@ -1,0 +1,224 @@
+"""The `annotator` command line: each subcommand opens the store, then runs the TUI or a headless job."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from annotator.domain import Status
+
+
+def default_reviewer() -> str:
+    """The OS user name, the reviewer recorded when none is given."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database in some containers
+        return "reviewer"
+
+
+class Context:
+    """What the group's options chose: the database and the reviewer."""
+
+    def __init__(self, db: str | None, reviewer: str | None):
+        self.db = db
+        self.reviewer = reviewer or default_reviewer()
+
+    def open_store(self):
+        """Connect to the chosen database and return the repository."""
+        from annotator.store import Repository, StoreError, connect
+
+        try:
+            connect(self.db)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from error
+        return Repository()
+
+    @property
+    def db_label(self) -> str:
+        from annotator.store import default_database_path
+
+        return self.db or str(default_database_path())
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", metavar="PATH|URL", envvar="ANNOTATOR_DB",
+    help="Database file (or URL). Default: annotator.db in the per-user data directory.",
+)
+@click.option("--reviewer", metavar="NAME", envvar="ANNOTATOR_REVIEWER", help="Who is deciding. Default: the OS user name.")
+@click.version_option(package_name="annotator")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, reviewer: str | None) -> None:
+    """Review machine-extracted entities and events in news text, from the keyboard."""
+    ctx.obj = Context(db, reviewer)
+    ctx.call_on_close(_close_store)
+
+
+def _close_store() -> None:
+    from annotator.store import close
+
+    close()
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def import_command(context: Context, files: tuple[Path, ...]) -> None:
+    """Import native JSONL FILES into the store, all or nothing.
+
+    Every line of every file is checked before anything is written; any bad line
+    imports nothing and is reported as FILE:LINE: FIELD: REASON. Importing a
+    document again with the same id and text adds nothing; the same id with a
+    different text is refused.
+    """
+    from annotator.formats.native import InvalidInput, read_native
+    from annotator.store import DocumentConflict
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise click.ClickException("no such file: " + ", ".join(missing))
+    total = sum(f.stat().st_size for f in files)
+    try:
+        with click.progressbar(
+            length=total, label="Checking", file=sys.stderr, hidden=not sys.stderr.isatty()
+        ) as bar:
+            documents = read_native(files, progress=bar.update)
+    except InvalidInput as invalid:
+        raise click.ClickException(
+            f"nothing imported; {invalid.total} problem(s):\n{invalid}"
+        ) from invalid
+    repository = context.open_store()
+    try:
+        result = repository.import_documents([d.document for d in documents], reviewer=context.reviewer)
+    except DocumentConflict as conflict:
+        where = {d.document.id: f"{d.path}:{d.line}" for d in documents}
+        lines = [f"{where[key]}: id: {key!r} is already in the store with a different text" for key in conflict.keys]
+        raise click.ClickException(
+            "nothing imported; give a changed document a new id (annotator never merges texts):\n"
+            + "\n".join(lines)
+        ) from conflict
+    click.echo(
+        f"imported {len(result.added)} document(s) with {result.candidates} candidates"
+        f"; {len(result.skipped)} already present, skipped  [{context.db_label}]"
+    )
+
+
+STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]
+
+
+@main.command("export")
+@click.option("-o", "--output", default="-", metavar="FILE|-", help="Where to write (default: standard output).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES), help="Keep only candidates in this state (repeatable).")
+@click.option("--reviewed", is_flag=True, help="Keep only what a human accepted, fixed or added (training-ready).")
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Export only this document (repeatable).")
+@click.option("--reviewer", "only_reviewer", metavar="NAME", help="Keep only candidates this reviewer decided.")
+@click.option("--with-tokens", is_flag=True, help="Include every sentence's token offsets.")
+@pass_context
+def export_command(
+    context: Context, output: str, statuses: tuple[str, ...], reviewed: bool, documents: tuple[str, ...],
+    only_reviewer: str | None, with_tokens: bool,
+) -> None:
+    """Export the store as native JSONL, one document per line, in a stable order.
+
+    A file is written to a temporary name and renamed when complete, so a reader
+    never sees half an export.
+    """
+    from annotator.formats.native import ExportFilter, write_native
+
+    wanted = {Status(s) for s in statuses}
+    if reviewed:
+        wanted |= {Status.ACCEPTED, Status.FIXED, Status.ADDED}
+    repository = context.open_store()
+    unknown = [d for d in documents if repository.document_pk(d) is None]
+    if unknown:
+        raise click.ClickException("no such document in the store: " + ", ".join(unknown))
+    keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
+    stream = repository.iter_documents(list(documents) or None)
+    if output == "-":
+        summary = write_native(stream, sys.stdout.buffer, keep, with_tokens)
+        sys.stdout.buffer.flush()
+    else:
+        summary = _write_atomically(Path(output), lambda handle: write_native(stream, handle, keep, with_tokens))
+    for line in summary.lines():
+        click.echo(line, err=True)
+
+
+def _write_atomically(path: Path, write):
+    """Run `write(handle)` on a temporary file beside `path`, then rename it into place."""
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            result = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return result
+
+
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@pass_context
+def stats_command(context: Context, as_json: bool) -> None:
+    """Count candidates per document, label, event type, role and status."""
+    counts = context.open_store().status_counts()
+    if as_json:
+        import orjson
+
+        click.echo(orjson.dumps(counts, option=orjson.OPT_INDENT_2).decode())
+        return
+    columns = [s.value for s in Status if s is not Status.WITHDRAWN]
+    for title, key in (("document", "documents"), ("entity label", "labels"), ("event type", "event_types"), ("argument role", "roles")):
+        table = counts[key]
+        if not table:
+            continue
+        width = max(len(title), *(len(name) for name in table))
+        click.echo(f"{title:<{width}}  " + "  ".join(f"{c:>8}" for c in columns) + f"  {'total':>8}")
+        for name, row in table.items():
+            click.echo(
+                f"{name:<{width}}  " + "  ".join(f"{row.get(c, 0):>8}" for c in columns)
+                + f"  {sum(row.values()):>8}"
+            )
+        click.echo()
+    total = counts["total"]
+    click.echo("all  " + "  ".join(f"{c} {total.get(c, 0)}" for c in columns) + f"  total {sum(total.values())}")
+
+
+@main.command("review")
+@pass_context
+def review_command(context: Context) -> None:
+    """Open the review screen on the store."""
+    repository = context.open_store()
+    from annotator.tui.app import AnnotatorApp
+
+    AnnotatorApp(repository, reviewer=context.reviewer, db_label=context.db_label).run()
+
+
+@main.command("demo")
+@click.option("--no-review", is_flag=True, help="Only load the demo document; do not open the review screen.")
+@pass_context
+def demo_command(context: Context, no_review: bool) -> None:
+    """Load the bundled demo article (with its machine candidates) and open the review screen."""
+    from annotator.demo import demo_path
+    from annotator.formats.native import read_native
+
+    repository = context.open_store()
+    result = repository.import_documents([d.document for d in read_native([demo_path()])], reviewer=context.reviewer)
+    if result.added:
+        click.echo(f"loaded the demo into {context.db_label}", err=True)
+    if not no_review:
+        from annotator.tui.app import AnnotatorApp
+
+        AnnotatorApp(repository, reviewer=context.reviewer, db_label=context.db_label).run()

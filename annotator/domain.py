@@ -1,0 +1,177 @@
+"""Plain domain objects: documents, sentences, candidates and their review state.
+
+Nothing here knows about the database, spaCy or Textual. A candidate keeps the
+machine's original values; a reviewer's correction lives beside them in its
+`Review`, so the original can never be overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+
+class Status(str, Enum):
+    """Review state of one entity, event or argument."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    FIXED = "fixed"
+    ADDED = "added"
+    # An item the reviewer added and then took back (by undo); it is not exported.
+    WITHDRAWN = "withdrawn"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+DECIDED_STATUSES = (Status.ACCEPTED, Status.REJECTED, Status.FIXED, Status.ADDED)
+
+
+class TargetKind(str, Enum):
+    """What a decision is about."""
+
+    ENTITY = "entity"
+    EVENT = "event"
+    ARGUMENT = "argument"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# The values a reviewer may correct, per kind of target.
+FIXABLE_FIELDS: Mapping[TargetKind, tuple[str, ...]] = {
+    TargetKind.ENTITY: ("start", "end", "label"),
+    TargetKind.EVENT: ("type", "trigger_start", "trigger_end"),
+    TargetKind.ARGUMENT: ("role", "entity_id", "start", "end"),
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """The derived review state of one target: status, corrections, flag and note."""
+
+    status: Status = Status.PENDING
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    flagged: bool = False
+    note: str = ""
+    reviewer: str | None = None
+    decided_at: float | None = None
+
+    @property
+    def is_decided(self) -> bool:
+        """True once a reviewer accepted, rejected, fixed or added the target."""
+        return self.status in DECIDED_STATUSES
+
+
+PENDING = Review()
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token's character offsets in the document (end-exclusive)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: character offsets into its document and the offsets of its tokens."""
+
+    index: int
+    start: int
+    end: int
+    tokens: tuple[Token, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A candidate entity mention: the machine's values plus the review state."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    score: float | None = None
+    source: str | None = None
+    review: Review = PENDING
+    pk: int | None = None
+
+    def final(self, name: str) -> Any:
+        """The value of a field after the reviewer's correction, if any."""
+        return self.review.fixed.get(name, getattr(self, name))
+
+    @property
+    def final_span(self) -> tuple[int, int]:
+        """Start and end after correction."""
+        return self.final("start"), self.final("end")
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An event argument: a role filled by an entity of the document, or a bare span."""
+
+    role: str
+    entity_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+    score: float | None = None
+    review: Review = PENDING
+    pk: int | None = None
+
+    def final(self, name: str) -> Any:
+        """The value of a field after the reviewer's correction, if any."""
+        return self.review.fixed.get(name, getattr(self, name))
+
+
+@dataclass(frozen=True)
+class Event:
+    """A candidate event: type, trigger span and arguments, plus the review state."""
+
+    id: str
+    type: str
+    trigger_start: int
+    trigger_end: int
+    score: float | None = None
+    source: str | None = None
+    arguments: tuple[Argument, ...] = ()
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    review: Review = PENDING
+    pk: int | None = None
+
+    def final(self, name: str) -> Any:
+        """The value of a field after the reviewer's correction, if any."""
+        return self.review.fixed.get(name, getattr(self, name))
+
+
+@dataclass(frozen=True)
+class Document:
+    """A news document with its sentences and candidate annotations."""
+
+    id: str
+    text: str
+    title: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    events: tuple[Event, ...] = ()
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One entry of the append-only decision log."""
+
+    id: int
+    group: int
+    reviewer: str
+    at: float
+    action: str
+    target_kind: TargetKind | None
+    target_pk: int | None
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    reverts_group: int | None = None

@@ -1,0 +1,1 @@
+"""spaCy: segmentation, token alignment, entity and event pre-extraction."""

@@ -1,0 +1,151 @@
+"""Sentence segmentation and tokens that respect the page layout.
+
+News text puts the headline, standfirst, photo credits and captions on lines of
+their own. A line break therefore always ends a sentence, and so does a blank
+line; within a line, spaCy's rule-based sentencizer splits at final punctuation.
+No trained model is needed, so import stays fast and works offline.
+Sentences and tokens never include whitespace at their edges.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from annotator.domain import Sentence, Token
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+LINE_BREAK_COMPONENT = "annotator_line_breaks"
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
+
+
+def has_line_break(whitespace: str) -> bool:
+    """True when the text holds any character that Python's str.splitlines breaks at."""
+    return not _LINE_BREAKS.isdisjoint(whitespace)
+
+
+def _register_line_break_component() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(LINE_BREAK_COMPONENT):
+        return
+
+    @Language.component(LINE_BREAK_COMPONENT)
+    def line_breaks(doc: "Doc") -> "Doc":
+        """Start a sentence at the first token after every line break."""
+        after_break = False
+        for token in doc:
+            if token.is_space:
+                after_break = after_break or has_line_break(token.text)
+                continue
+            if after_break and token.i > 0:
+                token.is_sent_start = True
+            after_break = False
+        return doc
+
+
+def add_line_breaks(nlp: "Language", before: str | None = None) -> None:
+    """Put the line-break rule in front of whatever sets sentence boundaries in `nlp`."""
+    _register_line_break_component()
+    if LINE_BREAK_COMPONENT in nlp.pipe_names:
+        return
+    if before is not None and before in nlp.pipe_names:
+        nlp.add_pipe(LINE_BREAK_COMPONENT, before=before)
+    else:
+        nlp.add_pipe(LINE_BREAK_COMPONENT, first=True)
+
+
+@lru_cache(maxsize=1)
+def segmenter() -> "Language":
+    """A blank English pipeline: tokenizer, line-break rule, punctuation sentencizer."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.max_length = 50_000_000
+    add_line_breaks(nlp)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentences_from_doc(doc: "Doc") -> list[Sentence]:
+    """Sentences of a processed Doc with their non-space tokens, never across a line break."""
+    result: list[Sentence] = []
+    current: list[Token] = []
+
+    def close() -> None:
+        if current:
+            result.append(Sentence(len(result), current[0].start, current[-1].end, tuple(current)))
+            current.clear()
+
+    for token in doc:
+        if token.is_space:
+            if has_line_break(token.text):
+                close()
+            continue
+        if token.is_sent_start and token.i > 0:
+            close()
+        current.append(Token(token.idx, token.idx + len(token.text)))
+    close()
+    return result
+
+
+def segment(text: str) -> list[Sentence]:
+    """Split a text into sentences with their tokens."""
+    return sentences_from_doc(segmenter()(text))
+
+
+def segment_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Sentence]]:
+    """Sentences of many texts, using spaCy's batched pipe."""
+    for doc in segmenter().pipe(texts, batch_size=batch_size):
+        yield sentences_from_doc(doc)
+
+
+def tokenize_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[Sentence]:
+    """Sentences at the given offsets, with tokens from the blank tokenizer (for files that give sentences)."""
+    tokenizer = segmenter().tokenizer
+    result = []
+    for index, (start, end) in enumerate(spans):
+        doc = tokenizer(text[start:end])
+        tokens = tuple(
+            Token(start + t.idx, start + t.idx + len(t.text)) for t in doc if not t.is_space
+        )
+        result.append(Sentence(index, start, end, tokens))
+    return result
+
+
+def merge_for_spans(sentences: list[Sentence], spans: Iterable[tuple[int, int]], text: str) -> list[Sentence]:
+    """Merge adjacent computed sentences that an annotated span crosses, unless a blank line lies between.
+
+    Returns the merged sentences; a span across a blank line is left for the caller to reject.
+    """
+    if not sentences:
+        return sentences
+    from bisect import bisect_right
+
+    starts = [s.start for s in sentences]
+    join_after: set[int] = set()
+    for start, end in spans:
+        first = max(bisect_right(starts, start) - 1, 0)
+        last = max(bisect_right(starts, end - 1) - 1, 0)
+        for i in range(first, last):
+            gap = text[sentences[i].end : sentences[i + 1].start]
+            if gap.count("\n") < 2:
+                join_after.add(i)
+    if not join_after:
+        return sentences
+    merged: list[Sentence] = []
+    pending: Sentence | None = None
+    for i, sentence in enumerate(sentences):
+        if pending is None:
+            pending = sentence
+        else:
+            pending = Sentence(0, pending.start, sentence.end, pending.tokens + sentence.tokens)
+        if i not in join_after:
+            merged.append(Sentence(len(merged), pending.start, pending.end, pending.tokens))
+            pending = None
+    if pending is not None:
+        merged.append(Sentence(len(merged), pending.start, pending.end, pending.tokens))
+    return merged

@@ -1,0 +1,1 @@
+"""The Textual review interface. It reads and writes only through the repository."""

@@ -1,0 +1,42 @@
+"""The review application (a first screen: the store's documents and their progress)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Static
+
+from annotator.store import Repository
+
+
+class AnnotatorApp(App[None]):
+    """Opens the store and shows what there is to review."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "annotator"
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+
+    def __init__(self, repository: Repository, reviewer: str, db_label: str = ""):
+        super().__init__()
+        self.repository = repository
+        self.reviewer = reviewer
+        self.db_label = db_label
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Content(f"reviewer {self.reviewer} · store {self.db_label}"), id="where")
+        yield DataTable(id="documents", cursor_type="row")
+        yield Static(
+            Content("The sentence-by-sentence review screen is not built yet; documents and progress are listed here."),
+            id="notice",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#documents", DataTable)
+        table.add_columns("document", "title", "decided", "candidates")
+        for summary in self.repository.document_summaries():
+            table.add_row(
+                Content(summary.id), Content(summary.title or ""), str(summary.decided), str(summary.candidates)
+            )
