@@ -141,7 +141,7 @@ def export_command(
     if unknown:
         raise click.ClickException("no such document in the store: " + ", ".join(unknown))
     keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
-    stream = repository.iter_documents(list(documents) or None)
+    stream = repository.iter_documents(list(documents) or None, with_tokens=with_tokens)
     if output == "-":
         summary = write_native(stream, sys.stdout.buffer, keep, with_tokens)
         sys.stdout.buffer.flush()

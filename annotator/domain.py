@@ -69,12 +69,9 @@ class Review:
 PENDING = Review()
 
 
-@dataclass(frozen=True)
-class Token:
-    """A token's character offsets in the document (end-exclusive)."""
-
-    start: int
-    end: int
+# A token's (start, end) character offsets in the document, end-exclusive. A plain
+# tuple rather than an object: a corpus holds millions of them.
+Token = tuple[int, int]
 
 
 @dataclass(frozen=True)

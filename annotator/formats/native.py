@@ -9,6 +9,7 @@ the machine's original values when a reviewer changed them, who decided and when
 from __future__ import annotations
 
 import math
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import IO, Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import orjson
 
+from annotator.bulk import collector_paused
 from annotator.domain import (
     FIXABLE_FIELDS,
     PENDING,
@@ -34,6 +36,7 @@ DOCUMENT_KEYS = frozenset({"id", "text", "title", "meta", "sentences", "entities
 REVIEW_KEYS = frozenset({"status", "original", "reviewer", "decided_at", "flagged", "note"})
 ENTITY_KEYS = frozenset({"id", "start", "end", "text", "label", "score", "source"}) | REVIEW_KEYS
 EVENT_KEYS = frozenset({"id", "type", "trigger", "score", "source", "attributes", "arguments"}) | REVIEW_KEYS
+TRIGGER_KEYS = frozenset({"start", "end", "text"})
 ARGUMENT_KEYS = frozenset({"role", "entity", "start", "end", "text", "score"}) | REVIEW_KEYS
 IMPORTABLE_STATUSES = {s.value: s for s in Status if s is not Status.WITHDRAWN}
 MAX_REPORTED_ERRORS = 20
@@ -87,6 +90,10 @@ def _is_int(value: Any) -> bool:
 def _span(obj: dict, path: str, text: str, start_key: str = "start", end_key: str = "end") -> tuple[int, int]:
     start = obj.get(start_key)
     end = obj.get(end_key)
+    if type(start) is int and type(end) is int and 0 <= start < end <= len(text) and "text" not in obj:
+        if text[start:end].isspace():
+            raise _Bad(path, f"offsets {start}-{end} cover only whitespace")
+        return start, end
     if not _is_int(start):
         raise _Bad(f"{path}.{start_key}", f"must be an integer offset, got {start!r}")
     if not _is_int(end):
@@ -128,10 +135,10 @@ def _optional_str(obj: dict, key: str, path: str) -> str | None:
 
 
 def _check_keys(obj: Any, allowed: frozenset, path: str) -> dict:
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         raise _Bad(path, f"must be a JSON object, got {type(obj).__name__}")
-    unknown = obj.keys() - allowed
-    if unknown:
+    if not allowed.issuperset(obj):
+        unknown = obj.keys() - allowed
         raise _Bad(
             path,
             f"unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(allowed))}"
@@ -155,6 +162,8 @@ def _timestamp(value: Any, path: str) -> float | None:
 
 def _review(obj: dict, path: str, kind: TargetKind, final_values: dict[str, Any]) -> tuple[Review, dict[str, Any]]:
     """The review stored in an item and the machine's values (from `original` when present)."""
+    if REVIEW_KEYS.isdisjoint(obj):
+        return PENDING, final_values
     status_value = obj.get("status")
     if status_value in (None, "pending") and not obj.get("original") and not obj.get("flagged") and not obj.get("note"):
         return PENDING, final_values
@@ -186,7 +195,7 @@ def _review(obj: dict, path: str, kind: TargetKind, final_values: dict[str, Any]
         status=status, fixed=fixed, flagged=flagged, note=note,
         reviewer=_optional_str(obj, "reviewer", path), decided_at=_timestamp(obj.get("decided_at"), path),
     )
-    return review, machine
+    return (PENDING if review == PENDING else review), machine
 
 
 def _sentences(raw: Any, text: str) -> list[Sentence] | None:
@@ -198,7 +207,6 @@ def _sentences(raw: Any, text: str) -> list[Sentence] | None:
     previous_end = 0
     for index, item in enumerate(raw):
         path = f"sentences[{index}]"
-        tokens_raw = None
         if isinstance(item, list) and len(item) == 2:
             item = {"start": item[0], "end": item[1]}
         if not isinstance(item, dict):
@@ -210,28 +218,51 @@ def _sentences(raw: Any, text: str) -> list[Sentence] | None:
         tokens_raw = item.get("tokens")
         tokens: tuple[Token, ...] = ()
         if tokens_raw is not None:
-            if not isinstance(tokens_raw, list):
-                raise _Bad(f"{path}.tokens", "must be a list of [start, end] pairs")
-            last = start
-            built = []
-            for t_index, pair in enumerate(tokens_raw):
-                if (
-                    not isinstance(pair, list) or len(pair) != 2
-                    or not _is_int(pair[0]) or not _is_int(pair[1])
-                    or not last <= pair[0] < pair[1] <= end
-                ):
-                    raise _Bad(
-                        f"{path}.tokens[{t_index}]",
-                        f"must be [start, end] inside the sentence ({start}-{end}), in order, got {pair!r}",
-                    )
-                last = pair[1]
-                built.append(Token(pair[0], pair[1]))
-            tokens = tuple(built)
+            tokens = _tokens(tokens_raw, start, end, path)
         result.append(Sentence(index, start, end, tokens))
     return result
 
 
-def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]]]:
+_PLAIN_ENTITY_KEYS = frozenset({"id", "start", "end", "label", "score", "source"})
+_PLAIN_ARGUMENT_KEYS = frozenset({"role", "entity", "score"})
+_LIST_TYPE = {list}
+_PAIR_LENGTH = {2}
+_INT_TYPE = {int}
+
+
+def _tokens(raw: Any, start: int, end: int, path: str) -> tuple[Token, ...]:
+    """Validated token offsets of a sentence: [start, end] pairs, in order, inside the sentence."""
+    if not isinstance(raw, list):
+        raise _Bad(f"{path}.tokens", "must be a list of [start, end] pairs")
+    # Fast path for well-formed input: a few C-level passes instead of a Python loop per token.
+    if not raw:
+        return ()
+    if set(map(type, raw)) == _LIST_TYPE and set(map(len, raw)) == _PAIR_LENGTH:
+        flat = list(chain.from_iterable(raw))
+        starts, ends = flat[0::2], flat[1::2]
+        if (
+            set(map(type, flat)) == _INT_TYPE
+            and flat[0] >= start and flat[-1] <= end
+            and all(map(int.__lt__, starts, ends))
+            and all(map(int.__le__, ends, starts[1:]))
+        ):
+            return tuple(zip(starts, ends))
+    last = start
+    for t_index, pair in enumerate(raw):
+        if (
+            not isinstance(pair, list) or len(pair) != 2
+            or not _is_int(pair[0]) or not _is_int(pair[1])
+            or not last <= pair[0] < pair[1] <= end
+        ):
+            raise _Bad(
+                f"{path}.tokens[{t_index}]",
+                f"must be [start, end] inside the sentence ({start}-{end}), in order, got {pair!r}",
+            )
+        last = pair[1]
+    raise AssertionError("unreachable: the fast path rejected valid tokens")  # pragma: no cover
+
+
+def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int, int]]]:
     """A document from one decoded line, whether it gave sentences, and its spans to place in sentences."""
     obj = _check_keys(obj, DOCUMENT_KEYS, "document")
     doc_id = obj.get("id")
@@ -249,7 +280,7 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]
     sentences = _sentences(obj.get("sentences"), text)
 
     ids: set[str] = set()
-    spans: list[tuple[str, int, int]] = []
+    spans: list[tuple[str, int, int, int]] = []  # (list name, index, start, end)
 
     def claim(item_id: Any, path: str, fallback: str) -> str:
         if item_id is None:
@@ -267,7 +298,29 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]
     if not isinstance(raw_entities, list):
         raise _Bad("entities", "must be a list")
     entities: list[Entity] = []
+    text_length = len(text)
     for index, item in enumerate(raw_entities):
+        # The common case, checked inline: the same rules as the full path below, which
+        # takes over (and names the problem) whenever anything is unusual.
+        if type(item) is dict and _PLAIN_ENTITY_KEYS.issuperset(item):
+            start = item.get("start")
+            end = item.get("end")
+            label = item.get("label")
+            entity_id = item.get("id")
+            score = item.get("score")
+            source = item.get("source")
+            if (
+                type(start) is int and type(end) is int and 0 <= start < end <= text_length
+                and type(label) is str and label.strip()
+                and type(entity_id) is str and entity_id and entity_id not in ids
+                and (score is None or (type(score) is float and math.isfinite(score)))
+                and (source is None or type(source) is str)
+                and not text[start:end].isspace()
+            ):
+                ids.add(entity_id)
+                entities.append(Entity(entity_id, start, end, label, score, source))
+                spans.append(("entities", index, start, end))
+                continue
         path = f"entities[{index}]"
         _check_keys(item, ENTITY_KEYS, path)
         start, end = _span(item, path, text)
@@ -280,7 +333,7 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]
             Entity(entity_id, machine["start"], machine["end"], machine["label"], _score(item, path),
                    _optional_str(item, "source", path), review)
         )
-        spans.append((path, start, end))
+        spans.append(("entities", index, start, end))
     entity_ids = {e.id for e in entities}
 
     raw_events = obj.get("events") or []
@@ -290,11 +343,12 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]
     for index, item in enumerate(raw_events):
         path = f"events[{index}]"
         _check_keys(item, EVENT_KEYS, path)
+        plain = REVIEW_KEYS.isdisjoint(item)
         event_type = _nonempty_str(item, "type", path)
         trigger = item.get("trigger")
         if not isinstance(trigger, dict):
             raise _Bad(f"{path}.trigger", "must be an object {start, end}")
-        _check_keys(trigger, frozenset({"start", "end", "text"}), f"{path}.trigger")
+        _check_keys(trigger, TRIGGER_KEYS, f"{path}.trigger")
         t_start, t_end = _span(trigger, f"{path}.trigger", text)
         event_id = claim(item.get("id"), path, f"E{index + 1}")
         attributes = item.get("attributes") or {}
@@ -305,6 +359,17 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]
             raise _Bad(f"{path}.arguments", "must be a list")
         arguments: list[Argument] = []
         for a_index, arg in enumerate(raw_arguments):
+            if type(arg) is dict and _PLAIN_ARGUMENT_KEYS.issuperset(arg):
+                # Common case inline (a role and an entity id); anything else takes the full path.
+                role = arg.get("role")
+                entity_ref = arg.get("entity")
+                score = arg.get("score")
+                if (
+                    type(role) is str and role.strip() and type(entity_ref) is str and entity_ref in entity_ids
+                    and (score is None or (type(score) is float and math.isfinite(score)))
+                ):
+                    arguments.append(Argument(role, entity_ref, None, None, score))
+                    continue
             a_path = f"{path}.arguments[{a_index}]"
             _check_keys(arg, ARGUMENT_KEYS, a_path)
             role = _nonempty_str(arg, "role", a_path)
@@ -319,7 +384,7 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]
                     raise _Bad(a_path, "give either an entity id or start/end offsets, not both")
             else:
                 a_start, a_end = _span(arg, a_path, text)
-                spans.append((a_path, a_start, a_end))
+                spans.append((f"{path}.arguments", a_index, a_start, a_end))
             finals = {"role": role, "entity_id": entity_ref, "start": a_start, "end": a_end}
             review, machine = _review(arg, a_path, TargetKind.ARGUMENT, finals)
             if machine.get("entity_id") is not None and machine["entity_id"] not in entity_ids:
@@ -328,26 +393,34 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int]
                 Argument(machine["role"], machine["entity_id"], machine["start"], machine["end"],
                          _score(arg, a_path), review)
             )
+        if plain:
+            events.append(
+                Event(event_id, event_type, t_start, t_end, _score(item, path), _optional_str(item, "source", path),
+                      tuple(arguments), attributes)
+            )
+            spans.append(("events", index, t_start, t_end))
+            continue
         finals = {"type": event_type, "trigger_start": t_start, "trigger_end": t_end}
         review, machine = _review(item, path, TargetKind.EVENT, finals)
         events.append(
             Event(event_id, machine["type"], machine["trigger_start"], machine["trigger_end"], _score(item, path),
                   _optional_str(item, "source", path), tuple(arguments), attributes, review)
         )
-        spans.append((f"{path}.trigger", t_start, t_end))
+        spans.append(("events", index, t_start, t_end))
 
     document = Document(doc_id, text, title, meta, tuple(sentences or ()), tuple(entities), tuple(events))
     return document, sentences is not None, spans
 
 
-def _place_in_sentences(sentences: Sequence[Sentence], spans: Iterable[tuple[str, int, int]], given: bool) -> None:
+def _place_in_sentences(sentences: Sequence[Sentence], spans: Iterable[tuple[str, int, int, int]], given: bool) -> None:
     from bisect import bisect_right
 
     starts = [s.start for s in sentences]
-    for path, start, end in spans:
+    for kind, item_index, start, end in spans:
         index = bisect_right(starts, start) - 1
         if index < 0 or end > sentences[index].end or start >= sentences[index].end:
             where = "the given sentences" if given else "a blank line"
+            path = f"{kind}[{item_index}]" + (".trigger" if kind == "events" else "")
             raise _Bad(path, f"span {start}-{end} crosses {where}; a span must lie inside one sentence")
 
 
@@ -360,6 +433,11 @@ def read_native(
     Sentences and tokens absent from a document are computed with the blank
     spaCy segmenter (no trained model). `progress` receives bytes read.
     """
+    with collector_paused():
+        return _read_native(paths, progress)
+
+
+def _read_native(paths: Sequence[str | Path], progress: Callable[[int], None] | None) -> list[SourcedDocument]:
     errors: list[InputError] = []
     total_errors = 0
     parsed: list[tuple[Document, bool, list, str, int]] = []
@@ -427,7 +505,7 @@ def _complete_sentences(parsed: list[tuple[Document, bool, list, str, int]]) -> 
                 tokenized = segment.tokenize_spans(document.text, [(s.start, s.end) for s in sentences])
                 sentences = [s if s.tokens else t for s, t in zip(sentences, tokenized)]
         else:
-            sentences = segment.merge_for_spans(computed[i], ((s, e) for _p, s, e in spans), document.text)
+            sentences = segment.merge_for_spans(computed[i], ((s, e) for _k, _i, s, e in spans), document.text)
         try:
             _place_in_sentences(sentences, spans, given)
         except _Bad as bad:
@@ -454,6 +532,9 @@ class ExportFilter:
         return bool(self.statuses) or self.reviewer is not None
 
     def keeps(self, review: Review) -> bool:
+        """True when a candidate in this review state belongs in the export."""
+        if review is PENDING:
+            return not self.filters_items or (Status.PENDING in self.statuses and self.reviewer is None)
         if review.status is Status.WITHDRAWN:
             return False
         if self.statuses and review.status not in self.statuses:
@@ -489,9 +570,15 @@ def _iso(at: float | None) -> str | None:
     return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _review_fields(item: dict, review: Review, machine: dict[str, Any]) -> None:
+_PENDING_FIELDS = {"status": Status.PENDING.value, "reviewer": None, "decided_at": None, "flagged": False, "note": ""}
+
+
+def _review_fields(item: dict, review: Review, machine: dict[str, Any] | None) -> None:
+    if review is PENDING:
+        item.update(_PENDING_FIELDS)
+        return
     item["status"] = review.status.value
-    if review.fixed:
+    if review.fixed and machine is not None:
         changed = {k: machine[k] for k, v in review.fixed.items() if machine.get(k) != v}
         if changed:
             item["original"] = changed
@@ -504,29 +591,36 @@ def _review_fields(item: dict, review: Review, machine: dict[str, Any]) -> None:
 def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSummary, with_tokens: bool = False) -> dict | None:
     """The native JSON object of one document, or None when the filter leaves nothing in it."""
     text = document.text
+    keeps = keep.keeps
     entities = []
     exported_ids: set[str] = set()
     for entity in document.entities:
-        if not keep.keeps(entity.review):
+        review = entity.review
+        if not keeps(review):
             continue
-        start, end = entity.final_span
+        fixed = review.fixed
+        start = fixed.get("start", entity.start) if fixed else entity.start
+        end = fixed.get("end", entity.end) if fixed else entity.end
         item = {
             "id": entity.id, "start": start, "end": end, "text": text[start:end],
-            "label": entity.final("label"), "score": entity.score, "source": entity.source,
+            "label": fixed.get("label", entity.label) if fixed else entity.label,
+            "score": entity.score, "source": entity.source,
         }
-        _review_fields(item, entity.review, {"start": entity.start, "end": entity.end, "label": entity.label})
+        _review_fields(item, review, fixed and {"start": entity.start, "end": entity.end, "label": entity.label})
         entities.append(item)
         exported_ids.add(entity.id)
     events = []
     for event in document.events:
-        if not keep.keeps(event.review):
+        if not keeps(event.review):
             continue
         arguments = []
         for argument in event.arguments:
-            if not keep.keeps(argument.review):
+            review = argument.review
+            if not keeps(review):
                 continue
-            entity_id = argument.final("entity_id")
-            arg: dict[str, Any] = {"role": argument.final("role")}
+            fixed = review.fixed
+            entity_id = fixed.get("entity_id", argument.entity_id) if fixed else argument.entity_id
+            arg: dict[str, Any] = {"role": fixed.get("role", argument.role) if fixed else argument.role}
             if entity_id is not None:
                 if entity_id not in exported_ids:
                     summary.dropped_arguments += 1
@@ -536,7 +630,7 @@ def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSumm
                 a_start, a_end = argument.final("start"), argument.final("end")
                 arg.update({"start": a_start, "end": a_end, "text": text[a_start:a_end]})
             arg["score"] = argument.score
-            _review_fields(arg, argument.review, {
+            _review_fields(arg, review, fixed and {
                 "role": argument.role, "entity_id": argument.entity_id, "start": argument.start, "end": argument.end,
             })
             arguments.append(arg)
@@ -558,10 +652,7 @@ def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSumm
     summary.entities += len(entities)
     summary.events += len(events)
     if with_tokens:
-        sentences = [
-            {"start": s.start, "end": s.end, "tokens": [[t.start, t.end] for t in s.tokens]}
-            for s in document.sentences
-        ]
+        sentences = [{"start": s.start, "end": s.end, "tokens": s.tokens} for s in document.sentences]
     else:
         sentences = [{"start": s.start, "end": s.end} for s in document.sentences]
     return {
@@ -573,7 +664,10 @@ def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSumm
 def write_native(
     documents: Iterable[Document], out: IO[bytes], keep: ExportFilter | None = None, with_tokens: bool = False,
 ) -> ExportSummary:
-    """Write documents as native JSONL to a binary stream; return what was written."""
+    """Write documents as native JSONL to a binary stream; return what was written.
+
+    Pass documents loaded with their tokens when `with_tokens` is set.
+    """
     keep = keep or ExportFilter()
     summary = ExportSummary()
     dumps = orjson.dumps

@@ -77,7 +77,7 @@ def sentences_from_doc(doc: "Doc") -> list[Sentence]:
 
     def close() -> None:
         if current:
-            result.append(Sentence(len(result), current[0].start, current[-1].end, tuple(current)))
+            result.append(Sentence(len(result), current[0][0], current[-1][1], tuple(current)))
             current.clear()
 
     for token in doc:
@@ -87,7 +87,7 @@ def sentences_from_doc(doc: "Doc") -> list[Sentence]:
             continue
         if token.is_sent_start and token.i > 0:
             close()
-        current.append(Token(token.idx, token.idx + len(token.text)))
+        current.append((token.idx, token.idx + len(token.text)))
     close()
     return result
 
@@ -110,7 +110,7 @@ def tokenize_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[Sentence
     for index, (start, end) in enumerate(spans):
         doc = tokenizer(text[start:end])
         tokens = tuple(
-            Token(start + t.idx, start + t.idx + len(t.text)) for t in doc if not t.is_space
+            (start + t.idx, start + t.idx + len(t.text)) for t in doc if not t.is_space
         )
         result.append(Sentence(index, start, end, tokens))
     return result

@@ -15,11 +15,13 @@ from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
 from peewee import Database, fn
 
+from annotator.bulk import collector_paused
 from annotator.domain import (
     FIXABLE_FIELDS,
     PENDING,
@@ -97,10 +99,7 @@ def text_hash(text: str) -> str:
 
 def pack_tokens(tokens: Iterable[tuple[int, int]]) -> bytes:
     """Token offsets as little-endian uint32 pairs."""
-    flat = array("I")
-    for start, end in tokens:
-        flat.append(start)
-        flat.append(end)
+    flat = array("I", chain.from_iterable(tokens))
     if sys.byteorder == "big":
         flat.byteswap()
     return flat.tobytes()
@@ -112,7 +111,7 @@ def unpack_tokens(blob: bytes) -> tuple[Token, ...]:
     flat.frombytes(blob)
     if sys.byteorder == "big":
         flat.byteswap()
-    return tuple(Token(flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
+    return tuple(zip(flat[0::2], flat[1::2]))
 
 
 def _initial_state(origin: str) -> dict[str, Any]:
@@ -205,7 +204,7 @@ class Repository:
         argument_rows: list[tuple] = []
         reviewed: list[tuple[TargetKind, int, int, Review]] = []
 
-        with self.db.atomic():
+        with self.db.atomic(), collector_paused():
             doc_pk = self._max_id(DocumentRow)
             sentence_pk = self._max_id(SentenceRow)
             entity_pk = self._max_id(EntityRow)
@@ -222,20 +221,21 @@ class Repository:
                     sentence_pk += 1
                     sentence_rows.append(
                         (sentence_pk, doc_pk, sentence.index, sentence.start, sentence.end,
-                         pack_tokens((t.start, t.end) for t in sentence.tokens))
+                         pack_tokens(sentence.tokens))
                     )
                 entity_pks: dict[str, int] = {}
                 for entity in document.entities:
                     entity_pk += 1
                     entity_pks[entity.id] = entity_pk
-                    origin = "reviewer" if entity.review.status is Status.ADDED else "machine"
+                    review = entity.review
+                    origin = "machine" if review is PENDING or review.status is not Status.ADDED else "reviewer"
                     entity_rows.append(
                         (entity_pk, doc_pk, entity.id, entity.start, entity.end, entity.label,
                          entity.score, entity.source, max(bisect_right(starts, entity.start) - 1, 0),
                          origin)
                     )
-                    if entity.review != PENDING:
-                        reviewed.append((TargetKind.ENTITY, entity_pk, doc_pk, entity.review))
+                    if review is not PENDING:
+                        reviewed.append((TargetKind.ENTITY, entity_pk, doc_pk, review))
                 for event in document.events:
                     event_pk += 1
                     origin = "reviewer" if event.review.status is Status.ADDED else "machine"
@@ -244,18 +244,19 @@ class Repository:
                          event.score, event.source, orjson.dumps(dict(event.attributes)).decode(),
                          max(bisect_right(starts, event.trigger_start) - 1, 0), origin)
                     )
-                    if event.review != PENDING:
+                    if event.review is not PENDING:
                         reviewed.append((TargetKind.EVENT, event_pk, doc_pk, event.review))
                     for position, argument in enumerate(event.arguments):
                         argument_pk += 1
-                        origin = "reviewer" if argument.review.status is Status.ADDED else "machine"
+                        review = argument.review
+                        origin = "machine" if review is PENDING or review.status is not Status.ADDED else "reviewer"
                         argument_rows.append(
                             (argument_pk, event_pk, position, argument.role,
                              entity_pks[argument.entity_id] if argument.entity_id is not None else None,
                              argument.start, argument.end, argument.score, origin)
                         )
-                        if argument.review != PENDING:
-                            reviewed.append((TargetKind.ARGUMENT, argument_pk, doc_pk, argument.review))
+                        if review is not PENDING:
+                            reviewed.append((TargetKind.ARGUMENT, argument_pk, doc_pk, review))
                 result.added.append(document.id)
                 result.candidates += len(document.entities) + len(document.events) + sum(
                     len(e.arguments) for e in document.events
@@ -378,48 +379,58 @@ class Repository:
             raise KeyError(f"no document {key if key is not None else pk!r} in the store")
         return next(self._load_batch([found]))
 
-    def iter_documents(self, keys: Sequence[str] | None = None, batch_size: int = 200) -> Iterator[Document]:
-        """Documents in import order, loaded from the store a batch at a time."""
+    def iter_documents(
+        self, keys: Sequence[str] | None = None, batch_size: int = 500, with_tokens: bool = True
+    ) -> Iterator[Document]:
+        """Documents in import order, loaded from the store a batch at a time (tokens left out on request)."""
         query = DocumentRow.select(DocumentRow.id).order_by(DocumentRow.id)
         if keys:
             query = query.where(DocumentRow.key.in_(list(keys)))
         pks = [pk for (pk,) in query.tuples()]
         for i in range(0, len(pks), batch_size):
-            yield from self._load_batch(pks[i : i + batch_size])
+            yield from self._load_batch(pks[i : i + batch_size], with_tokens)
 
-    def _load_batch(self, doc_pks: list[int]) -> Iterator[Document]:
+    def _load_batch(self, doc_pks: list[int], with_tokens: bool = True) -> Iterator[Document]:
         sentences: dict[int, list[Sentence]] = defaultdict(list)
-        for doc_pk, idx, start, end, blob in (
+        run = self.db.execute  # raw rows: peewee's per-value conversion costs more than the query
+        low, high = min(doc_pks), max(doc_pks)
+        contiguous = high - low + 1 == len(doc_pks)
+
+        def in_batch(column):
+            # A range is cheaper to bind than hundreds of IN parameters; import order makes it common.
+            return column.between(low, high) if contiguous else column.in_(doc_pks)
+
+        for doc_pk, idx, start, end, blob in run(
             SentenceRow.select(SentenceRow.document, SentenceRow.idx, SentenceRow.start, SentenceRow.end, SentenceRow.tokens)
-            .where(SentenceRow.document.in_(doc_pks))
+            .where(in_batch(SentenceRow.document))
             .order_by(SentenceRow.document, SentenceRow.idx)
-            .tuples()
+            
         ):
-            sentences[doc_pk].append(Sentence(idx, start, end, unpack_tokens(blob)))
+            sentences[doc_pk].append(Sentence(idx, start, end, unpack_tokens(blob) if with_tokens else ()))
 
         reviews: dict[tuple[str, int], Review] = {}
-        for kind, target, status, fixed, flagged, note, reviewer, at in (
+        for kind, target, status, fixed, flagged, note, reviewer, at in run(
             ReviewStateRow.select(
                 ReviewStateRow.target_kind, ReviewStateRow.target_id, ReviewStateRow.status,
                 ReviewStateRow.fixed, ReviewStateRow.flagged, ReviewStateRow.note,
                 ReviewStateRow.reviewer, ReviewStateRow.decided_at,
             )
-            .where(ReviewStateRow.document.in_(doc_pks))
-            .tuples()
+            .where(in_batch(ReviewStateRow.document))
+            
         ):
             reviews[(kind, target)] = _review_from_row(status, fixed, flagged, note, reviewer, at)
 
         withdrawn = Review(status=Status.WITHDRAWN)
         entities: dict[int, list[Entity]] = defaultdict(list)
         entity_keys: dict[int, str] = {}
-        for pk, doc_pk, key, start, end, label, score, source, origin in (
+        for pk, doc_pk, key, start, end, label, score, source, origin in run(
             EntityRow.select(
                 EntityRow.id, EntityRow.document, EntityRow.key, EntityRow.start, EntityRow.end,
                 EntityRow.label, EntityRow.score, EntityRow.source, EntityRow.origin,
             )
-            .where(EntityRow.document.in_(doc_pks))
+            .where(in_batch(EntityRow.document))
             .order_by(EntityRow.document, EntityRow.start, EntityRow.end, EntityRow.id)
-            .tuples()
+            
         ):
             entity_keys[pk] = key
             default = PENDING if origin == "machine" else withdrawn
@@ -427,30 +438,27 @@ class Repository:
             entities[doc_pk].append(Entity(key, start, end, label, score, source, review, pk))
 
         arguments: dict[int, list[Argument]] = defaultdict(list)
-        event_rows = list(
+        event_rows = list(run(
             EventRow.select(
                 EventRow.id, EventRow.document, EventRow.key, EventRow.type, EventRow.trigger_start,
                 EventRow.trigger_end, EventRow.score, EventRow.source, EventRow.attributes, EventRow.origin,
             )
-            .where(EventRow.document.in_(doc_pks))
+            .where(in_batch(EventRow.document))
             .order_by(EventRow.document, EventRow.trigger_start, EventRow.trigger_end, EventRow.id)
-            .tuples()
-        )
-        event_pks = [row[0] for row in event_rows]
-        for i in range(0, len(event_pks), _CHUNK):
-            for pk, event_pk, role, entity_pk, start, end, score, origin in (
-                ArgumentRow.select(
-                    ArgumentRow.id, ArgumentRow.event, ArgumentRow.role, ArgumentRow.entity,
-                    ArgumentRow.start, ArgumentRow.end, ArgumentRow.score, ArgumentRow.origin,
-                )
-                .where(ArgumentRow.event.in_(event_pks[i : i + _CHUNK]))
-                .order_by(ArgumentRow.event, ArgumentRow.position)
-                .tuples()
-            ):
-                default = PENDING if origin == "machine" else withdrawn
-                review = reviews.get(("argument", pk), default)
-                entity_key = entity_keys.get(entity_pk) if entity_pk is not None else None
-                arguments[event_pk].append(Argument(role, entity_key, start, end, score, review, pk))
+        ))
+        for pk, event_pk, role, entity_pk, start, end, score, origin in run(
+            ArgumentRow.select(
+                ArgumentRow.id, ArgumentRow.event, ArgumentRow.role, ArgumentRow.entity,
+                ArgumentRow.start, ArgumentRow.end, ArgumentRow.score, ArgumentRow.origin,
+            )
+            .join(EventRow)
+            .where(in_batch(EventRow.document))
+            .order_by(ArgumentRow.event, ArgumentRow.position)
+        ):
+            default = PENDING if origin == "machine" else withdrawn
+            review = reviews.get(("argument", pk), default)
+            entity_key = entity_keys.get(entity_pk) if entity_pk is not None else None
+            arguments[event_pk].append(Argument(role, entity_key, start, end, score, review, pk))
 
         events: dict[int, list[Event]] = defaultdict(list)
         for pk, doc_pk, key, type_, t_start, t_end, score, source, attributes, origin in event_rows:
@@ -463,11 +471,11 @@ class Repository:
 
         rows = {
             pk: (key, text, title, meta)
-            for pk, key, text, title, meta in DocumentRow.select(
-                DocumentRow.id, DocumentRow.key, DocumentRow.text, DocumentRow.title, DocumentRow.meta
+            for pk, key, text, title, meta in run(
+                DocumentRow.select(
+                    DocumentRow.id, DocumentRow.key, DocumentRow.text, DocumentRow.title, DocumentRow.meta
+                ).where(in_batch(DocumentRow.id))
             )
-            .where(DocumentRow.id.in_(doc_pks))
-            .tuples()
         }
         for doc_pk in doc_pks:
             key, text, title, meta = rows[doc_pk]

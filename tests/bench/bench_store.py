@@ -1,0 +1,168 @@
+"""Import and export throughput of the store beside raw sqlite3, measured in the same run.
+
+Run: python -m tests.bench.bench_store [--documents 10000]
+
+Builds a synthetic corpus (about 100 candidate entities, events and arguments per
+document), then times, each on a fresh database file:
+  * annotator import (read + validate native JSONL, store in one transaction)
+  * a raw importer: json.loads of each line, the same rows built in Python and
+    stored with sqlite3.executemany into the same schema (no validation)
+  * annotator export (load from the store, write native JSONL)
+  * raw SELECT of the same rows + json.dumps per document
+and prints candidates per second and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sqlite3
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from annotator import store
+from annotator.formats.native import read_native, write_native
+from annotator.store import Repository
+from annotator.store.repository import pack_tokens, text_hash
+from tests.synthetic import write_corpus
+
+
+def timed(function):
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def annotator_import(corpus: Path, db: Path) -> int:
+    store.connect(db)
+    documents = [d.document for d in read_native([corpus])]
+    result = Repository().import_documents(documents)
+    store.close()
+    return result.candidates
+
+
+def raw_rows(corpus: Path):
+    """The rows annotator stores, built outside the timed section for the insert-only baseline."""
+    documents, sentences, entities, events, arguments = [], [], [], [], []
+    entity_pk = event_pk = argument_pk = sentence_pk = 0
+    with open(corpus, "rb") as handle:
+        for doc_pk, line in enumerate(handle, start=1):
+            doc = json.loads(line)
+            documents.append((doc_pk, doc["id"], doc["text"], text_hash(doc["text"]), doc["title"], json.dumps(doc["meta"]), 0.0))
+            for index, s in enumerate(doc["sentences"]):
+                sentence_pk += 1
+                sentences.append((sentence_pk, doc_pk, index, s["start"], s["end"], pack_tokens(s["tokens"])))
+            ids = {}
+            for e in doc["entities"]:
+                entity_pk += 1
+                ids[e["id"]] = entity_pk
+                entities.append((entity_pk, doc_pk, e["id"], e["start"], e["end"], e["label"], e["score"], e["source"], 0, "machine"))
+            for v in doc["events"]:
+                event_pk += 1
+                events.append((event_pk, doc_pk, v["id"], v["type"], v["trigger"]["start"], v["trigger"]["end"],
+                               v["score"], v["source"], "{}", 0, "machine"))
+                for position, a in enumerate(v["arguments"]):
+                    argument_pk += 1
+                    arguments.append((argument_pk, event_pk, position, a["role"], ids[a["entity"]], None, None, None, "machine"))
+    return {"document": documents, "sentence": sentences, "entity": entities, "event": events, "argument": arguments}
+
+
+def raw_insert(db: Path, rows: dict) -> None:
+    store.connect(db)  # the same schema, then plain sqlite3
+    store.close()
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA journal_mode=wal")
+    connection.execute("PRAGMA synchronous=full")
+    with connection:
+        for table, table_rows in rows.items():
+            marks = ", ".join("?" * len(table_rows[0]))
+            connection.executemany(f'INSERT INTO "{table}" VALUES ({marks})', table_rows)
+    connection.close()
+
+
+def annotator_export(db: Path, out: Path) -> int:
+    store.connect(db)
+    with open(out, "wb") as handle:
+        summary = write_native(Repository().iter_documents(with_tokens=False), handle)
+    store.close()
+    return summary.entities + summary.events + summary.arguments
+
+
+def raw_export(db: Path, out: Path) -> int:
+    connection = sqlite3.connect(db)
+    entities = defaultdict(list)
+    for row in connection.execute('SELECT document_id, key, start, "end", label, score, source FROM entity ORDER BY document_id, start'):
+        entities[row[0]].append({"id": row[1], "start": row[2], "end": row[3], "label": row[4], "score": row[5], "source": row[6]})
+    arguments = defaultdict(list)
+    for row in connection.execute("SELECT a.event_id, a.role, e.key FROM argument a JOIN entity e ON e.id = a.entity_id ORDER BY a.event_id, a.position"):
+        arguments[row[0]].append({"role": row[1], "entity": row[2]})
+    events = defaultdict(list)
+    for row in connection.execute("SELECT id, document_id, key, type, trigger_start, trigger_end, score, source FROM event ORDER BY document_id, trigger_start"):
+        events[row[1]].append({"id": row[2], "type": row[3], "trigger": {"start": row[4], "end": row[5]},
+                               "score": row[6], "source": row[7], "arguments": arguments[row[0]]})
+    count = 0
+    with open(out, "w", encoding="utf-8") as handle:
+        for pk, key, text, title in connection.execute("SELECT id, key, text, title FROM document ORDER BY id"):
+            doc = {"id": key, "title": title, "text": text, "entities": entities[pk], "events": events[pk]}
+            count += len(doc["entities"]) + len(doc["events"]) + sum(len(v["arguments"]) for v in doc["events"])
+            handle.write(json.dumps(doc) + "\n")
+    connection.close()
+    return count
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        corpus = folder / "corpus.jsonl"
+        candidates = write_corpus(corpus, args.documents)
+        print(f"corpus: {args.documents} documents, {candidates} candidates, {corpus.stat().st_size / 1e6:.1f} MB")
+
+        # Each side runs `repeats` times, alternating, on fresh files; the best time counts
+        # (as timeit does), since this machine's background load only ever adds time.
+        raw_seconds = insert_seconds = ours_seconds = raw_export_seconds = export_seconds = float("inf")
+        for round_number in range(args.repeats):
+            raw_db, ours_db = folder / f"raw{round_number}.db", folder / f"ours{round_number}.db"
+            parse, rows = timed(lambda: raw_rows(corpus))
+            insert, _ = timed(lambda: raw_insert(raw_db, rows))
+            del rows
+            raw_seconds, insert_seconds = min(raw_seconds, parse + insert), min(insert_seconds, insert)
+            seconds, imported = timed(lambda: annotator_import(corpus, ours_db))
+            assert imported == candidates
+            ours_seconds = min(ours_seconds, seconds)
+            seconds, raw_count = timed(lambda: raw_export(ours_db, folder / "raw.jsonl"))
+            raw_export_seconds = min(raw_export_seconds, seconds)
+            seconds, exported = timed(lambda: annotator_export(ours_db, folder / "ours.jsonl"))
+            export_seconds = min(export_seconds, seconds)
+            assert exported == raw_count == candidates
+            raw_db.unlink()
+            ours_db.unlink()
+
+    figures = {
+        "import_per_s": candidates / ours_seconds,
+        "raw_insert_per_s": candidates / raw_seconds,
+        "export_per_s": candidates / export_seconds,
+        "raw_export_per_s": candidates / raw_export_seconds,
+    }
+    figures["import_ratio"] = figures["import_per_s"] / figures["raw_insert_per_s"]
+    figures["export_ratio"] = figures["export_per_s"] / figures["raw_export_per_s"]
+    print(f"import   annotator {figures['import_per_s']:>10,.0f} candidates/s ({ours_seconds:.2f} s)")
+    print(
+        f"         raw json.loads + sqlite3.executemany {figures['raw_insert_per_s']:>10,.0f} candidates/s "
+        f"({raw_seconds:.2f} s, of which executemany {insert_seconds:.2f} s)"
+    )
+    print(f"         ratio {figures['import_ratio']:.2f} (target >= 0.5)")
+    print(f"export   annotator {figures['export_per_s']:>10,.0f} candidates/s ({export_seconds:.2f} s)")
+    print(f"         raw select + json.dumps {figures['raw_export_per_s']:>10,.0f} candidates/s ({raw_export_seconds:.2f} s)")
+    print(f"         ratio {figures['export_ratio']:.2f} (target >= 0.5)")
+    return figures
+
+
+if __name__ == "__main__":
+    main()
