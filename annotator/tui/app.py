@@ -35,7 +35,10 @@ class AnnotatorApp(App[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#documents", DataTable)
-        table.add_columns("document", "title", "decided", "candidates")
+        table.add_column("document", width=24)
+        table.add_column("title", width=60)
+        table.add_column("decided", width=8)
+        table.add_column("candidates", width=10)
         for summary in self.repository.document_summaries():
             table.add_row(
                 Content(summary.id), Content(summary.title or ""), str(summary.decided), str(summary.candidates)

@@ -1,0 +1,12 @@
+"""The benchmarks under tests/bench still run (on a tiny corpus); their figures are printed, not asserted."""
+
+from __future__ import annotations
+
+from tests.bench import bench_store
+
+
+def test_store_benchmark_runs_and_reports_every_figure(capsys):
+    figures = bench_store.main(["--documents", "20", "--repeats", "1"])
+    assert set(figures) >= {"import_per_s", "raw_insert_per_s", "export_per_s", "raw_export_per_s", "import_ratio", "export_ratio"}
+    assert all(value > 0 for value in figures.values())
+    assert "ratio" in capsys.readouterr().out
