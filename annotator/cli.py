@@ -202,14 +202,12 @@ def stats_command(context: Context, as_json: bool) -> None:
 @click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False), help="Event schema JSON (default: ACE 2005).")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Processes for spaCy.")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1), help="Lines per spaCy batch.")
-@click.option("--entity-scores/--no-entity-scores", default=False, show_default=True,
-              help="Score each entity by the NER's beam search (slower); without it entity scores are null.")
 @click.option("-o", "--output", metavar="FILE|-", help="Write native JSONL here ('-' for standard output).")
 @click.option("--into-store", is_flag=True, help="Import the candidates into the store instead of writing a file.")
 @pass_context
 def extract_command(
     context: Context, paths: tuple[Path, ...], model: str | None, schema_path: str | None, jobs: int,
-    batch_size: int, entity_scores: bool, output: str | None, into_store: bool,
+    batch_size: int, output: str | None, into_store: bool,
 ) -> None:
     """Pre-extract candidate entities and events from raw news text.
 
@@ -230,7 +228,7 @@ def extract_command(
     except InvalidInput as invalid:
         raise click.ClickException(f"nothing extracted; {invalid.total} problem(s):\n{invalid}") from invalid
     try:
-        extractor = Extractor(load_pipeline(model), schema_path, entity_scores=entity_scores)
+        extractor = Extractor(load_pipeline(model), schema_path)
     except (ModelNotFound, SchemaError) as error:
         raise click.ClickException(str(error)) from error
 

@@ -166,6 +166,7 @@ class EventRules:
                     for grandchild in child.children:
                         if grandchild.dep_ == "pobj":
                             yield "agent", grandchild, None
+                            yield from self._nested_places(grandchild)
                 elif dep == "prep":
                     yield from self._prepositional(child)
                 elif dep in ("npadvmod", "tmod"):
@@ -204,18 +205,21 @@ class EventRules:
                             if preposition in self.schema.locative_prepositions or preposition in ("on", "during"):
                                 yield slot, filler, preposition
 
+    def _nested_places(self, token: "Token", depth: int = 0) -> Iterable[tuple[str, "Token", str | None]]:
+        """Locative phrases nested under a noun: "on the sidelines of the Assembly in New York"."""
+        for nested in token.children:
+            if nested.dep_ == "prep" and nested.lower_ in self.schema.locative_prepositions | {"of"}:
+                for slot, filler, nested_word in self._prepositional(nested, depth + 1):
+                    if nested_word in self.schema.locative_prepositions:
+                        yield slot, filler, nested_word
+
     def _prepositional(self, preposition: "Token", depth: int = 0) -> Iterable[tuple[str, "Token", str | None]]:
         word = preposition.lower_
         for child in preposition.children:
             if child.dep_ == "pobj":
                 yield "prep", child, word
                 if depth < 3:
-                    # "on the sidelines of the Assembly in New York": where-phrases nest.
-                    for nested in child.children:
-                        if nested.dep_ == "prep" and nested.lower_ in self.schema.locative_prepositions | {"of"}:
-                            for slot, filler, nested_word in self._prepositional(nested, depth + 1):
-                                if nested_word in self.schema.locative_prepositions:
-                                    yield slot, filler, nested_word
+                    yield from self._nested_places(child, depth)
             elif child.dep_ == "prep":  # "out of", "because of"
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":

