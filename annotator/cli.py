@@ -228,7 +228,7 @@ def extract_command(
     except InvalidInput as invalid:
         raise click.ClickException(f"nothing extracted; {invalid.total} problem(s):\n{invalid}") from invalid
     try:
-        extractor = Extractor(load_pipeline(model), schema_path)
+        extractor = Extractor(load_pipeline(model), schema_path, model_name=model)
     except (ModelNotFound, SchemaError) as error:
         raise click.ClickException(str(error)) from error
 

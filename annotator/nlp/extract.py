@@ -121,13 +121,44 @@ def add_candidates(nlp: "Language", schema_path: str | None = None) -> None:
         nlp.add_pipe(COMPONENT, last=True, config={"schema_path": schema_path})
 
 
+# The extractor a worker process uses: inherited when the pool forks, built by
+# `_start_worker` when it spawns.
+_worker_extractor: "Extractor | None" = None
+DOCUMENTS_PER_TASK = 8
+
+
+def _start_worker(model: str | None, schema_path: str | None) -> None:
+    global _worker_extractor
+    if _worker_extractor is None:
+        _worker_extractor = Extractor(load_pipeline(model), schema_path, model_name=model)
+
+
+def _extract_task(task: tuple[list[Document], int]) -> list[Document]:
+    documents, batch_size = task
+    assert _worker_extractor is not None
+    return list(_worker_extractor.extract(documents, batch_size=batch_size))
+
+
+def _tasks(documents: Iterable[Document], batch_size: int) -> Iterator[tuple[list[Document], int]]:
+    chunk: list[Document] = []
+    for document in documents:
+        chunk.append(document)
+        if len(chunk) == DOCUMENTS_PER_TASK:
+            yield chunk, batch_size
+            chunk = []
+    if chunk:
+        yield chunk, batch_size
+
+
 class Extractor:
     """Runs a spaCy pipeline with the candidates component over documents, line by line."""
 
-    def __init__(self, nlp: "Language", schema_path: str | None = None):
-        self.nlp = nlp
+    def __init__(self, nlp: "Language", schema_path: str | None = None, model_name: str | None = None):
         from annotator.nlp.segment import add_sentence_rules
 
+        self.nlp = nlp
+        self.model_name = model_name
+        self.schema_path = schema_path
         self.schema = load_schema(schema_path)
         add_sentence_rules(nlp, before="parser")
         add_candidates(nlp, schema_path)
@@ -135,7 +166,15 @@ class Extractor:
         self.rules_source = f"annotator-rules:{self.schema.name}"
 
     def extract(self, documents: Iterable[Document], batch_size: int = 256, jobs: int = 1) -> Iterator[Document]:
-        """Candidate entities and events for each document, in input order."""
+        """Candidate entities and events for each document, in input order.
+
+        With `jobs` > 1, worker processes each run the whole extraction on a few
+        documents at a time and send back only the finished candidates: cheaper than
+        shipping every parsed Doc back to this process, which would then be the bottleneck.
+        """
+        if jobs > 1:
+            yield from self._extract_in_processes(documents, batch_size, jobs)
+            return
         pending: dict[int, Document] = {}
         parts: dict[int, list] = defaultdict(list)
         expected: dict[int, int] = {}
@@ -161,6 +200,20 @@ class Extractor:
             # Lines arrive in input order: emit each document as soon as its last line is back.
             yield from completed()
         yield from completed()
+
+    def _extract_in_processes(self, documents: Iterable[Document], batch_size: int, jobs: int) -> Iterator[Document]:
+        import multiprocessing
+
+        global _worker_extractor
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        _worker_extractor = self  # forked workers inherit the loaded pipeline: nothing is loaded twice
+        try:
+            with context.Pool(jobs, initializer=_start_worker, initargs=(self.model_name, self.schema_path)) as pool:
+                for finished in pool.imap(_extract_task, _tasks(documents, batch_size)):
+                    yield from finished
+        finally:
+            _worker_extractor = None
 
     def _document(self, raw: Document, parts: list) -> Document:
         sentences: list[Sentence] = []

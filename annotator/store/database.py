@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from annotator.store.models import ALL_MODELS, MetaRow, database
 
@@ -44,8 +44,13 @@ def connect(target: str | os.PathLike[str] | None = None) -> Database:
     """Bind the model proxy to the database named by `target` and bring its schema up to date."""
     db = _make_database(target)
     database.initialize(db)
-    db.connect(reuse_if_open=True)
-    migrate(db)
+    try:
+        db.connect(reuse_if_open=True)
+        migrate(db)
+    except (DatabaseError, OperationalError) as error:
+        if not db.is_closed():
+            db.close()
+        raise StoreError(f"{db.database}: cannot open as an annotator store: {error}") from error
     return db
 
 
@@ -62,7 +67,10 @@ def _make_database(target: str | os.PathLike[str] | None) -> Database:
     path = Path(text).expanduser()
     if path.is_dir():
         raise StoreError(f"{path}: is a directory; give a database file with --db")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"{path.parent}: cannot create the folder for the store: {error.strerror}") from error
     # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two reviewers
     # on one file wait for each other (busy timeout) instead of failing mid-decision.
     return SqliteDatabase(

@@ -332,29 +332,22 @@ class Repository:
 
     def document_summaries(self) -> list[DocumentSummary]:
         """Every document with its candidate count and how many are decided, in import order."""
-        totals: Counter[int] = Counter()
-        for doc_pk, count in (
+        per_kind = (
             EntityRow.select(EntityRow.document, fn.COUNT(EntityRow.id))
             .where(EntityRow.origin == "machine")
-            .group_by(EntityRow.document)
-            .tuples()
-        ):
-            totals[doc_pk] += count
-        for doc_pk, count in (
+            .group_by(EntityRow.document),
             EventRow.select(EventRow.document, fn.COUNT(EventRow.id))
             .where(EventRow.origin == "machine")
-            .group_by(EventRow.document)
-            .tuples()
-        ):
-            totals[doc_pk] += count
-        for doc_pk, count in (
+            .group_by(EventRow.document),
             ArgumentRow.select(EventRow.document, fn.COUNT(ArgumentRow.id))
             .join(EventRow)
             .where(ArgumentRow.origin == "machine")
-            .group_by(EventRow.document)
-            .tuples()
-        ):
-            totals[doc_pk] += count
+            .group_by(EventRow.document),
+        )
+        totals: Counter[int] = Counter()
+        for query in per_kind:
+            for doc_pk, count in query.tuples():
+                totals[doc_pk] += count
         decided: Counter[int] = Counter(
             dict(
                 ReviewStateRow.select(ReviewStateRow.document, fn.COUNT(ReviewStateRow.target_id))

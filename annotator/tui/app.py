@@ -39,7 +39,12 @@ class AnnotatorApp(App[None]):
         table.add_column("title", width=60)
         table.add_column("decided", width=8)
         table.add_column("candidates", width=10)
-        for summary in self.repository.document_summaries():
+        summaries = self.repository.document_summaries()
+        for summary in summaries:
             table.add_row(
                 Content(summary.id), Content(summary.title or ""), str(summary.decided), str(summary.candidates)
+            )
+        if not summaries:
+            self.query_one("#notice", Static).update(
+                Content("The store is empty: run `annotator import FILE` or `annotator demo`.")
             )

@@ -122,3 +122,12 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "annotator", "--help"], capture_output=True, text=True, timeout=60
     )
     assert completed.returncode == 0 and "import" in completed.stdout
+
+
+def test_a_file_that_is_not_a_store_gets_a_clear_error(tmp_path):
+    not_a_store = tmp_path / "notes.txt"
+    not_a_store.write_text("hello, this is not SQLite\n" * 100)
+    result = run(not_a_store, "stats")
+    assert result.exit_code != 0
+    assert f"{not_a_store}: cannot open as an annotator store" in result.output
+    assert not_a_store.read_text().startswith("hello")
