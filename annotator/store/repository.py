@@ -753,6 +753,33 @@ class Repository:
             for kind, pk in sorted(targets):
                 self._refold_target(TargetKind(kind), pk)
 
+    def group_targets(self, group: int) -> list[tuple[int, TargetKind, int]]:
+        """(document key, kind, target key) of every target a decision group touched, in order."""
+        return [
+            (document, TargetKind(kind), pk)
+            for document, kind, pk in DecisionRow.select(DecisionRow.document, DecisionRow.target_kind, DecisionRow.target_id)
+            .where((DecisionRow.group == group) & DecisionRow.target_id.is_null(False))
+            .order_by(DecisionRow.id)
+            .tuples()
+        ]
+
+    def last_decided_target(self, reviewer: str) -> tuple[int, TargetKind, int] | None:
+        """The target of the reviewer's most recent decision still in effect (for resuming), or None."""
+        undone = UndoneGroupRow.select(UndoneGroupRow.group)
+        row = (
+            DecisionRow.select(DecisionRow.document, DecisionRow.target_kind, DecisionRow.target_id)
+            .where(
+                (DecisionRow.reviewer == reviewer)
+                & DecisionRow.target_id.is_null(False)
+                & (DecisionRow.action != IMPORT_ACTION)
+                & DecisionRow.group.not_in(undone)
+            )
+            .order_by(DecisionRow.id.desc())
+            .tuples()
+            .first()
+        )
+        return (row[0], TargetKind(row[1]), row[2]) if row else None
+
     def review_states(self) -> dict[tuple[str, int], tuple]:
         """Every stored review state, keyed by target (for checks and tests)."""
         return {

@@ -1,50 +1,42 @@
-"""The review application (a first screen: the store's documents and their progress)."""
+"""The review application: opens the store on the review screen, where the reviewer stopped."""
 
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
+from annotator.schema import Schema, load_schema
 from annotator.store import Repository
+from annotator.tui.screens.review import ReviewScreen
+from annotator.tui.session import ReviewSession
 
 
 class AnnotatorApp(App[None]):
-    """Opens the store and shows what there is to review."""
+    """Review machine-extracted entities and events, one sentence at a time."""
 
     CSS_PATH = "app.tcss"
     TITLE = "annotator"
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app_quit", show=False)]
 
-    def __init__(self, repository: Repository, reviewer: str, db_label: str = ""):
+    def __init__(self, repository: Repository, reviewer: str, db_label: str = "", schema: Schema | None = None):
         super().__init__()
         self.repository = repository
         self.reviewer = reviewer
         self.db_label = db_label
+        self.schema = schema or load_schema()
+        self.session = ReviewSession(repository, reviewer)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Content(f"reviewer {self.reviewer} · store {self.db_label}"), id="where")
-        yield DataTable(id="documents", cursor_type="row")
         yield Static(
-            Content("The sentence-by-sentence review screen is not built yet; documents and progress are listed here."),
+            Content("The store is empty: run `annotator import FILE`, `annotator extract PATH --into-store` or `annotator demo`."),
             id="notice",
         )
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#documents", DataTable)
-        table.add_column("document", width=24)
-        table.add_column("title", width=60)
-        table.add_column("decided", width=8)
-        table.add_column("candidates", width=10)
-        summaries = self.repository.document_summaries()
-        for summary in summaries:
-            table.add_row(
-                Content(summary.id), Content(summary.title or ""), str(summary.decided), str(summary.candidates)
-            )
-        if not summaries:
-            self.query_one("#notice", Static).update(
-                Content("The store is empty: run `annotator import FILE` or `annotator demo`.")
-            )
+        if self.session.document_count:
+            self.session.resume()
+            self.push_screen(ReviewScreen(self.session, self.schema))

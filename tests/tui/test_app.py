@@ -1,23 +1,150 @@
-"""The review application, driven with Textual's Pilot against a real store."""
+"""The review application, driven with Textual's Pilot against a real store; assertions read the database."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+import pytest
+from textual.widgets import OptionList, Static
 
+from annotator import store
+from annotator.domain import Status, TargetKind
 from annotator.formats.native import read_native
+from annotator.store import Repository
 from annotator.tui.app import AnnotatorApp
-from tests.conftest import FIXTURES
+from annotator.tui.screens.review import ReviewScreen
+from tests.conftest import FIXTURES, SMALL_DOCUMENT, write_jsonl
+
+SIZE = (120, 36)
 
 
-async def test_lists_the_demo_document_with_its_progress(repository):
+@pytest.fixture
+def small_store(repository, small_file):
+    repository.import_documents([d.document for d in read_native([small_file])])
+    return repository
+
+
+def statuses(repository: Repository) -> dict[str, Status]:
+    document = repository.load_document("d1")
+    found = {e.id: e.review.status for e in document.entities}
+    for event in document.events:
+        found[event.id] = event.review.status
+        for index, argument in enumerate(event.arguments):
+            found[f"{event.id}.{index}"] = argument.review.status
+    return found
+
+
+def decisions(repository: Repository) -> int:
+    return len(repository.decisions())
+
+
+async def test_opens_on_the_first_pending_candidate_and_accept_costs_one_key(small_store):
+    app = AnnotatorApp(small_store, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("a")
+        assert decisions(small_store) == 1
+        assert statuses(small_store)["T1"] is Status.ACCEPTED
+        await pilot.press("x")
+        assert statuses(small_store)["T2"] is Status.REJECTED
+        assert decisions(small_store) == 2
+    [first, second] = small_store.decisions()
+    assert (first.reviewer, first.action, second.action) == ("ana", "accept", "reject")
+
+
+async def test_accepting_an_event_accepts_its_pending_arguments_in_one_key_and_one_undo(small_store):
+    app = AnnotatorApp(small_store, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):  # T1, T2, T3 (the entities of the first sentence)
+            await pilot.press("a")
+        await pilot.press("a")  # the Attack event
+        found = statuses(small_store)
+        assert found["E1"] is Status.ACCEPTED
+        assert [found[f"E1.{i}"] for i in range(3)] == [Status.ACCEPTED] * 3
+        await pilot.press("u")
+        found = statuses(small_store)
+        assert found["E1"] is Status.PENDING and found["E1.0"] is Status.PENDING
+        assert found["T3"] is Status.ACCEPTED
+        await pilot.press("U")
+        assert statuses(small_store)["E1.2"] is Status.ACCEPTED
+
+
+async def test_rejecting_one_argument_costs_one_key(small_store):
+    app = AnnotatorApp(small_store, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert screen.session.focus_target(TargetKind.ARGUMENT, small_store.load_document("d1").events[0].arguments[1].pk)
+        screen.refresh_view()
+        await pilot.press("x")
+        found = statuses(small_store)
+        assert found["E1.1"] is Status.REJECTED and found["E1"] is Status.PENDING
+        assert decisions(small_store) == 1
+
+
+async def test_navigation_keys_move_between_candidates_and_sentences(small_store):
+    app = AnnotatorApp(small_store, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        session = app.screen.session
+        assert (session.sentence_index, session.cursor) == (0, 0)
+        await pilot.press("j", "j")
+        assert session.cursor == 2
+        await pilot.press("k")
+        assert session.cursor == 1
+        await pilot.press("right_square_bracket")
+        assert session.sentence_index == 1
+        await pilot.press("left_square_bracket")
+        assert session.sentence_index == 0
+        await pilot.press("space")
+        assert session.cursor == 1 and decisions(small_store) == 0
+
+
+async def test_reopening_resumes_after_the_last_decision(small_store, db_path):
+    app = AnnotatorApp(small_store, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket")  # sentence 2: Kerry...
+        await pilot.press("a")  # accept T4
+    again = AnnotatorApp(small_store, reviewer="ana")
+    async with again.run_test(size=SIZE):
+        session = again.screen.session
+        row = session.current_row
+        assert session.sentence_index == 1
+        assert (row.kind, session.entity(row.pk).id) == (TargetKind.ENTITY, "T5")
+
+
+async def test_help_lists_every_key_from_the_bindings(small_store):
+    app = AnnotatorApp(small_store, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("#help", Static).render())
+        for description in ("Accept", "Reject", "Skip", "Undo", "Redo", "Next sentence", "Next pending", "Quit"):
+            assert description in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_article_text_is_shown_literally(repository, tmp_path):
+    text = "Rebels [bold red]attacked[/] [ISIS] in Homs\x1b[31m today 🙂\u200f.\n\nNext line."
+    start = text.index("[ISIS]")
+    doc = {"id": "hard", "text": text, "entities": [{"start": start, "end": start + 6, "label": "ORG"}]}
+    repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "h.jsonl", doc)])])
+    app = AnnotatorApp(repository, reviewer="ana")
+    async with app.run_test(size=SIZE):
+        article = str(app.screen.query_one("#article", Static).render())
+        assert "[bold red]attacked[/] [ISIS]" in article
+        assert "\x1b" not in article and "␛[31m" in article
+        candidates = app.screen.query_one("#candidates", OptionList)
+        assert "[ISIS]" in str(candidates.get_option_at_index(0).prompt)
+
+
+async def test_the_demo_opens_with_a_title_and_progress(repository):
     repository.import_documents([d.document for d in read_native([FIXTURES / "demo.jsonl"])])
-    app = AnnotatorApp(repository, reviewer="ana", db_label="test.db")
-    async with app.run_test(size=(120, 36)) as pilot:
-        table = app.screen.query_one("#documents", DataTable)
-        assert table.row_count == 1
-        row = table.get_row_at(0)
-        assert str(row[0]) == "000_64f573a14888b357"
-        assert str(row[1]).startswith("Russia admits hitting non-ISIS targets")
-        assert int(row[3]) == repository.document_summaries()[0].candidates > 100
-        await pilot.press("q")
-    assert app.return_code == 0
+    app = AnnotatorApp(repository, reviewer="ana")
+    async with app.run_test(size=SIZE):
+        header = str(app.screen.query_one("#review-header", Static).render())
+        assert "Russia admits hitting non-ISIS targets in Syria" in header
+        assert "doc 1/1" in header and "sentence 1/47" in header and "ana" in header
+
+
+async def test_an_empty_store_says_how_to_fill_it(repository):
+    app = AnnotatorApp(repository, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "annotator import" in str(app.query_one("#notice", Static).render())
+        await pilot.press("ctrl+q")

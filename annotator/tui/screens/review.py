@@ -1,0 +1,247 @@
+"""The review screen: the article on the left, the sentence's candidates on the right."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotator.domain import Status, TargetKind
+from annotator.schema import Schema
+from annotator.tui.session import ReviewSession, Row
+from annotator.tui.widgets.render import (
+    CURSOR_STYLE,
+    TRIGGER_STYLE,
+    label_colour,
+    plain,
+    review_style,
+    symbol,
+    visible,
+)
+
+CONTEXT_SENTENCES = 3
+
+
+class ReviewScreen(Screen[None]):
+    """Confirm, fix or reject each candidate of each sentence from the keyboard."""
+
+    BINDINGS = [
+        Binding("a", "accept", "Accept", id="accept"),
+        Binding("x", "reject", "Reject", id="reject"),
+        Binding("space", "skip", "Skip", id="skip"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("U", "redo", "Redo", id="redo"),
+        Binding("j,down", "move(1)", "Next candidate", id="next_candidate", show=False),
+        Binding("k,up", "move(-1)", "Previous candidate", id="previous_candidate", show=False),
+        Binding("right_square_bracket", "sentence(1)", "Next sentence", id="next_sentence", key_display="]"),
+        Binding("left_square_bracket", "sentence(-1)", "Previous sentence", id="previous_sentence", key_display="[", show=False),
+        Binding("g", "next_pending", "Next pending", id="next_pending"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, session: ReviewSession, schema: Schema):
+        super().__init__()
+        self.session = session
+        self.schema = schema
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-header")
+        with Horizontal(id="panes"):
+            with VerticalScroll(id="article-pane"):
+                yield Static(id="article")
+            yield OptionList(id="candidates")
+        yield Static(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#article-pane").border_title = "Article"
+        self.query_one(OptionList).focus()
+        self.refresh_view()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_accept(self) -> None:
+        self.session.accept()
+        self.refresh_view()
+
+    def action_reject(self) -> None:
+        self.session.reject()
+        self.refresh_view()
+
+    def action_skip(self) -> None:
+        if self.session.cursor + 1 < len(self.session.rows):
+            self.session.move(1)
+        else:
+            self.session.next_sentence(1)
+        self.refresh_view()
+
+    def action_undo(self) -> None:
+        self.session.undo()
+        self.refresh_view()
+
+    def action_redo(self) -> None:
+        self.session.redo()
+        self.refresh_view()
+
+    def action_move(self, step: int) -> None:
+        self.session.move(step)
+        self.refresh_view()
+
+    def action_sentence(self, step: int) -> None:
+        self.session.next_sentence(step)
+        self.refresh_view()
+
+    def action_next_pending(self) -> None:
+        if not self.session.next_pending():
+            self.session.last_message = "Nothing left to review."
+        self.refresh_view()
+
+    def action_help(self) -> None:
+        from annotator.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.active_bindings_for_help()))
+
+    def active_bindings_for_help(self) -> list[Binding]:
+        """Every binding of this screen and the app, for the help screen."""
+        return [*self.BINDINGS, *self.app.BINDINGS]
+
+    @on(OptionList.OptionHighlighted, "#candidates")
+    def _cursor_moved_by_list(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != self.session.cursor:
+            self.session.cursor = event.option_index
+            self._render_article()
+
+    # ------------------------------------------------------------------ rendering
+
+    def refresh_view(self) -> None:
+        """Redraw header, article and candidate list from the session."""
+        self._render_header()
+        self._render_article()
+        self._render_candidates()
+        message = self.session.last_message
+        self.query_one("#message", Static).update(plain(message))
+        self.session.last_message = ""
+
+    def _render_header(self) -> None:
+        session = self.session
+        document = session.document
+        decided, total = session.progress()
+        share = decided / total if total else 0.0
+        filled = round(share * 10)
+        bar = "█" * filled + "░" * (10 - filled)
+        title = document.title or document.id if document else ""
+        sentences = len(document.sentences) if document else 0
+        header = Content.assemble(
+            ("annotator", "bold"), " · ", plain(title, "bold"),
+            f"   doc {session.document_index + 1}/{session.document_count}"
+            f" · sentence {session.sentence_index + 1}/{sentences} · ",
+            plain(session.reviewer), f" · {decided}/{total} ▕{bar}▏ {share:.0%}",
+        )
+        self.query_one("#review-header", Static).update(header)
+
+    def _render_article(self) -> None:
+        session = self.session
+        document = session.document
+        if document is None:
+            return
+        current = session.current_row
+        parts: list[Content | str | tuple[str, str]] = []
+        first_sentence = document.sentences[0] if document.sentences else None
+        headline_is_first = first_sentence is not None and document.text[first_sentence.start : first_sentence.end] == document.title
+        if document.title and not headline_is_first and session.sentence_index > CONTEXT_SENTENCES:
+            parts += [plain(document.title, "bold"), "\n\n"]
+        first = max(0, session.sentence_index - CONTEXT_SENTENCES)
+        last = min(len(document.sentences), session.sentence_index + CONTEXT_SENTENCES + 1)
+        for sentence in document.sentences[first:last]:
+            is_current = sentence.index == session.sentence_index
+            content = plain(document.text[sentence.start : sentence.end], "" if is_current else "dim")
+            for entity in document.entities:
+                start, end = entity.final_span
+                if entity.review.status is Status.WITHDRAWN or not sentence.start <= start < sentence.end:
+                    continue
+                style = f"{label_colour(entity.final('label'))} {review_style(entity.review)}"
+                if current is not None and current.kind is TargetKind.ENTITY and current.pk == entity.pk:
+                    style += f" {CURSOR_STYLE}"
+                content = content.stylize(style, start - sentence.start, min(end, sentence.end) - sentence.start)
+            for event in document.events:
+                start, end = event.final("trigger_start"), event.final("trigger_end")
+                if event.review.status is Status.WITHDRAWN or not sentence.start <= start < sentence.end:
+                    continue
+                style = TRIGGER_STYLE if event.review.status is not Status.REJECTED else "strike dim"
+                content = content.stylize(style, start - sentence.start, min(end, sentence.end) - sentence.start)
+            parts += [("▶ " if is_current else "  ", "bold" if is_current else ""), content, "\n\n"]
+        self.query_one("#article", Static).update(Content.assemble(*parts))
+        self.query_one("#article-pane").border_subtitle = f"sentence {session.sentence_index + 1}"
+
+    def _render_candidates(self) -> None:
+        session = self.session
+        option_list = self.query_one("#candidates", OptionList)
+        option_list.clear_options()
+        option_list.add_options([Option(self._row_prompt(row), id=f"{row.kind.value}-{row.pk}") for row in session.rows])
+        pending = sum(row.is_pending for row in session.rows)
+        option_list.border_title = f"Sentence {session.sentence_index + 1} · {len(session.rows)} candidates · {pending} pending"
+        if session.rows:
+            option_list.highlighted = session.cursor
+
+    def _row_prompt(self, row: Row) -> Content:
+        session = self.session
+        document = session.document
+        assert document is not None
+        text = document.text
+        if row.kind is TargetKind.ENTITY:
+            entity = session.entity(row.pk)
+            start, end = entity.final_span
+            label = entity.final("label")
+            score = f"{entity.score:.2f}" if entity.score is not None else "  — "
+            words = visible(text[start:end])
+            words = words if len(words) <= 28 else words[:27] + "…"
+            hint = self._other_label_hint(text[start:end], label)
+            return Content.assemble(
+                f"{symbol(entity.review)} ", (f"{words:<28}", review_style(entity.review)), " ",
+                (f"{label:<10}", label_colour(label)), f" {score}", (hint, "bold #ffaf00") if hint else "",
+            )
+        if row.kind is TargetKind.EVENT:
+            event = session.event(row.pk)
+            trigger = visible(text[event.final("trigger_start") : event.final("trigger_end")])
+            score = f"{event.score:.2f}" if event.score is not None else "  — "
+            marks = []
+            if event.attributes.get("polarity") == "negative":
+                marks.append("negated")
+            if event.attributes.get("modality") == "other":
+                marks.append("hypothetical")
+            warnings = [message for index, message in self.schema.event_warnings(event, document.entities) if index is None]
+            return Content.assemble(
+                f"{symbol(event.review)} ", (f"{event.final('type')}", f"bold {review_style(event.review)}"),
+                f"  «{trigger}»  {score}", (f"  [{', '.join(marks)}]" if marks else "", "#ffaf00"),
+                (f"  ⚠ {'; '.join(warnings)}" if warnings else "", "bold #ffaf00"),
+            )
+        event = session.event(row.event_pk)
+        argument = session.argument(row.event_pk, row.pk)
+        index = event.arguments.index(argument)
+        entity_id = argument.final("entity_id")
+        if entity_id is not None:
+            entity = session.entity_by_id(entity_id)
+            words = visible(text[entity.final("start") : entity.final("end")]) if entity else f"(missing {entity_id})"
+        else:
+            words = "“" + visible(text[argument.final("start") : argument.final("end")]) + "”"
+        words = words if len(words) <= 30 else words[:29] + "…"
+        warnings = [message for i, message in self.schema.event_warnings(event, document.entities) if i == index]
+        return Content.assemble(
+            f"    {symbol(argument.review)} ", (f"{argument.final('role'):<11}", review_style(argument.review)),
+            f"→ {words}", (f"  ⚠ {'; '.join(warnings)}" if warnings else "", "bold #ffaf00"),
+        )
+
+    def _other_label_hint(self, words: str, label: str) -> str:
+        document = self.session.document
+        others = {
+            e.final("label") for e in document.entities
+            if e.review.status not in (Status.REJECTED, Status.WITHDRAWN)
+            and document.text[e.final("start") : e.final("end")] == words and e.final("label") != label
+        }
+        return f"  ⚠ {'/'.join(sorted(others))} elsewhere" if others else ""
