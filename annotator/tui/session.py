@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections import Counter
+
 from annotator.domain import Argument, Document, Entity, Event, Status, TargetKind
+from annotator.schema import Schema
 from annotator.store import Repository
+from annotator.tui.editing import HINT_LETTERS, EditRequest, EditResult
 
 HIDDEN = (Status.WITHDRAWN,)
 
@@ -270,3 +274,167 @@ class ReviewSession:
                 self.open_document(index)
             self.focus_target(kind, pk)
         return True
+
+    # ------------------------------------------------------------------ fixing and adding
+
+    @property
+    def sentence(self):
+        assert self.document is not None
+        return self.document.sentences[self.sentence_index]
+
+    def _token_span(self, start: int, end: int) -> tuple[int, int] | None:
+        tokens = self.sentence.tokens
+        first = next((i for i, (s, e) in enumerate(tokens) if e > start), None)
+        last = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i][0] < end), None)
+        if first is None or last is None or last < first:
+            return None
+        return first, last + 1
+
+    def label_choices(self, schema: Schema) -> list[str]:
+        """Entity labels, the ones this document uses most first, then the rest of the schema's."""
+        assert self.document is not None
+        used = Counter(e.final("label") for e in self.document.entities if e.review.status is not Status.WITHDRAWN)
+        ordered = [label for label, _ in used.most_common()]
+        return ordered + [label for label in schema.entity_labels if label not in used]
+
+    def type_choices(self, schema: Schema, current: str) -> list[str]:
+        """Event types: the current one, then its category's, then the rest."""
+        category = current.split(".")[0]
+        names = list(schema.events)
+        same = [n for n in names if n.split(".")[0] == category and n != current]
+        return [current, *same, *[n for n in names if n not in same and n != current]]
+
+    def _sentence_entities(self) -> list[Entity]:
+        assert self.document is not None
+        sentence = self.sentence
+        return [
+            e for e in self.document.entities
+            if e.review.status not in (Status.WITHDRAWN, Status.REJECTED) and sentence.start <= e.final("start") < sentence.end
+        ][: len(HINT_LETTERS)]
+
+    def _entity_choices(self) -> list[tuple[str, str]]:
+        assert self.document is not None
+        text = self.document.text
+        return [
+            (letter, f"{text[e.final('start'):e.final('end')]}  {e.final('label')}")
+            for letter, e in zip(HINT_LETTERS, self._sentence_entities())
+        ]
+
+    def fix_request(self, schema: Schema) -> EditRequest | None:
+        """The modal request to fix the row under the cursor."""
+        row = self.current_row
+        if row is None or self.document is None:
+            return None
+        text = self.document.text
+        tokens = self.sentence.tokens
+        if row.kind is TargetKind.ENTITY:
+            entity = self.entity(row.pk)
+            label = entity.final("label")
+            start, end = entity.final_span
+            return EditRequest(
+                f"Fix entity «{text[start:end]}» ({label})", text, self.label_choices(schema), label,
+                tokens=tokens, span=self._token_span(start, end),
+            )
+        if row.kind is TargetKind.EVENT:
+            event = self.event(row.pk)
+            event_type = event.final("type")
+            start, end = event.final("trigger_start"), event.final("trigger_end")
+            return EditRequest(
+                f"Fix event {event_type} «{text[start:end]}»", text, self.type_choices(schema, event_type), event_type,
+                tokens=tokens, span=self._token_span(start, end),
+            )
+        event = self.event(row.event_pk)
+        argument = self.argument(row.event_pk, row.pk)
+        roles = list(schema.roles_of(event.final("type"))) or sorted(schema.role_labels)
+        return EditRequest(
+            f"Fix argument {argument.final('role')} of {event.final('type')}: digit = role, letter = entity",
+            text, roles, argument.final("role"), choices=self._entity_choices(),
+        )
+
+    def apply_fix(self, row: Row, result: EditResult) -> None:
+        """Record the reviewer's correction of a row; the machine's values stay beside it."""
+        changes: dict = {}
+        if row.kind is TargetKind.ENTITY:
+            entity = self.entity(row.pk)
+            if result.value is not None and result.value != entity.final("label"):
+                changes["label"] = result.value
+            if result.start is not None and (result.start, result.end) != entity.final_span:
+                changes.update(start=result.start, end=result.end)
+        elif row.kind is TargetKind.EVENT:
+            event = self.event(row.pk)
+            if result.value is not None and result.value != event.final("type"):
+                changes["type"] = result.value
+            if result.start is not None and (result.start, result.end) != (event.final("trigger_start"), event.final("trigger_end")):
+                changes.update(trigger_start=result.start, trigger_end=result.end)
+        else:
+            argument = self.argument(row.event_pk, row.pk)
+            if result.value is not None and result.value != argument.final("role"):
+                changes["role"] = result.value
+            if result.choice is not None:
+                entity = self._sentence_entities()[HINT_LETTERS.index(result.choice)]
+                if entity.id != argument.final("entity_id"):
+                    changes.update(entity_id=entity.id, start=None, end=None)
+        if not changes:
+            self.last_message = "Nothing changed."
+            return
+        self.repository.fix(self.reviewer, row.kind, row.pk, **changes)
+        self.reload()
+        self.focus_target(row.kind, row.pk)
+
+    def add_entity_request(self, schema: Schema) -> EditRequest | None:
+        if self.document is None or not self.document.sentences:
+            return None
+        return EditRequest(
+            "Add an entity: pick its first word, extend with →, then a digit for its label",
+            self.document.text, self.label_choices(schema), tokens=self.sentence.tokens, pick_start=True,
+        )
+
+    def add_entity(self, start: int, end: int, label: str) -> None:
+        assert self.document is not None
+        pk = self.repository.add_entity(self.reviewer, self.document.pk, start, end, label)
+        self.reload()
+        self.focus_target(TargetKind.ENTITY, pk)
+
+    def add_event_request(self, schema: Schema) -> EditRequest | None:
+        if self.document is None or not self.document.sentences:
+            return None
+        return EditRequest(
+            "Add an event: pick its trigger's first word, extend with →, then a digit (letters filter) for its type",
+            self.document.text, list(schema.events), tokens=self.sentence.tokens, pick_start=True,
+        )
+
+    def add_event(self, start: int, end: int, event_type: str) -> None:
+        assert self.document is not None
+        pk = self.repository.add_event(self.reviewer, self.document.pk, event_type, start, end)
+        self.reload()
+        self.focus_target(TargetKind.EVENT, pk)
+
+    def add_argument_requests(self, event_pk: int, schema: Schema) -> tuple[EditRequest, EditRequest]:
+        """The two steps of adding an argument: its role (digit), then its entity (letter)."""
+        assert self.document is not None
+        event = self.event(event_pk)
+        roles = list(schema.roles_of(event.final("type"))) or sorted(schema.role_labels)
+        text = self.document.text
+        return (
+            EditRequest(f"Add an argument to {event.final('type')}: its role", text, roles),
+            EditRequest("…and the entity that fills it", text, choices=self._entity_choices()),
+        )
+
+    def add_argument(self, event_pk: int, role: str, letter: str) -> None:
+        entity = self._sentence_entities()[HINT_LETTERS.index(letter)]
+        pk = self.repository.add_argument(self.reviewer, event_pk, role, entity_pk=entity.pk)
+        self.reload()
+        self.focus_target(TargetKind.ARGUMENT, pk)
+
+    def toggle_flag(self) -> None:
+        row = self.current_row
+        if row is None:
+            return
+        if row.kind is TargetKind.ENTITY:
+            review = self.entity(row.pk).review
+        elif row.kind is TargetKind.EVENT:
+            review = self.event(row.pk).review
+        else:
+            review = self.argument(row.event_pk, row.pk).review
+        self.repository.set_flag(self.reviewer, row.kind, row.pk, not review.flagged)
+        self.reload()

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from annotator.domain import Status, TargetKind
 from annotator.schema import Schema
+from annotator.tui.screens.edit import EditResult, EditScreen
 from annotator.tui.session import ReviewSession, Row
 from annotator.tui.widgets.render import (
     CURSOR_STYLE,
@@ -34,6 +35,10 @@ class ReviewScreen(Screen[None]):
         Binding("a", "accept", "Accept", id="accept"),
         Binding("x", "reject", "Reject", id="reject"),
         Binding("space", "skip", "Skip", id="skip"),
+        Binding("e", "fix", "Fix", id="fix"),
+        Binding("n", "add", "Add", id="add"),
+        Binding("N", "add_event", "Add event", id="add_event", show=False),
+        Binding("f", "flag", "Flag", id="flag", show=False),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("U", "redo", "Redo", id="redo"),
         Binding("j,down", "move(1)", "Next candidate", id="next_candidate", show=False),
@@ -100,6 +105,66 @@ class ReviewScreen(Screen[None]):
     def action_next_pending(self) -> None:
         if not self.session.next_pending():
             self.session.last_message = "Nothing left to review."
+        self.refresh_view()
+
+    def action_fix(self) -> None:
+        request = self.session.fix_request(self.schema)
+        if request is None:
+            return
+        row = self.session.current_row
+
+        def fixed(result: EditResult | None) -> None:
+            if result is not None:
+                self.session.apply_fix(row, result)
+            self.refresh_view()
+
+        self.app.push_screen(EditScreen(request), fixed)
+
+    def action_add(self) -> None:
+        row = self.session.current_row
+        if row is not None and row.kind is not TargetKind.ENTITY:
+            self._add_argument(row.event_pk if row.kind is TargetKind.ARGUMENT else row.pk)
+            return
+        request = self.session.add_entity_request(self.schema)
+        if request is None:
+            return
+
+        def added(result: EditResult | None) -> None:
+            if result is not None and result.value is not None and result.start is not None:
+                self.session.add_entity(result.start, result.end, result.value)
+            self.refresh_view()
+
+        self.app.push_screen(EditScreen(request), added)
+
+    def _add_argument(self, event_pk: int) -> None:
+        role_request, entity_request = self.session.add_argument_requests(event_pk, self.schema)
+
+        def entity_chosen(role: str, result: EditResult | None) -> None:
+            if result is not None and result.choice is not None:
+                self.session.add_argument(event_pk, role, result.choice)
+            self.refresh_view()
+
+        def role_chosen(result: EditResult | None) -> None:
+            if result is None or result.value is None:
+                return
+            self.app.push_screen(EditScreen(entity_request), lambda chosen: entity_chosen(result.value, chosen))
+
+        self.app.push_screen(EditScreen(role_request), role_chosen)
+
+    def action_add_event(self) -> None:
+        request = self.session.add_event_request(self.schema)
+        if request is None:
+            return
+
+        def added(result: EditResult | None) -> None:
+            if result is not None and result.value is not None and result.start is not None:
+                self.session.add_event(result.start, result.end, result.value)
+            self.refresh_view()
+
+        self.app.push_screen(EditScreen(request), added)
+
+    def action_flag(self) -> None:
+        self.session.toggle_flag()
         self.refresh_view()
 
     def action_help(self) -> None:
