@@ -19,7 +19,7 @@ from itertools import chain
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
-from peewee import Database, fn
+from peewee import JOIN, Database, fn
 
 from annotator.bulk import collector_paused
 from annotator.domain import (
@@ -329,6 +329,72 @@ class Repository:
     def document_pk(self, key: str) -> int | None:
         """The internal key of a document id, or None."""
         return DocumentRow.select(DocumentRow.id).where(DocumentRow.key == key).scalar()
+
+    def pending_entities(
+        self, label: str | None = None, document_pk: int | None = None, min_score: float | None = None,
+        text: str | None = None,
+    ) -> list[int]:
+        """Keys of pending machine entities, by machine label, document, minimum score or exact text."""
+        state = ReviewStateRow.alias()
+        query = (
+            EntityRow.select(EntityRow.id)
+            .join(state, JOIN.LEFT_OUTER, on=((state.target_kind == "entity") & (state.target_id == EntityRow.id)))
+            .where((EntityRow.origin == "machine") & (state.status.is_null() | (state.status == "pending")))
+        )
+        if label is not None:
+            query = query.where(EntityRow.label == label)
+        if document_pk is not None:
+            query = query.where(EntityRow.document == document_pk)
+        if min_score is not None:
+            query = query.where(EntityRow.score >= min_score)
+        if text is not None and document_pk is not None:
+            document_text = DocumentRow.get_by_id(document_pk).text
+            return [
+                pk for pk, start, end in query.select(EntityRow.id, EntityRow.start, EntityRow.end).tuples()
+                if document_text[start:end] == text
+            ]
+        return [pk for (pk,) in query.tuples()]
+
+    def find_text(self, needle: str, after_document_pk: int) -> int | None:
+        """The first document after the given one whose text contains `needle` (case-insensitive), or None."""
+        return (
+            DocumentRow.select(DocumentRow.id)
+            .where((DocumentRow.id > after_document_pk) & (fn.INSTR(fn.LOWER(DocumentRow.text), needle.lower()) > 0))
+            .order_by(DocumentRow.id)
+            .limit(1)
+            .scalar()
+        )
+
+    def decided_count(self) -> int:
+        """How many machine candidates have been accepted, rejected or fixed (cheap: reads only decided rows)."""
+        return (
+            ReviewStateRow.select()
+            .where(ReviewStateRow.status.in_([Status.ACCEPTED.value, Status.REJECTED.value, Status.FIXED.value]))
+            .count()
+        )
+
+    def next_document_with_pending(self, after_pk: int) -> int | None:
+        """The key of the first document after `after_pk` that still has a pending candidate, or None."""
+        found = []
+        for model, kind, document in (
+            (EntityRow, "entity", EntityRow.document),
+            (EventRow, "event", EventRow.document),
+            (ArgumentRow, "argument", EventRow.document),
+        ):
+            state = ReviewStateRow.alias()
+            query = model.select(document)
+            if model is ArgumentRow:
+                query = query.join(EventRow)
+            query = (
+                query.join_from(model, state, JOIN.LEFT_OUTER, on=((state.target_kind == kind) & (state.target_id == model.id)))
+                .where((document > after_pk) & (model.origin == "machine") & (state.status.is_null() | (state.status == "pending")))
+                .order_by(document)
+                .limit(1)
+            )
+            value = query.scalar()
+            if value is not None:
+                found.append(value)
+        return min(found) if found else None
 
     def document_summaries(self) -> list[DocumentSummary]:
         """Every document with its candidate count and how many are decided, in import order."""
@@ -805,6 +871,71 @@ class Repository:
         ]
 
     # ------------------------------------------------------------------ statistics
+
+    def review_figures(self, idle_gap_seconds: float = 300.0) -> dict[str, Any]:
+        """What the reviewers' decisions say about the extractor, and how fast they decide.
+
+        Per entity label, event type and argument role (the machine's value): how many
+        were accepted, rejected, fixed and added, the acceptance rate (accepted + fixed
+        over decided) and the boundary-fix rate (fixes that moved a span, over decided).
+        Throughput per reviewer counts decisions per active minute: a gap longer than
+        `idle_gap_seconds` between two decisions is a pause, not work.
+        """
+        states = {
+            (kind, pk): (status, orjson.loads(fixed) if fixed and fixed != "{}" else {})
+            for kind, pk, status, fixed in ReviewStateRow.select(
+                ReviewStateRow.target_kind, ReviewStateRow.target_id, ReviewStateRow.status, ReviewStateRow.fixed
+            ).tuples()
+        }
+        tables: dict[str, dict[str, Counter]] = {"labels": defaultdict(Counter), "event_types": defaultdict(Counter), "roles": defaultdict(Counter)}
+        span_fields = {"entity": ("start", "end"), "event": ("trigger_start", "trigger_end"), "argument": ("start", "end", "entity_id")}
+        sources = (
+            ("entity", "labels", EntityRow.select(EntityRow.id, EntityRow.label, EntityRow.origin)),
+            ("event", "event_types", EventRow.select(EventRow.id, EventRow.type, EventRow.origin)),
+            ("argument", "roles", ArgumentRow.select(ArgumentRow.id, ArgumentRow.role, ArgumentRow.origin)),
+        )
+        for kind, table, query in sources:
+            for pk, name, origin in query.tuples():
+                status, fixed = states.get((kind, pk), (None, {}))
+                if status is None:
+                    status = Status.PENDING.value if origin == "machine" else Status.WITHDRAWN.value
+                if status == Status.WITHDRAWN.value:
+                    continue
+                row = tables[table][name]
+                row[status] += 1
+                if status == Status.FIXED.value and any(f in fixed for f in span_fields[kind]):
+                    row["boundary_fixed"] += 1
+        result: dict[str, Any] = {}
+        for table, rows in tables.items():
+            result[table] = {}
+            for name, row in sorted(rows.items()):
+                decided = row["accepted"] + row["rejected"] + row["fixed"]
+                result[table][name] = {
+                    "pending": row["pending"], "accepted": row["accepted"], "rejected": row["rejected"],
+                    "fixed": row["fixed"], "added": row["added"],
+                    "acceptance_rate": (row["accepted"] + row["fixed"]) / decided if decided else None,
+                    "boundary_fix_rate": row["boundary_fixed"] / decided if decided else None,
+                }
+        times: dict[str, list[float]] = defaultdict(list)
+        for reviewer, at in (
+            DecisionRow.select(DecisionRow.reviewer, DecisionRow.at)
+            .where(DecisionRow.action.not_in(list(_NOT_UNDOABLE)) & DecisionRow.target_id.is_null(False))
+            .group_by(DecisionRow.group)
+            .order_by(DecisionRow.group)
+            .tuples()
+        ):
+            times[reviewer].append(at)
+        throughput = {}
+        for reviewer, moments in times.items():
+            moments.sort()
+            active = sum(b - a for a, b in zip(moments, moments[1:]) if b - a <= idle_gap_seconds)
+            throughput[reviewer] = {
+                "decisions": len(moments),
+                "active_minutes": active / 60,
+                "per_minute": (len(moments) - 1) / (active / 60) if active > 0 else None,
+            }
+        result["throughput"] = throughput
+        return result
 
     def status_counts(self) -> dict[str, Any]:
         """Candidate counts per document, entity label, event type, argument role and status."""

@@ -52,6 +52,7 @@ class ReviewSession:
         self.repository = repository
         self.reviewer = reviewer
         self.summaries = repository.document_summaries()
+        self.total_candidates = sum(s.candidates for s in self.summaries)
         self.document_index = 0
         self.document: Document | None = None
         self.sentence_index = 0
@@ -143,9 +144,8 @@ class ReviewSession:
         return next((e for e in self.document.entities if e.id == entity_id), None)
 
     def progress(self) -> tuple[int, int]:
-        """Decided and total machine candidates in the store."""
-        self.summaries = self.repository.document_summaries()
-        return sum(s.decided for s in self.summaries), sum(s.candidates for s in self.summaries)
+        """Decided and total machine candidates in the store (the total is read once, at start)."""
+        return self.repository.decided_count(), self.total_candidates
 
     # ------------------------------------------------------------------ moving
 
@@ -207,15 +207,18 @@ class ReviewSession:
                 self.goto_sentence(sentence)
                 self.cursor = next(i for i, r in enumerate(rows) if r.is_pending)
                 return True
-        for document_index in range(self.document_index + 1, self.document_count):
-            summary = self.summaries[document_index]
-            if summary.decided >= summary.candidates and summary.candidates:
-                continue
-            self.open_document(document_index)
+        assert self.document.pk is not None
+        after = self.document.pk
+        while (next_pk := self.repository.next_document_with_pending(after)) is not None:
+            index = next((i for i, s in enumerate(self.summaries) if s.pk == next_pk), None)
+            if index is None:
+                return False
+            self.open_document(index)
             if self.current_row is not None and self.current_row.is_pending:
                 return True
             if self.next_pending():
                 return True
+            after = next_pk
         return False
 
     # ------------------------------------------------------------------ deciding
@@ -437,4 +440,99 @@ class ReviewSession:
         else:
             review = self.argument(row.event_pk, row.pk).review
         self.repository.set_flag(self.reviewer, row.kind, row.pk, not review.flagged)
+        self.reload()
+
+    # ------------------------------------------------------------------ bulk
+
+    def bulk_sentence_preview(self) -> list[Row]:
+        """The pending rows of the current sentence (what "accept the rest" would accept)."""
+        return [row for row in self.rows if row.is_pending]
+
+    def accept_rows(self, rows: list[Row], action: str = "bulk-accept") -> int:
+        """Accept many rows as one decision group (one undo step); return how many."""
+        if not rows:
+            return 0
+        self.repository.record(self.reviewer, action, [(row.kind, row.pk, {"status": Status.ACCEPTED.value}) for row in rows])
+        self._after_decision()
+        return len(rows)
+
+    def bulk_label_preview(self) -> tuple[str, int, int] | None:
+        """For the entity under the cursor: its label, pending entities with it in this document, and in the corpus."""
+        row = self.current_row
+        if row is None or row.kind is not TargetKind.ENTITY or self.document is None:
+            return None
+        label = self.entity(row.pk).label
+        return (
+            label,
+            len(self.repository.pending_entities(label=label, document_pk=self.document.pk)),
+            len(self.repository.pending_entities(label=label)),
+        )
+
+    def accept_label(self, label: str, whole_corpus: bool) -> int:
+        """Accept every pending entity with this machine label, in the document or the corpus (one undo step)."""
+        assert self.document is not None
+        pks = self.repository.pending_entities(label=label, document_pk=None if whole_corpus else self.document.pk)
+        return self.accept_rows([Row(TargetKind.ENTITY, pk, Status.PENDING) for pk in pks], "bulk-accept-label")
+
+    def identical_mentions(self) -> tuple[str, list[int]] | None:
+        """For a decided entity under the cursor: the pending mentions with the same text and label in the document."""
+        row = self.current_row
+        if row is None or row.kind is not TargetKind.ENTITY or self.document is None:
+            return None
+        entity = self.entity(row.pk)
+        if not entity.review.is_decided:
+            return None
+        words = self.document.text[entity.start : entity.end]
+        pks = [pk for pk in self.repository.pending_entities(label=entity.label, document_pk=self.document.pk, text=words) if pk != entity.pk]
+        return words, pks
+
+    def apply_to_identical(self) -> int:
+        """Give the identical pending mentions the decision of the entity under the cursor (one undo step)."""
+        found = self.identical_mentions()
+        if not found or not found[1]:
+            return 0
+        entity = self.entity(self.current_row.pk)
+        delta = {"status": entity.review.status.value, **entity.review.fixed}
+        # A boundary fix is about that mention's offsets; a label fix carries over.
+        delta.pop("start", None)
+        delta.pop("end", None)
+        if delta["status"] == Status.FIXED.value and "label" not in delta:
+            delta["status"] = Status.ACCEPTED.value
+        self.repository.record(self.reviewer, "apply-to-identical", [(TargetKind.ENTITY, pk, dict(delta)) for pk in found[1]])
+        self._after_decision()
+        return len(found[1])
+
+    # ------------------------------------------------------------------ search and notes
+
+    def find(self, needle: str, forward: bool = True) -> bool:
+        """Go to the next (or previous) sentence containing `needle`, case-insensitive, across documents."""
+        assert self.document is not None
+        lowered = needle.lower()
+        sentences = self.document.sentences
+        order = range(self.sentence_index + 1, len(sentences)) if forward else range(self.sentence_index - 1, -1, -1)
+        for index in order:
+            sentence = sentences[index]
+            if lowered in self.document.text[sentence.start : sentence.end].lower():
+                self.goto_sentence(index)
+                return True
+        if not forward:
+            return False
+        next_pk = self.repository.find_text(needle, self.document.pk)
+        if next_pk is None:
+            return False
+        index = next((i for i, s in enumerate(self.summaries) if s.pk == next_pk), None)
+        if index is None:
+            return False
+        self.open_document(index)
+        for sentence in self.document.sentences:
+            if lowered in self.document.text[sentence.start : sentence.end].lower():
+                self.goto_sentence(sentence.index)
+                return True
+        return False
+
+    def set_note(self, note: str) -> None:
+        row = self.current_row
+        if row is None:
+            return
+        self.repository.set_note(self.reviewer, row.kind, row.pk, note)
         self.reload()

@@ -13,7 +13,9 @@ from textual.widgets.option_list import Option
 
 from annotator.domain import Status, TargetKind
 from annotator.schema import Schema
-from annotator.tui.screens.edit import EditResult, EditScreen
+from annotator.tui.editing import EditRequest, EditResult
+from annotator.tui.screens.edit import EditScreen
+from annotator.tui.screens.prompt import DocumentsScreen, TextPrompt
 from annotator.tui.session import ReviewSession, Row
 from annotator.tui.widgets.render import (
     CURSOR_STYLE,
@@ -46,6 +48,15 @@ class ReviewScreen(Screen[None]):
         Binding("right_square_bracket", "sentence(1)", "Next sentence", id="next_sentence", key_display="]"),
         Binding("left_square_bracket", "sentence(-1)", "Previous sentence", id="previous_sentence", key_display="[", show=False),
         Binding("g", "next_pending", "Next pending", id="next_pending"),
+        Binding("A", "accept_rest", "Accept rest of sentence", id="accept_rest", show=False),
+        Binding("L", "accept_label", "Accept all of this label", id="accept_label", show=False),
+        Binding("I", "apply_identical", "Apply to identical mentions", id="apply_identical", show=False),
+        Binding("slash", "find", "Find", id="find", key_display="/"),
+        Binding("full_stop", "find_next(1)", "Next match", id="find_next", key_display=".", show=False),
+        Binding("comma", "find_next(-1)", "Previous match", id="find_previous", key_display=",", show=False),
+        Binding("m", "note", "Note", id="note", show=False),
+        Binding("D", "documents", "Documents", id="documents", show=False),
+        Binding("s", "stats", "Stats", id="stats"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -167,6 +178,99 @@ class ReviewScreen(Screen[None]):
         self.session.toggle_flag()
         self.refresh_view()
 
+    def _confirm(self, request_title: str, choices: list[tuple[str, str]], then) -> None:
+        request = EditRequest(request_title, "", choices=choices)
+
+        def chosen(result: EditResult | None) -> None:
+            if result is not None and result.choice is not None:
+                then(result.choice)
+            self.refresh_view()
+
+        self.app.push_screen(EditScreen(request), chosen)
+
+    def action_accept_rest(self) -> None:
+        rows = self.session.bulk_sentence_preview()
+        if not rows:
+            self.session.last_message = "Nothing pending in this sentence."
+            self.refresh_view()
+            return
+        self._confirm(
+            "Accept the rest of the sentence?", [("y", f"accept {len(rows)} pending candidates (one undo step)")],
+            lambda _choice: self.session.accept_rows(rows, "bulk-accept-sentence"),
+        )
+
+    def action_accept_label(self) -> None:
+        preview = self.session.bulk_label_preview()
+        if preview is None:
+            self.session.last_message = "Put the cursor on an entity to accept all of its label."
+            self.refresh_view()
+            return
+        label, in_document, in_corpus = preview
+        self._confirm(
+            f"Accept every pending {label}? (one undo step)",
+            [("d", f"in this document: {in_document} entities"), ("c", f"in the whole corpus: {in_corpus} entities")],
+            lambda choice: self.session.accept_label(label, whole_corpus=choice == "c"),
+        )
+
+    def action_apply_identical(self) -> None:
+        found = self.session.identical_mentions()
+        if not found:
+            self.session.last_message = "Decide an entity first, then apply its decision to the identical mentions."
+            self.refresh_view()
+            return
+        words, pks = found
+        if not pks:
+            self.session.last_message = "No pending identical mention in this document."
+            self.refresh_view()
+            return
+        self._confirm(
+            f"Apply this decision to the other mentions of «{words}»?",
+            [("y", f"{len(pks)} pending mentions with the same text and label (one undo step)")],
+            lambda _choice: self.session.apply_to_identical(),
+        )
+
+    def action_find(self) -> None:
+        def searched(needle: str | None) -> None:
+            if needle:
+                self.search_text = needle
+                if not self.session.find(needle):
+                    self.session.last_message = f"No more matches for {needle!r}."
+            self.refresh_view()
+
+        self.app.push_screen(TextPrompt("Find text (then . next, , previous)", getattr(self, "search_text", "")), searched)
+
+    def action_find_next(self, step: int) -> None:
+        needle = getattr(self, "search_text", "")
+        if needle and not self.session.find(needle, forward=step > 0):
+            self.session.last_message = f"No more matches for {needle!r}."
+        self.refresh_view()
+
+    def action_note(self) -> None:
+        if self.session.current_row is None:
+            return
+
+        def noted(note: str | None) -> None:
+            if note is not None:
+                self.session.set_note(note)
+            self.refresh_view()
+
+        self.app.push_screen(TextPrompt("Note on this candidate (exported with it)"), noted)
+
+    def action_documents(self) -> None:
+        self.session.summaries = self.session.repository.document_summaries()
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.session.open_document(index)
+            self.refresh_view()
+
+        self.app.push_screen(DocumentsScreen(self.session.summaries, self.session.document_index), chosen)
+
+    def action_stats(self) -> None:
+        from annotator.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.session.repository.review_figures()))
+
     def action_help(self) -> None:
         from annotator.tui.screens.help import HelpScreen
 
@@ -255,6 +359,20 @@ class ReviewScreen(Screen[None]):
             option_list.highlighted = session.cursor
 
     def _row_prompt(self, row: Row) -> Content:
+        prompt = self._row_text(row)
+        review = self._review_of(row)
+        marks = ("  ⚑" if review.flagged else "") + ("  ✉ " + review.note if review.note else "")
+        return Content.assemble(prompt, (visible(marks), "bold #ffaf00")) if marks else prompt
+
+    def _review_of(self, row: Row):
+        session = self.session
+        if row.kind is TargetKind.ENTITY:
+            return session.entity(row.pk).review
+        if row.kind is TargetKind.EVENT:
+            return session.event(row.pk).review
+        return session.argument(row.event_pk, row.pk).review
+
+    def _row_text(self, row: Row) -> Content:
         session = self.session
         document = session.document
         assert document is not None

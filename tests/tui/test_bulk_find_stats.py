@@ -1,0 +1,131 @@
+"""Bulk decisions (preview, confirm, one undo step), find, notes, document jumps and the stats screen."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from annotator.domain import Status, TargetKind
+from annotator.formats.native import read_native
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.stats import StatsScreen
+from tests.conftest import SMALL_DOCUMENT, write_jsonl
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def two_documents(repository, tmp_path):
+    second = copy.deepcopy(SMALL_DOCUMENT)
+    second["id"] = "d2"
+    second["text"] = second["text"].replace("Homs", "Hama")
+    path = write_jsonl(tmp_path / "two.jsonl", SMALL_DOCUMENT, second)
+    repository.import_documents([d.document for d in read_native([path])])
+    return repository
+
+
+def entity_statuses(repository, document="d1"):
+    return {e.id: e.review.status for e in repository.load_document(document).entities}
+
+
+async def test_accept_the_rest_of_the_sentence_after_a_preview_is_one_undo_step(two_documents):
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("A")
+        preview = str(app.screen.query_one("#edit-body", Static).render())
+        assert "accept 7 pending candidates" in preview
+        await pilot.press("y")
+        first_sentence = entity_statuses(two_documents)
+        assert [first_sentence[t] for t in ("T1", "T2", "T3")] == [Status.ACCEPTED] * 3
+        assert first_sentence["T4"] is Status.PENDING
+        await pilot.press("u")
+        assert set(entity_statuses(two_documents).values()) == {Status.PENDING}
+
+
+async def test_accept_a_label_in_the_document_or_the_corpus(two_documents):
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")  # cursor on T1, an ORG
+        preview = str(app.screen.query_one("#edit-body", Static).render())
+        assert "in this document: 2 entities" in preview and "in the whole corpus: 4 entities" in preview
+        await pilot.press("c")
+    for document in ("d1", "d2"):
+        statuses = entity_statuses(two_documents, document)
+        assert statuses["T1"] is statuses["T2"] is Status.ACCEPTED
+        assert statuses["T3"] is Status.PENDING
+
+
+async def test_apply_a_decision_to_identical_mentions(repository, tmp_path):
+    doc = {"id": "d", "text": "Homs fell. Rebels left Homs. Homs is quiet. Homs again.",
+           "entities": [{"start": 0, "end": 4, "label": "GPE"}, {"start": 23, "end": 27, "label": "GPE"},
+                        {"start": 29, "end": 33, "label": "GPE"}, {"start": 44, "end": 48, "label": "ORG"}]}
+    repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "d.jsonl", doc)])])
+    app = AnnotatorApp(repository, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")  # reject the first Homs; the cursor moves on
+        session = app.screen.session
+        session.focus_target(TargetKind.ENTITY, repository.load_document("d").entities[0].pk)
+        app.screen.refresh_view()
+        await pilot.press("I")
+        assert "2 pending mentions" in str(app.screen.query_one("#edit-body", Static).render())
+        await pilot.press("y")
+    statuses = [e.review.status for e in repository.load_document("d").entities]
+    assert statuses == [Status.REJECTED, Status.REJECTED, Status.REJECTED, Status.PENDING]
+
+
+async def test_find_goes_to_matching_sentences_across_documents(two_documents):
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.press(*"new york", "enter")
+        session = app.screen.session
+        assert (session.document.id, session.sentence_index) == ("d1", 1)
+        await pilot.press("full_stop")
+        assert (session.document.id, session.sentence_index) == ("d2", 1)
+
+
+async def test_a_note_is_saved_on_the_candidate(two_documents):
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.press(*"check [ISIS]", "enter")
+    first = two_documents.load_document("d1").entities[0]
+    assert first.review.note == "check [ISIS]" and first.review.status is Status.PENDING
+
+
+async def test_jump_to_a_document_from_the_list_and_next_pending_crosses_documents(two_documents):
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("D")
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2 and "0/14" in str(table.get_row_at(0)[3])
+        await pilot.press("down", "enter")
+        assert app.screen.session.document.id == "d2"
+        two_documents.record("ana", "bulk", [(TargetKind.ENTITY, e.pk, {"status": "accepted"}) for e in two_documents.load_document("d1").entities])
+        await pilot.press("D", "up", "enter")
+        session = app.screen.session
+        assert session.document.id == "d1"
+        session.goto_sentence(1)
+        session.cursor = len(session.rows) - 1
+        await pilot.press("g")
+        assert session.document.id == "d2"
+
+
+async def test_stats_screen_shows_rates_per_label_type_and_role(two_documents):
+    entities = two_documents.load_document("d1").entities
+    two_documents.accept("ana", TargetKind.ENTITY, entities[0].pk)
+    two_documents.reject("ana", TargetKind.ENTITY, entities[1].pk)
+    two_documents.fix("ana", TargetKind.ENTITY, entities[2].pk, end=entities[2].end - 1)
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        assert isinstance(app.screen, StatsScreen)
+        labels = app.screen.query_one("#stats-labels", DataTable)
+        rows = {str(labels.get_row_at(i)[0]): [str(c) for c in labels.get_row_at(i)] for i in range(labels.row_count)}
+        assert rows["ORG"][1:] == ["2", "1", "1", "0", "0", "50%", "0%"]
+        assert rows["GPE"][1:] == ["3", "0", "0", "1", "0", "100%", "100%"]
+        assert "3 decisions" in str(app.screen.query_one("#throughput", Static).render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, StatsScreen)
