@@ -326,6 +326,18 @@ class Repository:
         """How many documents the store holds."""
         return DocumentRow.select().count()
 
+    def document_pks(self) -> list[int]:
+        """The internal keys of all documents, in import order (cheap: one index scan)."""
+        return [pk for (pk,) in DocumentRow.select(DocumentRow.id).order_by(DocumentRow.id).tuples()]
+
+    def candidate_count(self) -> int:
+        """How many machine candidates the store holds (a full count: call it off the UI thread)."""
+        return (
+            EntityRow.select().where(EntityRow.origin == "machine").count()
+            + EventRow.select().where(EventRow.origin == "machine").count()
+            + ArgumentRow.select().where(ArgumentRow.origin == "machine").count()
+        )
+
     def document_pk(self, key: str) -> int | None:
         """The internal key of a document id, or None."""
         return DocumentRow.select(DocumentRow.id).where(DocumentRow.key == key).scalar()

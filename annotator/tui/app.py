@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from functools import partial
+from typing import Iterable
+
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotator.schema import Schema, load_schema
 from annotator.store import Repository
+from annotator.tui.keymap import effective_key
 from annotator.tui.screens.review import ReviewScreen
 from annotator.tui.session import ReviewSession
 
@@ -20,13 +25,31 @@ class AnnotatorApp(App[None]):
     TITLE = "annotator"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app_quit", show=False)]
 
-    def __init__(self, repository: Repository, reviewer: str, db_label: str = "", schema: Schema | None = None):
+    def __init__(
+        self, repository: Repository, reviewer: str, db_label: str = "", schema: Schema | None = None,
+        keymap: dict[str, str] | None = None,
+    ):
         super().__init__()
         self.repository = repository
         self.reviewer = reviewer
         self.db_label = db_label
         self.schema = schema or load_schema()
         self.session = ReviewSession(repository, reviewer)
+        self.user_keymap = dict(keymap or {})
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers every action of the current screen, with its key."""
+        yield from super().get_system_commands(screen)
+        for binding in getattr(screen, "BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            key = effective_key(binding, self.user_keymap)
+            yield SystemCommand(
+                binding.description, f"key: {key}",
+                partial(screen.run_action, binding.action),
+            )
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -51,25 +51,28 @@ class ReviewSession:
     def __init__(self, repository: Repository, reviewer: str):
         self.repository = repository
         self.reviewer = reviewer
-        self.summaries = repository.document_summaries()
-        self.total_candidates = sum(s.candidates for s in self.summaries)
+        self.document_pks = repository.document_pks()
+        self._positions = {pk: index for index, pk in enumerate(self.document_pks)}
+        self.total_candidates: int | None = None  # counted off the UI thread: see count_candidates
         self.document_index = 0
         self.document: Document | None = None
         self.sentence_index = 0
         self.cursor = 0
         self.rows: list[Row] = []
         self.last_message = ""
+        self.row_filter: str = "all"
+        """What the candidate list shows: all, status: S, flagged, label: L, type: T or score ≥ X."""
 
     # ------------------------------------------------------------------ loading
 
     @property
     def document_count(self) -> int:
-        return len(self.summaries)
+        return len(self.document_pks)
 
     def open_document(self, index: int, sentence: int = 0) -> None:
         """Load one document from the store and put the cursor on its first row of `sentence`."""
         self.document_index = max(0, min(index, self.document_count - 1))
-        self.document = self.repository.load_document(pk=self.summaries[self.document_index].pk)
+        self.document = self.repository.load_document(pk=self.document_pks[self.document_index])
         self.sentence_index = max(0, min(sentence, len(self.document.sentences) - 1))
         self.cursor = 0
         self._rebuild_rows()
@@ -93,8 +96,7 @@ class ReviewSession:
                 self.next_pending()
             return
         document_pk, kind, pk = last
-        index = next((i for i, s in enumerate(self.summaries) if s.pk == document_pk), 0)
-        self.open_document(index)
+        self.open_document(self._positions.get(document_pk, 0))
         self.focus_target(kind, pk)
         self.next_pending()
 
@@ -108,19 +110,57 @@ class ReviewSession:
             return []
         sentence = document.sentences[index]
         rows: list[Row] = []
+        kind, _, value = self.row_filter.partition(": ")
         for entity in document.entities:
-            if entity.review.status in HIDDEN:
+            if entity.review.status in HIDDEN or kind == "type":
                 continue
-            if sentence.start <= entity.final("start") < sentence.end:
+            if sentence.start <= entity.final("start") < sentence.end and self._keeps(entity, entity.final("label")):
                 rows.append(Row(TargetKind.ENTITY, entity.pk, entity.review.status))
         for event in document.events:
             if event.review.status in HIDDEN or not sentence.start <= event.final("trigger_start") < sentence.end:
                 continue
+            if kind == "label":
+                continue
+            arguments = [a for a in event.arguments if a.review.status not in HIDDEN]
+            shown_arguments = [a for a in arguments if kind != "status" or a.review.status.value == value]
+            if not self._keeps(event, event.final("type")) and not shown_arguments:
+                continue
             rows.append(Row(TargetKind.EVENT, event.pk, event.review.status))
-            for argument in event.arguments:
-                if argument.review.status not in HIDDEN:
-                    rows.append(Row(TargetKind.ARGUMENT, argument.pk, argument.review.status, event.pk))
+            for argument in shown_arguments if kind in ("status", "flagged") else arguments:
+                if kind == "flagged" and not argument.review.flagged:
+                    continue
+                rows.append(Row(TargetKind.ARGUMENT, argument.pk, argument.review.status, event.pk))
         return rows
+
+    def filter_choices(self) -> list[str]:
+        """The filters offered: statuses, flagged, the document's labels and event types, score thresholds."""
+        assert self.document is not None
+        labels = sorted({e.final("label") for e in self.document.entities})
+        types = sorted({e.final("type") for e in self.document.events})
+        return [
+            "all", *(f"status: {s.value}" for s in Status if s is not Status.WITHDRAWN), "flagged",
+            *(f"label: {label}" for label in labels), *(f"type: {t}" for t in types),
+            "score ≥ 0.5", "score ≥ 0.8", "score ≥ 0.9",
+        ]
+
+    def set_filter(self, row_filter: str) -> None:
+        self.row_filter = row_filter
+        self.cursor = 0
+        self._rebuild_rows()
+
+    def _keeps(self, item, name: str) -> bool:
+        kind, _, value = self.row_filter.partition(": ")
+        if self.row_filter == "all":
+            return True
+        if self.row_filter == "flagged":
+            return item.review.flagged
+        if kind == "status":
+            return item.review.status.value == value
+        if kind in ("label", "type"):
+            return name == value
+        if self.row_filter.startswith("score ≥ "):
+            return item.score is not None and item.score >= float(self.row_filter.removeprefix("score ≥ "))
+        return True
 
     # ------------------------------------------------------------------ lookups
 
@@ -143,8 +183,13 @@ class ReviewSession:
         assert self.document is not None
         return next((e for e in self.document.entities if e.id == entity_id), None)
 
-    def progress(self) -> tuple[int, int]:
-        """Decided and total machine candidates in the store (the total is read once, at start)."""
+    def count_candidates(self) -> int:
+        """Count the store's machine candidates (slow on a large store; the screen runs it in a worker)."""
+        self.total_candidates = self.repository.candidate_count()
+        return self.total_candidates
+
+    def progress(self) -> tuple[int, int | None]:
+        """Decided and total machine candidates (the total is None until counted)."""
         return self.repository.decided_count(), self.total_candidates
 
     # ------------------------------------------------------------------ moving
@@ -210,7 +255,7 @@ class ReviewSession:
         assert self.document.pk is not None
         after = self.document.pk
         while (next_pk := self.repository.next_document_with_pending(after)) is not None:
-            index = next((i for i, s in enumerate(self.summaries) if s.pk == next_pk), None)
+            index = self._positions.get(next_pk)
             if index is None:
                 return False
             self.open_document(index)
@@ -273,8 +318,7 @@ class ReviewSession:
         if targets:
             document_pk, kind, pk = targets[0]
             if self.document is None or self.document.pk != document_pk:
-                index = next((i for i, s in enumerate(self.summaries) if s.pk == document_pk), 0)
-                self.open_document(index)
+                self.open_document(self._positions.get(document_pk, 0))
             self.focus_target(kind, pk)
         return True
 
@@ -520,7 +564,7 @@ class ReviewSession:
         next_pk = self.repository.find_text(needle, self.document.pk)
         if next_pk is None:
             return False
-        index = next((i for i, s in enumerate(self.summaries) if s.pk == next_pk), None)
+        index = self._positions.get(next_pk)
         if index is None:
             return False
         self.open_document(index)

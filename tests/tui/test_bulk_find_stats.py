@@ -129,3 +129,20 @@ async def test_stats_screen_shows_rates_per_label_type_and_role(two_documents):
         assert "3 decisions" in str(app.screen.query_one("#throughput", Static).render())
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_filter_shows_only_matching_candidates_and_next_pending_follows_it(two_documents):
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        session = app.screen.session
+        await pilot.press("F", *"person")
+        await pilot.press("1")
+        assert session.row_filter == "label: PERSON"
+        await pilot.press("g")
+        row = session.current_row
+        assert session.entity(row.pk).label == "PERSON" and session.sentence_index == 1
+        await pilot.press("a", "a")
+        statuses = entity_statuses(two_documents)
+        assert statuses["T4"] is statuses["T5"] is Status.ACCEPTED and statuses["T6"] is Status.PENDING
+        await pilot.press("F", "1")
+        assert session.row_filter == "all"

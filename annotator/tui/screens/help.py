@@ -10,12 +10,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def key_names(binding: Binding) -> str:
-    """The keys of a binding as a reader types them."""
-    if binding.key_display:
-        return binding.key_display
-    names = {"right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?", "space": "space"}
-    return ", ".join(names.get(key.strip(), key.strip()) for key in binding.key.split(","))
+KEY_NAMES = {
+    "right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?", "slash": "/",
+    "full_stop": ".", "comma": ",", "space": "space",
+}
+
+
+def key_names(binding: Binding, keymap: dict[str, str] | None = None) -> str:
+    """The keys of a binding as a reader types them, after the reviewer's keymap."""
+    keymap = keymap or {}
+    keys = keymap.get(binding.id or "", binding.key)
+    return ", ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,7 +39,14 @@ class HelpScreen(ModalScreen[None]):
             if not binding.description or binding.description in seen:
                 continue
             seen.add(binding.description)
-            lines.append(Content.assemble((f"{key_names(binding):>12}", "bold"), "  ", binding.description))
-        lines += [Content(""), Content("ctrl+p opens the command palette; escape closes this screen.")]
+            keymap = getattr(self.app, "user_keymap", {})
+            lines.append(Content.assemble(
+                (f"{key_names(binding, keymap):>12}", "bold"), "  ", binding.description, (f"   [{binding.id}]", "dim"),
+            ))
+        lines += [
+            Content(""),
+            Content("ctrl+p opens the command palette; escape closes this screen."),
+            Content("Change any key in keys.json (binding id → key), e.g. {\"accept\": \"y\"}; see `annotator keys`."),
+        ]
         with VerticalScroll(id="help-box"):
             yield Static(Content("\n").join(lines), id="help")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -56,6 +57,7 @@ class ReviewScreen(Screen[None]):
         Binding("comma", "find_next(-1)", "Previous match", id="find_previous", key_display=",", show=False),
         Binding("m", "note", "Note", id="note", show=False),
         Binding("D", "documents", "Documents", id="documents", show=False),
+        Binding("F", "filter", "Filter", id="filter", show=False),
         Binding("s", "stats", "Stats", id="stats"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "app.quit", "Quit", id="quit"),
@@ -79,6 +81,20 @@ class ReviewScreen(Screen[None]):
         self.query_one("#article-pane").border_title = "Article"
         self.query_one(OptionList).focus()
         self.refresh_view()
+        self.count_candidates()
+
+    @work(thread=True, exclusive=True, group="count")
+    def count_candidates(self) -> None:
+        """Count the corpus's candidates off the UI thread; the header shows … until then."""
+        self.session.count_candidates()
+        self.post_message(self.CandidatesCounted())
+
+    class CandidatesCounted(Message):
+        """The corpus's candidate total is known."""
+
+    @on(CandidatesCounted)
+    def _candidates_counted(self) -> None:
+        self._render_header()
 
     # ------------------------------------------------------------------ actions
 
@@ -256,15 +272,27 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt("Note on this candidate (exported with it)"), noted)
 
-    def action_documents(self) -> None:
-        self.session.summaries = self.session.repository.document_summaries()
+    def action_filter(self) -> None:
+        session = self.session
+        request = EditRequest(
+            "Show only… (digit: choose · letters: filter the list)", "", session.filter_choices(), session.row_filter,
+        )
 
+        def chosen(result: EditResult | None) -> None:
+            if result is not None and result.value is not None:
+                session.set_filter(result.value)
+            self.refresh_view()
+
+        self.app.push_screen(EditScreen(request), chosen)
+
+    def action_documents(self) -> None:
         def chosen(index: int | None) -> None:
             if index is not None:
                 self.session.open_document(index)
             self.refresh_view()
 
-        self.app.push_screen(DocumentsScreen(self.session.summaries, self.session.document_index), chosen)
+        summaries = self.session.repository.document_summaries()
+        self.app.push_screen(DocumentsScreen(summaries, self.session.document_index), chosen)
 
     def action_stats(self) -> None:
         from annotator.tui.screens.stats import StatsScreen
@@ -304,13 +332,14 @@ class ReviewScreen(Screen[None]):
         share = decided / total if total else 0.0
         filled = round(share * 10)
         bar = "█" * filled + "░" * (10 - filled)
+        total_text = "…" if total is None else str(total)
         title = document.title or document.id if document else ""
         sentences = len(document.sentences) if document else 0
         header = Content.assemble(
             ("annotator", "bold"), " · ", plain(title, "bold"),
             f"   doc {session.document_index + 1}/{session.document_count}"
             f" · sentence {session.sentence_index + 1}/{sentences} · ",
-            plain(session.reviewer), f" · {decided}/{total} ▕{bar}▏ {share:.0%}",
+            plain(session.reviewer), f" · {decided}/{total_text} ▕{bar}▏ {share:.0%}",
         )
         self.query_one("#review-header", Static).update(header)
 
@@ -354,7 +383,10 @@ class ReviewScreen(Screen[None]):
         option_list.clear_options()
         option_list.add_options([Option(self._row_prompt(row), id=f"{row.kind.value}-{row.pk}") for row in session.rows])
         pending = sum(row.is_pending for row in session.rows)
-        option_list.border_title = f"Sentence {session.sentence_index + 1} · {len(session.rows)} candidates · {pending} pending"
+        shown = "" if session.row_filter == "all" else f" · only {session.row_filter}"
+        option_list.border_title = (
+            f"Sentence {session.sentence_index + 1} · {len(session.rows)} candidates · {pending} pending{shown}"
+        )
         if session.rows:
             option_list.highlighted = session.cursor
 
