@@ -138,7 +138,7 @@ async def test_the_demo_opens_with_a_title_and_progress(repository):
     repository.import_documents([d.document for d in read_native([FIXTURES / "demo.jsonl"])])
     app = AnnotatorApp(repository, reviewer="ana")
     async with app.run_test(size=SIZE):
-        header = str(app.screen.query_one("#review-header", Static).render())
+        header = " ".join(str(app.screen.query_one(f"#header-{part}", Static).render()) for part in ("title", "status"))
         assert "Russia admits hitting non-ISIS targets in Syria" in header
         assert "doc 1/1" in header and "sentence 1/47" in header and "ana" in header
 

@@ -69,7 +69,9 @@ class ReviewScreen(Screen[None]):
         self.schema = schema
 
     def compose(self) -> ComposeResult:
-        yield Static(id="review-header")
+        with Horizontal(id="review-header"):
+            yield Static(id="header-title")
+            yield Static(id="header-status")
         with Horizontal(id="panes"):
             with VerticalScroll(id="article-pane"):
                 yield Static(id="article")
@@ -335,13 +337,14 @@ class ReviewScreen(Screen[None]):
         total_text = "…" if total is None else str(total)
         title = document.title or document.id if document else ""
         sentences = len(document.sentences) if document else 0
-        header = Content.assemble(
-            ("annotator", "bold"), " · ", plain(title, "bold"),
-            f"   doc {session.document_index + 1}/{session.document_count}"
-            f" · sentence {session.sentence_index + 1}/{sentences} · ",
-            plain(session.reviewer), f" · {decided}/{total_text} ▕{bar}▏ {share:.0%}",
+        self.query_one("#header-title", Static).update(Content.assemble(("annotator", "bold"), " · ", plain(title, "bold")))
+        self.query_one("#header-status", Static).update(
+            Content.assemble(
+                f"doc {session.document_index + 1}/{session.document_count}"
+                f" · sentence {session.sentence_index + 1}/{sentences} · ",
+                plain(session.reviewer), f" · {decided}/{total_text} ▕{bar}▏ {share:.0%}",
+            )
         )
-        self.query_one("#review-header", Static).update(header)
 
     def _render_article(self) -> None:
         session = self.session
@@ -350,11 +353,12 @@ class ReviewScreen(Screen[None]):
             return
         current = session.current_row
         parts: list[Content | str | tuple[str, str]] = []
-        first_sentence = document.sentences[0] if document.sentences else None
-        headline_is_first = first_sentence is not None and document.text[first_sentence.start : first_sentence.end] == document.title
-        if document.title and not headline_is_first and session.sentence_index > CONTEXT_SENTENCES:
-            parts += [plain(document.title, "bold"), "\n\n"]
-        first = max(0, session.sentence_index - CONTEXT_SENTENCES)
+        before = CONTEXT_SENTENCES if self.app.size.height >= 30 else 1
+        first = max(0, session.sentence_index - before)
+        if first > 0 and document.sentences:
+            # The headline always stays in sight: the title, or the document's first sentence.
+            headline = document.sentences[0]
+            parts += [plain(document.title or document.text[headline.start : headline.end], "bold"), "\n  …\n\n"]
         last = min(len(document.sentences), session.sentence_index + CONTEXT_SENTENCES + 1)
         for sentence in document.sentences[first:last]:
             is_current = sentence.index == session.sentence_index
@@ -414,12 +418,13 @@ class ReviewScreen(Screen[None]):
             start, end = entity.final_span
             label = entity.final("label")
             score = f"{entity.score:.2f}" if entity.score is not None else "  — "
+            width = self._words_width()
             words = visible(text[start:end])
-            words = words if len(words) <= 28 else words[:27] + "…"
+            words = words if len(words) <= width else words[: width - 1] + "…"
             hint = self._other_label_hint(text[start:end], label)
             return Content.assemble(
-                f"{symbol(entity.review)} ", (f"{words:<28}", review_style(entity.review)), " ",
-                (f"{label:<10}", label_colour(label)), f" {score}", (hint, "bold #ffaf00") if hint else "",
+                f"{symbol(entity.review)} ", (f"{words:<{width}}", review_style(entity.review)), " ",
+                (f"{label:<9}", label_colour(label)), f"{score}", (hint, "bold #ffaf00") if hint else "",
             )
         if row.kind is TargetKind.EVENT:
             event = session.event(row.pk)
@@ -445,12 +450,17 @@ class ReviewScreen(Screen[None]):
             words = visible(text[entity.final("start") : entity.final("end")]) if entity else f"(missing {entity_id})"
         else:
             words = "“" + visible(text[argument.final("start") : argument.final("end")]) + "”"
-        words = words if len(words) <= 30 else words[:29] + "…"
+        width = self._words_width() + 2
+        words = words if len(words) <= width else words[: width - 1] + "…"
         warnings = [message for i, message in self.schema.event_warnings(event, document.entities) if i == index]
         return Content.assemble(
             f"    {symbol(argument.review)} ", (f"{argument.final('role'):<11}", review_style(argument.review)),
             f"→ {words}", (f"  ⚠ {'; '.join(warnings)}" if warnings else "", "bold #ffaf00"),
         )
+
+    def _words_width(self) -> int:
+        """Room for a candidate's words: the list is half the screen, less symbol, label and score."""
+        return max(8, min(28, self.app.size.width // 2 - 22))
 
     def _other_label_hint(self, words: str, label: str) -> str:
         document = self.session.document
