@@ -42,6 +42,7 @@ from annotator.store.models import (
     DocumentRow,
     EntityRow,
     EventRow,
+    MetaRow,
     ReviewStateRow,
     SentenceRow,
     UndoneGroupRow,
@@ -49,6 +50,7 @@ from annotator.store.models import (
 )
 
 IMPORT_ACTION = "import"
+CANDIDATE_COUNT_KEY = "machine_candidates"
 UNDO_ACTION = "undo"
 REDO_ACTION = "redo"
 _NOT_UNDOABLE = {IMPORT_ACTION, UNDO_ACTION, REDO_ACTION}
@@ -268,6 +270,13 @@ class Repository:
             self._insert_many(ArgumentRow, argument_rows)
             if reviewed:
                 self._import_reviews(reviewed, reviewer)
+            known = MetaRow.get_or_none(MetaRow.key == CANDIDATE_COUNT_KEY)
+            machine_added = len(entity_rows) + len(event_rows) + len(argument_rows) - sum(
+                1 for rows in (entity_rows, event_rows, argument_rows) for row in rows if row[-1] != "machine"
+            )
+            self._store_candidate_count(
+                int(known.value) + machine_added if known is not None else self._count_candidates()
+            )
         return result
 
     def _max_id(self, model) -> int:
@@ -331,12 +340,23 @@ class Repository:
         return [pk for (pk,) in DocumentRow.select(DocumentRow.id).order_by(DocumentRow.id).tuples()]
 
     def candidate_count(self) -> int:
-        """How many machine candidates the store holds (a full count: call it off the UI thread)."""
+        """How many machine candidates the store holds (kept as a counter, so this is cheap)."""
+        row = MetaRow.get_or_none(MetaRow.key == CANDIDATE_COUNT_KEY)
+        if row is not None:
+            return int(row.value)
+        with self.db.atomic():
+            return self._store_candidate_count(self._count_candidates())
+
+    def _count_candidates(self) -> int:
         return (
             EntityRow.select().where(EntityRow.origin == "machine").count()
             + EventRow.select().where(EventRow.origin == "machine").count()
             + ArgumentRow.select().where(ArgumentRow.origin == "machine").count()
         )
+
+    def _store_candidate_count(self, count: int) -> int:
+        MetaRow.insert(key=CANDIDATE_COUNT_KEY, value=str(count)).on_conflict_replace().execute()
+        return count
 
     def document_pk(self, key: str) -> int | None:
         """The internal key of a document id, or None."""

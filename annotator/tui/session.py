@@ -53,7 +53,7 @@ class ReviewSession:
         self.reviewer = reviewer
         self.document_pks = repository.document_pks()
         self._positions = {pk: index for index, pk in enumerate(self.document_pks)}
-        self.total_candidates: int | None = None  # counted off the UI thread: see count_candidates
+        self.total_candidates = repository.candidate_count()
         self.document_index = 0
         self.document: Document | None = None
         self.sentence_index = 0
@@ -183,13 +183,8 @@ class ReviewSession:
         assert self.document is not None
         return next((e for e in self.document.entities if e.id == entity_id), None)
 
-    def count_candidates(self) -> int:
-        """Count the store's machine candidates (slow on a large store; the screen runs it in a worker)."""
-        self.total_candidates = self.repository.candidate_count()
-        return self.total_candidates
-
-    def progress(self) -> tuple[int, int | None]:
-        """Decided and total machine candidates (the total is None until counted)."""
+    def progress(self) -> tuple[int, int]:
+        """Decided and total machine candidates."""
         return self.repository.decided_count(), self.total_candidates
 
     # ------------------------------------------------------------------ moving
@@ -511,6 +506,26 @@ class ReviewSession:
             len(self.repository.pending_entities(label=label, document_pk=self.document.pk)),
             len(self.repository.pending_entities(label=label)),
         )
+
+    def bulk_score_preview(self) -> tuple[float, int, int] | None:
+        """For a scored entity under the cursor: its score, and pending entities scoring at least that here and in the corpus."""
+        row = self.current_row
+        if row is None or row.kind is not TargetKind.ENTITY or self.document is None:
+            return None
+        score = self.entity(row.pk).score
+        if score is None:
+            return None
+        return (
+            score,
+            len(self.repository.pending_entities(document_pk=self.document.pk, min_score=score)),
+            len(self.repository.pending_entities(min_score=score)),
+        )
+
+    def accept_above_score(self, score: float, whole_corpus: bool) -> int:
+        """Accept every pending entity scoring at least `score`, in the document or the corpus (one undo step)."""
+        assert self.document is not None
+        pks = self.repository.pending_entities(document_pk=None if whole_corpus else self.document.pk, min_score=score)
+        return self.accept_rows([Row(TargetKind.ENTITY, pk, Status.PENDING) for pk in pks], "bulk-accept-score")
 
     def accept_label(self, label: str, whole_corpus: bool) -> int:
         """Accept every pending entity with this machine label, in the document or the corpus (one undo step)."""

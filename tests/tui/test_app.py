@@ -121,14 +121,17 @@ async def test_help_lists_every_key_from_the_bindings(small_store):
 
 
 async def test_article_text_is_shown_literally(repository, tmp_path):
-    text = "Rebels [bold red]attacked[/] [ISIS] in Homs\x1b[31m today 🙂\u200f.\n\nNext line."
+    text = "Rebels 🙂\u200f\tcafe\u0301 [bold red]attacked[/] [ISIS] in Homs\x1b[31m today 🙂\u200f.\n\nNext line."
     start = text.index("[ISIS]")
     doc = {"id": "hard", "text": text, "entities": [{"start": start, "end": start + 6, "label": "ORG"}]}
     repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "h.jsonl", doc)])])
     app = AnnotatorApp(repository, reviewer="ana")
     async with app.run_test(size=SIZE):
-        article = str(app.screen.query_one("#article", Static).render())
+        rendered = app.screen.query_one("#article", Static).render()
+        article = str(rendered)
         assert "[bold red]attacked[/] [ISIS]" in article
+        highlighted = [article[span.start : span.end] for span in rendered.spans if "#ff8787" in str(span.style)]
+        assert highlighted == ["[ISIS]"]
         assert "\x1b" not in article and "␛[31m" in article
         candidates = app.screen.query_one("#candidates", OptionList)
         assert "[ISIS]" in str(candidates.get_option_at_index(0).prompt)

@@ -49,7 +49,8 @@ async def test_accept_a_label_in_the_document_or_the_corpus(two_documents):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("L")  # cursor on T1, an ORG
         preview = str(app.screen.query_one("#edit-body", Static).render())
-        assert "in this document: 2 entities" in preview and "in the whole corpus: 4 entities" in preview
+        assert "every pending ORG in this document: 2" in preview and "in the whole corpus: 4" in preview
+        assert "scoring ≥ 0.90 in the whole corpus: 2" in preview
         await pilot.press("c")
     for document in ("d1", "d2"):
         statuses = entity_statuses(two_documents, document)

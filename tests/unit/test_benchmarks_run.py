@@ -18,3 +18,10 @@ def test_extract_benchmark_runs_and_reports_every_figure(capsys):
     figures = bench_extract.main(["--documents", "2", "--repeats", "1", "--no-jobs"])
     assert set(figures) == {"bare_words_per_s", "extract_words_per_s", "extract_ratio"}
     assert all(value > 0 for value in figures.values())
+
+
+def test_tui_benchmark_runs_and_reports_every_figure():
+    from tests.bench import bench_tui
+
+    figures = bench_tui.main(["--small", "2", "--large", "4", "--presses", "3", "--repeats", "1"])
+    assert figures["p95_ms"] > 0 and figures["time_ratio"] > 0 and figures["memory_ratio"] > 0

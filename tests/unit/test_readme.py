@@ -10,7 +10,8 @@ from tests.conftest import ROOT, write_jsonl
 
 def test_readme_example_imports(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = json.loads(readme.split("```json\n", 1)[1].split("```", 1)[0])
+    blocks = [json.loads(part.split("```", 1)[0]) for part in readme.split("```json\n")[1:]]
+    [example] = [block for block in blocks if "text" in block]
     [sourced] = read_native([write_jsonl(tmp_path / "example.jsonl", example)])
     document = sourced.document
     text = document.text
@@ -28,3 +29,23 @@ def test_readme_starts_with_the_two_newcomer_commands():
     ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert first_block[1] in ci
+
+
+def test_readme_keymap_example_is_valid(tmp_path):
+    from annotator.tui.keymap import load_keymap
+    from annotator.tui.screens.review import ReviewScreen
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [part.split("```", 1)[0] for part in readme.split("```json\n")[1:]]
+    [keymap] = [block for block in blocks if '"accept"' in block]
+    path = tmp_path / "keys.json"
+    path.write_text(keymap)
+    assert load_keymap(path, {b.id for b in ReviewScreen.BINDINGS})["accept"] == "y"
+
+
+def test_readme_lists_every_binding():
+    from annotator.tui.screens.review import ReviewScreen
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [b.id for b in ReviewScreen.BINDINGS if f"`{b.id}`" not in readme]
+    assert missing == []

@@ -270,3 +270,13 @@ def test_a_decision_survives_the_process_being_killed(db_path, small_file):
     assert connection.execute("SELECT status FROM review_state").fetchall() == [("rejected",)]
     assert connection.execute("SELECT action, reviewer FROM decision").fetchall() == [("reject", "ana")]
     connection.close()
+
+
+def test_the_candidate_counter_follows_imports_and_ignores_reviewer_additions(repository, small_file, tmp_path):
+    assert repository.candidate_count() == 0
+    import_file(repository, small_file)
+    assert repository.candidate_count() == 14
+    repository.add_entity("ana", repository.document_pk("d1"), 62, 64, "DATE")
+    second = write_jsonl(tmp_path / "second.jsonl", dict(SMALL_DOCUMENT, id="d2"))
+    import_file(repository, second)
+    assert repository.candidate_count() == 28 == repository._count_candidates()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -83,20 +82,6 @@ class ReviewScreen(Screen[None]):
         self.query_one("#article-pane").border_title = "Article"
         self.query_one(OptionList).focus()
         self.refresh_view()
-        self.count_candidates()
-
-    @work(thread=True, exclusive=True, group="count")
-    def count_candidates(self) -> None:
-        """Count the corpus's candidates off the UI thread; the header shows … until then."""
-        self.session.count_candidates()
-        self.post_message(self.CandidatesCounted())
-
-    class CandidatesCounted(Message):
-        """The corpus's candidate total is known."""
-
-    @on(CandidatesCounted)
-    def _candidates_counted(self) -> None:
-        self._render_header()
 
     # ------------------------------------------------------------------ actions
 
@@ -224,11 +209,21 @@ class ReviewScreen(Screen[None]):
             self.refresh_view()
             return
         label, in_document, in_corpus = preview
-        self._confirm(
-            f"Accept every pending {label}? (one undo step)",
-            [("d", f"in this document: {in_document} entities"), ("c", f"in the whole corpus: {in_corpus} entities")],
-            lambda choice: self.session.accept_label(label, whole_corpus=choice == "c"),
-        )
+        choices = [("d", f"every pending {label} in this document: {in_document}"),
+                   ("c", f"every pending {label} in the whole corpus: {in_corpus}")]
+        scored = self.session.bulk_score_preview()
+        if scored is not None:
+            score, scored_document, scored_corpus = scored
+            choices += [("s", f"every pending entity scoring ≥ {score:.2f} in this document: {scored_document}"),
+                        ("t", f"every pending entity scoring ≥ {score:.2f} in the whole corpus: {scored_corpus}")]
+
+        def accept(choice: str) -> None:
+            if choice in ("d", "c"):
+                self.session.accept_label(label, whole_corpus=choice == "c")
+            else:
+                self.session.accept_above_score(scored[0], whole_corpus=choice == "t")
+
+        self._confirm("Accept in bulk (one undo step)", choices, accept)
 
     def action_apply_identical(self) -> None:
         found = self.session.identical_mentions()
@@ -334,7 +329,7 @@ class ReviewScreen(Screen[None]):
         share = decided / total if total else 0.0
         filled = round(share * 10)
         bar = "█" * filled + "░" * (10 - filled)
-        total_text = "…" if total is None else str(total)
+        total_text = str(total)
         title = document.title or document.id if document else ""
         sentences = len(document.sentences) if document else 0
         self.query_one("#header-title", Static).update(Content.assemble(("annotator", "bold"), " · ", plain(title, "bold")))

@@ -1,0 +1,176 @@
+"""Review screen at scale: start-up time, peak memory and key-to-commit latency, small vs large store.
+
+Run: python -m tests.bench.bench_tui [--large 10000] [--small 10] [--presses 200]
+
+Builds a 10-document and a 10,000-document store (the synthetic corpus, about
+100 candidates per document) and, for each, starts a fresh process that opens
+the review screen headless and reports the time from process start to the first
+interactive screen and its peak RSS. On the large store it then presses `a`
+repeatedly and reports the latency from key press to committed decision
+(p50/p95). Targets: large/small <= 1.2 for time and <= 1.5 for memory; p95 <= 30 ms.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+def build_store(db: Path, documents: int) -> None:
+    from annotator import store
+    from annotator.formats.native import read_native
+    from annotator.store import Repository
+    from tests.synthetic import write_corpus
+
+    corpus = db.with_suffix(".jsonl")
+    write_corpus(corpus, documents)
+    store.connect(db)
+    Repository().import_documents([d.document for d in read_native([corpus])])
+    store.close()
+    corpus.unlink()
+
+
+async def probe(db: Path, presses: int) -> dict:
+    from annotator import store
+    from annotator.store import Repository
+    from annotator.tui.app import AnnotatorApp
+
+    store.connect(db)
+    app = AnnotatorApp(Repository(), reviewer="bench")
+    result: dict = {}
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        result["first_screen_s"] = time.perf_counter() - STARTED
+        result["peak_rss_mb"] = peak_rss_mb()
+        await app.workers.wait_for_complete()
+        if presses:
+            commits, redraws = await press_and_time(app, pilot, presses)
+            assert app.session.repository.decided_count() >= presses
+            result["p50_ms"] = statistics.median(commits) * 1000
+            result["p95_ms"] = percentile(commits, 0.95) * 1000
+            result["redraw_p50_ms"] = statistics.median(redraws) * 1000
+            result["redraw_p95_ms"] = percentile(redraws, 0.95) * 1000
+    store.close()
+    return result
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM: unlike ru_maxrss it does not carry the parent's peak over exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(len(ordered) * share)) - 1)]
+
+
+async def press_and_time(app, pilot, presses: int) -> tuple[list[float], list[float]]:
+    """Post `a` key events one at a time; time each to its committed decision and to the redrawn screen.
+
+    The commit time is taken when the repository's transaction has returned (so the
+    decision is on disk); the redraw time when the screen has rebuilt its widgets.
+    """
+    from textual import events
+
+    repository = app.session.repository
+    screen = app.screen
+    marks: dict[str, float] = {}
+    record = repository.record
+    accept = repository.accept
+    refresh_view = screen.refresh_view
+
+    def timed_record(*args, **kwargs):
+        group = record(*args, **kwargs)
+        marks["commit"] = time.perf_counter()
+        return group
+
+    def timed_accept(*args, **kwargs):
+        group = accept(*args, **kwargs)
+        marks["commit"] = time.perf_counter()
+        return group
+
+    def timed_refresh():
+        refresh_view()
+        marks["redraw"] = time.perf_counter()
+
+    repository.record, repository.accept, screen.refresh_view = timed_record, timed_accept, timed_refresh
+    commits, redraws = [], []
+    for _ in range(presses):
+        marks.clear()
+        start = time.perf_counter()
+        app.post_message(events.Key("a", "a"))
+        while "redraw" not in marks:
+            await asyncio.sleep(0)
+        commits.append(marks["commit"] - start)
+        redraws.append(marks["redraw"] - start)
+        await pilot.pause()
+    return commits, redraws
+
+
+def run_probe(db: Path, presses: int) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_tui", "--probe", str(db), "--presses", str(presses)],
+        capture_output=True, text=True, timeout=900, check=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=10)
+    parser.add_argument("--large", type=int, default=10_000)
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.probe:
+        print(json.dumps(asyncio.run(probe(args.probe, args.presses))))
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "small.db", Path(tmp) / "large.db"
+        build_store(small, args.small)
+        build_store(large, args.large)
+        small_runs = [run_probe(small, 0) for _ in range(args.repeats)]
+        large_runs = [run_probe(large, 0) for _ in range(args.repeats)]
+        latency = run_probe(large, args.presses)
+    figures = {
+        "small_first_screen_s": min(r["first_screen_s"] for r in small_runs),
+        "large_first_screen_s": min(r["first_screen_s"] for r in large_runs),
+        "small_peak_rss_mb": min(r["peak_rss_mb"] for r in small_runs),
+        "large_peak_rss_mb": min(r["peak_rss_mb"] for r in large_runs),
+        "p50_ms": latency.get("p50_ms", 0.0),
+        "p95_ms": latency.get("p95_ms", 0.0),
+        "redraw_p50_ms": latency.get("redraw_p50_ms", 0.0),
+        "redraw_p95_ms": latency.get("redraw_p95_ms", 0.0),
+    }
+    figures["time_ratio"] = figures["large_first_screen_s"] / figures["small_first_screen_s"]
+    figures["memory_ratio"] = figures["large_peak_rss_mb"] / figures["small_peak_rss_mb"]
+    print(f"first interactive screen: {args.small} documents {figures['small_first_screen_s']:.2f} s, "
+          f"{args.large} documents {figures['large_first_screen_s']:.2f} s, ratio {figures['time_ratio']:.2f} (target <= 1.2)")
+    print(f"peak RSS: {figures['small_peak_rss_mb']:.0f} MB vs {figures['large_peak_rss_mb']:.0f} MB, "
+          f"ratio {figures['memory_ratio']:.2f} (target <= 1.5)")
+    print(f"key press to committed decision on {args.large} documents ({args.presses} presses of a): "
+          f"p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms (target p95 <= 30 ms); "
+          f"to the redrawn screen p50 {figures['redraw_p50_ms']:.1f} ms, p95 {figures['redraw_p95_ms']:.1f} ms")
+    return figures
+
+
+if __name__ == "__main__":
+    main()
