@@ -336,8 +336,14 @@ class Repository:
         return DocumentRow.select().count()
 
     def document_pks(self) -> list[int]:
-        """The internal keys of all documents, in import order (cheap: one index scan)."""
-        return [pk for (pk,) in DocumentRow.select(DocumentRow.id).order_by(DocumentRow.id).tuples()]
+        """The internal keys of all documents, in import order.
+
+        Read from the small index on the document ids rather than the table, whose
+        pages hold the texts: scanning those would fill the page cache with a corpus.
+        """
+        pks = [pk for (pk,) in DocumentRow.select(DocumentRow.id).where(DocumentRow.key.is_null(False)).tuples()]
+        pks.sort()
+        return pks
 
     def candidate_count(self) -> int:
         """How many machine candidates the store holds (kept as a counter, so this is cheap)."""
