@@ -100,12 +100,17 @@ async def test_jump_to_a_document_from_the_list_and_next_pending_crosses_documen
     app = AnnotatorApp(two_documents, reviewer="ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         table = app.screen.query_one(DataTable)
         assert table.row_count == 2 and "0/14" in str(table.get_row_at(0)[3])
         await pilot.press("down", "enter")
         assert app.screen.session.document.id == "d2"
         two_documents.record("ana", "bulk", [(TargetKind.ENTITY, e.pk, {"status": "accepted"}) for e in two_documents.load_document("d1").entities])
-        await pilot.press("D", "up", "enter")
+        await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("up", "enter")
         session = app.screen.session
         assert session.document.id == "d1"
         session.goto_sentence(1)
@@ -122,6 +127,8 @@ async def test_stats_screen_shows_rates_per_label_type_and_role(two_documents):
     app = AnnotatorApp(two_documents, reviewer="ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         labels = app.screen.query_one("#stats-labels", DataTable)
         rows = {str(labels.get_row_at(i)[0]): [str(c) for c in labels.get_row_at(i)] for i in range(labels.row_count)}

@@ -68,6 +68,6 @@ def test_stats_screen(snap_compare, demo_app):
     async def open_stats(pilot):
         await settle(pilot)
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=(120, 36), run_before=open_stats)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
-from annotator.store import DocumentSummary
+from annotator.store import DocumentSummary, Repository
 from annotator.tui.widgets.render import plain
 
 
@@ -42,9 +42,9 @@ class DocumentsScreen(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="documents_cancel")]
 
-    def __init__(self, summaries: list[DocumentSummary], current: int):
+    def __init__(self, repository: Repository, current: int):
         super().__init__()
-        self.summaries = summaries
+        self.repository = repository
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -58,7 +58,19 @@ class DocumentsScreen(ModalScreen[int | None]):
         table.add_column("document", width=24)
         table.add_column("title", width=44)
         table.add_column("decided", width=14)
-        for index, summary in enumerate(self.summaries):
+        table.loading = True
+        self.load_summaries()
+
+    @work(thread=True, exclusive=True)
+    def load_summaries(self) -> None:
+        """Per-document progress counts the whole corpus: off the UI thread."""
+        summaries = self.repository.document_summaries()
+        self.app.call_from_thread(self.show_summaries, summaries)
+
+    def show_summaries(self, summaries: list[DocumentSummary]) -> None:
+        table = self.query_one(DataTable)
+        table.loading = False
+        for index, summary in enumerate(summaries):
             share = summary.decided / summary.candidates if summary.candidates else 1.0
             table.add_row(
                 str(index + 1), plain(summary.id), plain(summary.title or ""),

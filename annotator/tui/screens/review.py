@@ -288,13 +288,12 @@ class ReviewScreen(Screen[None]):
                 self.session.open_document(index)
             self.refresh_view()
 
-        summaries = self.session.repository.document_summaries()
-        self.app.push_screen(DocumentsScreen(summaries, self.session.document_index), chosen)
+        self.app.push_screen(DocumentsScreen(self.session.repository, self.session.document_index), chosen)
 
     def action_stats(self) -> None:
         from annotator.tui.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.session.repository.review_figures()))
+        self.app.push_screen(StatsScreen(self.session.repository))
 
     def action_help(self) -> None:
         from annotator.tui.screens.help import HelpScreen
