@@ -149,3 +149,24 @@ async def test_escape_cancels_a_fix_without_a_decision(store_with_small):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e", "right", "escape")
     assert store_with_small.decisions() == []
+
+
+async def test_fix_an_event_trigger_span_and_add_an_event(store_with_small):
+    app = AnnotatorApp(store_with_small, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        attack = document(store_with_small).events[0]
+        await focus(app, pilot, TargetKind.EVENT, attack.pk)
+        await pilot.press("e", "right", "enter")  # "attacked" -> "attacked ["
+        await pilot.press("right_square_bracket")  # "Kerry met Lavrov in New York on Wednesday."
+        tokens = app.screen.session.sentence.tokens
+        text = document(store_with_small).text
+        first = next(i for i, (s, e) in enumerate(tokens) if text[s:e] == "Wednesday")
+        types = list(app.schema.events)
+        await pilot.press("N", HINT_LETTERS[first], *"contact.phone", "enter")
+    events = document(store_with_small).events
+    fixed = events[0]
+    assert text[fixed.final("trigger_start") : fixed.final("trigger_end")] == "attacked ["
+    assert (fixed.trigger_start, fixed.trigger_end) == (7, 15)
+    added = [e for e in events if e.review.status is Status.ADDED]
+    assert [(e.type, text[e.trigger_start : e.trigger_end]) for e in added] == [("Contact.Phone-Write", "Wednesday")]
+    assert "Contact.Phone-Write" in types
