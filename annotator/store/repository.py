@@ -998,35 +998,22 @@ class Repository:
                 value = orjson.loads(fixed).get(name, value)
             return status, value
 
-        for pk, doc_pk, label, origin in EntityRow.select(
-            EntityRow.id, EntityRow.document, EntityRow.label, EntityRow.origin
-        ).tuples():
-            status, label = resolve("entity", pk, origin, "label", label)
-            if status == Status.WITHDRAWN.value:
-                continue
-            per_document[keys[doc_pk]][status] += 1
-            per_label[label][status] += 1
-            totals[status] += 1
-        for pk, doc_pk, type_, origin in EventRow.select(
-            EventRow.id, EventRow.document, EventRow.type, EventRow.origin
-        ).tuples():
-            status, type_ = resolve("event", pk, origin, "type", type_)
-            if status == Status.WITHDRAWN.value:
-                continue
-            per_document[keys[doc_pk]][status] += 1
-            per_type[type_][status] += 1
-            totals[status] += 1
-        for pk, doc_pk, role, origin in (
-            ArgumentRow.select(ArgumentRow.id, EventRow.document, ArgumentRow.role, ArgumentRow.origin)
-            .join(EventRow)
-            .tuples()
-        ):
-            status, role = resolve("argument", pk, origin, "role", role)
-            if status == Status.WITHDRAWN.value:
-                continue
-            per_document[keys[doc_pk]][status] += 1
-            per_role[role][status] += 1
-            totals[status] += 1
+        sources = (
+            ("entity", "label", per_label,
+             EntityRow.select(EntityRow.id, EntityRow.document, EntityRow.label, EntityRow.origin)),
+            ("event", "type", per_type,
+             EventRow.select(EventRow.id, EventRow.document, EventRow.type, EventRow.origin)),
+            ("argument", "role", per_role,
+             ArgumentRow.select(ArgumentRow.id, EventRow.document, ArgumentRow.role, ArgumentRow.origin).join(EventRow)),
+        )
+        for kind, field_name, table, query in sources:
+            for pk, doc_pk, name, origin in query.tuples():
+                status, name = resolve(kind, pk, origin, field_name, name)
+                if status == Status.WITHDRAWN.value:
+                    continue
+                per_document[keys[doc_pk]][status] += 1
+                table[name][status] += 1
+                totals[status] += 1
         return {
             "documents": {key: dict(per_document.get(key, {})) for key in keys.values()},
             "labels": {k: dict(v) for k, v in sorted(per_label.items())},
