@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 
 from annotator.domain import Argument, Document, Entity, Event, Status, TargetKind
 from annotator.schema import Schema
@@ -72,7 +73,7 @@ class ReviewSession:
     def open_document(self, index: int, sentence: int = 0) -> None:
         """Load one document from the store and put the cursor on its first row of `sentence`."""
         self.document_index = max(0, min(index, self.document_count - 1))
-        self.document = self.repository.load_document(pk=self.document_pks[self.document_index])
+        self._set_document(self.repository.load_document(pk=self.document_pks[self.document_index]))
         self.sentence_index = max(0, min(sentence, len(self.document.sentences) - 1))
         self.cursor = 0
         self._rebuild_rows()
@@ -81,7 +82,7 @@ class ReviewSession:
         """Re-read the current document after a decision, keeping the position."""
         assert self.document is not None
         cursor = self.cursor
-        self.document = self.repository.load_document(pk=self.document.pk)
+        self._set_document(self.repository.load_document(pk=self.document.pk))
         self._rebuild_rows()
         self.cursor = min(cursor, max(len(self.rows) - 1, 0))
 
@@ -100,6 +101,23 @@ class ReviewSession:
         self.focus_target(kind, pk)
         self.next_pending()
 
+    def _set_document(self, document: Document) -> None:
+        """Adopt a freshly loaded document and index its candidates by sentence (once, not per row)."""
+        self.document = document
+        starts = [s.start for s in document.sentences]
+        self.entities_in: dict[int, list[Entity]] = defaultdict(list)
+        self.events_in: dict[int, list[Event]] = defaultdict(list)
+        self.labels_of_words: dict[str, set[str]] = defaultdict(set)
+        for entity in document.entities:
+            self.entities_in[max(bisect_right(starts, entity.final("start")) - 1, 0)].append(entity)
+            if entity.review.status not in (Status.REJECTED, Status.WITHDRAWN):
+                words = document.text[entity.final("start") : entity.final("end")]
+                self.labels_of_words[words].add(entity.final("label"))
+        for event in document.events:
+            self.events_in[max(bisect_right(starts, event.final("trigger_start")) - 1, 0)].append(event)
+        self._entities_by_pk = {e.pk: e for e in document.entities}
+        self._events_by_pk = {e.pk: e for e in document.events}
+
     def _rebuild_rows(self) -> None:
         self.rows = self.rows_of_sentence(self.sentence_index)
 
@@ -108,16 +126,15 @@ class ReviewSession:
         document = self.document
         if document is None or not document.sentences:
             return []
-        sentence = document.sentences[index]
         rows: list[Row] = []
         kind, _, value = self.row_filter.partition(": ")
-        for entity in document.entities:
+        for entity in sorted(self.entities_in.get(index, ()), key=lambda e: e.final_span):
             if entity.review.status in HIDDEN or kind == "type":
                 continue
-            if sentence.start <= entity.final("start") < sentence.end and self._keeps(entity, entity.final("label")):
+            if self._keeps(entity, entity.final("label")):
                 rows.append(Row(TargetKind.ENTITY, entity.pk, entity.review.status))
-        for event in document.events:
-            if event.review.status in HIDDEN or not sentence.start <= event.final("trigger_start") < sentence.end:
+        for event in self.events_in.get(index, ()):
+            if event.review.status in HIDDEN:
                 continue
             if kind == "label":
                 continue
@@ -169,12 +186,10 @@ class ReviewSession:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def entity(self, pk: int) -> Entity:
-        assert self.document is not None
-        return next(e for e in self.document.entities if e.pk == pk)
+        return self._entities_by_pk[pk]
 
     def event(self, pk: int) -> Event:
-        assert self.document is not None
-        return next(e for e in self.document.events if e.pk == pk)
+        return self._events_by_pk[pk]
 
     def argument(self, event_pk: int, pk: int) -> Argument:
         return next(a for a in self.event(event_pk).arguments if a.pk == pk)
@@ -348,10 +363,9 @@ class ReviewSession:
 
     def _sentence_entities(self) -> list[Entity]:
         assert self.document is not None
-        sentence = self.sentence
         return [
-            e for e in self.document.entities
-            if e.review.status not in (Status.WITHDRAWN, Status.REJECTED) and sentence.start <= e.final("start") < sentence.end
+            e for e in sorted(self.entities_in.get(self.sentence_index, ()), key=lambda e: e.final_span)
+            if e.review.status not in (Status.WITHDRAWN, Status.REJECTED)
         ][: len(HINT_LETTERS)]
 
     def _entity_choices(self) -> list[tuple[str, str]]:

@@ -357,17 +357,17 @@ class ReviewScreen(Screen[None]):
         for sentence in document.sentences[first:last]:
             is_current = sentence.index == session.sentence_index
             content = plain(document.text[sentence.start : sentence.end], "" if is_current else "dim")
-            for entity in document.entities:
+            for entity in session.entities_in.get(sentence.index, ()):
                 start, end = entity.final_span
-                if entity.review.status is Status.WITHDRAWN or not sentence.start <= start < sentence.end:
+                if entity.review.status is Status.WITHDRAWN:
                     continue
                 style = f"{label_colour(entity.final('label'))} {review_style(entity.review)}"
                 if current is not None and current.kind is TargetKind.ENTITY and current.pk == entity.pk:
                     style += f" {CURSOR_STYLE}"
                 content = content.stylize(style, start - sentence.start, min(end, sentence.end) - sentence.start)
-            for event in document.events:
+            for event in session.events_in.get(sentence.index, ()):
                 start, end = event.final("trigger_start"), event.final("trigger_end")
-                if event.review.status is Status.WITHDRAWN or not sentence.start <= start < sentence.end:
+                if event.review.status is Status.WITHDRAWN:
                     continue
                 style = TRIGGER_STYLE if event.review.status is not Status.REJECTED else "strike dim"
                 content = content.stylize(style, start - sentence.start, min(end, sentence.end) - sentence.start)
@@ -457,10 +457,5 @@ class ReviewScreen(Screen[None]):
         return max(8, min(28, self.app.size.width // 2 - 22))
 
     def _other_label_hint(self, words: str, label: str) -> str:
-        document = self.session.document
-        others = {
-            e.final("label") for e in document.entities
-            if e.review.status not in (Status.REJECTED, Status.WITHDRAWN)
-            and document.text[e.final("start") : e.final("end")] == words and e.final("label") != label
-        }
+        others = self.session.labels_of_words.get(words, set()) - {label}
         return f"  ⚠ {'/'.join(sorted(others))} elsewhere" if others else ""
