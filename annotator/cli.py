@@ -68,29 +68,46 @@ def _close_store() -> None:
     close()
 
 
+FORMAT_HELP = (
+    "native (annotator's JSONL), doccano (JSONL with integer ids; events as trigger entities and relations) "
+    "or conll (CoNLL-2003/IOB: entities only, lossy: no events, no review state, no nesting, whitespace lost)"
+)
+
+
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(["native", "doccano", "conll"]),
+              help="Input format; detected from each file when not given. " + FORMAT_HELP)
 @pass_context
-def import_command(context: Context, files: tuple[Path, ...]) -> None:
-    """Import native JSONL FILES into the store, all or nothing.
+def import_command(context: Context, files: tuple[Path, ...], format_name: str | None) -> None:
+    """Import annotation FILES into the store, all or nothing.
 
-    Every line of every file is checked before anything is written; any bad line
+    Every record of every file is checked before anything is written; any bad one
     imports nothing and is reported as FILE:LINE: FIELD: REASON. Importing a
     document again with the same id and text adds nothing; the same id with a
     different text is refused.
     """
-    from annotator.formats.native import InvalidInput, read_native
+    from annotator.formats.native import InvalidInput, read_documents
+    from annotator.formats.registry import READERS, UnknownFormat, detect_format
     from annotator.store import DocumentConflict
 
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise click.ClickException("no such file: " + ", ".join(missing))
+    try:
+        formats = {path: format_name or detect_format(path) for path in files}
+    except UnknownFormat as error:
+        raise click.ClickException(str(error)) from error
+
+    def records(path, progress):
+        return READERS[formats[path]](path, progress)
+
     total = sum(f.stat().st_size for f in files)
     try:
         with click.progressbar(
             length=total, label="Checking", file=sys.stderr, hidden=not sys.stderr.isatty()
         ) as bar:
-            documents = read_native(files, progress=bar.update)
+            documents = read_documents(list(files), records, progress=bar.update)
     except InvalidInput as invalid:
         raise click.ClickException(
             f"nothing imported; {invalid.total} problem(s):\n{invalid}"
@@ -120,11 +137,13 @@ STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]
 @click.option("--reviewed", is_flag=True, help="Keep only what a human accepted, fixed or added (training-ready).")
 @click.option("--document", "documents", multiple=True, metavar="ID", help="Export only this document (repeatable).")
 @click.option("--reviewer", "only_reviewer", metavar="NAME", help="Keep only candidates this reviewer decided.")
-@click.option("--with-tokens", is_flag=True, help="Include every sentence's token offsets.")
+@click.option("--with-tokens", is_flag=True, help="Include every sentence's token offsets (native format).")
+@click.option("--format", "format_name", type=click.Choice(["native", "doccano", "conll"]), default="native",
+              show_default=True, help=FORMAT_HELP)
 @pass_context
 def export_command(
     context: Context, output: str, statuses: tuple[str, ...], reviewed: bool, documents: tuple[str, ...],
-    only_reviewer: str | None, with_tokens: bool,
+    only_reviewer: str | None, with_tokens: bool, format_name: str,
 ) -> None:
     """Export the store as native JSONL, one document per line, in a stable order.
 
@@ -132,6 +151,7 @@ def export_command(
     never sees half an export.
     """
     from annotator.formats.native import ExportFilter, write_native
+    from annotator.formats.registry import WRITERS
 
     wanted = {Status(s) for s in statuses}
     if reviewed:
@@ -141,12 +161,19 @@ def export_command(
     if unknown:
         raise click.ClickException("no such document in the store: " + ", ".join(unknown))
     keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
-    stream = repository.iter_documents(list(documents) or None, with_tokens=with_tokens)
+    needs_tokens = with_tokens or format_name == "conll"
+    stream = repository.iter_documents(list(documents) or None, with_tokens=needs_tokens)
+    if format_name == "native":
+        def write(handle):
+            return write_native(stream, handle, keep, with_tokens)
+    else:
+        def write(handle):
+            return WRITERS[format_name](stream, handle, keep)
     if output == "-":
-        summary = write_native(stream, sys.stdout.buffer, keep, with_tokens)
+        summary = write(sys.stdout.buffer)
         sys.stdout.buffer.flush()
     else:
-        summary = _write_atomically(Path(output), lambda handle: write_native(stream, handle, keep, with_tokens))
+        summary = _write_atomically(Path(output), write)
     for line in summary.lines():
         click.echo(line, err=True)
 

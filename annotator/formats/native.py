@@ -77,7 +77,9 @@ class SourcedDocument:
     line: int
 
 
-class _Bad(Exception):
+class BadRecord(Exception):
+    """A record that cannot be imported: the field at fault and why (format readers raise it too)."""
+
     def __init__(self, field: str, reason: str):
         self.field = field
         self.reason = reason
@@ -92,29 +94,29 @@ def _span(obj: dict, path: str, text: str, start_key: str = "start", end_key: st
     end = obj.get(end_key)
     if type(start) is int and type(end) is int and 0 <= start < end <= len(text) and "text" not in obj:
         if text[start:end].isspace():
-            raise _Bad(path, f"offsets {start}-{end} cover only whitespace")
+            raise BadRecord(path, f"offsets {start}-{end} cover only whitespace")
         return start, end
     if not _is_int(start):
-        raise _Bad(f"{path}.{start_key}", f"must be an integer offset, got {start!r}")
+        raise BadRecord(f"{path}.{start_key}", f"must be an integer offset, got {start!r}")
     if not _is_int(end):
-        raise _Bad(f"{path}.{end_key}", f"must be an integer offset, got {end!r}")
+        raise BadRecord(f"{path}.{end_key}", f"must be an integer offset, got {end!r}")
     if not 0 <= start < end <= len(text):
-        raise _Bad(
+        raise BadRecord(
             path,
             f"offsets {start}-{end} must satisfy 0 <= start < end <= {len(text)} (the text's length)",
         )
     quoted = obj.get("text")
     if quoted is not None and quoted != text[start:end]:
-        raise _Bad(f"{path}.text", f"{quoted!r} does not match the text at {start}-{end}: {text[start:end]!r}")
+        raise BadRecord(f"{path}.text", f"{quoted!r} does not match the text at {start}-{end}: {text[start:end]!r}")
     if text[start:end].isspace():
-        raise _Bad(path, f"offsets {start}-{end} cover only whitespace")
+        raise BadRecord(path, f"offsets {start}-{end} cover only whitespace")
     return start, end
 
 
 def _nonempty_str(obj: dict, key: str, path: str) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise _Bad(f"{path}.{key}", f"must be a non-empty string, got {value!r}")
+        raise BadRecord(f"{path}.{key}", f"must be a non-empty string, got {value!r}")
     return value
 
 
@@ -123,23 +125,23 @@ def _score(obj: dict, path: str) -> float | None:
     if value is None:
         return None
     if type(value) not in (int, float) or not math.isfinite(value):
-        raise _Bad(f"{path}.score", f"must be a number or null, got {value!r}")
+        raise BadRecord(f"{path}.score", f"must be a number or null, got {value!r}")
     return float(value)
 
 
 def _optional_str(obj: dict, key: str, path: str) -> str | None:
     value = obj.get(key)
     if value is not None and not isinstance(value, str):
-        raise _Bad(f"{path}.{key}", f"must be a string or null, got {value!r}")
+        raise BadRecord(f"{path}.{key}", f"must be a string or null, got {value!r}")
     return value
 
 
 def _check_keys(obj: Any, allowed: frozenset, path: str) -> dict:
     if type(obj) is not dict:
-        raise _Bad(path, f"must be a JSON object, got {type(obj).__name__}")
+        raise BadRecord(path, f"must be a JSON object, got {type(obj).__name__}")
     if not allowed.issuperset(obj):
         unknown = obj.keys() - allowed
-        raise _Bad(
+        raise BadRecord(
             path,
             f"unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(allowed))}"
             " (put extra data under the document's meta)",
@@ -157,7 +159,7 @@ def _timestamp(value: Any, path: str) -> float | None:
             return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
         except ValueError:
             pass
-    raise _Bad(f"{path}.decided_at", f"must be an ISO 8601 time or a number, got {value!r}")
+    raise BadRecord(f"{path}.decided_at", f"must be an ISO 8601 time or a number, got {value!r}")
 
 
 def _review(obj: dict, path: str, kind: TargetKind, final_values: dict[str, Any]) -> tuple[Review, dict[str, Any]]:
@@ -172,14 +174,14 @@ def _review(obj: dict, path: str, kind: TargetKind, final_values: dict[str, Any]
     elif status_value in IMPORTABLE_STATUSES:
         status = IMPORTABLE_STATUSES[status_value]
     else:
-        raise _Bad(f"{path}.status", f"must be one of {', '.join(IMPORTABLE_STATUSES)}, got {status_value!r}")
+        raise BadRecord(f"{path}.status", f"must be one of {', '.join(IMPORTABLE_STATUSES)}, got {status_value!r}")
     original = obj.get("original") or {}
     if not isinstance(original, dict):
-        raise _Bad(f"{path}.original", "must be an object of the machine's values")
+        raise BadRecord(f"{path}.original", "must be an object of the machine's values")
     fixable = FIXABLE_FIELDS[kind]
     unknown = original.keys() - set(fixable)
     if unknown:
-        raise _Bad(f"{path}.original", f"unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(fixable)}")
+        raise BadRecord(f"{path}.original", f"unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(fixable)}")
     machine = dict(final_values)
     fixed: dict[str, Any] = {}
     for key, value in original.items():
@@ -187,10 +189,10 @@ def _review(obj: dict, path: str, kind: TargetKind, final_values: dict[str, Any]
         fixed[key] = final_values.get(key)
     flagged = obj.get("flagged", False)
     if not isinstance(flagged, bool):
-        raise _Bad(f"{path}.flagged", f"must be true or false, got {flagged!r}")
+        raise BadRecord(f"{path}.flagged", f"must be true or false, got {flagged!r}")
     note = obj.get("note") or ""
     if not isinstance(note, str):
-        raise _Bad(f"{path}.note", f"must be a string, got {note!r}")
+        raise BadRecord(f"{path}.note", f"must be a string, got {note!r}")
     review = Review(
         status=status, fixed=fixed, flagged=flagged, note=note,
         reviewer=_optional_str(obj, "reviewer", path), decided_at=_timestamp(obj.get("decided_at"), path),
@@ -202,7 +204,7 @@ def _sentences(raw: Any, text: str) -> list[Sentence] | None:
     if raw is None:
         return None
     if not isinstance(raw, list):
-        raise _Bad("sentences", "must be a list of {start, end} objects or [start, end] pairs")
+        raise BadRecord("sentences", "must be a list of {start, end} objects or [start, end] pairs")
     result: list[Sentence] = []
     previous_end = 0
     for index, item in enumerate(raw):
@@ -210,10 +212,10 @@ def _sentences(raw: Any, text: str) -> list[Sentence] | None:
         if isinstance(item, list) and len(item) == 2:
             item = {"start": item[0], "end": item[1]}
         if not isinstance(item, dict):
-            raise _Bad(path, "must be {start, end} or [start, end]")
+            raise BadRecord(path, "must be {start, end} or [start, end]")
         start, end = _span(item, path, text)
         if start < previous_end:
-            raise _Bad(path, f"starts at {start}, before the previous sentence ends ({previous_end}); sentences must be in order and not overlap")
+            raise BadRecord(path, f"starts at {start}, before the previous sentence ends ({previous_end}); sentences must be in order and not overlap")
         previous_end = end
         tokens_raw = item.get("tokens")
         tokens: tuple[Token, ...] = ()
@@ -233,7 +235,7 @@ _INT_TYPE = {int}
 def _tokens(raw: Any, start: int, end: int, path: str) -> tuple[Token, ...]:
     """Validated token offsets of a sentence: [start, end] pairs, in order, inside the sentence."""
     if not isinstance(raw, list):
-        raise _Bad(f"{path}.tokens", "must be a list of [start, end] pairs")
+        raise BadRecord(f"{path}.tokens", "must be a list of [start, end] pairs")
     # Fast path for well-formed input: a few C-level passes instead of a Python loop per token.
     if not raw:
         return ()
@@ -254,7 +256,7 @@ def _tokens(raw: Any, start: int, end: int, path: str) -> tuple[Token, ...]:
             or not _is_int(pair[0]) or not _is_int(pair[1])
             or not last <= pair[0] < pair[1] <= end
         ):
-            raise _Bad(
+            raise BadRecord(
                 f"{path}.tokens[{t_index}]",
                 f"must be [start, end] inside the sentence ({start}-{end}), in order, got {pair!r}",
             )
@@ -269,14 +271,14 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int,
     if _is_int(doc_id):
         doc_id = str(doc_id)
     if not isinstance(doc_id, str) or not doc_id.strip():
-        raise _Bad("id", f"must be a non-empty string, got {doc_id!r}")
+        raise BadRecord("id", f"must be a non-empty string, got {doc_id!r}")
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise _Bad("text", "must be a non-empty string")
+        raise BadRecord("text", "must be a non-empty string")
     title = _optional_str(obj, "title", "document")
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
-        raise _Bad("meta", "must be a JSON object")
+        raise BadRecord("meta", "must be a JSON object")
     sentences = _sentences(obj.get("sentences"), text)
 
     ids: set[str] = set()
@@ -288,15 +290,15 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int,
         elif _is_int(item_id):
             item_id = str(item_id)
         elif not isinstance(item_id, str) or not item_id:
-            raise _Bad(f"{path}.id", f"must be a non-empty string, got {item_id!r}")
+            raise BadRecord(f"{path}.id", f"must be a non-empty string, got {item_id!r}")
         if item_id in ids:
-            raise _Bad(f"{path}.id", f"{item_id!r} is used twice in this document; ids must be unique")
+            raise BadRecord(f"{path}.id", f"{item_id!r} is used twice in this document; ids must be unique")
         ids.add(item_id)
         return item_id
 
     raw_entities = obj.get("entities") or []
     if not isinstance(raw_entities, list):
-        raise _Bad("entities", "must be a list")
+        raise BadRecord("entities", "must be a list")
     entities: list[Entity] = []
     text_length = len(text)
     for index, item in enumerate(raw_entities):
@@ -338,7 +340,7 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int,
 
     raw_events = obj.get("events") or []
     if not isinstance(raw_events, list):
-        raise _Bad("events", "must be a list")
+        raise BadRecord("events", "must be a list")
     events: list[Event] = []
     for index, item in enumerate(raw_events):
         path = f"events[{index}]"
@@ -347,16 +349,16 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int,
         event_type = _nonempty_str(item, "type", path)
         trigger = item.get("trigger")
         if not isinstance(trigger, dict):
-            raise _Bad(f"{path}.trigger", "must be an object {start, end}")
+            raise BadRecord(f"{path}.trigger", "must be an object {start, end}")
         _check_keys(trigger, TRIGGER_KEYS, f"{path}.trigger")
         t_start, t_end = _span(trigger, f"{path}.trigger", text)
         event_id = claim(item.get("id"), path, f"E{index + 1}")
         attributes = item.get("attributes") or {}
         if not isinstance(attributes, dict):
-            raise _Bad(f"{path}.attributes", "must be a JSON object")
+            raise BadRecord(f"{path}.attributes", "must be a JSON object")
         raw_arguments = item.get("arguments") or []
         if not isinstance(raw_arguments, list):
-            raise _Bad(f"{path}.arguments", "must be a list")
+            raise BadRecord(f"{path}.arguments", "must be a list")
         arguments: list[Argument] = []
         for a_index, arg in enumerate(raw_arguments):
             if type(arg) is dict and _PLAIN_ARGUMENT_KEYS.issuperset(arg):
@@ -379,16 +381,16 @@ def _parse_document(obj: Any) -> tuple[Document, bool, list[tuple[str, int, int,
                 if _is_int(entity_ref):
                     entity_ref = str(entity_ref)
                 if entity_ref not in entity_ids:
-                    raise _Bad(f"{a_path}.entity", f"{entity_ref!r} is not the id of an entity of this document")
+                    raise BadRecord(f"{a_path}.entity", f"{entity_ref!r} is not the id of an entity of this document")
                 if "start" in arg or "end" in arg:
-                    raise _Bad(a_path, "give either an entity id or start/end offsets, not both")
+                    raise BadRecord(a_path, "give either an entity id or start/end offsets, not both")
             else:
                 a_start, a_end = _span(arg, a_path, text)
                 spans.append((f"{path}.arguments", a_index, a_start, a_end))
             finals = {"role": role, "entity_id": entity_ref, "start": a_start, "end": a_end}
             review, machine = _review(arg, a_path, TargetKind.ARGUMENT, finals)
             if machine.get("entity_id") is not None and machine["entity_id"] not in entity_ids:
-                raise _Bad(f"{a_path}.original.entity_id", f"{machine['entity_id']!r} is not an entity of this document")
+                raise BadRecord(f"{a_path}.original.entity_id", f"{machine['entity_id']!r} is not an entity of this document")
             arguments.append(
                 Argument(machine["role"], machine["entity_id"], machine["start"], machine["end"],
                          _score(arg, a_path), review)
@@ -421,7 +423,56 @@ def _place_in_sentences(sentences: Sequence[Sentence], spans: Iterable[tuple[str
         if index < 0 or end > sentences[index].end or start >= sentences[index].end:
             where = "the given sentences" if given else "a blank line"
             path = f"{kind}[{item_index}]" + (".trigger" if kind == "events" else "")
-            raise _Bad(path, f"span {start}-{end} crosses {where}; a span must lie inside one sentence")
+            raise BadRecord(path, f"span {start}-{end} crosses {where}; a span must lie inside one sentence")
+
+
+Record = tuple[int, Any]
+"""A line number and either a decoded object or the `InputError` found there."""
+
+
+def jsonl_objects(path: str | Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Every non-blank line of a JSONL file, decoded, with its line number; errors in place of bad lines."""
+    name = str(path)
+    try:
+        handle = open(path, "rb")
+    except OSError as error:
+        yield 0, InputError(name, 0, "", f"cannot open: {error.strerror}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if progress is not None:
+                progress(len(raw))
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield number, InputError(name, number, "", f"not valid UTF-8 (byte {error.start} of the line)")
+                continue
+            try:
+                yield number, orjson.loads(line)
+            except orjson.JSONDecodeError as error:
+                yield number, InputError(name, number, "", f"not valid JSON: {error}")
+
+
+def converted(path: str | Path, records: Iterable[Record], convert: Callable[[Any, int], dict]) -> Iterator[Record]:
+    """Records turned into native documents by `convert`; a `BadRecord` it raises becomes an error at that line."""
+    for number, item in records:
+        if isinstance(item, InputError):
+            yield number, item
+            continue
+        try:
+            yield number, convert(item, number)
+        except BadRecord as bad:
+            yield number, InputError(str(path), number, bad.field, bad.reason)
+
+
+def native_records(path: str | Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """The records of a native JSONL file."""
+    return jsonl_objects(path, progress)
+
+
+RecordReader = Callable[[Path, "Callable[[int], None] | None"], Iterable[Record]]
 
 
 def read_native(
@@ -433,57 +484,49 @@ def read_native(
     Sentences and tokens absent from a document are computed with the blank
     spaCy segmenter (no trained model). `progress` receives bytes read.
     """
+    return read_documents(paths, native_records, progress)
+
+
+def read_documents(
+    paths: Sequence[str | Path], records: RecordReader, progress: Callable[[int], None] | None = None,
+) -> list[SourcedDocument]:
+    """Validate the native documents a format reader makes of each file, all before returning any.
+
+    Every format goes through the same checks as native JSONL, so an import is as
+    strict whatever it reads; `InvalidInput` names every bad record.
+    """
     with collector_paused():
-        return _read_native(paths, progress)
+        return _read_documents(paths, records, progress)
 
 
-def _read_native(paths: Sequence[str | Path], progress: Callable[[int], None] | None) -> list[SourcedDocument]:
+def _read_documents(paths, records: RecordReader, progress) -> list[SourcedDocument]:
     errors: list[InputError] = []
     total_errors = 0
     parsed: list[tuple[Document, bool, list, str, int]] = []
     seen: dict[str, tuple[str, int, str]] = {}
     for raw_path in paths:
         path = str(raw_path)
-        try:
-            handle = open(raw_path, "rb")
-        except OSError as error:
-            errors.append(InputError(path, 0, "", f"cannot open: {error.strerror}"))
-            total_errors += 1
-            continue
-        with handle:
-            for number, raw in enumerate(handle, start=1):
-                if progress is not None:
-                    progress(len(raw))
-                if not raw.strip():
-                    continue
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    total_errors += 1
-                    errors.append(InputError(path, number, "", f"not valid UTF-8 (byte {error.start} of the line)"))
-                    continue
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError as error:
-                    total_errors += 1
-                    errors.append(InputError(path, number, "", f"not valid JSON: {error}"))
-                    continue
-                try:
-                    document, given, spans = _parse_document(obj)
-                except _Bad as bad:
-                    total_errors += 1
-                    errors.append(InputError(path, number, bad.field, bad.reason))
-                    continue
-                earlier = seen.get(document.id)
-                if earlier is not None and earlier[2] != document.text:
-                    total_errors += 1
-                    errors.append(InputError(
-                        path, number, "id",
-                        f"{document.id!r} appears at {earlier[0]}:{earlier[1]} with a different text",
-                    ))
-                    continue
-                seen.setdefault(document.id, (path, number, document.text))
-                parsed.append((document, given, spans, path, number))
+        for number, item in records(Path(raw_path), progress):
+            if isinstance(item, InputError):
+                total_errors += 1
+                errors.append(item)
+                continue
+            try:
+                document, given, spans = _parse_document(item)
+            except BadRecord as bad:
+                total_errors += 1
+                errors.append(InputError(path, number, bad.field, bad.reason))
+                continue
+            earlier = seen.get(document.id)
+            if earlier is not None and earlier[2] != document.text:
+                total_errors += 1
+                errors.append(InputError(
+                    path, number, "id",
+                    f"{document.id!r} appears at {earlier[0]}:{earlier[1]} with a different text",
+                ))
+                continue
+            seen.setdefault(document.id, (path, number, document.text))
+            parsed.append((document, given, spans, path, number))
     if errors:
         raise InvalidInput(errors, total_errors)
     return _complete_sentences(parsed)
@@ -508,7 +551,7 @@ def _complete_sentences(parsed: list[tuple[Document, bool, list, str, int]]) -> 
             sentences = segment.merge_for_spans(computed[i], ((s, e) for _k, _i, s, e in spans), document.text)
         try:
             _place_in_sentences(sentences, spans, given)
-        except _Bad as bad:
+        except BadRecord as bad:
             errors.append(InputError(path, number, bad.field, bad.reason))
             continue
         result.append(SourcedDocument(replace(document, sentences=tuple(sentences)), path, number))
@@ -553,7 +596,11 @@ class ExportSummary:
     events: int = 0
     arguments: int = 0
     dropped_arguments: int = 0
-    notes: list[str] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        """Note something the format could not carry, to be said in the summary."""
+        self.left_out[what] = self.left_out.get(what, 0) + n
 
     def lines(self) -> list[str]:
         text = [f"{self.documents} documents, {self.entities} entities, {self.events} events, {self.arguments} arguments"]
@@ -561,7 +608,7 @@ class ExportSummary:
             text.append(
                 f"{self.dropped_arguments} arguments left out because their entity was not exported"
             )
-        return text + self.notes
+        return text + [f"{n} {what}" for what, n in self.left_out.items()]
 
 
 def _iso(at: float | None) -> str | None:
@@ -677,11 +724,3 @@ def write_native(
             out.write(dumps(obj))
             out.write(b"\n")
     return summary
-
-
-def iter_lines(path: str | Path) -> Iterator[tuple[int, dict]]:
-    """Decoded objects of a JSONL file with their line numbers (for tests and tools)."""
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                yield number, orjson.loads(raw)

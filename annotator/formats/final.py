@@ -1,0 +1,116 @@
+"""The final annotations of a document, as every interchange format writes them.
+
+Formats other than native JSONL carry no review state per span, so they get the
+reviewer's final values only: rejected and withdrawn candidates are left out, an
+argument whose entity is not exported goes with it, and the export summary says
+how many of each were left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from annotator.domain import Document, Review, Status
+from annotator.formats.native import ExportFilter, ExportSummary
+
+GONE = (Status.REJECTED, Status.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class FinalEntity:
+    id: str
+    start: int
+    end: int
+    label: str
+    review: Review
+
+
+@dataclass(frozen=True)
+class FinalArgument:
+    role: str
+    entity_id: str | None
+    start: int
+    end: int
+    review: Review
+
+
+@dataclass(frozen=True)
+class FinalEvent:
+    id: str
+    type: str
+    start: int
+    end: int
+    attributes: dict
+    arguments: tuple[FinalArgument, ...]
+    review: Review
+
+
+@dataclass(frozen=True)
+class FinalDocument:
+    document: Document
+    entities: tuple[FinalEntity, ...]
+    events: tuple[FinalEvent, ...]
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+
+def final_view(document: Document, keep: ExportFilter, summary: ExportSummary) -> FinalDocument | None:
+    """What a format exports of a document, or None when the filter leaves nothing in it."""
+    entities: list[FinalEntity] = []
+    spans: dict[str, tuple[int, int]] = {}
+    for entity in document.entities:
+        review = entity.review
+        if review.status in GONE:
+            if review.status is Status.REJECTED and keep.keeps(review):
+                summary.count("rejected entities left out")
+            continue
+        if not keep.keeps(review):
+            continue
+        start, end = entity.final_span
+        spans[entity.id] = (start, end)
+        entities.append(FinalEntity(entity.id, start, end, entity.final("label"), review))
+    events: list[FinalEvent] = []
+    for event in document.events:
+        review = event.review
+        if review.status in GONE or not keep.keeps(review):
+            if review.status is Status.REJECTED and keep.keeps(review):
+                summary.count("rejected events left out")
+            continue
+        arguments = []
+        for argument in event.arguments:
+            a_review = argument.review
+            if a_review.status in GONE or not keep.keeps(a_review):
+                if a_review.status is Status.REJECTED and keep.keeps(a_review):
+                    summary.count("rejected arguments left out")
+                continue
+            entity_id = argument.final("entity_id")
+            if entity_id is not None:
+                if entity_id not in spans:
+                    summary.count("arguments dropped because their entity was rejected or not exported")
+                    continue
+                start, end = spans[entity_id]
+            else:
+                start, end = argument.final("start"), argument.final("end")
+            arguments.append(FinalArgument(argument.final("role"), entity_id, start, end, a_review))
+        events.append(FinalEvent(
+            event.id, event.final("type"), event.final("trigger_start"), event.final("trigger_end"),
+            dict(event.attributes), tuple(arguments), review,
+        ))
+    if keep.filters_items and not entities and not events:
+        return None
+    summary.documents += 1
+    summary.entities += len(entities)
+    summary.events += len(events)
+    summary.arguments += sum(len(e.arguments) for e in events)
+    return FinalDocument(document, tuple(entities), tuple(events))
+
+
+def final_views(documents: Iterable[Document], keep: ExportFilter, summary: ExportSummary) -> Iterator[FinalDocument]:
+    """`final_view` of each document, skipping the ones the filter empties."""
+    for document in documents:
+        view = final_view(document, keep, summary)
+        if view is not None:
+            yield view

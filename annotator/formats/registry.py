@@ -1,0 +1,44 @@
+"""Which formats annotator reads and writes, and how it recognises a file's format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from annotator.formats.conll import conll_records, looks_like_conll, write_conll
+from annotator.formats.doccano import doccano_records, looks_like_doccano, write_doccano
+from annotator.formats.native import native_records, write_native
+
+READERS = {"native": native_records, "doccano": doccano_records, "conll": conll_records}
+WRITERS = {"native": write_native, "doccano": write_doccano, "conll": write_conll}
+FORMATS = tuple(READERS)
+
+
+class UnknownFormat(Exception):
+    """A file whose format cannot be told; the user should name it with --format."""
+
+
+def detect_format(path: Path) -> str:
+    """The format of a file, from its extension and first line (ambiguous files raise UnknownFormat)."""
+    suffix = path.suffix.lower()
+    if suffix in (".conll", ".iob", ".conll03", ".bio"):
+        return "conll"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+    except OSError as error:
+        raise UnknownFormat(f"{path}: cannot read: {error.strerror}") from error
+    text = head.decode("utf-8", errors="replace")
+    if looks_like_conll(text):
+        return "conll"
+    first_line = next((line for line in head.splitlines() if line.strip()), b"")
+    try:
+        first = orjson.loads(first_line)
+    except orjson.JSONDecodeError:
+        first = None
+    if looks_like_doccano(first):
+        return "doccano"
+    if isinstance(first, dict) and "id" in first and "text" in first:
+        return "native"
+    raise UnknownFormat(f"{path}: cannot tell its format; name it with --format ({', '.join(FORMATS)})")

@@ -1,0 +1,132 @@
+"""Round trips through the interchange formats: import, review decisions, export, import again."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from annotator import store
+from annotator.domain import Status, TargetKind
+from annotator.evaluate import items
+from annotator.formats.conll import write_conll
+from annotator.formats.doccano import write_doccano
+from annotator.formats.native import ExportFilter, InvalidInput, read_documents, read_native
+from annotator.formats.registry import READERS, detect_format
+from annotator.store import Repository
+from tests.conftest import FIXTURES
+
+FIXTURE_FILES = [FIXTURES / "demo.jsonl", FIXTURES / "hard_characters.jsonl"]
+
+
+def reviewed_store(path, fixture):
+    """A store holding the fixture, with a reject, a label fix, a role fix and an added entity."""
+    store.connect(path)
+    repository = Repository()
+    repository.import_documents([d.document for d in read_native([fixture])])
+    document = next(repository.iter_documents())
+    with_arguments = next(e for e in document.events if any(a.entity_id for a in e.arguments))
+    linked = next(a for a in with_arguments.arguments if a.entity_id)
+    rejected = next(e for e in document.entities if e.id == linked.entity_id)
+    repository.reject("ana", TargetKind.ENTITY, rejected.pk)
+    relabelled = next(e for e in document.entities if e.pk != rejected.pk)
+    repository.fix("ana", TargetKind.ENTITY, relabelled.pk, label="LOC" if relabelled.label != "LOC" else "GPE")
+    other_argument = next((a for e in document.events for a in e.arguments if a.pk != linked.pk), None)
+    if other_argument is not None:
+        repository.fix("ana", TargetKind.ARGUMENT, other_argument.pk, role="Place")
+    sentence = document.sentences[-1]
+    repository.add_entity("ana", document.pk, sentence.tokens[0][0], sentence.tokens[0][1], "NORP")
+    return repository
+
+
+def final_items(documents):
+    found = {"entities": set(), "triggers": set(), "arguments": set()}
+    for document in documents:
+        for kind, values in items(document).items():
+            found[kind] |= {value[1:] for value in values}
+    return found
+
+
+def reimport(tmp_path, exported: bytes, format_name: str, suffix: str):
+    path = tmp_path / f"exported{suffix}"
+    path.write_bytes(exported)
+    assert detect_format(path) == format_name
+    documents = read_documents([path], READERS[format_name])
+    store.close()
+    store.connect(tmp_path / "second.db")
+    repository = Repository()
+    repository.import_documents([d.document for d in documents])
+    return list(repository.iter_documents())
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_doccano_round_trip_keeps_the_final_annotations(tmp_path, fixture):
+    repository = reviewed_store(tmp_path / "first.db", fixture)
+    expected = final_items(repository.iter_documents())
+    buffer = io.BytesIO()
+    summary = write_doccano(repository.iter_documents(), buffer)
+    assert any("rejected entities left out" in line for line in summary.lines())
+    assert any("arguments dropped" in line for line in summary.lines())
+    documents = reimport(tmp_path, buffer.getvalue(), "doccano", ".jsonl")
+    assert final_items(documents) == expected
+    assert documents[0].id == fixture_id(fixture)
+    store.close()
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_conll_round_trip_keeps_entity_tokens_and_labels(tmp_path, fixture):
+    repository = reviewed_store(tmp_path / "first.db", fixture)
+    [before] = list(repository.iter_documents())
+    tokens = [token for sentence in before.sentences for token in sentence.tokens]
+    expected = [
+        (" ".join("".join(before.text[s:t].split()) for s, t in tokens if e.final("start") <= s and t <= e.final("end")),
+         e.final("label"))
+        for e in before.entities if e.review.status not in (Status.REJECTED, Status.WITHDRAWN)
+    ]
+    buffer = io.BytesIO()
+    summary = write_conll(repository.iter_documents(), buffer)
+    assert any("events left out" in line for line in summary.lines())
+    [after] = reimport(tmp_path, buffer.getvalue(), "conll", ".conll")
+    found = [(after.text[e.start : e.end], e.label) for e in after.entities]
+    left_out = sum(n for what, n in summary.left_out.items() if what.startswith(("entities left out", "overlapping")))
+    assert len(found) == len(expected) - left_out
+    assert set(found) <= set(expected)
+    store.close()
+
+
+def fixture_id(path):
+    return next(iter(read_native([path]))).document.id
+
+
+def test_both_docstart_forms_and_iob1_are_read(tmp_path):
+    path = tmp_path / "mixed.conll"
+    path.write_text(
+        "-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP I-MISC\n\n"
+        "-DOCSTART- -X- O O\n\nPeter B-PER\nBlackburn I-PER\n\n", encoding="utf-8",
+    )
+    documents = [d.document for d in read_documents([path], READERS["conll"])]
+    assert [d.id for d in documents] == ["mixed-1", "mixed-2"]
+    assert [(documents[0].text[e.start : e.end], e.label) for e in documents[0].entities] == [("EU", "ORG"), ("German", "MISC")]
+    assert [(documents[1].text[e.start : e.end], e.label) for e in documents[1].entities] == [("Peter Blackburn", "PER")]
+
+
+def test_a_bad_record_in_any_format_is_named_by_file_and_line(tmp_path):
+    conll = tmp_path / "bad.conll"
+    conll.write_text("-DOCSTART- -X- O O\n\nPeter X-PER\n", encoding="utf-8")
+    doccano = tmp_path / "bad.jsonl"
+    doccano.write_text('{"text": "ab", "entities": [{"id": 1, "start_offset": 0, "end_offset": 1, "label": "X"}], '
+                       '"relations": [{"id": 1, "from_id": 1, "to_id": 7, "type": "R"}]}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput) as raised:
+        read_documents([conll], READERS["conll"])
+    assert str(raised.value.errors[0]).startswith(f"{conll}:3: tag: 'X-PER' is not an IOB tag")
+    with pytest.raises(InvalidInput) as raised:
+        read_documents([doccano], READERS["doccano"])
+    assert str(raised.value.errors[0]).startswith(f"{doccano}:1: relations[0].to_id: 7 is not the id")
+
+
+def test_doccano_sequence_labelling_shape_is_read(tmp_path):
+    path = tmp_path / "seq.jsonl"
+    path.write_text('{"text": "Kerry met Lavrov.", "label": [[0, 5, "PERSON"], [10, 16, "PERSON"]]}\n', encoding="utf-8")
+    assert detect_format(path) == "doccano"
+    [document] = [d.document for d in read_documents([path], READERS["doccano"])]
+    assert [(e.start, e.end, e.label) for e in document.entities] == [(0, 5, "PERSON"), (10, 16, "PERSON")]
