@@ -68,15 +68,17 @@ def _close_store() -> None:
     close()
 
 
+FORMAT_NAMES = ["native", "prodigy", "doccano", "conll"]
 FORMAT_HELP = (
-    "native (annotator's JSONL), doccano (JSONL with integer ids; events as trigger entities and relations) "
+    "native (annotator's JSONL), prodigy (one task per sentence; events as trigger spans and relations), "
+    "doccano (JSONL with integer ids; events as trigger entities and relations) "
     "or conll (CoNLL-2003/IOB: entities only, lossy: no events, no review state, no nesting, whitespace lost)"
 )
 
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "format_name", type=click.Choice(["native", "doccano", "conll"]),
+@click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES),
               help="Input format; detected from each file when not given. " + FORMAT_HELP)
 @pass_context
 def import_command(context: Context, files: tuple[Path, ...], format_name: str | None) -> None:
@@ -138,7 +140,7 @@ STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]
 @click.option("--document", "documents", multiple=True, metavar="ID", help="Export only this document (repeatable).")
 @click.option("--reviewer", "only_reviewer", metavar="NAME", help="Keep only candidates this reviewer decided.")
 @click.option("--with-tokens", is_flag=True, help="Include every sentence's token offsets (native format).")
-@click.option("--format", "format_name", type=click.Choice(["native", "doccano", "conll"]), default="native",
+@click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES), default="native",
               show_default=True, help=FORMAT_HELP)
 @pass_context
 def export_command(

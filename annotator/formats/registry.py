@@ -9,9 +9,10 @@ import orjson
 from annotator.formats.conll import conll_records, looks_like_conll, write_conll
 from annotator.formats.doccano import doccano_records, looks_like_doccano, write_doccano
 from annotator.formats.native import native_records, write_native
+from annotator.formats.prodigy import looks_like_prodigy, prodigy_records, write_prodigy
 
-READERS = {"native": native_records, "doccano": doccano_records, "conll": conll_records}
-WRITERS = {"native": write_native, "doccano": write_doccano, "conll": write_conll}
+READERS = {"native": native_records, "prodigy": prodigy_records, "doccano": doccano_records, "conll": conll_records}
+WRITERS = {"native": write_native, "prodigy": write_prodigy, "doccano": write_doccano, "conll": write_conll}
 FORMATS = tuple(READERS)
 
 
@@ -39,6 +40,8 @@ def detect_format(path: Path) -> str:
         first = None
     if looks_like_doccano(first):
         return "doccano"
+    if looks_like_prodigy(first):
+        return "prodigy"
     if isinstance(first, dict) and "id" in first and "text" in first:
         return "native"
     raise UnknownFormat(f"{path}: cannot tell its format; name it with --format ({', '.join(FORMATS)})")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import orjson
+
 import pytest
 
 from annotator import store
@@ -130,3 +132,58 @@ def test_doccano_sequence_labelling_shape_is_read(tmp_path):
     assert detect_format(path) == "doccano"
     [document] = [d.document for d in read_documents([path], READERS["doccano"])]
     assert [(e.start, e.end, e.label) for e in document.entities] == [(0, 5, "PERSON"), (10, 16, "PERSON")]
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_prodigy_round_trip_keeps_the_final_annotations_and_the_text(tmp_path, fixture):
+    from annotator.formats.prodigy import write_prodigy
+
+    repository = reviewed_store(tmp_path / "first.db", fixture)
+    [before] = list(repository.iter_documents())
+    expected = final_items([before])
+    buffer = io.BytesIO()
+    summary = write_prodigy(repository.iter_documents(), buffer)
+    tasks = [orjson.loads(line) for line in buffer.getvalue().splitlines()]
+    assert len(tasks) == len(before.sentences)
+    for task in tasks:
+        for span in task["spans"]:
+            assert task["text"][span["start"] : span["end"]] == span["text"]
+            assert task["tokens"][span["token_end"]]["end"] == span["end"]
+        for relation in task["relations"]:
+            assert relation["head"] == relation["head_span"]["token_end"]
+    assert {t["answer"] for t in tasks} <= {"accept", "ignore"}
+    assert all(isinstance(t["_input_hash"], int) and -2**31 <= t["_task_hash"] < 2**31 for t in tasks)
+    [after] = reimport(tmp_path, buffer.getvalue(), "prodigy", ".jsonl")
+    assert after.text == before.text and after.id == before.id and after.title == before.title
+    assert final_items([after]) == expected
+    assert summary.left_out.get("rejected entities left out") == 1
+    store.close()
+
+
+def test_real_world_prodigy_variants_are_read(tmp_path):
+    path = tmp_path / "ner.jsonl"
+    lines = [
+        {"text": "Apple opened in Paris.", "spans": [{"start": 0, "end": 5, "label": "ORG"},
+                                                   {"start": 16, "end": 21, "label": "GPE"}],
+         "_input_hash": 1, "_task_hash": 2, "answer": "accept", "extra": {"x": 1}},
+        {"text": "No spans here.", "_input_hash": 3, "_task_hash": 4, "answer": "reject"},
+        {"text": "Tokens without ws.", "tokens": [{"text": "Tokens", "start": 0, "end": 6, "id": 0}],
+         "spans": [{"start": 0, "end": 6, "token_start": 0, "token_end": 0, "label": "X"}], "_input_hash": 5},
+    ]
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    assert detect_format(path) == "prodigy"
+    documents = [d.document for d in read_documents([path], READERS["prodigy"])]
+    assert [d.id for d in documents] == ["1", "3", "5"]
+    assert [(e.start, e.end, e.label) for e in documents[0].entities] == [(0, 5, "ORG"), (16, 21, "GPE")]
+    assert documents[1].entities == ()
+
+
+def test_a_prodigy_span_that_disagrees_with_its_tokens_is_refused(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    task = {"text": "Kerry met Lavrov.", "tokens": [{"text": "Kerry", "start": 0, "end": 5, "id": 0},
+                                                   {"text": "met", "start": 6, "end": 9, "id": 1}],
+            "spans": [{"start": 0, "end": 5, "token_start": 0, "token_end": 1, "label": "PERSON"}], "_input_hash": 9}
+    path.write_bytes(b"\n" + orjson.dumps(task) + b"\n")
+    with pytest.raises(InvalidInput) as raised:
+        read_documents([path], READERS["prodigy"])
+    assert str(raised.value.errors[0]).startswith(f"{path}:2: spans[0]: token_start/token_end")

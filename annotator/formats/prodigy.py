@@ -1,0 +1,284 @@
+"""Prodigy JSONL: one task per sentence with tokens, spans and relations.
+
+Written: `text` (the sentence), `tokens` (`text`, `start`, `end`, `id`, `ws`, from
+the stored tokens), `spans` (`start`, `end`, `token_start`, `token_end` —
+inclusive, as Prodigy has it — `label`, `text`), `relations` (`head`/`child` =
+the index of each span's last token, `head_span`, `child_span`, `label`),
+`answer`, `meta` and `_input_hash` / `_task_hash` (32-bit murmurhash of the text
+and of the task's spans and relations: compatible in kind with Prodigy's, not
+byte-identical). Prodigy has no event object: an event is its trigger span,
+labelled with the event type, plus one relation per argument from the trigger,
+labelled with the role; a bare-span argument is a span labelled `ARGUMENT`.
+Prodigy's answer is per task: `accept` when every candidate of the sentence has
+been decided, `ignore` while some are pending. Rejected candidates are left out.
+`meta` holds the document id, sentence index, offset and the text before the
+sentence, so the documents are rebuilt exactly on import.
+
+Read: those files, and real-world variants — no `spans` (no entities), no `ws`,
+no `meta`, extra keys. Tasks sharing `meta.document` form one document; any
+other task is a document of its own. Spans are checked against the text, and
+against the tokens when a task has them. A span is an event trigger when a
+relation starts from it or its label is an event type of the schema. Every
+span imports as a pending candidate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Iterator
+
+import orjson
+
+from annotator.domain import Document, Status
+from annotator.formats.final import FinalDocument, final_views
+from annotator.formats.native import BadRecord, ExportFilter, ExportSummary, InputError, Record, jsonl_objects
+from annotator.schema import load_schema
+
+BARE_SPAN_LABEL = "ARGUMENT"
+
+
+def _hash(value: str) -> int:
+    from murmurhash.mrmr import hash as murmur
+
+    return murmur(value)
+
+
+def write_prodigy(documents: Iterable[Document], out: IO[bytes], keep: ExportFilter | None = None) -> ExportSummary:
+    """Write one Prodigy task per sentence; return what was written and left out."""
+    summary = ExportSummary()
+    for view in final_views(documents, keep or ExportFilter(), summary):
+        for task in _tasks(view, summary):
+            out.write(orjson.dumps(task))
+            out.write(b"\n")
+    return summary
+
+
+def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
+    document = view.document
+    text = document.text
+    previous_end = 0
+    sentences = document.sentences
+    for sentence in sentences:
+        base = sentence.start
+        tokens = sentence.tokens
+        token_dicts = []
+        for index, (start, end) in enumerate(tokens):
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else sentence.end
+            token_dicts.append({"text": text[start:end], "start": start - base, "end": end - base, "id": index,
+                                "ws": following > end})
+        first_token = {start: i for i, (start, _end) in enumerate(tokens)}
+        last_token = {end: i for i, (_start, end) in enumerate(tokens)}
+        spans: list[dict] = []
+        span_index: dict[tuple[int, int, str], dict] = {}
+        pending = False
+
+        def add_span(start: int, end: int, label: str) -> dict | None:
+            key = (start, end, label)
+            if key in span_index:
+                return span_index[key]
+            if start not in first_token or end not in last_token:
+                summary.count("spans left out because a boundary falls inside a token")
+                return None
+            span = {"start": start - base, "end": end - base, "token_start": first_token[start],
+                    "token_end": last_token[end], "label": label, "text": text[start:end]}
+            if text[start:end] != text[base:sentence.end][span["start"] : span["end"]]:
+                raise AssertionError("span offsets drifted")  # pragma: no cover - guarded by construction
+            span_index[key] = span
+            spans.append(span)
+            return span
+
+        for entity in view.entities:
+            if sentence.start <= entity.start < sentence.end:
+                add_span(entity.start, entity.end, entity.label)
+                pending = pending or entity.review.status is Status.PENDING
+        relations = []
+        for event in view.events:
+            if not sentence.start <= event.start < sentence.end:
+                continue
+            pending = pending or event.review.status is Status.PENDING
+            head = add_span(event.start, event.end, event.type)
+            for argument in event.arguments:
+                pending = pending or argument.review.status is Status.PENDING
+                label = next(
+                    (e.label for e in view.entities if e.id == argument.entity_id), BARE_SPAN_LABEL
+                ) if argument.entity_id is not None else BARE_SPAN_LABEL
+                if not sentence.start <= argument.start < sentence.end:
+                    summary.count("arguments left out because they lie outside their event's sentence")
+                    continue
+                child = add_span(argument.start, argument.end, label)
+                if head is None or child is None:
+                    continue
+                relations.append({"head": head["token_end"], "child": child["token_end"], "head_span": head,
+                                  "child_span": child, "label": argument.role})
+        sentence_text = text[base : sentence.end]
+        meta = {"document": document.id, "sentence": sentence.index, "offset": base,
+                "before": text[previous_end:base]}
+        if sentence is sentences[-1]:
+            meta["after"] = text[sentence.end :]
+        if sentence is sentences[0] and document.title:
+            meta["title"] = document.title
+        previous_end = sentence.end
+        input_hash = _hash(sentence_text)
+        task_key = orjson.dumps([[s["start"], s["end"], s["label"]] for s in spans]
+                                + [[r["head"], r["child"], r["label"]] for r in relations]).decode()
+        yield {
+            "text": sentence_text, "meta": meta, "tokens": token_dicts, "spans": spans, "relations": relations,
+            "answer": "ignore" if pending else "accept",
+            "_input_hash": input_hash, "_task_hash": _hash(f"{input_hash} {task_key}"), "_view_id": "relations",
+        }
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _task_spans(task: dict, number: int) -> tuple[list[dict], list[dict]]:
+    text = task["text"]
+    spans = task.get("spans") or []
+    tokens = task.get("tokens")
+    if not isinstance(spans, list):
+        raise BadRecord("spans", "must be a list")
+    checked = []
+    for index, span in enumerate(spans):
+        if not isinstance(span, dict):
+            raise BadRecord(f"spans[{index}]", "must be an object")
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
+            raise BadRecord(f"spans[{index}]", f"offsets {start}-{end} must lie inside the task's text (length {len(text)})")
+        if not isinstance(label, str) or not label:
+            raise BadRecord(f"spans[{index}].label", "must be a non-empty string")
+        if "text" in span and span["text"] != text[start:end]:
+            raise BadRecord(f"spans[{index}].text", f"{span['text']!r} does not match the text at {start}-{end}: {text[start:end]!r}")
+        if isinstance(tokens, list) and "token_start" in span and "token_end" in span:
+            try:
+                first, last = tokens[span["token_start"]], tokens[span["token_end"]]
+            except (IndexError, TypeError):
+                raise BadRecord(f"spans[{index}]", "token_start/token_end are not token indices of this task") from None
+            if first.get("start") != start or last.get("end") != end:
+                raise BadRecord(f"spans[{index}]", "token_start/token_end (inclusive) do not match start/end")
+        checked.append({"start": start, "end": end, "label": label})
+    relations = task.get("relations") or []
+    if not isinstance(relations, list):
+        raise BadRecord("relations", "must be a list")
+    found = []
+    for index, relation in enumerate(relations):
+        if not isinstance(relation, dict):
+            raise BadRecord(f"relations[{index}]", "must be an object")
+        head, child = relation.get("head_span"), relation.get("child_span")
+        if not isinstance(head, dict) or not isinstance(child, dict):
+            raise BadRecord(f"relations[{index}]", "needs head_span and child_span")
+        if not isinstance(relation.get("label"), str) or not relation["label"]:
+            raise BadRecord(f"relations[{index}].label", "must be a non-empty string (the argument's role)")
+        found.append({"head": (head.get("start"), head.get("end"), head.get("label")),
+                      "child": (child.get("start"), child.get("end"), child.get("label")), "role": relation["label"]})
+    return checked, found
+
+
+def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
+    event_types = set(load_schema().events)
+    text_parts: list[str] = []
+    offset = 0
+    entities: list[dict] = []
+    events: list[dict] = []
+    sentences = []
+    title = None
+    for number, task in tasks:
+        meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+        before = meta.get("before", "" if not text_parts else "\n\n")
+        if not isinstance(before, str):
+            raise BadRecord("meta.before", "must be a string")
+        title = title or meta.get("title")
+        text_parts.append(before)
+        offset += len(before)
+        base = offset
+        text_parts.append(task["text"])
+        offset += len(task["text"])
+        if task["text"].strip():
+            stripped_start = base + len(task["text"]) - len(task["text"].lstrip())
+            stripped_end = base + len(task["text"].rstrip())
+            sentences.append({"start": stripped_start, "end": stripped_end})
+        try:
+            spans, relations = _task_spans(task, number)
+        except BadRecord as bad:
+            bad.line = number
+            raise
+        # Spans are told apart by offsets and label: one span can be an event's trigger
+        # and, with the label ARGUMENT, another event's bare-span argument.
+        heads = {relation["head"] for relation in relations}
+        heads_by_offsets = {head[:2] for head in heads}
+
+        def is_trigger(span: dict) -> bool:
+            key = (span["start"], span["end"], span["label"])
+            return key in heads or span["label"] in event_types or (
+                (span["start"], span["end"]) in heads_by_offsets and (span["start"], span["end"], None) in heads
+            )
+
+        ids: dict[tuple[int, int, str | None], str] = {}
+        for span in spans:
+            if is_trigger(span) or span["label"] == BARE_SPAN_LABEL:
+                continue
+            key = (span["start"], span["end"], span["label"])
+            ids[key] = ids[(span["start"], span["end"], None)] = f"T{len(entities) + 1}"
+            entities.append({"id": ids[key], "start": base + span["start"], "end": base + span["end"], "label": span["label"]})
+        for span in spans:
+            if not is_trigger(span):
+                continue
+            key = (span["start"], span["end"], span["label"])
+            arguments = []
+            for relation in relations:
+                if relation["head"] not in (key, (span["start"], span["end"], None)):
+                    continue
+                child = relation["child"]
+                entity_key = child if child[2] is not None else (child[0], child[1], None)
+                if entity_key in ids and child[2] != BARE_SPAN_LABEL:
+                    arguments.append({"role": relation["role"], "entity": ids[entity_key]})
+                elif type(child[0]) is int and type(child[1]) is int:
+                    arguments.append({"role": relation["role"], "start": base + child[0], "end": base + child[1]})
+                else:
+                    raise BadRecord("relations", f"a relation's child_span {child[:2]} has no offsets")
+            events.append({"id": f"E{len(events) + 1}", "type": span["label"],
+                           "trigger": {"start": base + span["start"], "end": base + span["end"]}, "arguments": arguments})
+        if "after" in meta and isinstance(meta["after"], str):
+            text_parts.append(meta["after"])
+            offset += len(meta["after"])
+    native: dict[str, Any] = {"id": doc_id, "text": "".join(text_parts), "entities": entities, "events": events,
+                              "sentences": sentences}
+    if isinstance(title, str):
+        native["title"] = title
+    return native
+
+
+def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Documents rebuilt from a Prodigy JSONL file (the line number is the document's first task)."""
+    name = str(path)
+    grouped: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    order: list[str] = []
+    for number, item in jsonl_objects(path, progress):
+        if isinstance(item, InputError):
+            yield number, item
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            yield number, InputError(name, number, "text", "a Prodigy task needs a text string")
+            continue
+        meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+        document = meta.get("document")
+        key = str(document) if document is not None else str(meta.get("id") or item.get("_input_hash") or f"{path.stem}-{number}")
+        if key not in grouped:
+            order.append(key)
+        grouped[key].append((number, item))
+    for key in order:
+        tasks = grouped[key]
+        tasks.sort(key=lambda pair: (pair[1].get("meta") or {}).get("sentence", 0) if isinstance(pair[1].get("meta"), dict) else 0)
+        number = tasks[0][0]
+        try:
+            yield number, _document_from_tasks(key, tasks)
+        except BadRecord as bad:
+            line = getattr(bad, "line", number)
+            yield line, InputError(name, line, bad.field, bad.reason)
+
+
+def looks_like_prodigy(first: Any) -> bool:
+    """True for a decoded first line shaped like a Prodigy task."""
+    return isinstance(first, dict) and "text" in first and (
+        "_input_hash" in first or "tokens" in first or ("spans" in first and "entities" not in first)
+    )
