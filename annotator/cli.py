@@ -68,16 +68,17 @@ def _close_store() -> None:
     close()
 
 
-FORMAT_NAMES = ["native", "prodigy", "doccano", "conll"]
+FORMAT_NAMES = ["native", "prodigy", "brat", "doccano", "conll"]
 FORMAT_HELP = (
     "native (annotator's JSONL), prodigy (one task per sentence; events as trigger spans and relations), "
+    "brat (a folder of .txt + .ann with annotation.conf; -o names the folder), "
     "doccano (JSONL with integer ids; events as trigger entities and relations) "
     "or conll (CoNLL-2003/IOB: entities only, lossy: no events, no review state, no nesting, whitespace lost)"
 )
 
 
 @main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES),
               help="Input format; detected from each file when not given. " + FORMAT_HELP)
 @pass_context
@@ -93,18 +94,21 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
     from annotator.formats.registry import READERS, UnknownFormat, detect_format
     from annotator.store import DocumentConflict
 
-    missing = [str(f) for f in files if not f.is_file()]
+    missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise click.ClickException("no such file: " + ", ".join(missing))
     try:
         formats = {path: format_name or detect_format(path) for path in files}
+        bad_folders = [str(p) for p in files if p.is_dir() and formats[p] != "brat"]
+        if bad_folders:
+            raise UnknownFormat("only a brat folder can be imported as a folder: " + ", ".join(bad_folders))
     except UnknownFormat as error:
         raise click.ClickException(str(error)) from error
 
     def records(path, progress):
         return READERS[formats[path]](path, progress)
 
-    total = sum(f.stat().st_size for f in files)
+    total = sum(sum(a.stat().st_size for a in f.glob("*.ann")) if f.is_dir() else f.stat().st_size for f in files)
     try:
         with click.progressbar(
             length=total, label="Checking", file=sys.stderr, hidden=not sys.stderr.isatty()
@@ -153,7 +157,7 @@ def export_command(
     never sees half an export.
     """
     from annotator.formats.native import ExportFilter, write_native
-    from annotator.formats.registry import WRITERS
+    from annotator.formats.registry import FOLDER_WRITERS, WRITERS
 
     wanted = {Status(s) for s in statuses}
     if reviewed:
@@ -165,6 +169,13 @@ def export_command(
     keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
     needs_tokens = with_tokens or format_name == "conll"
     stream = repository.iter_documents(list(documents) or None, with_tokens=needs_tokens)
+    if format_name in FOLDER_WRITERS:
+        if output == "-":
+            raise click.UsageError(f"{format_name} writes a folder: give it with -o FOLDER")
+        summary = _write_folder_atomically(Path(output), lambda folder: FOLDER_WRITERS[format_name](stream, folder, keep))
+        for line in summary.lines():
+            click.echo(line, err=True)
+        return
     if format_name == "native":
         def write(handle):
             return write_native(stream, handle, keep, with_tokens)
@@ -178,6 +189,26 @@ def export_command(
         summary = _write_atomically(Path(output), write)
     for line in summary.lines():
         click.echo(line, err=True)
+
+
+def _write_folder_atomically(folder: Path, write):
+    """Run `write(temporary folder)` beside `folder`, then rename it into place (an existing folder must be empty)."""
+    import shutil
+
+    folder = folder.expanduser()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise click.ClickException(f"{folder}: exists and is not an empty folder; choose a new one")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    try:
+        result = write(temporary)
+        if folder.exists():
+            folder.rmdir()
+        os.replace(temporary, folder)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return result
 
 
 def _write_atomically(path: Path, write):

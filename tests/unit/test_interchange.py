@@ -187,3 +187,45 @@ def test_a_prodigy_span_that_disagrees_with_its_tokens_is_refused(tmp_path):
     with pytest.raises(InvalidInput) as raised:
         read_documents([path], READERS["prodigy"])
     assert str(raised.value.errors[0]).startswith(f"{path}:2: spans[0]: token_start/token_end")
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_brat_round_trip_keeps_the_final_annotations_and_the_text(tmp_path, fixture):
+    from annotator.formats.brat import write_brat
+
+    repository = reviewed_store(tmp_path / "first.db", fixture)
+    [before] = list(repository.iter_documents())
+    expected = final_items([before])
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    summary = write_brat(repository.iter_documents(), folder)
+    assert (folder / "annotation.conf").read_text().startswith("[entities]")
+    ann = next(folder.glob("*.ann")).read_text()
+    assert "\tStatus T" in ann and "fixed" in ann
+    assert summary.left_out.get("rejected entities left out") == 1
+    assert detect_format(folder) == "brat"
+    documents = read_documents([folder], READERS["brat"])
+    store.close()
+    store.connect(tmp_path / "second.db")
+    second = Repository()
+    second.import_documents([d.document for d in documents])
+    [after] = list(second.iter_documents())
+    assert after.text == before.text
+    assert final_items([after]) == expected
+    negated = [e for e in before.events if e.attributes.get("polarity") == "negative" and e.review.status is not Status.REJECTED]
+    assert len([e for e in after.events if e.attributes.get("polarity") == "negative"]) == len(negated)
+    store.close()
+
+
+def test_brat_discontinuous_spans_and_nested_events_are_refused_with_file_and_line(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Rebels attacked Homs.", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tORG 0 6\tRebels\nT2\tGPE 0 3;16 20\tReb Homs\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as raised:
+        read_documents([folder], READERS["brat"])
+    assert str(raised.value.errors[0]).startswith(f"{folder / 'a.ann'}:2: T2: discontinuous spans are not supported")
+    (folder / "a.ann").write_text("T1\tAttack 7 15\tattacked\nE1\tAttack:T1\nT2\tDie 0 6\tRebels\nE2\tDie:T2 Cause:E1\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as raised:
+        read_documents([folder], READERS["brat"])
+    assert str(raised.value.errors[0]).startswith(f"{folder / 'a.ann'}:4: E2: argument Cause:E1 is another event")
