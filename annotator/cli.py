@@ -167,7 +167,7 @@ def export_command(
     if unknown:
         raise click.ClickException("no such document in the store: " + ", ".join(unknown))
     keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
-    needs_tokens = with_tokens or format_name == "conll"
+    needs_tokens = with_tokens or format_name in ("conll", "prodigy", "spacy")
     stream = repository.iter_documents(list(documents) or None, with_tokens=needs_tokens)
     if format_name in FOLDER_WRITERS:
         if output == "-":

@@ -35,13 +35,15 @@ def detect_format(path: Path) -> str:
         return "conll"
     try:
         with open(path, "rb") as handle:
-            head = handle.read(65536)
+            first_line = b""
+            for line in handle:  # the first non-blank line, however long (a native document is one line)
+                if line.strip():
+                    first_line = line
+                    break
     except OSError as error:
         raise UnknownFormat(f"{path}: cannot read: {error.strerror}") from error
-    text = head.decode("utf-8", errors="replace")
-    if looks_like_conll(text):
+    if looks_like_conll(first_line[:4096].decode("utf-8", errors="replace")):
         return "conll"
-    first_line = next((line for line in head.splitlines() if line.strip()), b"")
     try:
         first = orjson.loads(first_line)
     except orjson.JSONDecodeError:

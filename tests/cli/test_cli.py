@@ -131,3 +131,25 @@ def test_a_file_that_is_not_a_store_gets_a_clear_error(tmp_path):
     assert result.exit_code != 0
     assert f"{not_a_store}: cannot open as an annotator store" in result.output
     assert not_a_store.read_text().startswith("hello")
+
+
+@pytest.mark.parametrize("format_name, target", [
+    ("prodigy", "out.jsonl"), ("doccano", "out.jsonl"), ("conll", "out.conll"), ("brat", "out_folder"),
+])
+def test_every_format_exports_and_imports_through_the_cli(tmp_path, format_name, target):
+    from tests.conftest import FIXTURES
+
+    db = tmp_path / "formats.db"
+    assert run(db, "import", str(FIXTURES / "demo.jsonl")).exit_code == 0
+    out = tmp_path / target
+    result = run(db, "export", "--format", format_name, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "left out because a boundary falls inside a token" not in result.output
+    second = tmp_path / "second.db"
+    result = run(second, "import", str(out))
+    assert result.exit_code == 0, result.output
+    counts = orjson.loads(run(second, "stats", "--json").output)
+    expected_entities = 192
+    assert sum(sum(row.values()) for row in counts["labels"].values()) == expected_entities
+    if format_name != "conll":
+        assert sum(sum(row.values()) for row in counts["event_types"].values()) == 54
