@@ -68,10 +68,11 @@ def _close_store() -> None:
     close()
 
 
-FORMAT_NAMES = ["native", "prodigy", "brat", "doccano", "conll"]
+FORMAT_NAMES = ["native", "prodigy", "brat", "spacy", "doccano", "conll"]
 FORMAT_HELP = (
     "native (annotator's JSONL), prodigy (one task per sentence; events as trigger spans and relations), "
     "brat (a folder of .txt + .ann with annotation.conf; -o names the folder), "
+    "spacy (a DocBin for training: reviewed entities in doc.ents, unreviewed tokens missing), "
     "doccano (JSONL with integer ids; events as trigger entities and relations) "
     "or conll (CoNLL-2003/IOB: entities only, lossy: no events, no review state, no nesting, whitespace lost)"
 )

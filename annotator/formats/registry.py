@@ -8,16 +8,20 @@ import orjson
 
 from annotator.formats.brat import brat_records, looks_like_brat, write_brat
 from annotator.formats.conll import conll_records, looks_like_conll, write_conll
+from annotator.formats.docbin import docbin_records, write_docbin
 from annotator.formats.doccano import doccano_records, looks_like_doccano, write_doccano
 from annotator.formats.native import native_records, write_native
 from annotator.formats.prodigy import looks_like_prodigy, prodigy_records, write_prodigy
 
 READERS = {
     "native": native_records, "prodigy": prodigy_records, "brat": brat_records, "doccano": doccano_records,
-    "conll": conll_records,
+    "conll": conll_records, "spacy": docbin_records,
 }
 # Writers of one stream; brat writes a folder (write_brat) and spacy a binary file (write_docbin).
-WRITERS = {"native": write_native, "prodigy": write_prodigy, "doccano": write_doccano, "conll": write_conll}
+WRITERS = {
+    "native": write_native, "prodigy": write_prodigy, "doccano": write_doccano, "conll": write_conll,
+    "spacy": write_docbin,
+}
 FOLDER_WRITERS = {"brat": write_brat}
 FORMATS = tuple(READERS)
 
@@ -30,6 +34,8 @@ def detect_format(path: Path) -> str:
     """The format of a file, from its extension and first line (ambiguous files raise UnknownFormat)."""
     if looks_like_brat(path):
         return "brat"
+    if path.suffix.lower() == ".spacy":
+        return "spacy"
     suffix = path.suffix.lower()
     if suffix in (".conll", ".iob", ".conll03", ".bio"):
         return "conll"

@@ -229,3 +229,36 @@ def test_brat_discontinuous_spans_and_nested_events_are_refused_with_file_and_li
     with pytest.raises(InvalidInput) as raised:
         read_documents([folder], READERS["brat"])
     assert str(raised.value.errors[0]).startswith(f"{folder / 'a.ann'}:4: E2: argument Cause:E1 is another event")
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_docbin_round_trip_and_training_view(tmp_path, fixture):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotator.formats.docbin import write_docbin
+
+    repository = reviewed_store(tmp_path / "first.db", fixture)
+    [before] = list(repository.iter_documents())
+    expected = final_items([before])
+    path = tmp_path / "train.spacy"
+    with open(path, "wb") as handle:
+        write_docbin(repository.iter_documents(), handle)
+    [doc] = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+    assert doc.text == before.text
+    reviewed = {(e.final("start"), e.final("end"), e.final("label")) for e in before.entities
+                if e.review.status in (Status.ACCEPTED, Status.FIXED, Status.ADDED)}
+    assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} == reviewed
+    pending = next(e for e in before.entities if e.review.status is Status.PENDING)
+    assert doc.char_span(pending.start, pending.end)[0].ent_iob_ == ""  # missing, not "O"
+    assert {span.label_ for span in doc.spans["sc"]} <= {e.final("type") for e in before.events}
+    assert detect_format(path) == "spacy"
+    documents = read_documents([path], READERS["spacy"])
+    store.close()
+    store.connect(tmp_path / "second.db")
+    second = Repository()
+    second.import_documents([d.document for d in documents])
+    [after] = list(second.iter_documents())
+    assert after.text == before.text and after.id == before.id
+    assert final_items([after]) == expected
+    store.close()

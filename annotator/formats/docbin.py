@@ -1,0 +1,209 @@
+"""spaCy DocBin (`.spacy`), for training.
+
+Written: one `Doc` per document, built from the stored tokens (whitespace between
+them kept as spaCy whitespace tokens), so `doc.text` is the document's text and
+no offset drifts. `doc.ents` holds the entities a reviewer accepted, fixed or
+added; in a sentence whose every candidate has been decided, the other tokens are
+outside any entity ("O"); everywhere else they are left missing, so training does
+not learn "not an entity" from tokens nobody checked. Entities that overlap one
+already in `doc.ents` go only to the span group `annotator_entities`, which holds
+every written entity with its label. Event triggers are in the span group `sc`
+(spancat's default) labelled with the event type; the full structure (ids,
+statuses, original values, events with arguments, notes) is in
+`doc.user_data["annotator"]` (native JSON, as a string). Sentence starts are set from the stored sentences.
+
+Read: DocBins written by annotator (from `user_data`), or any DocBin: entities
+from `doc.ents` (and `annotator_entities`), triggers from `sc` spans whose label
+is an event type of the schema, sentences from the Doc's sentence starts. The
+record number in an error is the Doc's position in the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Iterator
+
+import orjson
+
+from annotator.domain import Document, Status
+from annotator.formats.final import final_views
+from annotator.formats.native import ExportFilter, ExportSummary, InputError, Record, document_to_dict
+from annotator.schema import load_schema
+
+USER_DATA_KEY = "annotator"
+ENTITY_GROUP = "annotator_entities"
+TRIGGER_GROUP = "sc"
+REVIEWED = (Status.ACCEPTED, Status.FIXED, Status.ADDED)
+
+
+def _words(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool], dict[int, int], dict[int, int]]:
+    """spaCy words and spaces that rebuild `text` exactly, and each token's index by start and by end offset."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    by_start: dict[int, int] = {}
+    by_end: dict[int, int] = {}
+    position = 0
+    for start, end in tokens:
+        gap = text[position:start]
+        if gap:
+            if gap == " " and words and not spaces[-1]:
+                spaces[-1] = True
+            else:
+                if words and not spaces[-1] and gap.endswith(" ") and len(gap) > 1:
+                    words.append(gap[:-1])
+                    spaces.append(True)
+                else:
+                    words.append(gap)
+                    spaces.append(False)
+        by_start[start] = len(words)
+        by_end[end] = len(words)
+        words.append(text[start:end])
+        spaces.append(False)
+        position = end
+    if position < len(text):
+        tail = text[position:]
+        if tail == " " and words:
+            spaces[-1] = True
+        else:
+            words.append(tail)
+            spaces.append(False)
+    return words, spaces, by_start, by_end
+
+
+def write_docbin(documents: Iterable[Document], out: IO[bytes], keep: ExportFilter | None = None) -> ExportSummary:
+    """Write documents as a spaCy DocBin; return what was written and left out."""
+    import spacy
+    from spacy.tokens import Doc, DocBin, Span
+
+    keep = keep or ExportFilter()
+    summary = ExportSummary()
+    nlp = spacy.blank("en")
+    docbin = DocBin(store_user_data=True)
+    for view in final_views(documents, keep, summary):
+        document = view.document
+        text = document.text
+        tokens = [token for sentence in document.sentences for token in sentence.tokens]
+        words, spaces, by_start, by_end = _words(text, tokens)
+        doc = Doc(nlp.vocab, words=words, spaces=spaces)
+        if doc.text != text:  # pragma: no cover - _words rebuilds the text by construction
+            raise AssertionError(f"{document.id}: the Doc's text differs from the document's")
+        for sentence in document.sentences:
+            if sentence.tokens:
+                doc[by_start[sentence.tokens[0][0]]].is_sent_start = True
+
+        def span_of(start: int, end: int, label: str):
+            first, last = by_start.get(start), by_end.get(end)
+            if first is None or last is None:
+                return None
+            span = Span(doc, first, last + 1, label=label)
+            if span.start_char != start or span.end_char != end:  # pragma: no cover - guarded by the maps
+                raise AssertionError("span offsets drifted")
+            return span
+
+        all_entities, ents, outside = [], [], []
+        taken: set[int] = set()
+        for entity in view.entities:
+            span = span_of(entity.start, entity.end, entity.label)
+            if span is None:
+                summary.count("entities left out because a boundary falls inside a token")
+                continue
+            all_entities.append(span)
+            if entity.review.status in REVIEWED:
+                if taken.intersection(range(span.start, span.end)):
+                    summary.count("overlapping entities kept only in the annotator_entities span group")
+                    continue
+                taken.update(range(span.start, span.end))
+                ents.append(span)
+        reviewed_sentences = _fully_reviewed_sentences(view, document)
+        for sentence in document.sentences:
+            if sentence.index not in reviewed_sentences or not sentence.tokens:
+                continue
+            for start, end in sentence.tokens:
+                index = by_start[start]
+                if index not in taken:
+                    outside.append(doc[index : index + 1])
+        doc.set_ents(ents, outside=outside, default="missing")
+        doc.spans[ENTITY_GROUP] = all_entities
+        triggers = []
+        for event in view.events:
+            span = span_of(event.start, event.end, event.type)
+            if span is None:
+                summary.count("event triggers left out of the sc span group (boundary inside a token)")
+                continue
+            triggers.append(span)
+        doc.spans[TRIGGER_GROUP] = triggers
+        structure = document_to_dict(document, keep, ExportSummary())
+        if structure is not None:
+            structure.pop("text", None)
+            # As JSON text: msgpack would turn the lists into tuples on the way back.
+            doc.user_data[USER_DATA_KEY] = orjson.dumps(structure).decode()
+        docbin.add(doc)
+    out.write(docbin.to_bytes())
+    return summary
+
+
+def _fully_reviewed_sentences(view, document: Document) -> set[int]:
+    """Sentences with at least one candidate, every one of them decided by a reviewer."""
+    from bisect import bisect_right
+
+    starts = [s.start for s in document.sentences]
+    candidates: dict[int, list[Status]] = {}
+    for entity in document.entities:
+        if entity.review.status is not Status.WITHDRAWN:
+            candidates.setdefault(bisect_right(starts, entity.final("start")) - 1, []).append(entity.review.status)
+    for event in document.events:
+        if event.review.status is not Status.WITHDRAWN:
+            candidates.setdefault(bisect_right(starts, event.final("trigger_start")) - 1, []).append(event.review.status)
+    return {index for index, statuses in candidates.items() if Status.PENDING not in statuses}
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def docbin_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """The Docs of a DocBin as native records (record number = the Doc's position, from 1)."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    name = str(path)
+    try:
+        data = path.read_bytes()
+        if progress is not None:
+            progress(len(data))
+        docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(spacy.blank("en").vocab))
+    except Exception as error:  # noqa: BLE001 - DocBin raises many kinds on a bad file
+        yield 0, InputError(name, 0, "", f"not a spaCy DocBin: {error}")
+        return
+    event_types = set(load_schema().events)
+    for number, doc in enumerate(docs, start=1):
+        yield number, _native_from_doc(doc, f"{path.stem}-{number}", event_types)
+
+
+def _native_from_doc(doc, fallback_id: str, event_types: set[str]) -> dict[str, Any]:
+    sentences = []
+    has_starts = doc.has_annotation("SENT_START")
+    if has_starts:
+        for sent in doc.sents:
+            tokens = [[t.idx, t.idx + len(t.text)] for t in sent if not t.is_space]
+            if tokens:
+                sentences.append({"start": tokens[0][0], "end": tokens[-1][1], "tokens": tokens})
+    stored = doc.user_data.get(USER_DATA_KEY)
+    structure = orjson.loads(stored) if isinstance(stored, str) else None
+    if isinstance(structure, dict):
+        native = dict(structure)
+        native["text"] = doc.text
+        if sentences:
+            native["sentences"] = sentences  # the same offsets, with the tokens the Doc was built from
+        return native
+    entities = {}
+    for span in [*doc.ents, *doc.spans.get(ENTITY_GROUP, [])]:
+        entities.setdefault((span.start_char, span.end_char, span.label_), None)
+    native_entities = [{"id": f"T{i + 1}", "start": s, "end": e, "label": label} for i, (s, e, label) in enumerate(entities)]
+    native_events = [
+        {"id": f"E{i + 1}", "type": span.label_, "trigger": {"start": span.start_char, "end": span.end_char}}
+        for i, span in enumerate(span for span in doc.spans.get(TRIGGER_GROUP, []) if span.label_ in event_types)
+    ]
+    native: dict[str, Any] = {"id": fallback_id, "text": doc.text, "entities": native_entities, "events": native_events}
+    if sentences:
+        native["sentences"] = sentences
+    return native
