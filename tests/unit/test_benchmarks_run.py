@@ -25,3 +25,11 @@ def test_tui_benchmark_runs_and_reports_every_figure():
 
     figures = bench_tui.main(["--small", "2", "--large", "4", "--presses", "3", "--repeats", "1"])
     assert figures["p95_ms"] > 0 and figures["time_ratio"] > 0 and figures["memory_ratio"] > 0
+
+
+def test_formats_benchmark_runs_for_every_format():
+    from tests.bench import bench_formats
+
+    figures = bench_formats.main(["--documents", "3"])
+    assert set(figures) == {"native", "prodigy", "doccano", "conll", "spacy", "brat"}
+    assert all(value > 0 for value in figures.values())

@@ -262,3 +262,18 @@ def test_docbin_round_trip_and_training_view(tmp_path, fixture):
     assert after.text == before.text and after.id == before.id
     assert final_items([after]) == expected
     store.close()
+
+
+@pytest.mark.parametrize("format_name", ["prodigy", "doccano", "conll", "spacy"])
+def test_status_and_reviewer_filters_apply_to_every_format(tmp_path, format_name):
+    from annotator.formats.native import ExportFilter
+    from annotator.formats.registry import WRITERS
+
+    repository = reviewed_store(tmp_path / "first.db", FIXTURES / "demo.jsonl")
+    document = next(repository.iter_documents())
+    accepted = [e for e in document.entities if e.review.status is Status.PENDING][:3]
+    for entity in accepted:
+        repository.accept("bo", TargetKind.ENTITY, entity.pk)
+    buffer = io.BytesIO()
+    summary = WRITERS[format_name](repository.iter_documents(), buffer, ExportFilter(statuses={Status.ACCEPTED}, reviewer="bo"))
+    assert (summary.documents, summary.entities, summary.events) == (1, 3, 0)
