@@ -29,15 +29,14 @@ def write_conll(documents: Iterable[Document], out: IO[bytes], keep: ExportFilte
         if view.events:
             summary.count("events left out (CoNLL carries entities only)", len(view.events))
         text = view.text
+        entities_in, _events_in = view.by_sentence()
         out.write(f"{DOCSTART}\n\n".encode())
         for sentence in view.document.sentences:
             tokens = sentence.tokens
             tags = ["O"] * len(tokens)
             index_of_start = {start: i for i, (start, _end) in enumerate(tokens)}
             index_of_end = {end: i for i, (_start, end) in enumerate(tokens)}
-            for entity in sorted(view.entities, key=lambda e: (e.start, -e.end)):
-                if not sentence.start <= entity.start < sentence.end:
-                    continue
+            for entity in sorted(entities_in.get(sentence.index, ()), key=lambda e: (e.start, -e.end)):
                 first, last = index_of_start.get(entity.start), index_of_end.get(entity.end)
                 if first is None or last is None:
                     summary.count("entities left out because a boundary falls inside a token")

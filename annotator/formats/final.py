@@ -56,6 +56,19 @@ class FinalDocument:
     def text(self) -> str:
         return self.document.text
 
+    def by_sentence(self) -> tuple[dict[int, list[FinalEntity]], dict[int, list[FinalEvent]]]:
+        """Entities and events grouped by the index of the sentence they start in."""
+        from bisect import bisect_right
+
+        starts = [s.start for s in self.document.sentences]
+        entities: dict[int, list[FinalEntity]] = {}
+        events: dict[int, list[FinalEvent]] = {}
+        for entity in self.entities:
+            entities.setdefault(max(bisect_right(starts, entity.start) - 1, 0), []).append(entity)
+        for event in self.events:
+            events.setdefault(max(bisect_right(starts, event.start) - 1, 0), []).append(event)
+        return entities, events
+
 
 def final_view(document: Document, keep: ExportFilter, summary: ExportSummary) -> FinalDocument | None:
     """What a format exports of a document, or None when the filter leaves nothing in it."""

@@ -59,6 +59,8 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
     text = document.text
     previous_end = 0
     sentences = document.sentences
+    entities_in, events_in = view.by_sentence()
+    label_of = {entity.id: entity.label for entity in view.entities}
     for sentence in sentences:
         base = sentence.start
         tokens = sentence.tokens
@@ -88,21 +90,16 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
             spans.append(span)
             return span
 
-        for entity in view.entities:
-            if sentence.start <= entity.start < sentence.end:
-                add_span(entity.start, entity.end, entity.label)
-                pending = pending or entity.review.status is Status.PENDING
+        for entity in entities_in.get(sentence.index, ()):
+            add_span(entity.start, entity.end, entity.label)
+            pending = pending or entity.review.status is Status.PENDING
         relations = []
-        for event in view.events:
-            if not sentence.start <= event.start < sentence.end:
-                continue
+        for event in events_in.get(sentence.index, ()):
             pending = pending or event.review.status is Status.PENDING
             head = add_span(event.start, event.end, event.type)
             for argument in event.arguments:
                 pending = pending or argument.review.status is Status.PENDING
-                label = next(
-                    (e.label for e in view.entities if e.id == argument.entity_id), BARE_SPAN_LABEL
-                ) if argument.entity_id is not None else BARE_SPAN_LABEL
+                label = label_of[argument.entity_id] if argument.entity_id is not None else BARE_SPAN_LABEL
                 if not sentence.start <= argument.start < sentence.end:
                     summary.count("arguments left out because they lie outside their event's sentence")
                     continue
