@@ -6,7 +6,8 @@ the text read back is the tokens joined by single spaces, sentences by line
 breaks, so character offsets change while tokens and labels survive. Written
 with the stored tokens; an entity whose boundaries fall inside a token is left
 out. Documents are separated by `-DOCSTART- -X- O O` (the form spaCy's converter
-recognises); both that and the original `-DOCSTART- -X- -X- O` are read.
+recognises); both that and the original `-DOCSTART- -X- -X- O` are read, and so
+are IOB1, BIOES and BILUO tags.
 Columns written: token, `_`, `_`, tag.
 """
 
@@ -127,13 +128,15 @@ def _document(sentences: list[list[tuple[str, str, int]]], doc_id: str, name: st
                 open_entity = None
                 continue
             prefix, _, label = tag.partition("-")
-            if prefix not in ("B", "I") or not label:
-                return InputError(name, line, "tag", f"{tag!r} is not an IOB tag (O, B-LABEL or I-LABEL)")
-            if prefix == "I" and open_entity is not None and open_entity["label"] == label:
+            if prefix not in ("B", "I", "E", "L", "S", "U") or not label:
+                return InputError(name, line, "tag", f"{tag!r} is not an IOB tag (O, B-LABEL or I-LABEL; BIOES and BILUO read too)")
+            if prefix in ("I", "E", "L") and open_entity is not None and open_entity["label"] == label:
                 open_entity["end"] = end
-            else:  # B-, or an I- that starts a new entity (IOB1)
+            else:  # B-, S-/U-, or an I- that starts a new entity (IOB1)
                 open_entity = {"start": start, "end": end, "label": label}
                 entities.append(open_entity)
+            if prefix in ("E", "L", "S", "U"):
+                open_entity = None
         native_sentences.append({"start": sentence_start, "end": offset, "tokens": tokens})
     return {"id": doc_id, "text": "".join(pieces), "sentences": native_sentences,
             "entities": [dict(e, id=f"T{i + 1}") for i, e in enumerate(entities)]}

@@ -277,3 +277,10 @@ def test_status_and_reviewer_filters_apply_to_every_format(tmp_path, format_name
     buffer = io.BytesIO()
     summary = WRITERS[format_name](repository.iter_documents(), buffer, ExportFilter(statuses={Status.ACCEPTED}, reviewer="bo"))
     assert (summary.documents, summary.entities, summary.events) == (1, 3, 0)
+
+
+def test_bioes_tags_are_read(tmp_path):
+    path = tmp_path / "bioes.conll"
+    path.write_text("New B-GPE\nYork E-GPE\nand O\nParis S-GPE\nParis S-GPE\n\n", encoding="utf-8")
+    [document] = [d.document for d in read_documents([path], READERS["conll"])]
+    assert [document.text[e.start : e.end] for e in document.entities] == ["New York", "Paris", "Paris"]
