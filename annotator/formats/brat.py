@@ -9,10 +9,13 @@ written with `_` for `.` (`Conflict_Attack`), which brat's configuration accepts
 Rejected candidates are left out (the summary says how many). The text files
 are written byte for byte, so offsets hold for CRLF line ends too.
 
-Read: `T`, `E`, `A` (Status, Negation, Speculation) and `#` lines. A
+Read: `T`, `E` and `A` lines (Status, Negation, Speculation). A
 discontinuous span (`0 5;8 12`) and an event given as another event's argument
 are refused with a message naming the file and line; `R`, `*`, `N` and `M` lines
-are not carried and are skipped. Every candidate imports as pending.
+are not carried and are skipped, as are `#` notes. A `Status` of accepted, fixed or
+added comes back as that review state (recorded as an `import` decision; a fix's
+original values are not in brat, so they are not either); anything else imports
+as pending.
 """
 
 from __future__ import annotations
@@ -219,7 +222,7 @@ def _parse_ann(ann: Path, text: str, lines: list[str], event_types: dict[str, st
         if label == BARE_SPAN_TYPE:
             bare.add(ident)
             continue
-        native_entities.append({"id": ident, "start": start, "end": end, "label": label})
+        native_entities.append({"id": ident, "start": start, "end": end, "label": label, **_status(attributes, ident)})
     native_events = []
     for ident, event_type, ((_raw_type, trigger), *arguments), number in events:
         if trigger not in spans:
@@ -242,9 +245,15 @@ def _parse_ann(ann: Path, text: str, lines: list[str], event_types: dict[str, st
         if attributes.get(ident, {}).get("Speculation"):
             event_attributes["modality"] = "other"
         native_events.append({"id": ident, "type": event_type, "trigger": {"start": t_start, "end": t_end},
-                              "arguments": native_arguments, "attributes": event_attributes})
+                              "arguments": native_arguments, "attributes": event_attributes, **_status(attributes, ident)})
     yield 1, {"id": ann.stem, "text": text, "meta": {"file": ann.with_suffix(".txt").name},
               "entities": native_entities, "events": native_events}
+
+
+def _status(attributes: dict[str, dict], ident: str) -> dict:
+    """The review status a `Status` attribute gives an annotation, if it is one annotator knows."""
+    value = attributes.get(ident, {}).get("Status")
+    return {"status": value} if value in ("accepted", "fixed", "added") else {}
 
 
 def looks_like_brat(path: Path) -> bool:

@@ -214,6 +214,8 @@ def test_brat_round_trip_keeps_the_final_annotations_and_the_text(tmp_path, fixt
     assert final_items([after]) == expected
     negated = [e for e in before.events if e.attributes.get("polarity") == "negative" and e.review.status is not Status.REJECTED]
     assert len([e for e in after.events if e.attributes.get("polarity") == "negative"]) == len(negated)
+    statuses = sorted(e.review.status.value for e in after.entities if e.review.status is not Status.PENDING)
+    assert statuses == ["added", "fixed"]
     store.close()
 
 
