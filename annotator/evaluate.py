@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from annotator.domain import Document, Status
-
-_GONE = (Status.REJECTED, Status.WITHDRAWN)
+from annotator.domain import Document
+from annotator.formats.final import final_view
+from annotator.formats.native import ExportFilter, ExportSummary
 
 
 @dataclass(frozen=True)
@@ -42,30 +42,15 @@ class Score:
 
 def items(document: Document) -> dict[str, set[tuple]]:
     """The comparable items of a document: entities, triggers and arguments (final values, rejected left out)."""
-    spans = {}
-    entities = set()
-    for entity in document.entities:
-        if entity.review.status in _GONE:
-            continue
-        start, end = entity.final_span
-        spans[entity.id] = (start, end)
-        entities.add((document.id, start, end, entity.final("label")))
-    triggers = set()
-    arguments = set()
-    for event in document.events:
-        if event.review.status in _GONE:
-            continue
-        trigger = (event.final("trigger_start"), event.final("trigger_end"))
-        triggers.add((document.id, *trigger, event.final("type")))
-        for argument in event.arguments:
-            if argument.review.status in _GONE:
-                continue
-            entity_id = argument.final("entity_id")
-            span = spans.get(entity_id) if entity_id is not None else (argument.final("start"), argument.final("end"))
-            if span is None:
-                continue
-            arguments.add((document.id, *trigger, argument.final("role"), *span))
-    return {"entities": entities, "triggers": triggers, "arguments": arguments}
+    view = final_view(document, ExportFilter(), ExportSummary())
+    assert view is not None  # an unfiltered view always exists
+    return {
+        "entities": {(document.id, e.start, e.end, e.label) for e in view.entities},
+        "triggers": {(document.id, e.start, e.end, e.type) for e in view.events},
+        "arguments": {
+            (document.id, e.start, e.end, a.role, a.start, a.end) for e in view.events for a in e.arguments
+        },
+    }
 
 
 def score(gold: Iterable[Document], predicted: Iterable[Document]) -> dict[str, Score]:

@@ -70,17 +70,22 @@ class FinalDocument:
         return entities, events
 
 
+def _written(review: Review, keep: ExportFilter, summary: ExportSummary, kind: str) -> bool:
+    """True when a candidate is written; a rejected one the filter would keep is counted as left out."""
+    if review.status in GONE:
+        if review.status is Status.REJECTED and keep.keeps(review):
+            summary.count(f"rejected {kind} left out")
+        return False
+    return keep.keeps(review)
+
+
 def final_view(document: Document, keep: ExportFilter, summary: ExportSummary) -> FinalDocument | None:
     """What a format exports of a document, or None when the filter leaves nothing in it."""
     entities: list[FinalEntity] = []
     spans: dict[str, tuple[int, int]] = {}
     for entity in document.entities:
         review = entity.review
-        if review.status in GONE:
-            if review.status is Status.REJECTED and keep.keeps(review):
-                summary.count("rejected entities left out")
-            continue
-        if not keep.keeps(review):
+        if not _written(review, keep, summary, "entities"):
             continue
         start, end = entity.final_span
         spans[entity.id] = (start, end)
@@ -88,16 +93,12 @@ def final_view(document: Document, keep: ExportFilter, summary: ExportSummary) -
     events: list[FinalEvent] = []
     for event in document.events:
         review = event.review
-        if review.status in GONE or not keep.keeps(review):
-            if review.status is Status.REJECTED and keep.keeps(review):
-                summary.count("rejected events left out")
+        if not _written(review, keep, summary, "events"):
             continue
         arguments = []
         for argument in event.arguments:
             a_review = argument.review
-            if a_review.status in GONE or not keep.keeps(a_review):
-                if a_review.status is Status.REJECTED and keep.keeps(a_review):
-                    summary.count("rejected arguments left out")
+            if not _written(a_review, keep, summary, "arguments"):
                 continue
             entity_id = argument.final("entity_id")
             if entity_id is not None:
