@@ -1,7 +1,9 @@
-"""Shared fixtures: a store in a real SQLite file under tmp_path, and small native documents."""
+"""Shared fixtures: isolation from the user's own setup, a store in a real SQLite file under tmp_path,
+and small native documents."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import orjson
@@ -35,6 +37,26 @@ SMALL_DOCUMENT = {
                        {"role": "Time", "start": 65, "end": 74}]},
     ],
 }
+
+
+@pytest.fixture(autouse=True)
+def isolated_from_the_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs with an empty home and config folder and no `ANNOTATOR_*` variable.
+
+    A reviewer's own keymap, default store or environment would otherwise change what
+    the tests see (a keymap in the real config folder once made the terminal test hang).
+    Subprocesses inherit the same environment.
+    """
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith("ANNOTATOR_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    return home
 
 
 def write_jsonl(path: Path, *documents: dict) -> Path:

@@ -20,13 +20,6 @@ def test_extract_benchmark_runs_and_reports_every_figure(capsys):
     assert all(value > 0 for value in figures.values())
 
 
-def test_tui_benchmark_runs_and_reports_every_figure():
-    from tests.bench import bench_tui
-
-    figures = bench_tui.main(["--small", "2", "--large", "4", "--presses", "3", "--repeats", "1"])
-    assert figures["p95_ms"] > 0 and figures["time_ratio"] > 0 and figures["memory_ratio"] > 0
-
-
 def test_formats_benchmark_runs_for_every_format():
     from tests.bench import bench_formats
 
