@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from annotator.domain import Argument, Document, Entity, Event, Status, TargetKind
 from annotator.schema import Schema
 from annotator.store import Repository
-from annotator.tui.editing import HINT_LETTERS, EditRequest, EditResult
+from annotator.review.editing import HINT_LETTERS, EditRequest, EditResult
 
 HIDDEN = (Status.WITHDRAWN,)
 
