@@ -40,6 +40,7 @@ class Context:
 
     @property
     def db_label(self) -> str:
+        """The database as the user named it, or the default path."""
         from annotator.store import default_database_path
 
         return self.db or str(default_database_path())
@@ -310,6 +311,7 @@ def extract_command(
             sys.stdout.buffer.flush()
             message = "; ".join(summary.lines())
         else:
+            assert output is not None  # checked above: exactly one of -o and --into-store
             summary = _write_atomically(Path(output), lambda handle: write_native(extracted(bar), handle, with_tokens=True))
             message = "; ".join(summary.lines()) + f" -> {output}"
     click.echo(message, err=True)
@@ -327,13 +329,21 @@ def schema_command(schema_path: str | None) -> None:
         raise click.ClickException(str(error)) from error
 
 
+def _review_bindings() -> list:
+    """The review screen's bindings (Textual is imported only when a command needs it)."""
+    from textual.binding import Binding
+
+    from annotator.tui.screens.review import ReviewScreen
+
+    return [binding for binding in ReviewScreen.BINDINGS if isinstance(binding, Binding)]
+
+
 def _review(context: Context, repository, keys: Path | None) -> None:
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.keymap import KeymapError, load_keymap
-    from annotator.tui.screens.review import ReviewScreen
 
     try:
-        keymap = load_keymap(keys, {b.id for b in ReviewScreen.BINDINGS if b.id})
+        keymap = load_keymap(keys, {b.id for b in _review_bindings() if b.id})
     except KeymapError as error:
         raise click.ClickException(str(error)) from error
     AnnotatorApp(repository, reviewer=context.reviewer, db_label=context.db_label, keymap=keymap).run()
@@ -358,9 +368,8 @@ def keys_command() -> None:
     """List the review screen's keys with their binding ids, for a keymap file."""
     from annotator.tui.keymap import default_keymap_path
     from annotator.tui.screens.help import key_names
-    from annotator.tui.screens.review import ReviewScreen
 
-    for binding in ReviewScreen.BINDINGS:
+    for binding in _review_bindings():
         click.echo(f"{binding.id:<20} {key_names(binding):<12} {binding.description}")
     click.echo(f"\nOverride any of them in {default_keymap_path()} (or --keys FILE), e.g. {{\"accept\": \"y\"}}")
 

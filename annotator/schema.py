@@ -8,11 +8,12 @@ validates event cards against it. No spaCy, no Textual here.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from annotator.domain import Entity, Event, Status
 
