@@ -7,9 +7,12 @@ machine's original values; a reviewer's correction lives beside them in its
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping
+from operator import attrgetter
+from typing import Any
 
 
 class Status(str, Enum):
@@ -27,7 +30,58 @@ class Status(str, Enum):
         return self.value
 
 
-DECIDED_STATUSES = (Status.ACCEPTED, Status.REJECTED, Status.FIXED, Status.ADDED)
+# What a reviewer can decide about a machine candidate. An added item is the reviewer's
+# own, not a candidate, so it never counts towards the progress of a review.
+DECIDED_STATUSES = (Status.ACCEPTED, Status.REJECTED, Status.FIXED)
+# Statuses the final view (exports, evaluation) leaves out.
+GONE_STATUSES = (Status.REJECTED, Status.WITHDRAWN)
+# Statuses a reviewer vouched for: kept as they are, or as corrected.
+CONFIRMED_STATUSES = (Status.ACCEPTED, Status.FIXED, Status.ADDED)
+
+
+def is_decided(status: Status) -> bool:
+    """True once a reviewer accepted, rejected or fixed the candidate: the one meaning of "decided"."""
+    return status in DECIDED_STATUSES
+
+
+class Origin(str, Enum):
+    """Who put an entity, event or argument in the store: the machine's file or a reviewer."""
+
+    MACHINE = "machine"
+    REVIEWER = "reviewer"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Action(str, Enum):
+    """What a decision-log entry records; the values are the strings stored in the log."""
+
+    IMPORT = "import"
+    UNDO = "undo"
+    REDO = "redo"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    FIX = "fix"
+    FLAG = "flag"
+    NOTE = "note"
+    ADD = "add"
+    BULK_ACCEPT = "bulk-accept"
+    BULK_ACCEPT_SENTENCE = "bulk-accept-sentence"
+    BULK_ACCEPT_LABEL = "bulk-accept-label"
+    BULK_ACCEPT_SCORE = "bulk-accept-score"
+    APPLY_TO_IDENTICAL = "apply-to-identical"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Ways to accept many candidates as one undo step.
+BULK_ACCEPT_ACTIONS = frozenset(
+    {Action.BULK_ACCEPT, Action.BULK_ACCEPT_SENTENCE, Action.BULK_ACCEPT_LABEL, Action.BULK_ACCEPT_SCORE}
+)
+# Log entries that are not a reviewer's decision, so undo never takes them back.
+NOT_UNDOABLE_ACTIONS = frozenset({Action.IMPORT, Action.UNDO, Action.REDO})
 
 
 class TargetKind(str, Enum):
@@ -62,8 +116,8 @@ class Review:
 
     @property
     def is_decided(self) -> bool:
-        """True once a reviewer accepted, rejected, fixed or added the target."""
-        return self.status in DECIDED_STATUSES
+        """True once a reviewer accepted, rejected or fixed the target (see `is_decided`)."""
+        return is_decided(self.status)
 
 
 PENDING = Review()
@@ -82,6 +136,17 @@ class Sentence:
     start: int
     end: int
     tokens: tuple[Token, ...] = ()
+
+
+_sentence_start = attrgetter("start")
+
+
+def sentence_of(sentences: Sequence[Sentence], offset: int) -> int:
+    """Position of the sentence holding `offset`: the last one starting at or before it, else the first."""
+    # Sentences come sorted by start; an offset before the first one (leading
+    # whitespace) belongs to the first sentence rather than to none.
+    after = bisect_right(sentences, offset, key=_sentence_start)
+    return after - 1 if after else 0
 
 
 @dataclass(frozen=True)
@@ -166,7 +231,7 @@ class Decision:
     group: int
     reviewer: str
     at: float
-    action: str
+    action: Action
     target_kind: TargetKind | None
     target_pk: int | None
     before: Mapping[str, Any]
