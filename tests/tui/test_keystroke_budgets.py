@@ -6,8 +6,8 @@ import pytest
 
 from annotator.domain import Status, TargetKind
 from annotator.formats.native import read_native
+from annotator.review.editing import DIGITS, HINT_LETTERS
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.editing import DIGITS, HINT_LETTERS
 
 SIZE = (120, 36)
 
