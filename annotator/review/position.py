@@ -136,7 +136,7 @@ class ReviewPosition:
             return
         document_pk, kind, pk = last
         self.open_document(self._positions.get(document_pk, 0))
-        self.select(kind, pk)
+        self._show_target(kind, pk)
         self.next_pending()
 
     def rows_of_sentence(self, index: int) -> list[Row]:
@@ -193,6 +193,13 @@ class ReviewPosition:
             return False
         self.sentence_index, self.rows, self.cursor = sentence, rows, index
         return True
+
+    def _show_target(self, kind: TargetKind, pk: int) -> None:
+        """Select a target, or when the filter hides it (or it was withdrawn) at least go to its sentence."""
+        if not self.select(kind, pk):
+            sentence = self._loaded().sentence_of_target(kind, pk)
+            if sentence is not None:
+                self.goto_sentence(sentence)
 
     def focus_target(self, kind: TargetKind, pk: int) -> bool:
         """The same as `select`: put the cursor on a target of the current document."""

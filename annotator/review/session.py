@@ -77,11 +77,7 @@ class ReviewSession(ReviewPosition):
             document_pk, kind, pk = targets[0]
             if self._loaded().document.pk != document_pk:
                 self.open_document(self._positions.get(document_pk, 0))
-            if not self.select(kind, pk):
-                # Hidden by the filter or withdrawn: show at least the sentence it was in.
-                sentence = self._loaded().sentence_of_target(kind, pk)
-                if sentence is not None:
-                    self.goto_sentence(sentence)
+            self._show_target(kind, pk)
         return True
 
     def toggle_flag(self, row: Row | None) -> bool:
