@@ -17,7 +17,7 @@ from typing import IO, Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import orjson
 
-from annotator.bulk import collector_paused
+from annotator.gc_pause import collector_paused
 from annotator.domain import (
     FIXABLE_FIELDS,
     PENDING,

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import orjson
 from peewee import JOIN, Database, fn
 
-from annotator.bulk import collector_paused
+from annotator.gc_pause import collector_paused
 from annotator.domain import (
     FIXABLE_FIELDS,
     PENDING,

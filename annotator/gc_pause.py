@@ -1,10 +1,10 @@
-"""Helpers for bulk work over a whole corpus."""
+"""Pausing the cyclic garbage collector while a bulk path builds objects by the million (import, reading)."""
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager
