@@ -1,12 +1,12 @@
 """The review store: peewee models, connection and migrations, and the repository."""
 
 from annotator.store.database import (
-    SCHEMA_VERSION,
+    STORE_VERSION,
     StoreError,
     close,
     connect,
     default_database_path,
-    schema_version,
+    store_version,
 )
 from annotator.store.repository import (
     DecisionError,
@@ -17,7 +17,7 @@ from annotator.store.repository import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "STORE_VERSION",
     "DecisionError",
     "DocumentConflict",
     "DocumentSummary",
@@ -27,5 +27,5 @@ __all__ = [
     "close",
     "connect",
     "default_database_path",
-    "schema_version",
+    "store_version",
 ]

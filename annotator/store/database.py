@@ -8,14 +8,17 @@ so a server database can be chosen without touching the models.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from annotator.store.models import ALL_MODELS, MetaRow, database
 
-SCHEMA_VERSION = 1
+# The version of the store's tables (not the event schema of annotator.schema).
+STORE_VERSION = 1
+# The meta row keeps its first name, so stores written by earlier releases still open.
+_VERSION_KEY = "schema_version"
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -41,7 +44,7 @@ def default_database_path() -> Path:
 
 
 def connect(target: str | os.PathLike[str] | None = None) -> Database:
-    """Bind the model proxy to the database named by `target` and bring its schema up to date."""
+    """Bind the model proxy to the database named by `target` and bring its tables up to date."""
     db = _make_database(target)
     database.initialize(db)
     try:
@@ -78,11 +81,11 @@ def _make_database(target: str | os.PathLike[str] | None) -> Database:
     )
 
 
-def schema_version(db: Database) -> int:
-    """The schema version recorded in the store, 0 for an empty database."""
+def store_version(db: Database) -> int:
+    """The version of the store's tables recorded in it, 0 for an empty database."""
     if not db.table_exists(MetaRow._meta.table_name):
         return 0
-    row = MetaRow.get_or_none(MetaRow.key == "schema_version")
+    row = MetaRow.get_or_none(MetaRow.key == _VERSION_KEY)
     return int(row.value) if row else 0
 
 
@@ -95,19 +98,19 @@ def _create_version_1(db: Database) -> None:
 MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _create_version_1}
 
 
-def migrate(db: Database, target_version: int = SCHEMA_VERSION) -> int:
+def migrate(db: Database, target_version: int = STORE_VERSION) -> int:
     """Apply every missing migration, each in its own transaction; return the final version."""
-    current = schema_version(db)
+    current = store_version(db)
     if current > target_version:
         raise StoreError(
-            f"the store has schema version {current}, newer than this annotator "
+            f"{db.database}: the store has version {current}, newer than this annotator "
             f"understands ({target_version}); upgrade annotator to open it"
         )
     for version in range(current + 1, target_version + 1):
         with db.atomic():
             MIGRATIONS[version](db)
-            MetaRow.insert(key="schema_version", value=str(version)).on_conflict_replace().execute()
-    return max(current, target_version) if current < target_version else current
+            MetaRow.insert(key=_VERSION_KEY, value=str(version)).on_conflict_replace().execute()
+    return max(current, target_version)
 
 
 def close() -> None:

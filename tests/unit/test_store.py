@@ -32,18 +32,18 @@ def entity_pk(repository: Repository, entity_id: str, document: str = "d1") -> i
     return next(e.pk for e in repository.load_document(document).entities if e.id == entity_id)
 
 
-def test_connect_sets_wal_foreign_keys_busy_timeout_and_schema_version(repository, db_path):
+def test_connect_sets_wal_foreign_keys_busy_timeout_and_store_version(repository, db_path):
     db = repository.db
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 1000
-    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert store.store_version(db) == store.STORE_VERSION
 
 
 def test_a_store_from_a_newer_release_is_refused(repository, db_path):
     repository.db.execute_sql("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
     store.close()
-    with pytest.raises(StoreError, match="schema version 99"):
+    with pytest.raises(StoreError, match="store.db: the store has version 99"):
         store.connect(db_path)
 
 
@@ -54,7 +54,7 @@ def test_migrations_run_in_order_from_an_empty_database(tmp_path, monkeypatch):
     monkeypatch.setitem(database.MIGRATIONS, 2, lambda db: applied.append(2))
     db = store.connect(tmp_path / "m.db")
     assert database.migrate(db, target_version=2) == 2
-    assert applied == [2] and store.schema_version(db) == 2
+    assert applied == [2] and store.store_version(db) == 2
     assert database.migrate(db, target_version=2) == 2 and applied == [2]
     store.close()
 
