@@ -125,7 +125,7 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
         result = repository.import_documents([d.document for d in documents], reviewer=context.reviewer)
     except DocumentConflict as conflict:
         where = {d.document.id: f"{d.path}:{d.line}" for d in documents}
-        lines = [f"{where[key]}: id: {key!r} is already in the store with a different text" for key in conflict.keys]
+        lines = [f"{where[key]}: id: {key!r} is already in the store with a different text" for key in conflict.document_ids]
         raise click.ClickException(
             "nothing imported; give a changed document a new id (annotator never merges texts):\n"
             + "\n".join(lines)

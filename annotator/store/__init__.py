@@ -1,4 +1,4 @@
-"""The review store: peewee models, connection and migrations, and the repository."""
+"""The review store: peewee models, connection and migrations, and the repository in front of them."""
 
 from annotator.store.database import (
     STORE_VERSION,
@@ -8,13 +8,10 @@ from annotator.store.database import (
     default_database_path,
     store_version,
 )
-from annotator.store.repository import (
-    DecisionError,
-    DocumentConflict,
-    DocumentSummary,
-    ImportResult,
-    Repository,
-)
+from annotator.store.importer import DocumentConflict, ImportResult
+from annotator.store.queries import DocumentSummary
+from annotator.store.repository import Repository
+from annotator.store.state import DecisionError
 
 __all__ = [
     "STORE_VERSION",

@@ -3,6 +3,10 @@
 The database is bound at run time through `database` (a `DatabaseProxy`), so
 the same models serve a SQLite file or, later, a server database chosen by URL.
 
+Field names follow the domain: `pk` is a row's primary key, `external_id` the id
+a document or candidate has in the files it came from. The columns keep their
+original names (`id`, `key`, `target_id`), so stores written before still open.
+
 Candidates (`EntityRow`, `EventRow`, `ArgumentRow`) hold the machine's values
 and are never updated after import. The `DecisionRow` log is append-only; the
 `ReviewStateRow` and `UndoneGroupRow` tables are derived from it and can be
@@ -24,30 +28,38 @@ from peewee import (
     TextField,
 )
 
+from annotator.domain import Origin
+
 database = DatabaseProxy()
 
 
 class BaseModel(Model):
+    """Binds every model to the run-time database and names tables after their models."""
+
     class Meta:
+        """Bound to the proxy, so the database is chosen at run time."""
+
         database = database
         legacy_table_names = False
 
 
 class MetaRow(BaseModel):
-    """Key/value facts about the store itself, such as the schema version."""
+    """Key/value facts about the store itself, such as its version."""
 
     key = TextField(primary_key=True)
     value = TextField()
 
     class Meta:
+        """Named apart from the document `meta` column."""
+
         table_name = "store_meta"
 
 
 class DocumentRow(BaseModel):
     """A document: its external id, text and metadata."""
 
-    id = AutoField()
-    key = TextField(unique=True)
+    pk = AutoField(column_name="id")
+    external_id = TextField(unique=True, column_name="key")
     text = TextField()
     text_hash = TextField()
     title = TextField(null=True)
@@ -55,13 +67,15 @@ class DocumentRow(BaseModel):
     imported_at = FloatField()
 
     class Meta:
+        """The document table."""
+
         table_name = "document"
 
 
 class SentenceRow(BaseModel):
     """A sentence's offsets and its tokens' offsets, packed as little-endian uint32 pairs."""
 
-    id = AutoField()
+    pk = AutoField(column_name="id")
     document = ForeignKeyField(DocumentRow, backref="sentences", on_delete="CASCADE")
     idx = IntegerField()
     start = IntegerField()
@@ -69,6 +83,8 @@ class SentenceRow(BaseModel):
     tokens = BlobField()
 
     class Meta:
+        """One row per position of a sentence in its document."""
+
         table_name = "sentence"
         indexes = ((("document", "idx"), True),)
 
@@ -76,28 +92,30 @@ class SentenceRow(BaseModel):
 class EntityRow(BaseModel):
     """A candidate entity as the machine (or the importing file) gave it."""
 
-    id = AutoField()
+    pk = AutoField(column_name="id")
     document = ForeignKeyField(DocumentRow, backref="entities", on_delete="CASCADE")
-    key = TextField()
+    external_id = TextField(column_name="key")
     start = IntegerField()
     end = IntegerField()
     label = TextField()
     score = FloatField(null=True)
     source = TextField(null=True)
     sentence_idx = IntegerField()
-    origin = TextField(default="machine")
+    origin = TextField(default=Origin.MACHINE.value)
 
     class Meta:
+        """Ids unique within a document; candidates found by sentence, in reading order."""
+
         table_name = "entity"
-        indexes = ((("document", "key"), True), (("document", "sentence_idx", "start"), False))
+        indexes = ((("document", "external_id"), True), (("document", "sentence_idx", "start"), False))
 
 
 class EventRow(BaseModel):
     """A candidate event: type and trigger span as the machine gave them."""
 
-    id = AutoField()
+    pk = AutoField(column_name="id")
     document = ForeignKeyField(DocumentRow, backref="events", on_delete="CASCADE")
-    key = TextField()
+    external_id = TextField(column_name="key")
     type = TextField()
     trigger_start = IntegerField()
     trigger_end = IntegerField()
@@ -105,17 +123,19 @@ class EventRow(BaseModel):
     source = TextField(null=True)
     attributes = TextField(default="{}")
     sentence_idx = IntegerField()
-    origin = TextField(default="machine")
+    origin = TextField(default=Origin.MACHINE.value)
 
     class Meta:
+        """Ids unique within a document; events found by sentence, in reading order."""
+
         table_name = "event"
-        indexes = ((("document", "key"), True), (("document", "sentence_idx", "trigger_start"), False))
+        indexes = ((("document", "external_id"), True), (("document", "sentence_idx", "trigger_start"), False))
 
 
 class ArgumentRow(BaseModel):
     """One argument of an event: a role and an entity, or a bare span."""
 
-    id = AutoField()
+    pk = AutoField(column_name="id")
     event = ForeignKeyField(EventRow, backref="arguments", on_delete="CASCADE")
     position = IntegerField()
     role = TextField()
@@ -123,9 +143,11 @@ class ArgumentRow(BaseModel):
     start = IntegerField(null=True)
     end = IntegerField(null=True)
     score = FloatField(null=True)
-    origin = TextField(default="machine")
+    origin = TextField(default=Origin.MACHINE.value)
 
     class Meta:
+        """Arguments kept in the order the event lists them."""
+
         table_name = "argument"
         indexes = ((("event", "position"), True),)
 
@@ -137,29 +159,31 @@ class DecisionRow(BaseModel):
     An undo or redo entry has no target; `reverts_group` names the group it acts on.
     """
 
-    id = AutoField()
+    pk = AutoField(column_name="id")
     group = IntegerField(index=True, column_name="group_id")
     reviewer = TextField()
     at = FloatField()
     action = TextField()
     target_kind = TextField(null=True)
-    target_id = IntegerField(null=True)
-    document = IntegerField(null=True, column_name="document_id")
+    target_pk = IntegerField(null=True, column_name="target_id")
+    document_pk = IntegerField(null=True, column_name="document_id")
     before = TextField(default="{}")
     after = TextField(default="{}")
     reverts_group = IntegerField(null=True)
 
     class Meta:
+        """Indexed for refolding one target and for one reviewer's undo stack."""
+
         table_name = "decision"
-        indexes = ((("target_kind", "target_id"), False), (("reviewer", "id"), False))
+        indexes = ((("target_kind", "target_pk"), False), (("reviewer", "pk"), False))
 
 
 class ReviewStateRow(BaseModel):
     """The current review state of a target, folded from its effective decisions."""
 
     target_kind = TextField()
-    target_id = IntegerField()
-    document = IntegerField(column_name="document_id", index=True)
+    target_pk = IntegerField(column_name="target_id")
+    document_pk = IntegerField(column_name="document_id", index=True)
     status = TextField()
     fixed = TextField(default="{}")
     flagged = BooleanField(default=False)
@@ -168,8 +192,10 @@ class ReviewStateRow(BaseModel):
     decided_at = FloatField(null=True)
 
     class Meta:
+        """At most one state per target."""
+
         table_name = "review_state"
-        primary_key = CompositeKey("target_kind", "target_id")
+        primary_key = CompositeKey("target_kind", "target_pk")
 
 
 class UndoneGroupRow(BaseModel):
@@ -178,6 +204,8 @@ class UndoneGroupRow(BaseModel):
     group = IntegerField(primary_key=True, column_name="group_id")
 
     class Meta:
+        """The undone-group table."""
+
         table_name = "undone_group"
 
 

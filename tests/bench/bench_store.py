@@ -26,7 +26,7 @@ from pathlib import Path
 from annotator import store
 from annotator.formats.native import read_native, write_native
 from annotator.store import Repository
-from annotator.store.repository import pack_tokens, text_hash
+from annotator.store.importer import pack_tokens, text_hash
 from tests.synthetic import write_corpus
 
 

@@ -1,4 +1,4 @@
-"""The store: import, decisions in an append-only log, undo and redo, migrations."""
+"""The store: import, decisions in an append-only log, the named review operations, undo and redo, migrations."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import orjson
 import pytest
 
 from annotator import store
-from annotator.domain import Status, TargetKind
+from annotator.domain import Action, Sentence, Status, TargetKind, is_decided, sentence_of
 from annotator.formats.native import ExportFilter, read_native, write_native
-from annotator.store import DocumentConflict, Repository, StoreError
+from annotator.store import DecisionError, DocumentConflict, Repository, StoreError, queries
+from annotator.store.models import database
 from tests.conftest import SMALL_DOCUMENT, write_jsonl
 
 
@@ -33,7 +34,7 @@ def entity_pk(repository: Repository, entity_id: str, document: str = "d1") -> i
 
 
 def test_connect_sets_wal_foreign_keys_busy_timeout_and_store_version(repository, db_path):
-    db = repository.db
+    db = database.obj
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -41,7 +42,8 @@ def test_connect_sets_wal_foreign_keys_busy_timeout_and_store_version(repository
 
 
 def test_a_store_from_a_newer_release_is_refused(repository, db_path):
-    repository.db.execute_sql("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
+    # The meta key keeps its first name, so stores written by earlier releases still open.
+    database.obj.execute_sql("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
     store.close()
     with pytest.raises(StoreError, match="store.db: the store has version 99"):
         store.connect(db_path)
@@ -210,9 +212,14 @@ def test_undo_of_an_add_withdraws_it_and_redo_brings_it_back(repository, small_f
 def test_bulk_group_is_one_undo_step(repository, small_file):
     import_file(repository, small_file)
     pks = [e.pk for e in repository.load_document("d1").entities]
-    repository.record("ana", "bulk-accept", [(TargetKind.ENTITY, pk, {"status": "accepted"}) for pk in pks])
-    repository.undo("ana")
+    group = repository.accept_many("ana", [(TargetKind.ENTITY, pk) for pk in pks], Action.BULK_ACCEPT_LABEL)
+    assert all(e.review.status is Status.ACCEPTED for e in repository.load_document("d1").entities)
+    assert {d.group for d in repository.decisions()} == {group}
+    assert {d.action for d in repository.decisions()} == {Action.BULK_ACCEPT_LABEL}
+    assert repository.undo("ana") == group
     assert all(e.review.status is Status.PENDING for e in repository.load_document("d1").entities)
+    with pytest.raises(DecisionError, match="not a bulk accept"):
+        repository.accept_many("ana", [(TargetKind.ENTITY, pks[0])], Action.REJECT)
 
 
 def test_derived_state_rebuilt_from_the_log_equals_the_incremental_one(repository, small_file):
@@ -279,4 +286,180 @@ def test_the_candidate_counter_follows_imports_and_ignores_reviewer_additions(re
     repository.add_entity("ana", repository.document_pk("d1"), 62, 64, "DATE")
     second = write_jsonl(tmp_path / "second.jsonl", dict(SMALL_DOCUMENT, id="d2"))
     import_file(repository, second)
-    assert repository.candidate_count() == 28 == repository._count_candidates()
+    assert repository.candidate_count() == 28 == queries.count_candidates()
+
+
+def statuses_in_database(document: str = "d1") -> dict[tuple[str, str], str]:
+    """(kind, external id) -> status, read from the tables with SQL, pending where no state row exists."""
+    rows = database.obj.execute_sql(
+        """
+        SELECT 'entity', e.key, COALESCE(s.status, 'pending') FROM entity e
+          JOIN document d ON d.id = e.document_id
+          LEFT JOIN review_state s ON s.target_kind = 'entity' AND s.target_id = e.id WHERE d.key = ?
+        UNION ALL
+        SELECT 'event', v.key, COALESCE(s.status, 'pending') FROM event v
+          JOIN document d ON d.id = v.document_id
+          LEFT JOIN review_state s ON s.target_kind = 'event' AND s.target_id = v.id WHERE d.key = ?
+        UNION ALL
+        SELECT 'argument', v.key || '/' || a.position, COALESCE(s.status, 'pending') FROM argument a
+          JOIN event v ON v.id = a.event_id JOIN document d ON d.id = v.document_id
+          LEFT JOIN review_state s ON s.target_kind = 'argument' AND s.target_id = a.id WHERE d.key = ?
+        """,
+        (document, document, document),
+    ).fetchall()
+    return {(kind, external_id): status for kind, external_id, status in rows}
+
+
+def test_accept_event_accepts_its_pending_arguments_in_one_undo_step(repository, small_file):
+    import_file(repository, small_file)
+    attack = repository.load_document("d1").events[0]
+    repository.reject("ana", TargetKind.ARGUMENT, attack.arguments[1].pk)
+    repository.fix("ana", TargetKind.ARGUMENT, attack.arguments[2].pk, role="Target")
+    before = statuses_in_database()
+
+    group = repository.accept_event("ana", attack.pk)
+
+    after = statuses_in_database()
+    assert after[("event", "E1")] == "accepted"
+    assert [after[("argument", f"E1/{i}")] for i in range(3)] == ["accepted", "rejected", "fixed"]
+    assert after[("event", "E2")] == "pending" and after[("argument", "E2/0")] == "pending"
+    logged = [d for d in repository.decisions() if d.group == group]
+    assert [(d.action, d.target_kind) for d in logged] == [
+        (Action.ACCEPT, TargetKind.EVENT), (Action.ACCEPT, TargetKind.ARGUMENT)
+    ]
+    assert repository.undo("ana") == group
+    assert statuses_in_database() == before
+
+
+def test_accept_event_keeps_a_fixed_event_fixed(repository, small_file):
+    import_file(repository, small_file)
+    meet = repository.load_document("d1").events[1]
+    repository.fix("ana", TargetKind.EVENT, meet.pk, type="Contact.Phone-Write")
+    repository.accept_event("ana", meet.pk)
+    found = statuses_in_database()
+    assert found[("event", "E2")] == "fixed"
+    assert [found[("argument", f"E2/{i}")] for i in range(3)] == ["accepted"] * 3
+
+
+def test_reject_event_rejects_the_event_only(repository, small_file):
+    import_file(repository, small_file)
+    repository.reject_event("ana", repository.load_document("d1").events[0].pk)
+    found = statuses_in_database()
+    assert found[("event", "E1")] == "rejected"
+    assert [found[("argument", f"E1/{i}")] for i in range(3)] == ["pending"] * 3
+
+
+def test_accepting_keeps_a_fixed_item_fixed_and_an_added_one_added(repository, small_file):
+    import_file(repository, small_file)
+    t3 = entity_pk(repository, "T3")
+    repository.fix("ana", TargetKind.ENTITY, t3, label="LOC")
+    repository.accept("ana", TargetKind.ENTITY, t3)
+    added = repository.add_entity("ana", repository.document_pk("d1"), 62, 64, "DATE")
+    repository.accept("ana", TargetKind.ENTITY, added)
+    found = statuses_in_database()
+    assert found[("entity", "T3")] == "fixed" and found[("entity", f"added-{added}")] == "added"
+    assert repository.decided_count() == 1
+
+
+MENTIONS = {
+    "id": "m",
+    "text": "Homs fëll. Homs rose. Homs agaïn. Aleppo.",  # non-ASCII: offsets count characters, not bytes
+    "sentences": [{"start": 0, "end": 10}, {"start": 11, "end": 21}, {"start": 22, "end": 33}, {"start": 34, "end": 41}],
+    "entities": [
+        {"id": "A", "start": 0, "end": 4, "label": "GPE"},
+        {"id": "B", "start": 11, "end": 15, "label": "GPE"},
+        {"id": "C", "start": 22, "end": 26, "label": "GPE"},
+        {"id": "D", "start": 22, "end": 26, "label": "ORG"},
+        {"id": "E", "start": 34, "end": 40, "label": "GPE"},
+    ],
+    "events": [],
+}
+
+
+def entity_states(repository: Repository) -> dict[str, tuple[str, dict]]:
+    """Entity id -> (status, fixed values), read from the review_state table."""
+    rows = database.obj.execute_sql(
+        "SELECT e.key, COALESCE(s.status, 'pending'), COALESCE(s.fixed, '{}') FROM entity e"
+        " LEFT JOIN review_state s ON s.target_kind = 'entity' AND s.target_id = e.id"
+    ).fetchall()
+    return {external_id: (status, orjson.loads(fixed)) for external_id, status, fixed in rows}
+
+
+@pytest.fixture
+def mentions(repository, tmp_path):
+    import_file(repository, write_jsonl(tmp_path / "m.jsonl", MENTIONS))
+    return {e.id: e.pk for e in repository.load_document("m").entities}
+
+
+def test_identical_mentions_share_document_text_and_machine_label_and_are_pending(repository, mentions):
+    assert repository.identical_mentions(mentions["A"]) == [mentions["B"], mentions["C"]]
+    repository.reject("ana", TargetKind.ENTITY, mentions["C"])
+    assert repository.identical_mentions(mentions["A"]) == [mentions["B"]]
+    assert repository.identical_mentions(mentions["E"]) == []
+
+
+def test_apply_to_identical_carries_a_label_fix_in_one_undo_step(repository, mentions):
+    repository.fix("ana", TargetKind.ENTITY, mentions["A"], label="LOC")
+    before = entity_states(repository)
+    assert repository.apply_to_identical("ana", mentions["A"]) == 2
+    found = entity_states(repository)
+    assert found["B"] == found["C"] == ("fixed", {"label": "LOC"})
+    assert found["D"] == found["E"] == ("pending", {})
+    assert {d.action for d in repository.decisions() if d.target_pk in (mentions["B"], mentions["C"])} == {
+        Action.APPLY_TO_IDENTICAL
+    }
+    repository.undo("ana")
+    assert entity_states(repository) == before
+
+
+def test_apply_to_identical_leaves_a_boundary_fix_behind(repository, mentions):
+    repository.fix("ana", TargetKind.ENTITY, mentions["A"], end=3)
+    assert repository.apply_to_identical("ana", mentions["A"]) == 2
+    found = entity_states(repository)
+    assert found["A"] == ("fixed", {"end": 3})
+    assert found["B"] == found["C"] == ("accepted", {})
+
+
+def test_apply_to_identical_carries_a_rejection_and_returns_zero_when_nothing_is_left(repository, mentions):
+    assert repository.apply_to_identical("ana", mentions["A"]) == 0  # A is still pending: nothing to carry
+    repository.reject("ana", TargetKind.ENTITY, mentions["A"])
+    assert repository.apply_to_identical("ana", mentions["A"]) == 2
+    assert [entity_states(repository)[x][0] for x in "ABCDE"] == ["rejected"] * 3 + ["pending"] * 2
+    decisions = len(repository.decisions())
+    assert repository.apply_to_identical("ana", mentions["A"]) == 0
+    assert len(repository.decisions()) == decisions
+
+
+def test_an_added_entity_goes_in_the_sentence_holding_its_start(repository, mentions):
+    document_pk = repository.document_pk("m")
+    added = [repository.add_entity("ana", document_pk, start, start + 2, "GPE") for start in (10, 11, 39)]
+    rows = dict(
+        database.obj.execute_sql(f"SELECT id, sentence_idx FROM entity WHERE id IN ({', '.join('?' * 3)})", added)
+    )
+    assert [rows[pk] for pk in added] == [0, 1, 3]
+
+
+def test_sentence_of_takes_the_last_sentence_starting_at_or_before_the_offset():
+    sentences = [Sentence(0, 2, 10), Sentence(1, 12, 20), Sentence(2, 20, 30)]
+    assert sentence_of(sentences, 0) == 0  # before the first sentence: clamped to it
+    assert sentence_of(sentences, 2) == 0
+    assert sentence_of(sentences, 11) == 0  # between two sentences: the earlier one
+    assert sentence_of(sentences, 12) == 1
+    assert sentence_of(sentences, 19) == 1
+    assert sentence_of(sentences, 20) == 2  # where one ends and the next starts: the next
+    assert sentence_of(sentences, 500) == 2
+    assert sentence_of([], 5) == 0
+
+
+def test_decided_means_accepted_rejected_or_fixed():
+    assert [s for s in Status if is_decided(s)] == [Status.ACCEPTED, Status.REJECTED, Status.FIXED]
+
+
+def test_every_log_action_is_stored_as_its_string(repository, small_file):
+    import_file(repository, small_file)
+    t1 = entity_pk(repository, "T1")
+    repository.accept("ana", TargetKind.ENTITY, t1)
+    repository.set_note("ana", TargetKind.ENTITY, t1, "why")
+    repository.undo("ana")
+    stored = [action for (action,) in database.obj.execute_sql("SELECT action FROM decision ORDER BY id")]
+    assert stored == ["accept", "note", "undo"]

@@ -1,0 +1,186 @@
+"""Reading documents back: sentences, candidates and their review states, as domain objects.
+
+Exports read the whole corpus through `iter_documents`, so loading runs a few
+raw queries per batch of documents rather than one ORM object per row.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+import orjson
+
+from annotator.domain import (
+    PENDING,
+    Argument,
+    Document,
+    Entity,
+    Event,
+    Origin,
+    Review,
+    Sentence,
+    Status,
+    TargetKind,
+    Token,
+)
+from annotator.store.models import (
+    ArgumentRow,
+    DocumentRow,
+    EntityRow,
+    EventRow,
+    ReviewStateRow,
+    SentenceRow,
+    database,
+)
+from annotator.store.state import review_from_row
+
+# Documents loaded per round of queries: large enough to amortise them, small enough to stream a corpus.
+_BATCH_SIZE = 500
+
+
+def unpack_tokens(blob: bytes) -> tuple[Token, ...]:
+    """Token offsets from their stored form, little-endian uint32 pairs (inverse of `importer.pack_tokens`)."""
+    flat = array("I")
+    flat.frombytes(blob)
+    if sys.byteorder == "big":
+        flat.byteswap()
+    return tuple(zip(flat[0::2], flat[1::2]))
+
+
+def document_pks() -> list[int]:
+    """The pks of all documents, in import order.
+
+    Read from the small index on the document ids rather than the table, whose
+    pages hold the texts: scanning those would fill the page cache with a corpus.
+    """
+    pks = [
+        pk for (pk,) in DocumentRow.select(DocumentRow.pk).where(DocumentRow.external_id.is_null(False)).tuples().iterator()
+    ]
+    pks.sort()
+    return pks
+
+
+def document_pk(document_id: str) -> int | None:
+    """The pk of the document with this id, or None."""
+    return DocumentRow.select(DocumentRow.pk).where(DocumentRow.external_id == document_id).scalar()
+
+
+def load_document(document_id: str | None = None, pk: int | None = None) -> Document:
+    """One document, by id or by pk, with its sentences, candidates and review states."""
+    query = DocumentRow.select(DocumentRow.pk)
+    if document_id is not None:
+        query = query.where(DocumentRow.external_id == document_id)
+    else:
+        query = query.where(DocumentRow.pk == pk)
+    found = query.scalar()
+    if found is None:
+        raise KeyError(f"no document {document_id if document_id is not None else pk!r} in the store")
+    return next(_load_batch([found]))
+
+
+def iter_documents(document_ids: Sequence[str] | None = None, with_tokens: bool = True) -> Iterator[Document]:
+    """Documents in import order (all, or those with the given ids), loaded a batch at a time.
+
+    Tokens are left out on request: most exports do not need them, and they are the bulk of the rows.
+    """
+    query = DocumentRow.select(DocumentRow.pk).order_by(DocumentRow.pk)
+    if document_ids:
+        query = query.where(DocumentRow.external_id.in_(list(document_ids)))
+    pks = [pk for (pk,) in query.tuples().iterator()]
+    for i in range(0, len(pks), _BATCH_SIZE):
+        yield from _load_batch(pks[i : i + _BATCH_SIZE], with_tokens)
+
+
+def _load_batch(document_pks: list[int], with_tokens: bool = True) -> Iterator[Document]:
+    sentences: dict[int, list[Sentence]] = defaultdict(list)
+    run = database.execute  # raw rows: peewee's per-value conversion costs more than the query
+    low, high = min(document_pks), max(document_pks)
+    contiguous = high - low + 1 == len(document_pks)
+
+    def in_batch(column):
+        # A range is cheaper to bind than hundreds of IN parameters; import order makes it common.
+        return column.between(low, high) if contiguous else column.in_(document_pks)
+
+    for in_document, idx, start, end, blob in run(
+        SentenceRow.select(SentenceRow.document, SentenceRow.idx, SentenceRow.start, SentenceRow.end, SentenceRow.tokens)
+        .where(in_batch(SentenceRow.document))
+        .order_by(SentenceRow.document, SentenceRow.idx)
+    ):
+        sentences[in_document].append(Sentence(idx, start, end, unpack_tokens(blob) if with_tokens else ()))
+
+    reviews: dict[tuple[str, int], Review] = {}
+    for kind, target, status, fixed, flagged, note, reviewer, at in run(
+        ReviewStateRow.select(
+            ReviewStateRow.target_kind, ReviewStateRow.target_pk, ReviewStateRow.status,
+            ReviewStateRow.fixed, ReviewStateRow.flagged, ReviewStateRow.note,
+            ReviewStateRow.reviewer, ReviewStateRow.decided_at,
+        )
+        .where(in_batch(ReviewStateRow.document_pk))
+    ):
+        reviews[(kind, target)] = review_from_row(status, fixed, flagged, note, reviewer, at)
+
+    # Without a state row, a machine candidate is pending and a reviewer's addition was undone.
+    machine = Origin.MACHINE.value
+    withdrawn = Review(status=Status.WITHDRAWN)
+    entity_kind, event_kind, argument_kind = TargetKind.ENTITY.value, TargetKind.EVENT.value, TargetKind.ARGUMENT.value
+    entities: dict[int, list[Entity]] = defaultdict(list)
+    entity_ids: dict[int, str] = {}
+    for pk, in_document, external_id, start, end, label, score, source, origin in run(
+        EntityRow.select(
+            EntityRow.pk, EntityRow.document, EntityRow.external_id, EntityRow.start, EntityRow.end,
+            EntityRow.label, EntityRow.score, EntityRow.source, EntityRow.origin,
+        )
+        .where(in_batch(EntityRow.document))
+        .order_by(EntityRow.document, EntityRow.start, EntityRow.end, EntityRow.pk)
+    ):
+        entity_ids[pk] = external_id
+        review = reviews.get((entity_kind, pk), PENDING if origin == machine else withdrawn)
+        entities[in_document].append(Entity(external_id, start, end, label, score, source, review, pk))
+
+    arguments: dict[int, list[Argument]] = defaultdict(list)
+    event_rows = list(run(
+        EventRow.select(
+            EventRow.pk, EventRow.document, EventRow.external_id, EventRow.type, EventRow.trigger_start,
+            EventRow.trigger_end, EventRow.score, EventRow.source, EventRow.attributes, EventRow.origin,
+        )
+        .where(in_batch(EventRow.document))
+        .order_by(EventRow.document, EventRow.trigger_start, EventRow.trigger_end, EventRow.pk)
+    ))
+    for pk, event_pk, role, entity_pk, start, end, score, origin in run(
+        ArgumentRow.select(
+            ArgumentRow.pk, ArgumentRow.event, ArgumentRow.role, ArgumentRow.entity,
+            ArgumentRow.start, ArgumentRow.end, ArgumentRow.score, ArgumentRow.origin,
+        )
+        .join(EventRow)
+        .where(in_batch(EventRow.document))
+        .order_by(ArgumentRow.event, ArgumentRow.position)
+    ):
+        review = reviews.get((argument_kind, pk), PENDING if origin == machine else withdrawn)
+        entity_id = entity_ids.get(entity_pk) if entity_pk is not None else None
+        arguments[event_pk].append(Argument(role, entity_id, start, end, score, review, pk))
+
+    events: dict[int, list[Event]] = defaultdict(list)
+    for pk, in_document, external_id, type_, t_start, t_end, score, source, attributes, origin in event_rows:
+        review = reviews.get((event_kind, pk), PENDING if origin == machine else withdrawn)
+        attrs = orjson.loads(attributes) if attributes and attributes != "{}" else {}
+        events[in_document].append(
+            Event(external_id, type_, t_start, t_end, score, source, tuple(arguments[pk]), attrs, review, pk)
+        )
+
+    rows = {
+        pk: (external_id, text, title, meta)
+        for pk, external_id, text, title, meta in run(
+            DocumentRow.select(
+                DocumentRow.pk, DocumentRow.external_id, DocumentRow.text, DocumentRow.title, DocumentRow.meta
+            ).where(in_batch(DocumentRow.pk))
+        )
+    }
+    for pk in document_pks:
+        external_id, text, title, meta = rows[pk]
+        yield Document(
+            external_id, text, title, orjson.loads(meta) if meta and meta != "{}" else {},
+            tuple(sentences[pk]), tuple(entities[pk]), tuple(events[pk]), pk,
+        )

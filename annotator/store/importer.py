@@ -1,0 +1,218 @@
+"""Bulk import: documents with their sentences and candidates, all or nothing, in one transaction.
+
+Rows are built as plain tuples with primary keys assigned here and written with
+one `executemany` per table: on a corpus of millions of candidates, a peewee
+object per row would cost more than SQLite does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+import orjson
+
+from annotator.domain import PENDING, Action, Document, Origin, Review, Status, TargetKind, sentence_of
+from annotator.gc_pause import collector_paused
+from annotator.store import queries
+from annotator.store.models import (
+    ArgumentRow,
+    DecisionRow,
+    DocumentRow,
+    EntityRow,
+    EventRow,
+    ReviewStateRow,
+    SentenceRow,
+    database,
+)
+from annotator.store.sql import insert_rows, last_pk
+from annotator.store.state import next_group
+
+# How many ids one `IN (...)` query binds; SQLite allows a few thousand at most.
+_IDS_PER_QUERY = 500
+
+
+class DocumentConflict(Exception):
+    """A document id already in the store with a different text."""
+
+    def __init__(self, document_ids: Sequence[str]):
+        self.document_ids = list(document_ids)
+        super().__init__(
+            "already in the store with a different text: "
+            + ", ".join(self.document_ids)
+            + " (give the changed document a new id; annotator never merges texts)"
+        )
+
+
+@dataclass
+class ImportResult:
+    """What an import did: documents added, documents skipped as already present, candidates stored."""
+
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    candidates: int = 0
+
+
+def text_hash(text: str) -> str:
+    """A stable fingerprint of a document's text, to detect a changed text under the same id."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def pack_tokens(tokens: Iterable[tuple[int, int]]) -> bytes:
+    """Token offsets as little-endian uint32 pairs."""
+    flat = array("I", chain.from_iterable(tokens))
+    if sys.byteorder == "big":
+        flat.byteswap()
+    return flat.tobytes()
+
+
+def existing_hashes(document_ids: Iterable[str]) -> dict[str, str]:
+    """Text hashes of the given document ids that are already stored."""
+    unique_ids = list(dict.fromkeys(document_ids))
+    found: dict[str, str] = {}
+    for i in range(0, len(unique_ids), _IDS_PER_QUERY):
+        query = DocumentRow.select(DocumentRow.external_id, DocumentRow.text_hash).where(
+            DocumentRow.external_id.in_(unique_ids[i : i + _IDS_PER_QUERY])
+        )
+        found.update(dict(query.tuples().iterator()))
+    return found
+
+
+def _origin(review: Review) -> Origin:
+    # Only an addition is the reviewer's own; any other reviewed item was the machine's first.
+    return Origin.REVIEWER if review.status is Status.ADDED else Origin.MACHINE
+
+
+def import_documents(documents: Sequence[Document], reviewer: str = "import") -> ImportResult:
+    """Store new documents with their candidates, all in one transaction.
+
+    A document already stored with the same text is skipped; one stored with a
+    different text raises `DocumentConflict` before anything is written.
+    Review states carried by the documents (a reviewed export) enter the log
+    as `import` decisions, by their own reviewer or else by `reviewer`.
+    """
+    result = ImportResult()
+    hashes = [text_hash(d.text) for d in documents]
+    stored = existing_hashes(d.id for d in documents)
+    conflicts = [d.id for d, h in zip(documents, hashes) if d.id in stored and stored[d.id] != h]
+    if conflicts:
+        raise DocumentConflict(conflicts)
+    seen: set[str] = set()
+    fresh: list[tuple[Document, str]] = []
+    for document, digest in zip(documents, hashes):
+        if document.id in stored or document.id in seen:
+            result.skipped.append(document.id)
+            continue
+        seen.add(document.id)
+        fresh.append((document, digest))
+    if not fresh:
+        return result
+
+    now = time.time()
+    machine = Origin.MACHINE.value
+    document_rows: list[tuple] = []
+    sentence_rows: list[tuple] = []
+    entity_rows: list[tuple] = []
+    event_rows: list[tuple] = []
+    argument_rows: list[tuple] = []
+    reviewed: list[tuple[TargetKind, int, int, Review]] = []
+    machine_candidates = 0
+
+    with database.atomic(), collector_paused():
+        document_pk = last_pk(DocumentRow)
+        sentence_pk = last_pk(SentenceRow)
+        entity_pk = last_pk(EntityRow)
+        event_pk = last_pk(EventRow)
+        argument_pk = last_pk(ArgumentRow)
+        for document, digest in fresh:
+            document_pk += 1
+            document_rows.append(
+                (document_pk, document.id, document.text, digest, document.title,
+                 orjson.dumps(dict(document.meta)).decode(), now)
+            )
+            sentences = document.sentences
+            for sentence in sentences:
+                sentence_pk += 1
+                sentence_rows.append(
+                    (sentence_pk, document_pk, sentence.index, sentence.start, sentence.end,
+                     pack_tokens(sentence.tokens))
+                )
+            entity_pks: dict[str, int] = {}
+            for entity in document.entities:
+                entity_pk += 1
+                entity_pks[entity.id] = entity_pk
+                review = entity.review
+                origin = machine if review is PENDING else _origin(review).value
+                entity_rows.append(
+                    (entity_pk, document_pk, entity.id, entity.start, entity.end, entity.label,
+                     entity.score, entity.source, sentence_of(sentences, entity.start), origin)
+                )
+                machine_candidates += origin == machine
+                if review is not PENDING:
+                    reviewed.append((TargetKind.ENTITY, entity_pk, document_pk, review))
+            for event in document.events:
+                event_pk += 1
+                review = event.review
+                origin = machine if review is PENDING else _origin(review).value
+                event_rows.append(
+                    (event_pk, document_pk, event.id, event.type, event.trigger_start, event.trigger_end,
+                     event.score, event.source, orjson.dumps(dict(event.attributes)).decode(),
+                     sentence_of(sentences, event.trigger_start), origin)
+                )
+                machine_candidates += origin == machine
+                if review is not PENDING:
+                    reviewed.append((TargetKind.EVENT, event_pk, document_pk, review))
+                for position, argument in enumerate(event.arguments):
+                    argument_pk += 1
+                    review = argument.review
+                    origin = machine if review is PENDING else _origin(review).value
+                    argument_rows.append(
+                        (argument_pk, event_pk, position, argument.role,
+                         entity_pks[argument.entity_id] if argument.entity_id is not None else None,
+                         argument.start, argument.end, argument.score, origin)
+                    )
+                    machine_candidates += origin == machine
+                    if review is not PENDING:
+                        reviewed.append((TargetKind.ARGUMENT, argument_pk, document_pk, review))
+            result.added.append(document.id)
+        result.candidates = len(entity_rows) + len(event_rows) + len(argument_rows)
+        insert_rows(DocumentRow, document_rows)
+        insert_rows(SentenceRow, sentence_rows)
+        insert_rows(EntityRow, entity_rows)
+        insert_rows(EventRow, event_rows)
+        insert_rows(ArgumentRow, argument_rows)
+        if reviewed:
+            _import_reviews(reviewed, reviewer, now)
+        queries.add_to_candidate_count(machine_candidates)
+    return result
+
+
+def _import_reviews(reviewed: list[tuple[TargetKind, int, int, Review]], default_reviewer: str, now: float) -> None:
+    """Log the review states an import carries as one `import` group, and store them as the current states."""
+    group = next_group()
+    decisions = []
+    states = []
+    for kind, pk, document_pk, review in reviewed:
+        after: dict[str, Any] = {"status": review.status.value, **review.fixed}
+        if review.flagged:
+            after["flagged"] = True
+        if review.note:
+            after["note"] = review.note
+        reviewer = review.reviewer or default_reviewer
+        at = review.decided_at if review.decided_at is not None else now
+        decisions.append(
+            (group, reviewer, at, Action.IMPORT.value, kind.value, pk, document_pk, "{}",
+             orjson.dumps(after).decode(), None)
+        )
+        states.append(
+            (kind.value, pk, document_pk, review.status.value, orjson.dumps(dict(review.fixed)).decode(),
+             review.flagged, review.note, reviewer, at)
+        )
+    insert_rows(DecisionRow, decisions, with_pk=False)
+    insert_rows(ReviewStateRow, states)
