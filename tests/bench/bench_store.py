@@ -15,7 +15,6 @@ and prints candidates per second and the ratios.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sqlite3
 import tempfile
@@ -30,9 +29,9 @@ from annotator.store.importer import pack_tokens, text_hash
 from tests.synthetic import write_corpus
 
 
-def timed(function):
+def timed(function, *args):
     start = time.perf_counter()
-    result = function()
+    result = function(*args)
     return time.perf_counter() - start, result
 
 
@@ -129,16 +128,16 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         raw_seconds = insert_seconds = ours_seconds = raw_export_seconds = export_seconds = float("inf")
         for round_number in range(args.repeats):
             raw_db, ours_db = folder / f"raw{round_number}.db", folder / f"ours{round_number}.db"
-            parse, rows = timed(lambda: raw_rows(corpus))
-            insert, _ = timed(lambda: raw_insert(raw_db, rows))
+            parse, rows = timed(raw_rows, corpus)
+            insert, _ = timed(raw_insert, raw_db, rows)
             del rows
             raw_seconds, insert_seconds = min(raw_seconds, parse + insert), min(insert_seconds, insert)
-            seconds, imported = timed(lambda: annotator_import(corpus, ours_db))
+            seconds, imported = timed(annotator_import, corpus, ours_db)
             assert imported == candidates
             ours_seconds = min(ours_seconds, seconds)
-            seconds, raw_count = timed(lambda: raw_export(ours_db, folder / "raw.jsonl"))
+            seconds, raw_count = timed(raw_export, ours_db, folder / "raw.jsonl")
             raw_export_seconds = min(raw_export_seconds, seconds)
-            seconds, exported = timed(lambda: annotator_export(ours_db, folder / "ours.jsonl"))
+            seconds, exported = timed(annotator_export, ours_db, folder / "ours.jsonl")
             export_seconds = min(export_seconds, seconds)
             assert exported == raw_count == candidates
             raw_db.unlink()
