@@ -8,7 +8,7 @@ import sys
 import spacy
 
 from annotator import store
-from annotator.domain import TargetKind
+from annotator.domain import Action, TargetKind
 from annotator.formats.docbin import write_docbin
 from annotator.formats.native import read_native
 from annotator.store import Repository
@@ -20,7 +20,7 @@ def test_spacy_train_runs_on_an_exported_docbin_and_the_model_loads(tmp_path):
     repository = Repository()
     repository.import_documents([d.document for d in read_native([FIXTURES / "demo.jsonl"])])
     document = next(repository.iter_documents())
-    repository.record("ana", "bulk-accept", [(TargetKind.ENTITY, e.pk, {"status": "accepted"}) for e in document.entities])
+    repository.accept_many("ana", [(TargetKind.ENTITY, e.pk) for e in document.entities], Action.BULK_ACCEPT)
     corpus = tmp_path / "train.spacy"
     with open(corpus, "wb") as handle:
         write_docbin(repository.iter_documents(), handle)
