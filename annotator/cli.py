@@ -92,7 +92,7 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
     document again with the same id and text adds nothing; the same id with a
     different text is refused.
     """
-    from annotator.formats.native import InvalidInput, read_documents
+    from annotator.formats.reading import InvalidInput, read_documents
     from annotator.formats.registry import READERS, UnknownFormat, detect_format
     from annotator.store import DocumentConflict
 
@@ -158,7 +158,8 @@ def export_command(
     A file is written to a temporary name and renamed when complete, so a reader
     never sees half an export.
     """
-    from annotator.formats.native import ExportFilter, write_native
+    from annotator.formats.exporting import ExportFilter
+    from annotator.formats.native import write_native
     from annotator.formats.registry import FOLDER_WRITERS, WRITERS
 
     wanted = {Status(s) for s in statuses}
@@ -278,8 +279,9 @@ def extract_command(
     without annotations, or folders of both. No sentence and no entity crosses a
     line break.
     """
-    from annotator.formats.native import InvalidInput, write_native
+    from annotator.formats.native import write_native
     from annotator.formats.raw import read_raw
+    from annotator.formats.reading import InvalidInput
     from annotator.nlp.extract import Extractor, ModelNotFound, load_pipeline
     from annotator.schema import SchemaError
 

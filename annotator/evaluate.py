@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from annotator.domain import Document
-from annotator.formats.final import final_view
-from annotator.formats.native import ExportFilter, ExportSummary
+from annotator.formats.exporting import ExportFilter, ExportSummary, final_view
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from annotator.domain import Document, Status
-from annotator.formats.final import final_views
-from annotator.formats.native import ExportFilter, ExportSummary, InputError, Record
+from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.formats.reading import InputError, Record
 from annotator.schema import Schema, load_schema
 
 BARE_SPAN_TYPE = "ARGUMENT"

@@ -13,12 +13,13 @@ Columns written: token, `_`, `_`, tag.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO
 
 from annotator.domain import Document
-from annotator.formats.final import final_views
-from annotator.formats.native import ExportFilter, ExportSummary, InputError, Record
+from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.formats.reading import InputError, Record
 
 DOCSTART = "-DOCSTART- -X- O O"
 

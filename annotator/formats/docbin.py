@@ -26,8 +26,9 @@ from typing import IO, Any, Callable, Iterable, Iterator
 import orjson
 
 from annotator.domain import Document, Status
-from annotator.formats.final import final_views
-from annotator.formats.native import ExportFilter, ExportSummary, InputError, Record, document_to_dict
+from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.formats.native import document_to_dict
+from annotator.formats.reading import InputError, Record
 from annotator.schema import load_schema
 
 USER_DATA_KEY = "annotator"

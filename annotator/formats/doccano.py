@@ -22,16 +22,10 @@ from typing import IO, Any, Callable, Iterable, Iterator
 import orjson
 
 from annotator.domain import Document
-from annotator.formats.final import final_views
+from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.formats.reading import Record, converted, jsonl_objects
+from annotator.formats.record import BadRecord
 from annotator.schema import load_schema
-from annotator.formats.native import (
-    BadRecord,
-    ExportFilter,
-    ExportSummary,
-    Record,
-    converted,
-    jsonl_objects,
-)
 
 BARE_SPAN_LABEL = "ARGUMENT"
 

@@ -31,8 +31,9 @@ from typing import IO, Any, Callable, Iterable, Iterator
 import orjson
 
 from annotator.domain import Document, Status
-from annotator.formats.final import FinalDocument, final_views
-from annotator.formats.native import BadRecord, ExportFilter, ExportSummary, InputError, Record, jsonl_objects
+from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
+from annotator.formats.reading import InputError, Record, jsonl_objects
+from annotator.formats.record import BadRecord
 from annotator.schema import load_schema
 
 BARE_SPAN_LABEL = "ARGUMENT"

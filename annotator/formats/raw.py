@@ -7,13 +7,13 @@ A `.txt` file's first line is its title when a blank line follows it. A
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import orjson
 
 from annotator.domain import Document
-from annotator.formats.native import InputError, InvalidInput
+from annotator.formats.reading import InputError, InvalidInput
 
 RAW_SUFFIXES = (".txt", ".jsonl")
 
@@ -89,7 +89,7 @@ def read_raw(paths: Iterable[str | Path]) -> list[Document]:
 
 def _read_jsonl(path: Path, errors: list[InputError]) -> list[Document]:
     name = str(path)
-    documents = []
+    documents: list[Document] = []
     try:
         handle = open(path, "rb")
     except OSError as error:

@@ -10,11 +10,12 @@ from annotator.formats.brat import brat_records, looks_like_brat, write_brat
 from annotator.formats.conll import conll_records, looks_like_conll, write_conll
 from annotator.formats.docbin import docbin_records, write_docbin
 from annotator.formats.doccano import doccano_records, looks_like_doccano, write_doccano
-from annotator.formats.native import native_records, write_native
+from annotator.formats.native import write_native
 from annotator.formats.prodigy import looks_like_prodigy, prodigy_records, write_prodigy
+from annotator.formats.reading import RecordReader, jsonl_objects
 
-READERS = {
-    "native": native_records, "prodigy": prodigy_records, "brat": brat_records, "doccano": doccano_records,
+READERS: dict[str, RecordReader] = {
+    "native": jsonl_objects, "prodigy": prodigy_records, "brat": brat_records, "doccano": doccano_records,
     "conll": conll_records, "spacy": docbin_records,
 }
 # Writers of one stream; brat writes a folder (write_brat) and spacy a binary file (write_docbin).

@@ -5,12 +5,16 @@ their own. A line break therefore always ends a sentence, and so does a blank
 line; within a line, spaCy's rule-based sentencizer splits at final punctuation.
 No trained model is needed, so import stays fast and works offline.
 Sentences and tokens never include whitespace at their edges.
+
+`complete_sentences` is the one entry point the import formats use; nothing here
+imports spaCy until a function needs it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from annotator.domain import Sentence, Token
 
@@ -34,7 +38,7 @@ def _register_line_break_component() -> None:
         return
 
     @Language.component(LINE_BREAK_COMPONENT)
-    def line_breaks(doc: "Doc") -> "Doc":
+    def line_breaks(doc: Doc) -> Doc:
         """Start a sentence at the first token after every line break."""
         after_break = False
         for token in doc:
@@ -59,7 +63,7 @@ def _register_sentence_rules() -> None:
         return
 
     @Language.component(SENTENCE_RULES_COMPONENT)
-    def sentence_rules(doc: "Doc") -> "Doc":
+    def sentence_rules(doc: Doc) -> Doc:
         """Forbid a sentence start unless final punctuation (maybe then a closing quote) precedes it.
 
         The trained parser otherwise splits inside sentences, e.g. before "[ISIS]" in
@@ -81,7 +85,7 @@ def _register_sentence_rules() -> None:
         return doc
 
 
-def add_sentence_rules(nlp: "Language", before: str = "parser") -> None:
+def add_sentence_rules(nlp: Language, before: str = "parser") -> None:
     """Put the punctuation rule in front of the component that sets sentence boundaries."""
     _register_sentence_rules()
     if SENTENCE_RULES_COMPONENT not in nlp.pipe_names:
@@ -91,7 +95,7 @@ def add_sentence_rules(nlp: "Language", before: str = "parser") -> None:
             nlp.add_pipe(SENTENCE_RULES_COMPONENT, first=True)
 
 
-def add_line_breaks(nlp: "Language", before: str | None = None) -> None:
+def add_line_breaks(nlp: Language, before: str | None = None) -> None:
     """Put the line-break rule in front of whatever sets sentence boundaries in `nlp`."""
     _register_line_break_component()
     if LINE_BREAK_COMPONENT in nlp.pipe_names:
@@ -103,7 +107,7 @@ def add_line_breaks(nlp: "Language", before: str | None = None) -> None:
 
 
 @lru_cache(maxsize=1)
-def segmenter() -> "Language":
+def segmenter() -> Language:
     """A blank English pipeline: tokenizer, line-break rule, punctuation sentencizer."""
     import spacy
 
@@ -114,7 +118,7 @@ def segmenter() -> "Language":
     return nlp
 
 
-def sentences_from_doc(doc: "Doc") -> list[Sentence]:
+def sentences_from_doc(doc: Doc) -> list[Sentence]:
     """Sentences of a processed Doc with their non-space tokens, never across a line break."""
     result: list[Sentence] = []
     current: list[Token] = []
@@ -193,3 +197,28 @@ def merge_for_spans(sentences: list[Sentence], spans: Iterable[tuple[int, int]],
     if pending is not None:
         merged.append(Sentence(len(merged), pending.start, pending.end, pending.tokens))
     return merged
+
+
+def complete_sentences(
+    documents: Iterable[tuple[str, Sequence[Sentence] | None, Iterable[tuple[int, int]]]],
+) -> list[list[Sentence]]:
+    """The sentences, with tokens, of each (text, sentences given or None, annotated spans) of an import.
+
+    Given sentences keep their offsets and get tokens where they have none. A
+    document without them is segmented (in batches) and adjacent sentences that an
+    annotated span crosses are merged, unless a blank line lies between.
+    """
+    requests = list(documents)
+    missing = [index for index, (_text, given, _spans) in enumerate(requests) if given is None]
+    computed = dict(zip(missing, segment_many(requests[index][0] for index in missing)))
+    result: list[list[Sentence]] = []
+    for index, (text, given, spans) in enumerate(requests):
+        if given is None:
+            result.append(merge_for_spans(computed.pop(index), spans, text))
+            continue
+        sentences = list(given)
+        if any(not s.tokens for s in sentences):
+            tokenized = tokenize_spans(text, [(s.start, s.end) for s in sentences])
+            sentences = [s if s.tokens else t for s, t in zip(sentences, tokenized)]
+        result.append(sentences)
+    return result

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import orjson
-
 import pytest
 
 from annotator import store
@@ -13,7 +12,9 @@ from annotator.domain import Status, TargetKind
 from annotator.evaluate import items
 from annotator.formats.conll import write_conll
 from annotator.formats.doccano import write_doccano
-from annotator.formats.native import ExportFilter, InvalidInput, read_documents, read_native
+from annotator.formats.exporting import ExportFilter
+from annotator.formats.native import read_native
+from annotator.formats.reading import InvalidInput, read_documents
 from annotator.formats.registry import READERS, detect_format
 from annotator.store import Repository
 from tests.conftest import FIXTURES
@@ -268,7 +269,6 @@ def test_docbin_round_trip_and_training_view(tmp_path, fixture):
 
 @pytest.mark.parametrize("format_name", ["prodigy", "doccano", "conll", "spacy"])
 def test_status_and_reviewer_filters_apply_to_every_format(tmp_path, format_name):
-    from annotator.formats.native import ExportFilter
     from annotator.formats.registry import WRITERS
 
     repository = reviewed_store(tmp_path / "first.db", FIXTURES / "demo.jsonl")

@@ -7,7 +7,8 @@ import copy
 import pytest
 
 from annotator.domain import Status
-from annotator.formats.native import InvalidInput, read_native
+from annotator.formats.native import read_native
+from annotator.formats.reading import InvalidInput
 from tests.conftest import SMALL_DOCUMENT, write_jsonl
 
 

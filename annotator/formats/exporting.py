@@ -1,24 +1,75 @@
-"""The final annotations of a document, as every interchange format writes them.
+"""What an export writes: which candidates it keeps, what it left out, and the final view of a document.
 
-Formats other than native JSONL carry no review state per span, so they get the
-reviewer's final values only: rejected and withdrawn candidates are left out, an
-argument whose entity is not exported goes with it, and the export summary says
-how many of each were left out.
+`ExportFilter` is the one rule for which candidates an export keeps: by status and
+reviewer, never a withdrawn one. Native JSONL writes every kept candidate with its
+review state. The other formats carry no review state per span, so they write the
+`final_view` of a document: the reviewer's final values only, rejected candidates
+left out, and an argument whose entity is not exported dropped with it.
+`ExportSummary` counts what was written and says what each format had to leave out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 
-from annotator.domain import Document, Review, Status
-from annotator.formats.native import ExportFilter, ExportSummary
+from annotator.domain import GONE_STATUSES, PENDING, Document, Review, Status, sentence_of
 
-GONE = (Status.REJECTED, Status.WITHDRAWN)
+
+@dataclass
+class ExportFilter:
+    """Which candidates an export keeps: by status and by reviewer."""
+
+    statuses: Collection[Status] = ()
+    reviewer: str | None = None
+
+    @property
+    def filters_items(self) -> bool:
+        """True when the filter can leave candidates out (so a document may end up empty)."""
+        return bool(self.statuses) or self.reviewer is not None
+
+    def keeps(self, review: Review) -> bool:
+        """True when a candidate in this review state belongs in the export."""
+        if review is PENDING:
+            return not self.filters_items or (Status.PENDING in self.statuses and self.reviewer is None)
+        if review.status is Status.WITHDRAWN:
+            return False
+        if self.statuses and review.status not in self.statuses:
+            return False
+        if self.reviewer is not None and review.reviewer != self.reviewer:
+            return False
+        return True
+
+
+@dataclass
+class ExportSummary:
+    """Counts of what an export wrote and what it had to leave out."""
+
+    documents: int = 0
+    entities: int = 0
+    events: int = 0
+    arguments: int = 0
+    dropped_arguments: int = 0
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        """Note something the format could not carry, to be said in the summary."""
+        self.left_out[what] = self.left_out.get(what, 0) + n
+
+    def lines(self) -> list[str]:
+        """The summary as lines for the user: what was written, then each thing left out."""
+        text = [f"{self.documents} documents, {self.entities} entities, {self.events} events, {self.arguments} arguments"]
+        if self.dropped_arguments:
+            text.append(
+                f"{self.dropped_arguments} arguments left out because their entity was not exported"
+            )
+        return text + [f"{n} {what}" for what, n in self.left_out.items()]
 
 
 @dataclass(frozen=True)
 class FinalEntity:
+    """An exported entity with the reviewer's final offsets and label."""
+
     id: str
     start: int
     end: int
@@ -28,6 +79,8 @@ class FinalEntity:
 
 @dataclass(frozen=True)
 class FinalArgument:
+    """An exported argument: its final role and span (its entity's span when it names one)."""
+
     role: str
     entity_id: str | None
     start: int
@@ -37,6 +90,8 @@ class FinalArgument:
 
 @dataclass(frozen=True)
 class FinalEvent:
+    """An exported event with its final type and trigger span, and the arguments exported with it."""
+
     id: str
     type: str
     start: int
@@ -48,31 +103,32 @@ class FinalEvent:
 
 @dataclass(frozen=True)
 class FinalDocument:
+    """A document and the final values of the candidates an export writes of it."""
+
     document: Document
     entities: tuple[FinalEntity, ...]
     events: tuple[FinalEvent, ...]
 
     @property
     def text(self) -> str:
+        """The document's text."""
         return self.document.text
 
     def by_sentence(self) -> tuple[dict[int, list[FinalEntity]], dict[int, list[FinalEvent]]]:
         """Entities and events grouped by the index of the sentence they start in."""
-        from bisect import bisect_right
-
-        starts = [s.start for s in self.document.sentences]
+        sentences = self.document.sentences
         entities: dict[int, list[FinalEntity]] = {}
         events: dict[int, list[FinalEvent]] = {}
         for entity in self.entities:
-            entities.setdefault(max(bisect_right(starts, entity.start) - 1, 0), []).append(entity)
+            entities.setdefault(sentence_of(sentences, entity.start), []).append(entity)
         for event in self.events:
-            events.setdefault(max(bisect_right(starts, event.start) - 1, 0), []).append(event)
+            events.setdefault(sentence_of(sentences, event.start), []).append(event)
         return entities, events
 
 
 def _written(review: Review, keep: ExportFilter, summary: ExportSummary, kind: str) -> bool:
     """True when a candidate is written; a rejected one the filter would keep is counted as left out."""
-    if review.status in GONE:
+    if review.status in GONE_STATUSES:
         if review.status is Status.REJECTED and keep.keeps(review):
             summary.count(f"rejected {kind} left out")
         return False
