@@ -21,11 +21,11 @@ as pending.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
-from annotator.domain import Document, Status
-from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.domain import Document, Review, Status
+from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
 from annotator.formats.reading import InputError, Record
 from annotator.schema import Schema, load_schema
 
@@ -78,58 +78,63 @@ def write_brat(documents: Iterable[Document], folder: Path, keep: ExportFilter |
         while stem in used:
             stem += "_"
         used.add(stem)
-        lines: list[str] = []
-        t_ids: dict[tuple, str] = {}
-        attributes: list[str] = []
-        notes: list[str] = []
-        text = document.text
-
-        def text_bound(key: tuple, start: int, end: int, kind: str) -> str:
-            if key not in t_ids:
-                t_ids[key] = f"T{len(t_ids) + 1}"
-                lines.append(f"{t_ids[key]}\t{kind} {start} {end}\t{_flat(text[start:end])}")
-            return t_ids[key]
-
-        def annotate(target: str, review) -> None:
-            attributes.append(f"Status {target} {review.status.value}")
-            if review.note:
-                notes.append(f"AnnotatorNotes {target}\t{_flat(review.note)}")
-
-        for entity in view.entities:
-            labels.add(entity.label)
-            target = text_bound(("entity", entity.id), entity.start, entity.end, brat_type(entity.label))
-            annotate(target, entity.review)
-        events_lines = []
-        for number, event in enumerate(view.events, start=1):
-            trigger = text_bound(("event", event.id), event.start, event.end, brat_type(event.type))
-            seen_roles: dict[str, int] = {}
-            parts = [f"{brat_type(event.type)}:{trigger}"]
-            for argument in event.arguments:
-                if argument.entity_id is not None:
-                    target = t_ids[("entity", argument.entity_id)]
-                else:
-                    target = text_bound(("span", argument.start, argument.end), argument.start, argument.end, BARE_SPAN_TYPE)
-                seen_roles[argument.role] = seen_roles.get(argument.role, 0) + 1
-                suffix = "" if seen_roles[argument.role] == 1 else str(seen_roles[argument.role])
-                parts.append(f"{argument.role}{suffix}:{target}")
-                if argument.review.status is not Status.PENDING:
-                    summary.count("argument review states not written (brat's E lines have no per-argument attributes)")
-            event_id = f"E{number}"
-            events_lines.append(f"{event_id}\t{' '.join(parts)}")
-            annotate(event_id, event.review)
-            if event.attributes.get("polarity") == "negative":
-                attributes.append(f"Negation {event_id}")
-            if event.attributes.get("modality") == "other":
-                attributes.append(f"Speculation {event_id}")
-        lines += events_lines
-        lines += [f"A{i}\t{a}" for i, a in enumerate(attributes, start=1)]
-        lines += [f"#{i}\t{n}" for i, n in enumerate(notes, start=1)]
+        labels.update(entity.label for entity in view.entities)
         with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.write(document.text)
         with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="\n") as handle:
-            handle.write("\n".join(lines) + ("\n" if lines else ""))
+            handle.write(_ann(view, summary))
     (folder / "annotation.conf").write_text(annotation_conf(schema, labels), encoding="utf-8")
     return summary
+
+
+def _ann(view: FinalDocument, summary: ExportSummary) -> str:
+    """The .ann file of one document: T lines, then E, A and # lines."""
+    text = view.text
+    lines: list[str] = []
+    t_ids: dict[tuple, str] = {}
+    attributes: list[str] = []
+    notes: list[str] = []
+
+    def text_bound(key: tuple, start: int, end: int, kind: str) -> str:
+        if key not in t_ids:
+            t_ids[key] = f"T{len(t_ids) + 1}"
+            lines.append(f"{t_ids[key]}\t{kind} {start} {end}\t{_flat(text[start:end])}")
+        return t_ids[key]
+
+    def annotate(target: str, review: Review) -> None:
+        attributes.append(f"Status {target} {review.status.value}")
+        if review.note:
+            notes.append(f"AnnotatorNotes {target}\t{_flat(review.note)}")
+
+    for entity in view.entities:
+        target = text_bound(("entity", entity.id), entity.start, entity.end, brat_type(entity.label))
+        annotate(target, entity.review)
+    events_lines = []
+    for number, event in enumerate(view.events, start=1):
+        trigger = text_bound(("event", event.id), event.start, event.end, brat_type(event.type))
+        seen_roles: dict[str, int] = {}
+        parts = [f"{brat_type(event.type)}:{trigger}"]
+        for argument in event.arguments:
+            if argument.entity_id is not None:
+                target = t_ids[("entity", argument.entity_id)]
+            else:
+                target = text_bound(("span", argument.start, argument.end), argument.start, argument.end, BARE_SPAN_TYPE)
+            seen_roles[argument.role] = seen_roles.get(argument.role, 0) + 1
+            suffix = "" if seen_roles[argument.role] == 1 else str(seen_roles[argument.role])
+            parts.append(f"{argument.role}{suffix}:{target}")
+            if argument.review.status is not Status.PENDING:
+                summary.count("argument review states not written (brat's E lines have no per-argument attributes)")
+        event_id = f"E{number}"
+        events_lines.append(f"{event_id}\t{' '.join(parts)}")
+        annotate(event_id, event.review)
+        if event.attributes.get("polarity") == "negative":
+            attributes.append(f"Negation {event_id}")
+        if event.attributes.get("modality") == "other":
+            attributes.append(f"Speculation {event_id}")
+    lines += events_lines
+    lines += [f"A{i}\t{a}" for i, a in enumerate(attributes, start=1)]
+    lines += [f"#{i}\t{n}" for i, n in enumerate(notes, start=1)]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _flat(value: str) -> str:

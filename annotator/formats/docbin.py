@@ -20,21 +20,25 @@ record number in an error is the Doc's position in the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
-from annotator.domain import Document, Status
-from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.domain import CONFIRMED_STATUSES, Document, Status, sentence_of
+from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
 from annotator.formats.native import document_to_dict
 from annotator.formats.reading import InputError, Record
 from annotator.schema import load_schema
 
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
+    from spacy.vocab import Vocab
+
 USER_DATA_KEY = "annotator"
 ENTITY_GROUP = "annotator_entities"
 TRIGGER_GROUP = "sc"
-REVIEWED = (Status.ACCEPTED, Status.FIXED, Status.ADDED)
 
 
 def _words(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool], dict[int, int], dict[int, int]]:
@@ -74,87 +78,92 @@ def _words(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bo
 def write_docbin(documents: Iterable[Document], out: IO[bytes], keep: ExportFilter | None = None) -> ExportSummary:
     """Write documents as a spaCy DocBin; return what was written and left out."""
     import spacy
-    from spacy.tokens import Doc, DocBin, Span
+    from spacy.tokens import DocBin
 
     keep = keep or ExportFilter()
     summary = ExportSummary()
-    nlp = spacy.blank("en")
+    vocab = spacy.blank("en").vocab
     docbin = DocBin(store_user_data=True)
     for view in final_views(documents, keep, summary):
-        document = view.document
-        text = document.text
-        tokens = [token for sentence in document.sentences for token in sentence.tokens]
-        words, spaces, by_start, by_end = _words(text, tokens)
-        doc = Doc(nlp.vocab, words=words, spaces=spaces)
-        if doc.text != text:  # pragma: no cover - _words rebuilds the text by construction
-            raise AssertionError(f"{document.id}: the Doc's text differs from the document's")
-        for sentence in document.sentences:
-            if sentence.tokens:
-                doc[by_start[sentence.tokens[0][0]]].is_sent_start = True
-
-        def span_of(start: int, end: int, label: str):
-            first, last = by_start.get(start), by_end.get(end)
-            if first is None or last is None:
-                return None
-            span = Span(doc, first, last + 1, label=label)
-            if span.start_char != start or span.end_char != end:  # pragma: no cover - guarded by the maps
-                raise AssertionError("span offsets drifted")
-            return span
-
-        all_entities, ents, outside = [], [], []
-        taken: set[int] = set()
-        for entity in view.entities:
-            span = span_of(entity.start, entity.end, entity.label)
-            if span is None:
-                summary.count("entities left out because a boundary falls inside a token")
-                continue
-            all_entities.append(span)
-            if entity.review.status in REVIEWED:
-                if taken.intersection(range(span.start, span.end)):
-                    summary.count("overlapping entities kept only in the annotator_entities span group")
-                    continue
-                taken.update(range(span.start, span.end))
-                ents.append(span)
-        reviewed_sentences = _fully_reviewed_sentences(view, document)
-        for sentence in document.sentences:
-            if sentence.index not in reviewed_sentences or not sentence.tokens:
-                continue
-            for start, end in sentence.tokens:
-                index = by_start[start]
-                if index not in taken:
-                    outside.append(doc[index : index + 1])
-        doc.set_ents(ents, outside=outside, default="missing")
-        doc.spans[ENTITY_GROUP] = all_entities
-        triggers = []
-        for event in view.events:
-            span = span_of(event.start, event.end, event.type)
-            if span is None:
-                summary.count("event triggers left out of the sc span group (boundary inside a token)")
-                continue
-            triggers.append(span)
-        doc.spans[TRIGGER_GROUP] = triggers
-        structure = document_to_dict(document, keep, ExportSummary())
-        if structure is not None:
-            structure.pop("text", None)
-            # As JSON text: msgpack would turn the lists into tuples on the way back.
-            doc.user_data[USER_DATA_KEY] = orjson.dumps(structure).decode()
-        docbin.add(doc)
+        docbin.add(_doc(view, vocab, keep, summary))
     out.write(docbin.to_bytes())
     return summary
 
 
-def _fully_reviewed_sentences(view, document: Document) -> set[int]:
-    """Sentences with at least one candidate, every one of them decided by a reviewer."""
-    from bisect import bisect_right
+def _doc(view: FinalDocument, vocab: Vocab, keep: ExportFilter, summary: ExportSummary) -> Doc:
+    """The spaCy Doc of one document's final view: entities, triggers, sentence starts and the full structure."""
+    from spacy.tokens import Doc, Span
 
-    starts = [s.start for s in document.sentences]
+    document = view.document
+    text = document.text
+    tokens = [token for sentence in document.sentences for token in sentence.tokens]
+    words, spaces, by_start, by_end = _words(text, tokens)
+    doc = Doc(vocab, words=words, spaces=spaces)
+    if doc.text != text:  # pragma: no cover - _words rebuilds the text by construction
+        raise AssertionError(f"{document.id}: the Doc's text differs from the document's")
+    for sentence in document.sentences:
+        if sentence.tokens:
+            doc[by_start[sentence.tokens[0][0]]].is_sent_start = True
+
+    def span_of(start: int, end: int, label: str) -> Span | None:
+        first, last = by_start.get(start), by_end.get(end)
+        if first is None or last is None:
+            return None
+        span = Span(doc, first, last + 1, label=label)
+        if span.start_char != start or span.end_char != end:  # pragma: no cover - guarded by the maps
+            raise AssertionError("span offsets drifted")
+        return span
+
+    all_entities, ents, outside = [], [], []
+    taken: set[int] = set()
+    for entity in view.entities:
+        span = span_of(entity.start, entity.end, entity.label)
+        if span is None:
+            summary.count("entities left out because a boundary falls inside a token")
+            continue
+        all_entities.append(span)
+        if entity.review.status in CONFIRMED_STATUSES:
+            if taken.intersection(range(span.start, span.end)):
+                summary.count("overlapping entities kept only in the annotator_entities span group")
+                continue
+            taken.update(range(span.start, span.end))
+            ents.append(span)
+    reviewed_sentences = _fully_reviewed_sentences(document)
+    for sentence in document.sentences:
+        if sentence.index not in reviewed_sentences or not sentence.tokens:
+            continue
+        for start, _end in sentence.tokens:
+            index = by_start[start]
+            if index not in taken:
+                outside.append(doc[index : index + 1])
+    doc.set_ents(ents, outside=outside, default="missing")
+    doc.spans[ENTITY_GROUP] = all_entities
+    triggers = []
+    for event in view.events:
+        span = span_of(event.start, event.end, event.type)
+        if span is None:
+            summary.count("event triggers left out of the sc span group (boundary inside a token)")
+            continue
+        triggers.append(span)
+    doc.spans[TRIGGER_GROUP] = triggers
+    structure = document_to_dict(document, keep, ExportSummary())
+    if structure is not None:
+        structure.pop("text", None)
+        # As JSON text: msgpack would turn the lists into tuples on the way back.
+        doc.user_data[USER_DATA_KEY] = orjson.dumps(structure).decode()
+    return doc
+
+
+def _fully_reviewed_sentences(document: Document) -> set[int]:
+    """Sentences with at least one candidate, every one of them decided by a reviewer."""
+    sentences = document.sentences
     candidates: dict[int, list[Status]] = {}
     for entity in document.entities:
         if entity.review.status is not Status.WITHDRAWN:
-            candidates.setdefault(bisect_right(starts, entity.final("start")) - 1, []).append(entity.review.status)
+            candidates.setdefault(sentence_of(sentences, entity.final("start")), []).append(entity.review.status)
     for event in document.events:
         if event.review.status is not Status.WITHDRAWN:
-            candidates.setdefault(bisect_right(starts, event.final("trigger_start")) - 1, []).append(event.review.status)
+            candidates.setdefault(sentence_of(sentences, event.final("trigger_start")), []).append(event.review.status)
     return {index for index, statuses in candidates.items() if Status.PENDING not in statuses}
 
 
@@ -180,7 +189,8 @@ def docbin_records(path: Path, progress: Callable[[int], None] | None = None) ->
         yield number, _native_from_doc(doc, f"{path.stem}-{number}", event_types)
 
 
-def _native_from_doc(doc, fallback_id: str, event_types: set[str]) -> dict[str, Any]:
+def _native_from_doc(doc: Doc, fallback_id: str, event_types: set[str]) -> dict[str, Any]:
+    """The native record of a Doc: its annotator structure when it has one, else its entities and triggers."""
     sentences = []
     has_starts = doc.has_annotation("SENT_START")
     if has_starts:
@@ -191,12 +201,12 @@ def _native_from_doc(doc, fallback_id: str, event_types: set[str]) -> dict[str, 
     stored = doc.user_data.get(USER_DATA_KEY)
     structure = orjson.loads(stored) if isinstance(stored, str) else None
     if isinstance(structure, dict):
-        native = dict(structure)
-        native["text"] = doc.text
+        restored = dict(structure)
+        restored["text"] = doc.text
         if sentences:
-            native["sentences"] = sentences  # the same offsets, with the tokens the Doc was built from
-        return native
-    entities = {}
+            restored["sentences"] = sentences  # the same offsets, with the tokens the Doc was built from
+        return restored
+    entities: dict[tuple[int, int, str], None] = {}
     for span in [*doc.ents, *doc.spans.get(ENTITY_GROUP, [])]:
         entities.setdefault((span.start_char, span.end_char, span.label_), None)
     native_entities = [{"id": f"T{i + 1}", "start": s, "end": e, "label": label} for i, (s, e, label) in enumerate(entities)]

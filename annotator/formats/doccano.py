@@ -16,13 +16,14 @@ arguments survives the trip).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import IO, Any
 
 import orjson
 
 from annotator.domain import Document
-from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
 from annotator.formats.reading import Record, converted, jsonl_objects
 from annotator.formats.record import BadRecord
 from annotator.schema import load_schema
@@ -34,37 +35,43 @@ def write_doccano(documents: Iterable[Document], out: IO[bytes], keep: ExportFil
     """Write documents as doccano JSONL; return what was written and left out."""
     summary = ExportSummary()
     for number, view in enumerate(final_views(documents, keep or ExportFilter(), summary), start=1):
-        ids: dict[tuple[str, Any], int] = {}
-        entities = []
-
-        def entity_id(key: tuple[str, Any], start: int, end: int, label: str) -> int:
-            if key not in ids:
-                ids[key] = len(entities) + 1
-                entities.append({"id": ids[key], "start_offset": start, "end_offset": end, "label": label})
-            return ids[key]
-
-        for entity in view.entities:
-            entity_id(("entity", entity.id), entity.start, entity.end, entity.label)
-        relations = []
-        for event in view.events:
-            trigger = entity_id(("event", event.id), event.start, event.end, event.type)
-            for argument in event.arguments:
-                if argument.entity_id is not None:
-                    target = ids[("entity", argument.entity_id)]
-                else:
-                    target = entity_id(("span", argument.start, argument.end), argument.start, argument.end, BARE_SPAN_LABEL)
-                relations.append({"id": len(relations) + 1, "from_id": trigger, "to_id": target, "type": argument.role})
-        document = view.document
-        out.write(orjson.dumps({
-            "id": number, "annotator_id": document.id, "text": document.text,
-            "meta": {"title": document.title, **document.meta},
-            "entities": entities, "relations": relations,
-        }))
+        out.write(orjson.dumps(_doccano_record(number, view)))
         out.write(b"\n")
     return summary
 
 
+def _doccano_record(number: int, view: FinalDocument) -> dict[str, Any]:
+    """One document's final view as a doccano relation-extraction record with the integer id `number`."""
+    ids: dict[tuple[Any, ...], int] = {}
+    entities: list[dict[str, Any]] = []
+
+    def entity_id(key: tuple[Any, ...], start: int, end: int, label: str) -> int:
+        if key not in ids:
+            ids[key] = len(entities) + 1
+            entities.append({"id": ids[key], "start_offset": start, "end_offset": end, "label": label})
+        return ids[key]
+
+    for entity in view.entities:
+        entity_id(("entity", entity.id), entity.start, entity.end, entity.label)
+    relations: list[dict[str, Any]] = []
+    for event in view.events:
+        trigger = entity_id(("event", event.id), event.start, event.end, event.type)
+        for argument in event.arguments:
+            if argument.entity_id is not None:
+                target = ids[("entity", argument.entity_id)]
+            else:
+                target = entity_id(("span", argument.start, argument.end), argument.start, argument.end, BARE_SPAN_LABEL)
+            relations.append({"id": len(relations) + 1, "from_id": trigger, "to_id": target, "type": argument.role})
+    document = view.document
+    return {
+        "id": number, "annotator_id": document.id, "text": document.text,
+        "meta": {"title": document.title, **document.meta},
+        "entities": entities, "relations": relations,
+    }
+
+
 def _int_id(value: Any, field: str) -> int:
+    """A doccano id, which must be an integer."""
     if type(value) is not int:
         raise BadRecord(field, f"must be an integer id, got {value!r}")
     return value
@@ -77,8 +84,8 @@ def doccano_to_native(obj: Any, number: int) -> dict:
     text = obj.get("text")
     if not isinstance(text, str):
         raise BadRecord("text", "must be a string")
-    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-    meta = dict(meta)
+    raw_meta = obj.get("meta")
+    meta = dict(raw_meta) if isinstance(raw_meta, dict) else {}
     title = meta.pop("title", None)
     doc_id = obj.get("annotator_id", obj.get("id", f"doccano-{number}"))
     native: dict[str, Any] = {"id": str(doc_id), "text": text, "meta": meta, "entities": [], "events": []}
@@ -133,11 +140,11 @@ def doccano_to_native(obj: Any, number: int) -> dict:
         trigger = by_id[ident]
         arguments = []
         for relation in outgoing.get(ident, ()):
-            target = by_id[relation["to_id"]]
+            child = by_id[relation["to_id"]]
             if relation["to_id"] in triggers:
                 raise BadRecord("relations", f"relation {relation.get('id')} points at another event's trigger; nested events cannot be imported")
             if relation["to_id"] in referenced_as_span:
-                arguments.append({"role": relation["type"], "start": target.get("start_offset"), "end": target.get("end_offset")})
+                arguments.append({"role": relation["type"], "start": child.get("start_offset"), "end": child.get("end_offset")})
             else:
                 arguments.append({"role": relation["type"], "entity": f"T{relation['to_id']}"})
         native["events"].append({

@@ -25,12 +25,13 @@ span imports as a pending candidate.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import IO, Any
 
 import orjson
 
-from annotator.domain import Document, Status
+from annotator.domain import Document, Sentence, Status
 from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
 from annotator.formats.reading import InputError, Record, jsonl_objects
 from annotator.formats.record import BadRecord
@@ -40,6 +41,7 @@ BARE_SPAN_LABEL = "ARGUMENT"
 
 
 def _hash(value: str) -> int:
+    """A 32-bit murmurhash of a string, as Prodigy hashes tasks."""
     from murmurhash.mrmr import hash as murmur
 
     return murmur(value)
@@ -55,7 +57,35 @@ def write_prodigy(documents: Iterable[Document], out: IO[bytes], keep: ExportFil
     return summary
 
 
+class _TaskSpans:
+    """The spans of one sentence's task, each written once, in sentence offsets with inclusive token indices."""
+
+    def __init__(self, text: str, sentence: Sentence, summary: ExportSummary):
+        self.text = text
+        self.base = sentence.start
+        self.summary = summary
+        self.first_token = {start: i for i, (start, _end) in enumerate(sentence.tokens)}
+        self.last_token = {end: i for i, (_start, end) in enumerate(sentence.tokens)}
+        self.spans: list[dict] = []
+        self.by_key: dict[tuple[int, int, str], dict] = {}
+
+    def add(self, start: int, end: int, label: str) -> dict | None:
+        """The task's span at these document offsets, added if new; None when a boundary falls inside a token."""
+        key = (start, end, label)
+        if key in self.by_key:
+            return self.by_key[key]
+        if start not in self.first_token or end not in self.last_token:
+            self.summary.count("spans left out because a boundary falls inside a token")
+            return None
+        span = {"start": start - self.base, "end": end - self.base, "token_start": self.first_token[start],
+                "token_end": self.last_token[end], "label": label, "text": self.text[start:end]}
+        self.by_key[key] = span
+        self.spans.append(span)
+        return span
+
+
 def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
+    """One Prodigy task per sentence of a document's final view."""
     document = view.document
     text = document.text
     previous_end = 0
@@ -70,45 +100,27 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
             following = tokens[index + 1][0] if index + 1 < len(tokens) else sentence.end
             token_dicts.append({"text": text[start:end], "start": start - base, "end": end - base, "id": index,
                                 "ws": following > end})
-        first_token = {start: i for i, (start, _end) in enumerate(tokens)}
-        last_token = {end: i for i, (_start, end) in enumerate(tokens)}
-        spans: list[dict] = []
-        span_index: dict[tuple[int, int, str], dict] = {}
+        task_spans = _TaskSpans(text, sentence, summary)
         pending = False
-
-        def add_span(start: int, end: int, label: str) -> dict | None:
-            key = (start, end, label)
-            if key in span_index:
-                return span_index[key]
-            if start not in first_token or end not in last_token:
-                summary.count("spans left out because a boundary falls inside a token")
-                return None
-            span = {"start": start - base, "end": end - base, "token_start": first_token[start],
-                    "token_end": last_token[end], "label": label, "text": text[start:end]}
-            if text[start:end] != text[base:sentence.end][span["start"] : span["end"]]:
-                raise AssertionError("span offsets drifted")  # pragma: no cover - guarded by construction
-            span_index[key] = span
-            spans.append(span)
-            return span
-
         for entity in entities_in.get(sentence.index, ()):
-            add_span(entity.start, entity.end, entity.label)
+            task_spans.add(entity.start, entity.end, entity.label)
             pending = pending or entity.review.status is Status.PENDING
         relations = []
         for event in events_in.get(sentence.index, ()):
             pending = pending or event.review.status is Status.PENDING
-            head = add_span(event.start, event.end, event.type)
+            head = task_spans.add(event.start, event.end, event.type)
             for argument in event.arguments:
                 pending = pending or argument.review.status is Status.PENDING
                 label = label_of[argument.entity_id] if argument.entity_id is not None else BARE_SPAN_LABEL
                 if not sentence.start <= argument.start < sentence.end:
                     summary.count("arguments left out because they lie outside their event's sentence")
                     continue
-                child = add_span(argument.start, argument.end, label)
+                child = task_spans.add(argument.start, argument.end, label)
                 if head is None or child is None:
                     continue
                 relations.append({"head": head["token_end"], "child": child["token_end"], "head_span": head,
                                   "child_span": child, "label": argument.role})
+        spans = task_spans.spans
         sentence_text = text[base : sentence.end]
         meta = {"document": document.id, "sentence": sentence.index, "offset": base,
                 "before": text[previous_end:base]}
@@ -130,7 +142,14 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
 # ---------------------------------------------------------------------------- reading
 
 
-def _task_spans(task: dict, number: int) -> tuple[list[dict], list[dict]]:
+def _meta(task: dict) -> dict:
+    """A task's meta, or an empty one when it has none (or not an object)."""
+    meta = task.get("meta")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _task_spans(task: dict) -> tuple[list[dict], list[dict]]:
+    """A task's spans and relations, checked against its text and tokens."""
     text = task["text"]
     spans = task.get("spans") or []
     tokens = task.get("tokens")
@@ -172,7 +191,16 @@ def _task_spans(task: dict, number: int) -> tuple[list[dict], list[dict]]:
     return checked, found
 
 
+def _is_trigger(span: dict, heads: set[tuple], event_types: set[str]) -> bool:
+    """True when a span is an event trigger: a relation starts from it, or its label is an event type."""
+    return (
+        (span["start"], span["end"], span["label"]) in heads or span["label"] in event_types
+        or (span["start"], span["end"], None) in heads
+    )
+
+
 def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
+    """The native record of a document rebuilt from its tasks, in sentence order."""
     event_types = set(load_schema().events)
     text_parts: list[str] = []
     offset = 0
@@ -181,7 +209,7 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
     sentences = []
     title = None
     for number, task in tasks:
-        meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+        meta = _meta(task)
         before = meta.get("before", "" if not text_parts else "\n\n")
         if not isinstance(before, str):
             raise BadRecord("meta.before", "must be a string")
@@ -196,30 +224,22 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
             stripped_end = base + len(task["text"].rstrip())
             sentences.append({"start": stripped_start, "end": stripped_end})
         try:
-            spans, relations = _task_spans(task, number)
+            spans, relations = _task_spans(task)
         except BadRecord as bad:
             bad.line = number
             raise
         # Spans are told apart by offsets and label: one span can be an event's trigger
         # and, with the label ARGUMENT, another event's bare-span argument.
         heads = {relation["head"] for relation in relations}
-        heads_by_offsets = {head[:2] for head in heads}
-
-        def is_trigger(span: dict) -> bool:
-            key = (span["start"], span["end"], span["label"])
-            return key in heads or span["label"] in event_types or (
-                (span["start"], span["end"]) in heads_by_offsets and (span["start"], span["end"], None) in heads
-            )
-
         ids: dict[tuple[int, int, str | None], str] = {}
         for span in spans:
-            if is_trigger(span) or span["label"] == BARE_SPAN_LABEL:
+            if _is_trigger(span, heads, event_types) or span["label"] == BARE_SPAN_LABEL:
                 continue
             key = (span["start"], span["end"], span["label"])
             ids[key] = ids[(span["start"], span["end"], None)] = f"T{len(entities) + 1}"
             entities.append({"id": ids[key], "start": base + span["start"], "end": base + span["end"], "label": span["label"]})
         for span in spans:
-            if not is_trigger(span):
+            if not _is_trigger(span, heads, event_types):
                 continue
             key = (span["start"], span["end"], span["label"])
             arguments = []
@@ -258,7 +278,7 @@ def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             yield number, InputError(name, number, "text", "a Prodigy task needs a text string")
             continue
-        meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+        meta = _meta(item)
         document = meta.get("document")
         key = str(document) if document is not None else str(meta.get("id") or item.get("_input_hash") or f"{path.stem}-{number}")
         if key not in grouped:
@@ -266,12 +286,12 @@ def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -
         grouped[key].append((number, item))
     for key in order:
         tasks = grouped[key]
-        tasks.sort(key=lambda pair: (pair[1].get("meta") or {}).get("sentence", 0) if isinstance(pair[1].get("meta"), dict) else 0)
+        tasks.sort(key=lambda pair: _meta(pair[1]).get("sentence", 0))
         number = tasks[0][0]
         try:
             yield number, _document_from_tasks(key, tasks)
         except BadRecord as bad:
-            line = getattr(bad, "line", number)
+            line = bad.line if bad.line is not None else number
             yield line, InputError(name, line, bad.field, bad.reason)
 
 
