@@ -7,8 +7,8 @@ the event type, arguments on the trigger span, the role and the argument's span
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from annotator.domain import Document
 from annotator.formats.exporting import ExportFilter, ExportSummary, final_view
@@ -24,14 +24,17 @@ class Score:
 
     @property
     def precision(self) -> float:
+        """The share of predicted items that are in the gold annotation."""
         return self.true_positives / self.predicted if self.predicted else 0.0
 
     @property
     def recall(self) -> float:
+        """The share of gold items that were predicted."""
         return self.true_positives / self.gold if self.gold else 0.0
 
     @property
     def f1(self) -> float:
+        """The harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 

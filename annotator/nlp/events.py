@@ -16,8 +16,9 @@ Scores are rule confidences, not probabilities: a trigger scores by its kind
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from annotator.schema import EventType, Schema
 
@@ -59,7 +60,7 @@ class FoundEvent:
 class EventRules:
     """Finds schema events in parsed Docs."""
 
-    def __init__(self, vocab: "Vocab", schema: Schema):
+    def __init__(self, vocab: Vocab, schema: Schema):
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
 
@@ -81,7 +82,7 @@ class EventRules:
         self.negation_cues = {cue for cue in schema.negation_cues if " " not in cue}
         self.modality_cues = set(schema.modality_cues)
 
-    def __call__(self, doc: "Doc") -> list[FoundEvent]:
+    def __call__(self, doc: Doc) -> list[FoundEvent]:
         """Events in a parsed Doc whose `ents` are set."""
         from spacy.util import filter_spans
 
@@ -111,7 +112,7 @@ class EventRules:
 
     # ------------------------------------------------------------------ arguments
 
-    def _event(self, doc, span: "Span", event_type: EventType, multiword: bool, entity_of_token) -> FoundEvent:
+    def _event(self, doc, span: Span, event_type: EventType, multiword: bool, entity_of_token) -> FoundEvent:
         head = span.root
         trigger_tokens = {t.i for t in span}
         arguments: list[FoundArgument] = []
@@ -137,13 +138,13 @@ class EventRules:
         return FoundEvent(event_type.name, span.start_char, span.end_char, score, tuple(arguments), attributes)
 
     @staticmethod
-    def _clausal(head: "Token") -> bool:
+    def _clausal(head: Token) -> bool:
         """True for a verb, or a gerund the parser tagged as a noun but gave a clause's dependents."""
         return head.pos_ in _VERB_POS or head.dep_ == "xcomp" or any(
             c.dep_ in ("dobj", "nsubj", "nsubjpass", "aux") for c in head.children
         )
 
-    def _slots(self, head: "Token", event_type: EventType) -> Iterable[tuple[str, "Token", str | None]]:
+    def _slots(self, head: Token, event_type: EventType) -> Iterable[tuple[str, Token, str | None]]:
         has_object = any(c.dep_ in ("dobj", "obj") for c in head.children)
         subject_slot = (
             "intransitive_subject"
@@ -205,7 +206,7 @@ class EventRules:
                             if preposition in self.schema.locative_prepositions or preposition in ("on", "during"):
                                 yield slot, filler, preposition
 
-    def _nested_places(self, token: "Token", depth: int = 0) -> Iterable[tuple[str, "Token", str | None]]:
+    def _nested_places(self, token: Token, depth: int = 0) -> Iterable[tuple[str, Token, str | None]]:
         """Locative phrases nested under a noun: "on the sidelines of the Assembly in New York"."""
         for nested in token.children:
             if nested.dep_ == "prep" and nested.lower_ in self.schema.locative_prepositions | {"of"}:
@@ -213,7 +214,7 @@ class EventRules:
                     if nested_word in self.schema.locative_prepositions:
                         yield slot, filler, nested_word
 
-    def _prepositional(self, preposition: "Token", depth: int = 0) -> Iterable[tuple[str, "Token", str | None]]:
+    def _prepositional(self, preposition: Token, depth: int = 0) -> Iterable[tuple[str, Token, str | None]]:
         word = preposition.lower_
         for child in preposition.children:
             if child.dep_ == "pobj":
@@ -225,7 +226,7 @@ class EventRules:
                     if grandchild.dep_ == "pobj":
                         yield "prep", grandchild, child.lower_
 
-    def _argument(self, doc, token: "Token", slot: str, preposition: str | None, event_type: EventType,
+    def _argument(self, doc, token: Token, slot: str, preposition: str | None, event_type: EventType,
                   entity_of_token) -> FoundArgument | None:
         if token.pos_ in _PRONOUNS or token.is_punct:
             return None
@@ -253,7 +254,7 @@ class EventRules:
         start, end = self._phrase(token)
         return FoundArgument(role, None, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), round(score * 0.5, 2))
 
-    def _role(self, slot: str, preposition: str | None, event_type: EventType, token: "Token") -> tuple[str | None, float]:
+    def _role(self, slot: str, preposition: str | None, event_type: EventType, token: Token) -> tuple[str | None, float]:
         slots = event_type.slots
         if slot == "prep":
             role = slots.get("prep", {}).get(preposition)
@@ -268,12 +269,12 @@ class EventRules:
         return role, (0.8 if slot in ("subject", "object", "passive_subject", "agent", "intransitive_subject") else 0.6)
 
     @staticmethod
-    def _entity_for(doc, token: "Token", entity_of_token) -> int | None:
+    def _entity_for(doc, token: Token, entity_of_token) -> int | None:
         if token.i in entity_of_token:
             return entity_of_token[token.i]
         # An entity inside the filler's noun phrase ("Russian jets", "the ISIS militant group").
         # Also through "of" ("the towns of Talbisa", "the suburbs of Homs").
-        def inside(node: "Token"):
+        def inside(node: Token):
             for child in node.children:
                 if child.dep_ in _PHRASE_DEPS and child.dep_ not in ("conj", "cc"):
                     yield child
@@ -293,7 +294,7 @@ class EventRules:
         return best[1] if best else None
 
     @staticmethod
-    def _phrase(token: "Token") -> tuple[int, int]:
+    def _phrase(token: Token) -> tuple[int, int]:
         """Token range of the noun phrase headed by `token`, without clauses or prepositional tails."""
         left = token.i
         right = token.i
@@ -307,7 +308,7 @@ class EventRules:
 
     # ------------------------------------------------------------------ attributes
 
-    def _attributes(self, head: "Token") -> dict[str, Any]:
+    def _attributes(self, head: Token) -> dict[str, Any]:
         attributes: dict[str, Any] = {"polarity": "positive", "modality": "asserted"}
         chain = [head]
         node = head

@@ -17,7 +17,8 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from annotator.domain import Argument, Document, Entity, Event, Sentence
 from annotator.schema import Schema, load_schema
@@ -46,7 +47,7 @@ def default_model_name() -> str:
     )
 
 
-def load_pipeline(name: str | None = None) -> "Language":
+def load_pipeline(name: str | None = None) -> Language:
     """Load an installed spaCy pipeline by package name or path; never downloads anything."""
     import spacy
 
@@ -57,7 +58,7 @@ def load_pipeline(name: str | None = None) -> "Language":
         raise ModelNotFound(f"cannot load the spaCy pipeline {name!r}: {error}") from error
 
 
-def model_source(nlp: "Language") -> str:
+def model_source(nlp: Language) -> str:
     """The name and version recorded as `source` on every candidate."""
     meta = nlp.meta
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
@@ -82,7 +83,7 @@ def _register_component() -> None:
         return
 
     @Language.factory(COMPONENT, default_config={"schema_path": None})
-    def make_candidates(nlp: "Language", name: str, schema_path: str | None) -> "Candidates":
+    def make_candidates(nlp: Language, name: str, schema_path: str | None) -> Candidates:
         return Candidates(nlp, load_schema(schema_path))
 
 
@@ -93,12 +94,13 @@ class Candidates:
     scoring over the worker processes too; plain data survives the trip back.
     """
 
-    def __init__(self, nlp: "Language", schema: Schema):
+    def __init__(self, nlp: Language, schema: Schema):
         from annotator.nlp.events import EventRules
 
         self.rules = EventRules(nlp.vocab, schema)
 
-    def __call__(self, doc: "Doc") -> "Doc":
+    def __call__(self, doc: Doc) -> Doc:
+        """Store the Doc's sentences, entities and rule-found events in its user_data, as plain data."""
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents
         ]
@@ -114,7 +116,7 @@ class Candidates:
         return doc
 
 
-def add_candidates(nlp: "Language", schema_path: str | None = None) -> None:
+def add_candidates(nlp: Language, schema_path: str | None = None) -> None:
     """Append the candidates component to a loaded pipeline (once)."""
     _register_component()
     if COMPONENT not in nlp.pipe_names:
@@ -123,7 +125,7 @@ def add_candidates(nlp: "Language", schema_path: str | None = None) -> None:
 
 # The extractor a worker process uses: inherited when the pool forks, built by
 # `_start_worker` when it spawns.
-_worker_extractor: "Extractor | None" = None
+_worker_extractor: Extractor | None = None
 DOCUMENTS_PER_TASK = 8
 
 
@@ -153,7 +155,7 @@ def _tasks(documents: Iterable[Document], batch_size: int) -> Iterator[tuple[lis
 class Extractor:
     """Runs a spaCy pipeline with the candidates component over documents, line by line."""
 
-    def __init__(self, nlp: "Language", schema_path: str | None = None, model_name: str | None = None):
+    def __init__(self, nlp: Language, schema_path: str | None = None, model_name: str | None = None):
         from annotator.nlp.segment import add_sentence_rules
 
         self.nlp = nlp
