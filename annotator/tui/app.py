@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -11,11 +11,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from annotator.review.session import ReviewSession
 from annotator.schema import Schema, load_schema
 from annotator.store import Repository
 from annotator.tui.keymap import effective_key
 from annotator.tui.screens.review import ReviewScreen
-from annotator.tui.session import ReviewSession
 
 
 class AnnotatorApp(App[None]):
@@ -52,6 +52,7 @@ class AnnotatorApp(App[None]):
             )
 
     def compose(self) -> ComposeResult:
+        """What an empty store shows; a store with documents opens the review screen on top."""
         yield Header()
         yield Static(
             Content("The store is empty: run `annotator import FILE`, `annotator extract PATH --into-store` or `annotator demo`."),
@@ -60,6 +61,7 @@ class AnnotatorApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Open the review screen where the reviewer stopped, when the store holds documents."""
         if self.session.document_count:
             self.session.resume()
             self.push_screen(ReviewScreen(self.session, self.schema))

@@ -17,8 +17,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.tui.editing import DIGITS, HINT_LETTERS, EditRequest, EditResult
-from annotator.tui.widgets.render import plain, visible
+from annotator.review.editing import DIGITS, HINT_LETTERS, EditRequest, EditResult
+from annotator.tui.render import plain, visible
+
 
 class EditScreen(ModalScreen[EditResult | None]):
     """Pick a value or a choice and adjust a span, with few keys."""
@@ -42,15 +43,18 @@ class EditScreen(ModalScreen[EditResult | None]):
         self.typed_hint = ""
 
     def compose(self) -> ComposeResult:
+        """One box, redrawn on every key."""
         with Vertical(id="edit-box"):
             yield Static(id="edit-body")
 
     def on_mount(self) -> None:
+        """Draw the request."""
         self._redraw()
 
     # ------------------------------------------------------------------ keys
 
     def on_key(self, event: events.Key) -> None:
+        """Digits choose a value, letters pick a hint or a choice or filter the values, backspace unfilters."""
         char = event.character
         if char is None or not char.isprintable() or event.key in ("enter", "escape"):
             if event.key == "backspace" and self.filter:
@@ -88,9 +92,11 @@ class EditScreen(ModalScreen[EditResult | None]):
             self._redraw()
 
     def action_cancel(self) -> None:
+        """Close without a result."""
         self.dismiss(None)
 
     def action_save(self) -> None:
+        """Return the one value the filter leaves, or the adjusted span."""
         values = self.visible_values()
         if self.filter and len(values) == 1:
             self._finish(value=values[0])
@@ -98,6 +104,7 @@ class EditScreen(ModalScreen[EditResult | None]):
             self._finish()
 
     def action_move_end(self, step: int) -> None:
+        """Move the span's end by `step` tokens, keeping at least one token."""
         if self.span is None or self.picking_start:
             return
         start, end = self.span
@@ -105,6 +112,7 @@ class EditScreen(ModalScreen[EditResult | None]):
         self._redraw()
 
     def action_move_start(self, step: int) -> None:
+        """Move the span's start by `step` tokens, keeping at least one token."""
         if self.span is None or self.picking_start:
             return
         start, end = self.span

@@ -9,7 +9,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
 KEY_NAMES = {
     "right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?", "slash": "/",
     "full_stop": ".", "comma": ",", "space": "space",
@@ -33,6 +32,7 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
+        """One line per binding description: its keys after the keymap, what it does, and its id."""
         lines = [Content.styled("Keys", "bold"), Content("")]
         seen: set[str] = set()
         for binding in self.bindings:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
-from annotator.tui.widgets.render import plain
+from annotator.store import Repository
+from annotator.tui.messages import FiguresCounted
+from annotator.tui.render import plain
 
 COLUMNS = ("pending", "accepted", "rejected", "fixed", "added", "acceptance", "boundary fixes")
 
 
 def _rate(value: float | None) -> str:
+    """A share as a percentage, or a dash when nothing was decided."""
     return "—" if value is None else f"{value:.0%}"
 
 
@@ -26,33 +31,35 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,s,q", "app.pop_screen", "Back to review", id="stats_back")]
 
-    def __init__(self, repository):
+    def __init__(self, repository: Repository):
         super().__init__()
         self.repository = repository
 
     def compose(self) -> ComposeResult:
+        """A placeholder line until the figures are counted, and the footer."""
         yield VerticalScroll(Static(Content("Counting the decisions…"), id="stats-loading"), id="stats")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load_figures()
+        """Start counting."""
+        self.count_figures()
 
     @work(thread=True, exclusive=True)
-    def load_figures(self) -> None:
+    def count_figures(self) -> None:
         """Figures read every candidate of the corpus: off the UI thread."""
-        figures = self.repository.review_figures()
-        self.app.call_from_thread(self.show_figures, figures)
+        self.post_message(FiguresCounted(self.repository.review_figures()))
 
-    def show_figures(self, figures: dict[str, Any]) -> None:
+    @on(FiguresCounted)
+    def _figures_counted(self, event: FiguresCounted) -> None:
         container = self.query_one("#stats", VerticalScroll)
         self.query_one("#stats-loading").remove()
-        container.mount_all(list(self._widgets(figures)))
+        container.mount_all(list(self._widgets(event.figures)))
 
-    def _widgets(self, figures: dict[str, Any]):
+    def _widgets(self, figures: dict[str, Any]) -> Iterator[Widget]:
         """The tables and the throughput line."""
         for key, title in (("labels", "Entity labels"), ("event_types", "Event types"), ("roles", "Argument roles")):
             yield Static(Content.styled(title, "bold"), classes="stats-title")
-            table = DataTable(id=f"stats-{key}", cursor_type="none", zebra_stripes=True)
+            table: DataTable[str | Content] = DataTable(id=f"stats-{key}", cursor_type="none", zebra_stripes=True)
             table.add_column(title.split()[-1].rstrip("s"), key="name", width=24)
             for column in COLUMNS:
                 table.add_column(column, key=column)

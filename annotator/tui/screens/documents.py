@@ -1,4 +1,4 @@
-"""Small modals: a line of text (search, note), and the document list to jump to."""
+"""The documents list: every document with its review progress, to jump to one."""
 
 from __future__ import annotations
 
@@ -8,37 +8,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
-from annotator.store import DocumentSummary, Repository
-from annotator.tui.widgets.render import plain
-
-
-class TextPrompt(ModalScreen[str | None]):
-    """Ask for one line of text; enter returns it, escape returns None."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
-
-    def __init__(self, title: str, value: str = ""):
-        super().__init__()
-        self.title_text = title
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-box"):
-            yield Static(Content.styled(self.title_text, "bold"))
-            yield Input(self.value, id="prompt-input")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+from annotator.store import Repository
+from annotator.tui.messages import DocumentsListed
+from annotator.tui.render import plain
 
 
 class DocumentsScreen(ModalScreen[int | None]):
-    """Every document with its review progress; enter jumps to the highlighted one."""
+    """Every document with its review progress; enter returns the highlighted one's position."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="documents_cancel")]
 
@@ -46,31 +24,34 @@ class DocumentsScreen(ModalScreen[int | None]):
         super().__init__()
         self.repository = repository
         self.current = current
+        """Position of the document under review, where the cursor starts."""
 
     def compose(self) -> ComposeResult:
+        """A title line and the table, filled once the worker has counted."""
         with Vertical(id="documents-box"):
             yield Static(Content.styled("Documents · enter opens · esc cancels", "bold"))
             yield DataTable(id="documents", cursor_type="row")
 
     def on_mount(self) -> None:
+        """Lay out the columns and start counting."""
         table = self.query_one(DataTable)
         table.add_column("#", width=6)
         table.add_column("document", width=24)
         table.add_column("title", width=44)
         table.add_column("decided", width=14)
         table.loading = True
-        self.load_summaries()
+        self.list_documents()
 
     @work(thread=True, exclusive=True)
-    def load_summaries(self) -> None:
+    def list_documents(self) -> None:
         """Per-document progress counts the whole corpus: off the UI thread."""
-        summaries = self.repository.document_summaries()
-        self.app.call_from_thread(self.show_summaries, summaries)
+        self.post_message(DocumentsListed(self.repository.document_summaries()))
 
-    def show_summaries(self, summaries: list[DocumentSummary]) -> None:
+    @on(DocumentsListed)
+    def _documents_listed(self, event: DocumentsListed) -> None:
         table = self.query_one(DataTable)
         table.loading = False
-        for index, summary in enumerate(summaries):
+        for index, summary in enumerate(event.summaries):
             share = summary.decided / summary.candidates if summary.candidates else 1.0
             table.add_row(
                 str(index + 1), plain(summary.id), plain(summary.title or ""),
@@ -84,4 +65,5 @@ class DocumentsScreen(ModalScreen[int | None]):
         self.dismiss(event.cursor_row)
 
     def action_cancel(self) -> None:
+        """Close without jumping."""
         self.dismiss(None)

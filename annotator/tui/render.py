@@ -79,8 +79,10 @@ def plain(text: str, style: str = "") -> Content:
 
 
 def review_style(review: Review) -> str:
+    """The style that shows a review state without colour."""
     return STATUS_STYLES.get(review.status, "")
 
 
 def symbol(review: Review) -> str:
+    """The one-character mark of a review state in the candidate list."""
     return STATUS_SYMBOLS.get(review.status, "?")

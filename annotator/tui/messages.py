@@ -1,0 +1,46 @@
+"""Messages the review screens post when something has happened: past-tense events, handled with `@on`.
+
+Workers that read the whole store (progress, the documents list, the statistics) run
+off the UI thread and only post one of these; the screen that handles it owns the widgets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from annotator.store import DocumentSummary
+
+
+class DecisionRecorded(Message):
+    """A key wrote to the store (a decision, a fix, a flag, a note, an undo): the progress needs a recount."""
+
+
+class ProgressCounted(Message):
+    """A worker counted the decided and the total machine candidates of the store."""
+
+    def __init__(self, decided: int, total: int) -> None:
+        super().__init__()
+        self.decided = decided
+        """Machine candidates with a decision."""
+        self.total = total
+        """Every machine candidate in the store."""
+
+
+class DocumentsListed(Message):
+    """A worker read every document with its review progress."""
+
+    def __init__(self, summaries: list[DocumentSummary]) -> None:
+        super().__init__()
+        self.summaries = summaries
+        """One summary per document, in review order."""
+
+
+class FiguresCounted(Message):
+    """A worker counted the decisions per label, event type and role, and each reviewer's throughput."""
+
+    def __init__(self, figures: dict[str, Any]) -> None:
+        super().__init__()
+        self.figures = figures
+        """What `Repository.review_figures` returns."""
