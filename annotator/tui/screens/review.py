@@ -1,33 +1,63 @@
-"""The review screen: the article on the left, the sentence's candidates on the right."""
+"""The review screen: the article on the left, the sentence's candidates on the right.
+
+Every key runs one action on the `ReviewSession`, synchronously and in key order: a
+decision takes the row under the cursor when its key is handled, by kind and key, and
+commits before the next key is read. `show_session` then copies where the session
+stands into three reactives, and their watchers redraw only what changed: a new
+sentence or document relists the candidates, a decision redraws the lines in place,
+a move only moves the highlight. Progress is counted in a worker after each write.
+"""
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Static
 
-from annotator.domain import Status, TargetKind
+from annotator.domain import Action, TargetKind
+from annotator.review.document import DocumentView
+from annotator.review.editing import EditRequest, EditResult
+from annotator.review.session import NOTHING_LEFT, ReviewSession, Row
 from annotator.schema import Schema
-from annotator.tui.editing import EditRequest, EditResult
+from annotator.tui.messages import DecisionRecorded, ProgressCounted
+from annotator.tui.render import plain
+from annotator.tui.screens.documents import DocumentsScreen
 from annotator.tui.screens.edit import EditScreen
-from annotator.tui.screens.prompt import DocumentsScreen, TextPrompt
-from annotator.tui.session import ReviewSession, Row
-from annotator.tui.widgets.render import (
-    CURSOR_STYLE,
-    TRIGGER_STYLE,
-    label_colour,
-    plain,
-    review_style,
-    symbol,
-    visible,
-)
+from annotator.tui.screens.text_prompt import TextPrompt
+from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.candidate_list import CandidateList
+from annotator.tui.widgets.review_header import ReviewHeader
 
-CONTEXT_SENTENCES = 3
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reviewer reads: a document as last loaded, one of its sentences, and the rows the filter lists."""
+
+    view: DocumentView | None
+    document_index: int
+    document_count: int
+    sentence_index: int
+    row_filter: str
+    rows: tuple[Row, ...]
+
+    @classmethod
+    def of(cls, session: ReviewSession) -> Place:
+        """Where a session stands now."""
+        s = session
+        return cls(s.view, s.document_index, s.document_count, s.sentence_index, s.row_filter, tuple(s.rows))
+
+    @property
+    def position(self) -> str:
+        """Document and sentence as the header shows them, counting from one."""
+        sentences = len(self.view.document.sentences) if self.view else 0
+        return f"doc {self.document_index + 1}/{self.document_count} · sentence {self.sentence_index + 1}/{sentences}"
 
 
 class ReviewScreen(Screen[None]):
@@ -62,93 +92,183 @@ class ReviewScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
+    place: var[Place | None] = var(None, init=False)
+    """The document, sentence and filter on screen: a change redraws the article and the candidate lines."""
+    target: var[Row | None] = var(None, init=False)
+    """The candidate the next key acts on, by kind and key: a change moves the highlight, not the list."""
+    progress: var[tuple[int, int] | None] = var(None, init=False)
+    """Decided and total machine candidates as last counted off the UI thread; None until the first count."""
+
     def __init__(self, session: ReviewSession, schema: Schema):
         super().__init__()
         self.session = session
         self.schema = schema
+        self.search_text = ""
+        """The last text searched for, which `.` and `,` look for again."""
+        self._counting = False
+        self._count_again = False
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="review-header"):
-            yield Static(id="header-title")
-            yield Static(id="header-status")
+        """Header, the article beside the candidate list, a message line and the footer."""
+        yield ReviewHeader(id="review-header")
         with Horizontal(id="panes"):
             with VerticalScroll(id="article-pane"):
-                yield Static(id="article")
-            yield OptionList(id="candidates")
-        yield Static(id="message")
+                yield ArticleView(id="article")
+            yield CandidateList(self.schema, id="candidates")
+        yield Static(id="message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        """Show where the session stands and start counting the progress."""
         self.query_one("#article-pane").border_title = "Article"
-        self.query_one(OptionList).focus()
-        self.refresh_view()
+        self.candidates.focus()
+        self.show_session()
+        self._recount_progress()
 
-    # ------------------------------------------------------------------ actions
+    @property
+    def candidates(self) -> CandidateList:
+        """The candidate list of this screen."""
+        return self.query_one("#candidates", CandidateList)
+
+    # ------------------------------------------------------------------ showing the session
+
+    def show_session(self) -> None:
+        """Copy where the session stands into the reactives, and show its message once."""
+        self.place = Place.of(self.session)
+        self.target = self.session.current_row
+        self.query_one("#message", Static).update(plain(self.session.last_message))
+        self.session.last_message = ""
+
+    def watch_place(self, place: Place | None) -> None:
+        """A new sentence, document, filter or decision: redraw the article, the candidate lines and the header."""
+        if place is None or place.view is None:
+            return
+        current = self.session.current_row  # the target reactive receives it next
+        self.query_one(ArticleView).show(place.view, place.sentence_index, current)
+        self.query_one("#article-pane").border_subtitle = f"sentence {place.sentence_index + 1}"
+        self.candidates.show_rows(place.view, place.rows, current, place.sentence_index, place.row_filter)
+        self._show_header()
+
+    def on_resize(self) -> None:
+        """Candidate lines and the article's context depend on the terminal's size: redraw them for the new one."""
+        self.watch_place(self.place)
+
+    def watch_target(self, target: Row | None) -> None:
+        """The cursor moved within the sentence: move the highlight and the mark in the article."""
+        place = self.place
+        if place is None:
+            return
+        self.candidates.highlight(target)
+        self.query_one(ArticleView).show(place.view, place.sentence_index, target)
+
+    def watch_progress(self) -> None:
+        """A new count arrived: redraw the header."""
+        self._show_header()
+
+    def _show_header(self) -> None:
+        place = self.place
+        if place is None or place.view is None:
+            return
+        document = place.view.document
+        self.query_one(ReviewHeader).show(document.title or document.id, place.position, self.session.reviewer, self.progress)
+
+    # ------------------------------------------------------------------ progress
+
+    @on(DecisionRecorded)
+    def _recount_progress(self) -> None:
+        """Count the progress again off the UI thread; a write during a count queues exactly one more."""
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
+        self.count_progress()
+
+    @work(thread=True, group="progress")
+    def count_progress(self) -> None:
+        """Count decided and total candidates: the count reads the whole store, so never on the UI thread."""
+        decided, total = self.session.progress()
+        self.post_message(ProgressCounted(decided, total))
+
+    @on(ProgressCounted)
+    def _progress_counted(self, event: ProgressCounted) -> None:
+        self.progress = (event.decided, event.total)
+        self._counting = False
+        if self._count_again:
+            self._count_again = False
+            self._recount_progress()
+
+    @on(CandidateList.RowHighlighted)
+    def _row_clicked(self, event: CandidateList.RowHighlighted) -> None:
+        if event.row == self.candidates.highlighted_row and self.session.select(event.row.kind, event.row.pk):
+            self.show_session()
+
+    # ------------------------------------------------------------------ deciding
+
+    def _decided(self, wrote: bool | int) -> None:
+        """After an intent: announce a write to the store, then show where the session stands."""
+        if wrote:
+            self.post_message(DecisionRecorded())
+        self.show_session()
 
     def action_accept(self) -> None:
-        self.session.accept()
-        self.refresh_view()
+        """Accept the candidate under the cursor; on an event, its pending arguments too."""
+        self._decided(self.session.accept(self.session.current_row))
 
     def action_reject(self) -> None:
-        self.session.reject()
-        self.refresh_view()
+        """Reject the candidate under the cursor."""
+        self._decided(self.session.reject(self.session.current_row))
 
-    def action_skip(self) -> None:
-        if self.session.cursor + 1 < len(self.session.rows):
-            self.session.move(1)
-        else:
-            self.session.next_sentence(1)
-        self.refresh_view()
+    def action_flag(self) -> None:
+        """Flag the candidate under the cursor for a second look, or clear its flag."""
+        self._decided(self.session.toggle_flag(self.session.current_row))
 
     def action_undo(self) -> None:
-        self.session.undo()
-        self.refresh_view()
+        """Undo the reviewer's last decision."""
+        self._decided(self.session.undo())
 
     def action_redo(self) -> None:
-        self.session.redo()
-        self.refresh_view()
-
-    def action_move(self, step: int) -> None:
-        self.session.move(step)
-        self.refresh_view()
-
-    def action_sentence(self, step: int) -> None:
-        self.session.next_sentence(step)
-        self.refresh_view()
-
-    def action_next_pending(self) -> None:
-        if not self.session.next_pending():
-            self.session.last_message = "Nothing left to review."
-        self.refresh_view()
+        """Redo the last undone decision."""
+        self._decided(self.session.redo())
 
     def action_fix(self) -> None:
-        request = self.session.fix_request(self.schema)
-        if request is None:
-            return
+        """Open the fix modal for the candidate under the cursor; its answer fixes that candidate."""
         row = self.session.current_row
+        request = self.session.fix_request(row, self.schema)
+        if row is None or request is None:
+            return
 
         def fixed(result: EditResult | None) -> None:
-            if result is not None:
-                self.session.apply_fix(row, result)
-            self.refresh_view()
+            self._decided(result is not None and self.session.apply_fix(row, result))
 
         self.app.push_screen(EditScreen(request), fixed)
 
     def action_add(self) -> None:
+        """Add an entity in this sentence, or, on an event or argument, an argument to that event."""
         row = self.session.current_row
         if row is not None and row.kind is not TargetKind.ENTITY:
-            self._add_argument(row.event_pk if row.kind is TargetKind.ARGUMENT else row.pk)
+            event_pk = row.event_pk if row.kind is TargetKind.ARGUMENT else row.pk
+            assert event_pk is not None
+            self._add_argument(event_pk)
             return
-        request = self.session.add_entity_request(self.schema)
+        self._add_span(self.session.add_entity_request(self.schema), self.session.add_entity)
+
+    def action_add_event(self) -> None:
+        """Add an event in this sentence: its trigger span, then its type."""
+        self._add_span(self.session.add_event_request(self.schema), self.session.add_event)
+
+    def _add_span(self, request: EditRequest | None, add: Callable[[int, int, str], int]) -> None:
+        """Ask for a span and a value; a complete answer adds the candidate with `add(start, end, value)`."""
         if request is None:
             return
 
-        def added(result: EditResult | None) -> None:
-            if result is not None and result.value is not None and result.start is not None:
-                self.session.add_entity(result.start, result.end, result.value)
-            self.refresh_view()
+        def answered(result: EditResult | None) -> None:
+            if result is None or result.value is None or result.start is None or result.end is None:
+                self._decided(False)
+                return
+            add(result.start, result.end, result.value)
+            self._decided(True)
 
-        self.app.push_screen(EditScreen(request), added)
+        self.app.push_screen(EditScreen(request), answered)
 
     def _add_argument(self, event_pk: int) -> None:
         role_request, entity_request = self.session.add_argument_requests(event_pk, self.schema)
@@ -156,120 +276,138 @@ class ReviewScreen(Screen[None]):
         def entity_chosen(role: str, result: EditResult | None) -> None:
             if result is not None and result.choice is not None:
                 self.session.add_argument(event_pk, role, result.choice)
-            self.refresh_view()
+            self._decided(result is not None and result.choice is not None)
 
         def role_chosen(result: EditResult | None) -> None:
             if result is None or result.value is None:
                 return
-            self.app.push_screen(EditScreen(entity_request), lambda chosen: entity_chosen(result.value, chosen))
+            role = result.value
+            self.app.push_screen(EditScreen(entity_request), lambda chosen: entity_chosen(role, chosen))
 
         self.app.push_screen(EditScreen(role_request), role_chosen)
 
-    def action_add_event(self) -> None:
-        request = self.session.add_event_request(self.schema)
-        if request is None:
-            return
-
-        def added(result: EditResult | None) -> None:
-            if result is not None and result.value is not None and result.start is not None:
-                self.session.add_event(result.start, result.end, result.value)
-            self.refresh_view()
-
-        self.app.push_screen(EditScreen(request), added)
-
-    def action_flag(self) -> None:
-        self.session.toggle_flag()
-        self.refresh_view()
-
-    def _confirm(self, request_title: str, choices: list[tuple[str, str]], then) -> None:
-        request = EditRequest(request_title, "", choices=choices)
+    def _confirm(self, title: str, choices: list[tuple[str, str]], then: Callable[[str], int]) -> None:
+        """Ask a lettered question; the chosen letter runs `then`, which returns how many candidates it decided."""
 
         def chosen(result: EditResult | None) -> None:
-            if result is not None and result.choice is not None:
-                then(result.choice)
-            self.refresh_view()
+            self._decided(then(result.choice) if result is not None and result.choice is not None else 0)
 
-        self.app.push_screen(EditScreen(request), chosen)
+        self.app.push_screen(EditScreen(EditRequest(title, "", choices=choices)), chosen)
 
     def action_accept_rest(self) -> None:
+        """Accept every pending candidate of this sentence, after a preview (one undo step)."""
         rows = self.session.bulk_sentence_preview()
         if not rows:
             self.session.last_message = "Nothing pending in this sentence."
-            self.refresh_view()
+            self.show_session()
             return
         self._confirm(
             "Accept the rest of the sentence?", [("y", f"accept {len(rows)} pending candidates (one undo step)")],
-            lambda _choice: self.session.accept_rows(rows, "bulk-accept-sentence"),
+            lambda _choice: self.session.accept_rows(rows, Action.BULK_ACCEPT_SENTENCE),
         )
 
     def action_accept_label(self) -> None:
-        preview = self.session.bulk_label_preview()
+        """Accept every pending entity of this entity's label, or scoring at least its score, here or everywhere."""
+        row = self.session.current_row
+        preview = self.session.bulk_label_preview(row)
         if preview is None:
             self.session.last_message = "Put the cursor on an entity to accept all of its label."
-            self.refresh_view()
+            self.show_session()
             return
         label, in_document, in_corpus = preview
         choices = [("d", f"every pending {label} in this document: {in_document}"),
                    ("c", f"every pending {label} in the whole corpus: {in_corpus}")]
-        scored = self.session.bulk_score_preview()
+        scored = self.session.bulk_score_preview(row)
         if scored is not None:
             score, scored_document, scored_corpus = scored
             choices += [("s", f"every pending entity scoring ≥ {score:.2f} in this document: {scored_document}"),
                         ("t", f"every pending entity scoring ≥ {score:.2f} in the whole corpus: {scored_corpus}")]
 
-        def accept(choice: str) -> None:
+        def accept(choice: str) -> int:
             if choice in ("d", "c"):
-                self.session.accept_label(label, whole_corpus=choice == "c")
-            else:
-                self.session.accept_above_score(scored[0], whole_corpus=choice == "t")
+                return self.session.accept_label(label, whole_corpus=choice == "c")
+            assert scored is not None
+            return self.session.accept_above_score(scored[0], whole_corpus=choice == "t")
 
         self._confirm("Accept in bulk (one undo step)", choices, accept)
 
     def action_apply_identical(self) -> None:
-        found = self.session.identical_mentions()
+        """Give the pending mentions identical to this decided entity its decision, after a preview."""
+        row = self.session.current_row
+        found = self.session.identical_mentions(row)
         if not found:
             self.session.last_message = "Decide an entity first, then apply its decision to the identical mentions."
-            self.refresh_view()
+            self.show_session()
             return
         words, pks = found
         if not pks:
             self.session.last_message = "No pending identical mention in this document."
-            self.refresh_view()
+            self.show_session()
             return
         self._confirm(
             f"Apply this decision to the other mentions of «{words}»?",
             [("y", f"{len(pks)} pending mentions with the same text and label (one undo step)")],
-            lambda _choice: self.session.apply_to_identical(),
+            lambda _choice: self.session.apply_to_identical(row),
         )
 
+    def action_note(self) -> None:
+        """Attach a note to the candidate under the cursor."""
+        row = self.session.current_row
+        if row is None:
+            return
+
+        def noted(note: str | None) -> None:
+            self._decided(note is not None and self.session.set_note(row, note))
+
+        self.app.push_screen(TextPrompt("Note on this candidate (exported with it)"), noted)
+
+    # ------------------------------------------------------------------ moving
+
+    def action_move(self, step: int) -> None:
+        """Move the cursor to the next (1) or previous (-1) candidate of the sentence."""
+        self.session.move(step)
+        self.show_session()
+
+    def action_skip(self) -> None:
+        """Leave the candidate undecided and go to the next one, across sentences."""
+        if self.session.cursor + 1 < len(self.session.rows):
+            self.session.move(1)
+        else:
+            self.session.next_sentence(1)
+        self.show_session()
+
+    def action_sentence(self, step: int) -> None:
+        """Go to the next (1) or previous (-1) sentence, across documents."""
+        self.session.next_sentence(step)
+        self.show_session()
+
+    def action_next_pending(self) -> None:
+        """Go to the next pending candidate, anywhere in the store."""
+        if not self.session.next_pending():
+            self.session.last_message = NOTHING_LEFT
+        self.show_session()
+
     def action_find(self) -> None:
+        """Ask for a text and go to the next sentence containing it."""
+
         def searched(needle: str | None) -> None:
             if needle:
                 self.search_text = needle
                 if not self.session.find(needle):
                     self.session.last_message = f"No more matches for {needle!r}."
-            self.refresh_view()
+            self.show_session()
 
-        self.app.push_screen(TextPrompt("Find text (then . next, , previous)", getattr(self, "search_text", "")), searched)
+        self.app.push_screen(TextPrompt("Find text (then . next, , previous)", self.search_text), searched)
 
     def action_find_next(self, step: int) -> None:
-        needle = getattr(self, "search_text", "")
+        """Go to the next (1) or previous (-1) sentence containing the last text searched for."""
+        needle = self.search_text
         if needle and not self.session.find(needle, forward=step > 0):
             self.session.last_message = f"No more matches for {needle!r}."
-        self.refresh_view()
-
-    def action_note(self) -> None:
-        if self.session.current_row is None:
-            return
-
-        def noted(note: str | None) -> None:
-            if note is not None:
-                self.session.set_note(note)
-            self.refresh_view()
-
-        self.app.push_screen(TextPrompt("Note on this candidate (exported with it)"), noted)
+        self.show_session()
 
     def action_filter(self) -> None:
+        """Choose which candidates the list shows."""
         session = self.session
         request = EditRequest(
             "Show only… (digit: choose · letters: filter the list)", "", session.filter_choices(), session.row_filter,
@@ -278,184 +416,32 @@ class ReviewScreen(Screen[None]):
         def chosen(result: EditResult | None) -> None:
             if result is not None and result.value is not None:
                 session.set_filter(result.value)
-            self.refresh_view()
+            self.show_session()
 
         self.app.push_screen(EditScreen(request), chosen)
 
     def action_documents(self) -> None:
+        """Open the documents list and jump to the chosen one."""
+
         def chosen(index: int | None) -> None:
             if index is not None:
                 self.session.open_document(index)
-            self.refresh_view()
+            self.show_session()
 
         self.app.push_screen(DocumentsScreen(self.session.repository, self.session.document_index), chosen)
 
     def action_stats(self) -> None:
+        """Open the statistics screen."""
         from annotator.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self.session.repository))
 
     def action_help(self) -> None:
+        """Open the help screen, generated from the bindings."""
         from annotator.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.active_bindings_for_help()))
 
     def active_bindings_for_help(self) -> list[Binding]:
         """Every binding of this screen and the app, for the help screen."""
-        return [*self.BINDINGS, *self.app.BINDINGS]
-
-    @on(OptionList.OptionHighlighted, "#candidates")
-    def _cursor_moved_by_list(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_index != self.session.cursor:
-            self.session.cursor = event.option_index
-            self._render_article()
-
-    # ------------------------------------------------------------------ rendering
-
-    def refresh_view(self) -> None:
-        """Redraw header, article and candidate list from the session."""
-        self._render_header()
-        self._render_article()
-        self._render_candidates()
-        message = self.session.last_message
-        self.query_one("#message", Static).update(plain(message))
-        self.session.last_message = ""
-
-    def _render_header(self) -> None:
-        session = self.session
-        document = session.document
-        decided, total = session.progress()
-        share = decided / total if total else 0.0
-        filled = round(share * 10)
-        bar = "█" * filled + "░" * (10 - filled)
-        total_text = str(total)
-        title = document.title or document.id if document else ""
-        sentences = len(document.sentences) if document else 0
-        self.query_one("#header-title", Static).update(Content.assemble(("annotator", "bold"), " · ", plain(title, "bold")))
-        self.query_one("#header-status", Static).update(
-            Content.assemble(
-                f"doc {session.document_index + 1}/{session.document_count}"
-                f" · sentence {session.sentence_index + 1}/{sentences} · ",
-                plain(session.reviewer), f" · {decided}/{total_text} ▕{bar}▏ {share:.0%}",
-            )
-        )
-
-    def _render_article(self) -> None:
-        session = self.session
-        document = session.document
-        if document is None:
-            return
-        current = session.current_row
-        parts: list[Content | str | tuple[str, str]] = []
-        before = CONTEXT_SENTENCES if self.app.size.height >= 30 else 1
-        first = max(0, session.sentence_index - before)
-        if first > 0 and document.sentences:
-            # The headline always stays in sight: the title, or the document's first sentence.
-            headline = document.sentences[0]
-            parts += [plain(document.title or document.text[headline.start : headline.end], "bold"), "\n  …\n\n"]
-        last = min(len(document.sentences), session.sentence_index + CONTEXT_SENTENCES + 1)
-        for sentence in document.sentences[first:last]:
-            is_current = sentence.index == session.sentence_index
-            content = plain(document.text[sentence.start : sentence.end], "" if is_current else "dim")
-            for entity in session.entities_in.get(sentence.index, ()):
-                start, end = entity.final_span
-                if entity.review.status is Status.WITHDRAWN:
-                    continue
-                style = f"{label_colour(entity.final('label'))} {review_style(entity.review)}"
-                if current is not None and current.kind is TargetKind.ENTITY and current.pk == entity.pk:
-                    style += f" {CURSOR_STYLE}"
-                content = content.stylize(style, start - sentence.start, min(end, sentence.end) - sentence.start)
-            for event in session.events_in.get(sentence.index, ()):
-                start, end = event.final("trigger_start"), event.final("trigger_end")
-                if event.review.status is Status.WITHDRAWN:
-                    continue
-                style = TRIGGER_STYLE if event.review.status is not Status.REJECTED else "strike dim"
-                content = content.stylize(style, start - sentence.start, min(end, sentence.end) - sentence.start)
-            parts += [("▶ " if is_current else "  ", "bold" if is_current else ""), content, "\n\n"]
-        self.query_one("#article", Static).update(Content.assemble(*parts))
-        self.query_one("#article-pane").border_subtitle = f"sentence {session.sentence_index + 1}"
-
-    def _render_candidates(self) -> None:
-        session = self.session
-        option_list = self.query_one("#candidates", OptionList)
-        option_list.clear_options()
-        option_list.add_options([Option(self._row_prompt(row), id=f"{row.kind.value}-{row.pk}") for row in session.rows])
-        pending = sum(row.is_pending for row in session.rows)
-        shown = "" if session.row_filter == "all" else f" · only {session.row_filter}"
-        option_list.border_title = (
-            f"Sentence {session.sentence_index + 1} · {len(session.rows)} candidates · {pending} pending{shown}"
-        )
-        if session.rows:
-            option_list.highlighted = session.cursor
-
-    def _row_prompt(self, row: Row) -> Content:
-        prompt = self._row_text(row)
-        review = self._review_of(row)
-        marks = ("  ⚑" if review.flagged else "") + ("  ✉ " + review.note if review.note else "")
-        return Content.assemble(prompt, (visible(marks), "bold #ffaf00")) if marks else prompt
-
-    def _review_of(self, row: Row):
-        session = self.session
-        if row.kind is TargetKind.ENTITY:
-            return session.entity(row.pk).review
-        if row.kind is TargetKind.EVENT:
-            return session.event(row.pk).review
-        return session.argument(row.event_pk, row.pk).review
-
-    def _row_text(self, row: Row) -> Content:
-        session = self.session
-        document = session.document
-        assert document is not None
-        text = document.text
-        if row.kind is TargetKind.ENTITY:
-            entity = session.entity(row.pk)
-            start, end = entity.final_span
-            label = entity.final("label")
-            score = f"{entity.score:.2f}" if entity.score is not None else "  — "
-            width = self._words_width()
-            words = visible(text[start:end])
-            words = words if len(words) <= width else words[: width - 1] + "…"
-            hint = self._other_label_hint(text[start:end], label)
-            return Content.assemble(
-                f"{symbol(entity.review)} ", (f"{words:<{width}}", review_style(entity.review)), " ",
-                (f"{label:<9}", label_colour(label)), f"{score}", (hint, "bold #ffaf00") if hint else "",
-            )
-        if row.kind is TargetKind.EVENT:
-            event = session.event(row.pk)
-            trigger = visible(text[event.final("trigger_start") : event.final("trigger_end")])
-            score = f"{event.score:.2f}" if event.score is not None else "  — "
-            marks = []
-            if event.attributes.get("polarity") == "negative":
-                marks.append("negated")
-            if event.attributes.get("modality") == "other":
-                marks.append("hypothetical")
-            warnings = [message for index, message in self.schema.event_warnings(event, document.entities) if index is None]
-            return Content.assemble(
-                f"{symbol(event.review)} ", (f"{event.final('type')}", f"bold {review_style(event.review)}"),
-                f"  «{trigger}»  {score}", (f"  [{', '.join(marks)}]" if marks else "", "#ffaf00"),
-                (f"  ⚠ {'; '.join(warnings)}" if warnings else "", "bold #ffaf00"),
-            )
-        event = session.event(row.event_pk)
-        argument = session.argument(row.event_pk, row.pk)
-        index = event.arguments.index(argument)
-        entity_id = argument.final("entity_id")
-        if entity_id is not None:
-            entity = session.entity_by_id(entity_id)
-            words = visible(text[entity.final("start") : entity.final("end")]) if entity else f"(missing {entity_id})"
-        else:
-            words = "“" + visible(text[argument.final("start") : argument.final("end")]) + "”"
-        width = self._words_width() + 2
-        words = words if len(words) <= width else words[: width - 1] + "…"
-        warnings = [message for i, message in self.schema.event_warnings(event, document.entities) if i == index]
-        return Content.assemble(
-            f"    {symbol(argument.review)} ", (f"{argument.final('role'):<11}", review_style(argument.review)),
-            f"→ {words}", (f"  ⚠ {'; '.join(warnings)}" if warnings else "", "bold #ffaf00"),
-        )
-
-    def _words_width(self) -> int:
-        """Room for a candidate's words: the list is half the screen, less symbol, label and score."""
-        return max(8, min(28, self.app.size.width // 2 - 22))
-
-    def _other_label_hint(self, words: str, label: str) -> str:
-        others = self.session.labels_of_words.get(words, set()) - {label}
-        return f"  ⚠ {'/'.join(sorted(others))} elsewhere" if others else ""
+        return [binding for binding in (*self.BINDINGS, *self.app.BINDINGS) if isinstance(binding, Binding)]
