@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
-from annotator import store
 from annotator.domain import Status, TargetKind
 from annotator.formats.native import read_native
 from annotator.store import Repository
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen
-from tests.conftest import FIXTURES, SMALL_DOCUMENT, write_jsonl
-
-SIZE = (120, 36)
-
-
-@pytest.fixture
-def small_store(repository, small_file):
-    repository.import_documents([d.document for d in read_native([small_file])])
-    return repository
+from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.candidate_list import CandidateList
+from tests.conftest import write_jsonl
+from tests.tui.pilot import SIZE, show_candidate
 
 
 def statuses(repository: Repository) -> dict[str, Status]:
@@ -70,9 +63,7 @@ async def test_accepting_an_event_accepts_its_pending_arguments_in_one_key_and_o
 async def test_rejecting_one_argument_costs_one_key(small_store):
     app = AnnotatorApp(small_store, reviewer="ana")
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert screen.session.focus_target(TargetKind.ARGUMENT, small_store.load_document("d1").events[0].arguments[1].pk)
-        screen.refresh_view()
+        await show_candidate(pilot, TargetKind.ARGUMENT, small_store.load_document("d1").events[0].arguments[1].pk)
         await pilot.press("x")
         found = statuses(small_store)
         assert found["E1.1"] is Status.REJECTED and found["E1"] is Status.PENDING
@@ -88,6 +79,9 @@ async def test_navigation_keys_move_between_candidates_and_sentences(small_store
         assert session.cursor == 2
         await pilot.press("k")
         assert session.cursor == 1
+        await pilot.press("down", "down", "up")
+        assert session.cursor == 2
+        await pilot.press("k")
         await pilot.press("right_square_bracket")
         assert session.sentence_index == 1
         await pilot.press("left_square_bracket")
@@ -127,23 +121,25 @@ async def test_article_text_is_shown_literally(repository, tmp_path):
     repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "h.jsonl", doc)])])
     app = AnnotatorApp(repository, reviewer="ana")
     async with app.run_test(size=SIZE):
-        rendered = app.screen.query_one("#article", Static).render()
+        rendered = app.screen.query_one("#article", ArticleView).render()
         article = str(rendered)
         assert "[bold red]attacked[/] [ISIS]" in article
         highlighted = [article[span.start : span.end] for span in rendered.spans if "#ff8787" in str(span.style)]
         assert highlighted == ["[ISIS]"]
         assert "\x1b" not in article and "␛[31m" in article
-        candidates = app.screen.query_one("#candidates", OptionList)
+        candidates = app.screen.query_one("#candidates", CandidateList)
         assert "[ISIS]" in str(candidates.get_option_at_index(0).prompt)
 
 
-async def test_the_demo_opens_with_a_title_and_progress(repository):
-    repository.import_documents([d.document for d in read_native([FIXTURES / "demo.jsonl"])])
-    app = AnnotatorApp(repository, reviewer="ana")
-    async with app.run_test(size=SIZE):
+async def test_the_demo_opens_with_a_title_and_progress(demo_app):
+    app = demo_app
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         header = " ".join(str(app.screen.query_one(f"#header-{part}", Static).render()) for part in ("title", "status"))
         assert "Russia admits hitting non-ISIS targets in Syria" in header
         assert "doc 1/1" in header and "sentence 1/47" in header and "ana" in header
+        assert "0/" in header and "▕░░░░░░░░░░▏ 0%" in header
 
 
 async def test_an_empty_store_says_how_to_fill_it(repository):
@@ -151,3 +147,13 @@ async def test_an_empty_store_says_how_to_fill_it(repository):
     async with app.run_test(size=SIZE) as pilot:
         assert "annotator import" in str(app.query_one("#notice", Static).render())
         await pilot.press("ctrl+q")
+
+
+async def test_a_click_puts_the_cursor_on_the_candidate_and_the_next_key_decides_it(small_app, small_store):
+    async with small_app.run_test(size=SIZE) as pilot:
+        candidates = small_app.screen.query_one(CandidateList)
+        assert await pilot.click(CandidateList, offset=(4, 3))  # inside the border: the third line, T3
+        assert candidates.highlighted_row == small_app.screen.session.current_row
+        await pilot.press("a")
+    found = statuses(small_store)
+    assert found["T3"] is Status.ACCEPTED and found["T1"] is Status.PENDING and decisions(small_store) == 1

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import copy
-
-import pytest
 from textual.widgets import DataTable, Static
 
-from annotator.domain import Status, TargetKind
+from annotator.domain import Action, Status, TargetKind
 from annotator.formats.native import read_native
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.stats import StatsScreen
-from tests.conftest import SMALL_DOCUMENT, write_jsonl
-
-SIZE = (120, 36)
-
-
-@pytest.fixture
-def two_documents(repository, tmp_path):
-    second = copy.deepcopy(SMALL_DOCUMENT)
-    second["id"] = "d2"
-    second["text"] = second["text"].replace("Homs", "Hama")
-    path = write_jsonl(tmp_path / "two.jsonl", SMALL_DOCUMENT, second)
-    repository.import_documents([d.document for d in read_native([path])])
-    return repository
+from tests.conftest import write_jsonl
+from tests.tui.pilot import SIZE, show_candidate
 
 
 def entity_statuses(repository, document="d1"):
@@ -66,9 +52,7 @@ async def test_apply_a_decision_to_identical_mentions(repository, tmp_path):
     app = AnnotatorApp(repository, reviewer="ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")  # reject the first Homs; the cursor moves on
-        session = app.screen.session
-        session.focus_target(TargetKind.ENTITY, repository.load_document("d").entities[0].pk)
-        app.screen.refresh_view()
+        await show_candidate(pilot, TargetKind.ENTITY, repository.load_document("d").entities[0].pk)
         await pilot.press("I")
         assert "2 pending mentions" in str(app.screen.query_one("#edit-body", Static).render())
         await pilot.press("y")
@@ -106,7 +90,9 @@ async def test_jump_to_a_document_from_the_list_and_next_pending_crosses_documen
         assert table.row_count == 2 and "0/14" in str(table.get_row_at(0)[3])
         await pilot.press("down", "enter")
         assert app.screen.session.document.id == "d2"
-        two_documents.record("ana", "bulk", [(TargetKind.ENTITY, e.pk, {"status": "accepted"}) for e in two_documents.load_document("d1").entities])
+        two_documents.accept_many(
+            "ana", [(TargetKind.ENTITY, e.pk) for e in two_documents.load_document("d1").entities], Action.BULK_ACCEPT,
+        )
         await pilot.press("D")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -10,34 +10,27 @@ from textual.widgets import Static
 
 from annotator.cli import main
 from annotator.domain import Status
-from annotator.formats.native import read_native
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.keymap import KeymapError, load_keymap
 from annotator.tui.screens.review import ReviewScreen
+from tests.tui.pilot import SIZE
 
-SIZE = (120, 36)
 IDS = {b.id for b in ReviewScreen.BINDINGS}
-
-
-@pytest.fixture
-def store(repository, small_file):
-    repository.import_documents([d.document for d in read_native([small_file])])
-    return repository
 
 
 def first_status(repository) -> Status:
     return repository.load_document("d1").entities[0].review.status
 
 
-async def test_a_keymap_changes_the_key_and_the_help_shows_it(store, tmp_path):
+async def test_a_keymap_changes_the_key_and_the_help_shows_it(small_store, tmp_path):
     path = tmp_path / "keys.json"
     path.write_text(json.dumps({"accept": "y"}))
-    app = AnnotatorApp(store, reviewer="ana", keymap=load_keymap(path, IDS))
+    app = AnnotatorApp(small_store, reviewer="ana", keymap=load_keymap(path, IDS))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
-        assert first_status(store) is Status.PENDING
+        assert first_status(small_store) is Status.PENDING
         await pilot.press("y")
-        assert first_status(store) is Status.ACCEPTED
+        assert first_status(small_store) is Status.ACCEPTED
         await pilot.press("question_mark")
         help_text = str(app.screen.query_one("#help", Static).render())
         assert "y  Accept" in help_text.replace("   [accept]", "")
@@ -60,12 +53,12 @@ def test_keys_command_lists_binding_ids():
     assert "accept" in result.output and "keys.json" in result.output
 
 
-async def test_the_command_palette_runs_an_action(store):
-    app = AnnotatorApp(store, reviewer="ana")
+async def test_the_command_palette_runs_an_action(small_store):
+    app = AnnotatorApp(small_store, reviewer="ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Reject")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert first_status(store) is Status.REJECTED
+        assert first_status(small_store) is Status.REJECTED
