@@ -82,35 +82,33 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def press_and_time(app, pilot, presses: int) -> tuple[list[float], list[float]]:
-    """Post `a` key events one at a time; time each to its committed decision and to the redrawn screen.
+    """Post `a` key events one at a time; time each to its committed decision and to the updated screen.
 
     The commit time is taken when the repository's transaction has returned (so the
-    decision is on disk); the redraw time when the screen has rebuilt its widgets.
+    decision is on disk); the redraw time when the screen has shown the session again
+    (its widgets updated, ready to paint). The progress count runs in a worker and is
+    not part of either.
     """
     from textual import events
 
     repository = app.session.repository
     screen = app.screen
     marks: dict[str, float] = {}
-    record = repository.record
-    accept = repository.accept
-    refresh_view = screen.refresh_view
 
-    def timed_record(*args, **kwargs):
-        group = record(*args, **kwargs)
-        marks["commit"] = time.perf_counter()
-        return group
+    def timed(method):
+        def call(*args, **kwargs):
+            result = method(*args, **kwargs)
+            marks.setdefault("commit", time.perf_counter())
+            return result
 
-    def timed_accept(*args, **kwargs):
-        group = accept(*args, **kwargs)
-        marks["commit"] = time.perf_counter()
-        return group
+        return call
 
-    def timed_refresh():
-        refresh_view()
+    def timed_show_session(show=screen.show_session):
+        show()
         marks["redraw"] = time.perf_counter()
 
-    repository.record, repository.accept, screen.refresh_view = timed_record, timed_accept, timed_refresh
+    repository.accept, repository.accept_event = timed(repository.accept), timed(repository.accept_event)
+    screen.show_session = timed_show_session
     commits, redraws = [], []
     for _ in range(presses):
         marks.clear()
