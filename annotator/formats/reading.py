@@ -187,10 +187,14 @@ def _with_sentences(parsed: list[_Parsed]) -> list[SourcedDocument]:
 
 def _place_in_sentences(sentences: Sequence[Sentence], spans: Iterable[PlacedSpan], given: bool) -> None:
     """Raise `BadRecord` for the first span that does not lie inside one sentence."""
+    previous: Sentence | None = None
     for kind, item_index, start, end in spans:
+        # Spans mostly come in text order, so most lie in the sentence that held the one before.
+        if previous is not None and previous.start <= start and end <= previous.end:
+            continue
         if sentences:
-            sentence = sentences[sentence_of(sentences, start)]
-            if sentence.start <= start and end <= sentence.end:
+            previous = sentences[sentence_of(sentences, start)]
+            if previous.start <= start and end <= previous.end:
                 continue
         where = "the given sentences" if given else "a blank line"
         path = f"{kind}[{item_index}]" + (".trigger" if kind == "events" else "")

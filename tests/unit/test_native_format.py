@@ -128,3 +128,17 @@ def test_entity_across_a_blank_line_is_refused(tmp_path):
     with pytest.raises(InvalidInput) as raised:
         read_native([write_jsonl(tmp_path / "b.jsonl", doc)])
     assert "blank line" in raised.value.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("where", "start", "end"),
+    [("across two given sentences", 5, 14), ("before the first given sentence", 0, 3)],
+)
+def test_a_span_outside_one_given_sentence_is_refused(tmp_path, where, start, end):
+    doc = {"id": "g", "text": "Aaa. Bbb ccc. Ddd.", "sentences": [[5, 13], [14, 18]],
+           "entities": [{"start": 14, "end": 17, "label": "X"}, {"start": start, "end": end, "label": "Y"}]}
+    with pytest.raises(InvalidInput) as raised:
+        read_native([write_jsonl(tmp_path / "g.jsonl", doc)])
+    [error] = raised.value.errors
+    assert error.field == "entities[1]"
+    assert f"span {start}-{end} crosses the given sentences" in error.reason
