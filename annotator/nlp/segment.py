@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from annotator.domain import Sentence, Token
+from annotator.domain import Sentence, Token, sentence_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -171,13 +171,10 @@ def merge_for_spans(sentences: list[Sentence], spans: Iterable[tuple[int, int]],
     """
     if not sentences:
         return sentences
-    from bisect import bisect_right
-
-    starts = [s.start for s in sentences]
     join_after: set[int] = set()
     for start, end in spans:
-        first = max(bisect_right(starts, start) - 1, 0)
-        last = max(bisect_right(starts, end - 1) - 1, 0)
+        first = sentence_of(sentences, start)
+        last = sentence_of(sentences, end - 1)
         for i in range(first, last):
             gap = text[sentences[i].end : sentences[i + 1].start]
             if gap.count("\n") < 2:
