@@ -23,6 +23,10 @@ class EditRequest:
     tokens: tuple[Token, ...] = ()
     span: tuple[int, int] | None = None  # token indices, end exclusive
     pick_start: bool = False  # first pick the span's start token by its letter hint
+    numbered: int | None = None
+    """How many of `values` get a digit (the schema's digit labels or types); None numbers the first ten."""
+    skippable: bool = False
+    """An optional step: enter (or escape) without a choice answers with an empty `EditResult`, not a cancel."""
 
 
 @dataclass
@@ -33,3 +37,10 @@ class EditResult:
     choice: str | None = None
     start: int | None = None
     end: int | None = None
+
+
+def hint_labels(count: int) -> list[str]:
+    """`count` letter hints: single letters while they last, else every one two letters long."""
+    if count <= len(HINT_LETTERS):
+        return list(HINT_LETTERS[:count])
+    return [a + b for a in HINT_LETTERS for b in HINT_LETTERS][:count]

@@ -2,57 +2,26 @@
 
 Pure functions over a `DocumentView`: they build the `EditRequest` a modal shows and
 turn its `EditResult` back into the values to store, without touching the repository.
-A request and its answer are both read in the sentence of the target itself, so a
-lettered choice picks the same entity whatever the cursor did in between.
+A request and its answer are both read in the sentence of the target itself, with the
+same schema, so a lettered choice picks the same entity whatever the cursor did in between.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-from annotator.domain import Entity, Status, TargetKind
+from annotator.domain import TargetKind
+from annotator.review.choices import (
+    UNLINK_KEY,
+    attribute_choices,
+    label_choices,
+    link_choices,
+    role_choices,
+    type_choices,
+)
 from annotator.review.document import DocumentView, Row
-from annotator.review.editing import HINT_LETTERS, EditRequest, EditResult
+from annotator.review.editing import EditRequest, EditResult
 from annotator.schema import Schema
-
-
-def label_choices(view: DocumentView, schema: Schema) -> list[str]:
-    """Entity labels, the ones this document uses most first, then the rest of the schema's."""
-    used = Counter(e.final("label") for e in view.document.entities if e.review.status is not Status.WITHDRAWN)
-    ordered = [label for label, _ in used.most_common()]
-    return ordered + [label for label in schema.entity_labels if label not in used]
-
-
-def type_choices(schema: Schema, current: str) -> list[str]:
-    """Event types: the current one, then the others of its category, then the rest."""
-    category = current.split(".")[0]
-    names = list(schema.events)
-    same = [n for n in names if n.split(".")[0] == category and n != current]
-    return [current, *same, *[n for n in names if n not in same and n != current]]
-
-
-def role_choices(view: DocumentView, event_pk: int, schema: Schema) -> list[str]:
-    """The roles an event of this type takes, or every role the schema knows when it names none."""
-    return list(schema.roles_of(view.event(event_pk).final("type"))) or sorted(schema.role_labels)
-
-
-def lettered_entities(view: DocumentView, sentence: int) -> list[Entity]:
-    """The entities of a sentence that the hint letters pick, in reading order."""
-    return view.hint_entities(sentence)[: len(HINT_LETTERS)]
-
-
-def entity_for_letter(view: DocumentView, sentence: int, letter: str) -> Entity:
-    """The entity a hint letter picks in a sentence."""
-    return lettered_entities(view, sentence)[HINT_LETTERS.index(letter)]
-
-
-def _entity_choices(view: DocumentView, sentence: int) -> list[tuple[str, str]]:
-    text = view.document.text
-    return [
-        (letter, f"{text[e.final('start'):e.final('end')]}  {e.final('label')}")
-        for letter, e in zip(HINT_LETTERS, lettered_entities(view, sentence))
-    ]
 
 
 def token_span(view: DocumentView, sentence: int, start: int, end: int) -> tuple[int, int] | None:
@@ -65,8 +34,16 @@ def token_span(view: DocumentView, sentence: int, start: int, end: int) -> tuple
     return first, last + 1
 
 
+def _numbered(values: list[str], on_digits: tuple[str, ...]) -> int | None:
+    return len([v for v in on_digits if v in values]) or None
+
+
 def fix_request(view: DocumentView, row: Row, schema: Schema) -> EditRequest | None:
-    """The modal request to fix one row's target, read in that target's sentence; None when it is gone."""
+    """The modal request to fix one row's target, read in that target's sentence; None when it is gone.
+
+    On an argument: arrows resize its extent, a digit sets its role, a letter links it to
+    an entity and `UNLINK_KEY` unlinks it.
+    """
     sentence = view.sentence_of_target(row.kind, row.pk)
     if sentence is None:
         return None
@@ -76,29 +53,36 @@ def fix_request(view: DocumentView, row: Row, schema: Schema) -> EditRequest | N
         entity = view.entity(row.pk)
         label = entity.final("label")
         start, end = entity.final_span
+        labels = label_choices(view, schema)
         return EditRequest(
-            f"Fix entity «{text[start:end]}» ({label})", text, label_choices(view, schema), label,
-            tokens=tokens, span=token_span(view, sentence, start, end),
+            f"Fix entity «{text[start:end]}» ({label})", text, labels, label,
+            tokens=tokens, span=token_span(view, sentence, start, end), numbered=_numbered(labels, schema.digit_labels),
         )
     if row.kind is TargetKind.EVENT:
         event = view.event(row.pk)
         event_type = event.final("type")
         start, end = event.final("trigger_start"), event.final("trigger_end")
+        types = type_choices(schema)
         return EditRequest(
-            f"Fix event {event_type} «{text[start:end]}»", text, type_choices(schema, event_type), event_type,
-            tokens=tokens, span=token_span(view, sentence, start, end),
+            f"Fix event {event_type} «{text[start:end]}»", text, types, event_type,
+            tokens=tokens, span=token_span(view, sentence, start, end), numbered=_numbered(types, schema.digit_types),
         )
     assert row.event_pk is not None
     event = view.event(row.event_pk)
     argument = view.argument(row.event_pk, row.pk)
+    role = argument.final("role")
+    extent = view.extent_of_argument(argument)
+    choices = [(c.key, c.description) for c in link_choices(view, sentence, role, schema)]
+    if argument.final("entity_id") is not None:
+        choices.append((UNLINK_KEY, "unlink: keep the extent, refer to no entity"))
     return EditRequest(
-        f"Fix argument {argument.final('role')} of {event.final('type')}: digit = role, letter = entity",
-        text, role_choices(view, row.event_pk, schema), argument.final("role"),
-        choices=_entity_choices(view, sentence),
+        f"Fix argument {role} of {event.final('type')}: ←/→ extent · digit = role · letter = link",
+        text, role_choices(schema, event.final("type")), role, choices=choices,
+        tokens=tokens, span=None if extent is None else token_span(view, sentence, *extent),
     )
 
 
-def fix_changes(view: DocumentView, row: Row, result: EditResult) -> dict[str, Any]:
+def fix_changes(view: DocumentView, row: Row, result: EditResult, schema: Schema) -> dict[str, Any]:
     """The corrected values the reviewer's answer makes to a row's target; empty when nothing changed."""
     changes: dict[str, Any] = {}
     if row.kind is TargetKind.ENTITY:
@@ -117,41 +101,68 @@ def fix_changes(view: DocumentView, row: Row, result: EditResult) -> dict[str, A
     else:
         assert row.event_pk is not None
         argument = view.argument(row.event_pk, row.pk)
-        if result.value is not None and result.value != argument.final("role"):
+        role = argument.final("role")
+        if result.value is not None and result.value != role:
             changes["role"] = result.value
+        if result.start is not None and (result.start, result.end) != view.extent_of_argument(argument):
+            changes.update(start=result.start, end=result.end)
         sentence = view.sentence_of_target(row.kind, row.pk)
-        if result.choice is not None and sentence is not None:
-            entity = entity_for_letter(view, sentence, result.choice)
-            if entity.id != argument.final("entity_id"):
-                changes.update(entity_id=entity.id, start=None, end=None)
+        if result.choice == UNLINK_KEY:
+            if argument.final("entity_id") is not None:
+                changes["entity_id"] = None
+        elif result.choice is not None and sentence is not None:
+            # The letters were shown for the role the argument had when the request was made.
+            chosen = next((c for c in link_choices(view, sentence, role, schema) if c.key == result.choice), None)
+            if chosen is not None and chosen.entity_id != argument.final("entity_id"):
+                changes["entity_id"] = chosen.entity_id
     return changes
 
 
 def add_entity_request(view: DocumentView, sentence: int, schema: Schema) -> EditRequest:
     """The modal request to add an entity in a sentence: a span picked by word, then a label."""
+    labels = label_choices(view, schema)
     return EditRequest(
         "Add an entity: pick its first word, extend with →, then a digit for its label",
-        view.document.text, label_choices(view, schema), tokens=view.document.sentences[sentence].tokens,
-        pick_start=True,
+        view.document.text, labels, tokens=view.document.sentences[sentence].tokens,
+        pick_start=True, numbered=_numbered(labels, schema.digit_labels),
     )
 
 
 def add_event_request(view: DocumentView, sentence: int, schema: Schema) -> EditRequest:
     """The modal request to add an event in a sentence: a trigger picked by word, then a type."""
+    types = type_choices(schema)
     return EditRequest(
         "Add an event: pick its trigger's first word, extend with →, then a digit (letters filter) for its type",
-        view.document.text, list(schema.events), tokens=view.document.sentences[sentence].tokens, pick_start=True,
+        view.document.text, types, tokens=view.document.sentences[sentence].tokens, pick_start=True,
+        numbered=_numbered(types, schema.digit_types),
     )
 
 
-def add_argument_requests(view: DocumentView, event_pk: int, schema: Schema) -> tuple[EditRequest, EditRequest]:
-    """The two steps of adding an argument to an event: its role (digit), then its entity (letter)."""
+def add_argument_request(view: DocumentView, event_pk: int, schema: Schema) -> EditRequest:
+    """The first step of adding an argument: its extent picked by word and grown with →, then a digit for its role."""
     sentence = view.sentence_of_target(TargetKind.EVENT, event_pk) or 0
-    text = view.document.text
-    return (
-        EditRequest(
-            f"Add an argument to {view.event(event_pk).final('type')}: its role", text,
-            role_choices(view, event_pk, schema),
-        ),
-        EditRequest("…and the entity that fills it", text, choices=_entity_choices(view, sentence)),
+    event = view.event(event_pk)
+    return EditRequest(
+        f"Add an argument to {event.final('type')}: pick its first word, extend with →, then a digit for its role",
+        view.document.text, role_choices(schema, event.final("type")),
+        tokens=view.document.sentences[sentence].tokens, pick_start=True,
+    )
+
+
+def link_request(view: DocumentView, event_pk: int, role: str, schema: Schema) -> EditRequest:
+    """The optional second step of adding an argument: a letter links the entity it refers to; enter leaves it bare."""
+    sentence = view.sentence_of_target(TargetKind.EVENT, event_pk) or 0
+    return EditRequest(
+        f"…does this {role} refer to an entity? letter: link · enter: no, keep the bare extent",
+        view.document.text, choices=[(c.key, c.description) for c in link_choices(view, sentence, role, schema)],
+        skippable=True,
+    )
+
+
+def attribute_request(view: DocumentView, event_pk: int, schema: Schema) -> EditRequest:
+    """The attribute picker of an event: one key per (attribute, value) pair."""
+    event = view.event(event_pk)
+    return EditRequest(
+        f"Attributes of {event.final('type')}: one key sets one value",
+        view.document.text, choices=[(c.key, c.label) for c in attribute_choices(schema, event)],
     )
