@@ -7,10 +7,21 @@ the whole document.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from annotator.domain import GONE_STATUSES, Argument, Document, Entity, Event, Review, Status, TargetKind, sentence_of
+from annotator.domain import (
+    Argument,
+    Document,
+    Entity,
+    Event,
+    Review,
+    Status,
+    TargetKind,
+    is_live,
+    sentence_of,
+)
 
 # Statuses never listed: an added candidate the reviewer took back by undo.
 HIDDEN = (Status.WITHDRAWN,)
@@ -19,6 +30,25 @@ HIDDEN = (Status.WITHDRAWN,)
 ALL = "all"
 FLAGGED = "flagged"
 SCORE_PREFIX = "score ≥ "
+
+# A blank line between two sentences ends a paragraph.
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+
+def context_of(text: str, start: int, end: int, around: int = 20) -> str:
+    """The words of a span with about `around` characters either side, cut at word boundaries, marked … where cut.
+
+    Control characters are left as they are: rendering them visibly is the screen's job.
+    """
+    left = max(0, start - around)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    right = min(len(text), end + around)
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    return ("…" if left > 0 else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
 @dataclass(frozen=True)
@@ -55,7 +85,7 @@ class DocumentView:
         sentences = document.sentences
         for entity in document.entities:
             self.entities_in[sentence_of(sentences, entity.final("start"))].append(entity)
-            if entity.review.status not in GONE_STATUSES:
+            if is_live(entity.review.status):
                 words = document.text[entity.final("start") : entity.final("end")]
                 self.labels_of_words[words].add(entity.final("label"))
         for event in document.events:
@@ -82,6 +112,38 @@ class DocumentView:
         """The entity with this id in the source file, or None."""
         return next((e for e in self.document.entities if e.id == entity_id), None)
 
+    def event_of_argument(self, pk: int) -> Event | None:
+        """The event an argument belongs to, or None when the document has no such argument."""
+        return self._event_of_argument.get(pk)
+
+    def extent_of_argument(self, argument: Argument) -> tuple[int, int] | None:
+        """An argument's corrected extent; an old argument without one spans its entity. None when neither is known."""
+        start, end = argument.final("start"), argument.final("end")
+        if start is not None and end is not None:
+            return start, end
+        entity_id = argument.final("entity_id")
+        entity = None if entity_id is None else self.entity_by_id(entity_id)
+        return None if entity is None else entity.final_span
+
+    def span_of(self, row: Row) -> tuple[int, int] | None:
+        """The characters a row stands for: an entity's span, an event's trigger, an argument's extent."""
+        if row.kind is TargetKind.ENTITY:
+            return self.entity(row.pk).final_span
+        if row.kind is TargetKind.EVENT:
+            event = self.event(row.pk)
+            return event.final("trigger_start"), event.final("trigger_end")
+        assert row.event_pk is not None
+        return self.extent_of_argument(self.argument(row.event_pk, row.pk))
+
+    def label_of(self, row: Row) -> str:
+        """What a row is labelled: an entity's label, an event's type, an argument's role."""
+        if row.kind is TargetKind.ENTITY:
+            return str(self.entity(row.pk).final("label"))
+        if row.kind is TargetKind.EVENT:
+            return str(self.event(row.pk).final("type"))
+        assert row.event_pk is not None
+        return str(self.argument(row.event_pk, row.pk).final("role"))
+
     def review_of(self, row: Row) -> Review:
         """The current review state of a row's target."""
         if row.kind is TargetKind.ENTITY:
@@ -94,6 +156,8 @@ class DocumentView:
     def sentence_of_target(self, kind: TargetKind, pk: int) -> int | None:
         """Index of the sentence listing a target (an argument is listed under its event), or None when absent."""
         sentences = self.document.sentences
+        if kind is TargetKind.SENTENCE:
+            return next((s.index for s in sentences if s.pk == pk), None)
         if kind is TargetKind.ENTITY:
             entity = self._entities_by_pk.get(pk)
             return None if entity is None else sentence_of(sentences, entity.final("start"))
@@ -102,8 +166,37 @@ class DocumentView:
 
     def hint_entities(self, sentence: int) -> list[Entity]:
         """The entities of a sentence a letter can pick (as an argument's filler), in reading order."""
-        kept = (e for e in self.entities_in.get(sentence, ()) if e.review.status not in GONE_STATUSES)
+        kept = (e for e in self.entities_in.get(sentence, ()) if is_live(e.review.status))
         return sorted(kept, key=lambda e: e.final_span)
+
+    def live_events(self, sentence: int) -> list[Event]:
+        """The events of a sentence the review still keeps (neither rejected nor withdrawn), in list order."""
+        return [e for e in self.events_in.get(sentence, ()) if is_live(e.review.status)]
+
+    def has_live_candidates(self, sentence: int) -> bool:
+        """True when a sentence lists an entity or event that is neither rejected nor withdrawn."""
+        return bool(self.hint_entities(sentence) or self.live_events(sentence))
+
+    def needs_confirmation(self, sentence: int) -> bool:
+        """True when a sentence keeps no candidate and the reviewer has not yet confirmed there is nothing in it.
+
+        Such a sentence is work: the machine found nothing (or nothing right) there, which is
+        exactly where a missed entity or event hides.
+        """
+        sentences = self.document.sentences
+        if not 0 <= sentence < len(sentences) or self.has_live_candidates(sentence):
+            return False
+        return not sentences[sentence].confirmed
+
+    def paragraph_before(self, sentence: int) -> list[int]:
+        """The sentences before this one in its paragraph, nearest first (a blank line ends a paragraph)."""
+        sentences, text = self.document.sentences, self.document.text
+        earlier: list[int] = []
+        for index in range(sentence - 1, -1, -1):
+            if _PARAGRAPH_BREAK.search(text, sentences[index].end, sentences[index + 1].start):
+                break
+            earlier.append(index)
+        return earlier
 
     # ------------------------------------------------------------------ rows
 

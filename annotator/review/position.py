@@ -2,14 +2,16 @@
 
 `ReviewPosition` holds the current document (loaded from the repository one at a
 time, never the whole corpus), the current sentence and the cursor over that
-sentence's candidate rows. Moving never writes to the store; `ReviewSession` adds the
-decisions on top.
+sentence's candidate rows, and finds the next work: a pending row, or a sentence that
+keeps no candidate and is not confirmed. Moving never writes to the store; `Search`,
+`Corrections` and `ReviewSession` add find, corrections and decisions on top.
 """
 
 from __future__ import annotations
 
 from annotator.domain import Argument, Document, Entity, Event, Review, Sentence, TargetKind
 from annotator.review.document import ALL, DocumentView, Row
+from annotator.review.editing import hint_labels
 from annotator.store import Repository
 
 
@@ -125,13 +127,15 @@ class ReviewPosition:
             self.cursor = min(cursor, max(len(self.rows) - 1, 0))
 
     def resume(self) -> None:
-        """Open where the reviewer stopped: the first pending row after their last decision."""
+        """Open where the reviewer stopped: the next work after their last decision (see `next_pending`)."""
         if not self.document_count:
             return
         last = self.repository.last_decided_target(self.reviewer)
         if last is None:
             self.open_document(0)
-            if self.current_row is None or not self.current_row.is_pending:
+            if self._is_work(self.sentence_index, self.rows):
+                self._land_on_work(self.sentence_index, self.rows)
+            else:
                 self.next_pending()
             return
         document_pk, kind, pk = last
@@ -205,54 +209,112 @@ class ReviewPosition:
         """The same as `select`: put the cursor on a target of the current document."""
         return self.select(kind, pk)
 
+
+    # ------------------------------------------------------------------ work: pending rows and sentences to confirm
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when the current sentence keeps no candidate and nobody confirmed yet that it holds nothing."""
+        return self.view is not None and self.view.needs_confirmation(self.sentence_index)
+
+    def _is_work(self, sentence: int, rows: list[Row]) -> bool:
+        # A filter narrows the review to some candidates; an empty sentence is then not what was asked for.
+        return any(r.is_pending for r in rows) or (self.row_filter == ALL and self._loaded().needs_confirmation(sentence))
+
+    def _land_on_work(self, sentence: int, rows: list[Row]) -> None:
+        self.goto_sentence(sentence)
+        self.cursor = next((i for i, r in enumerate(rows) if r.is_pending), 0)
+
+    def _work_in_sentences(self, sentences: range) -> bool:
+        """Go to the first sentence of the range with work; False (and no move) when none has any."""
+        for sentence in sentences:
+            rows = self.rows_of_sentence(sentence)
+            if self._is_work(sentence, rows):
+                self._land_on_work(sentence, rows)
+                return True
+        return False
+
+    def pending_in_sentence(self) -> bool:
+        """Go to the next pending row of the current sentence after the cursor, wrapping within it; False when none."""
+        count = len(self.rows)
+        for step in range(1, count + 1):
+            index = (self.cursor + step) % count
+            if self.rows[index].is_pending:
+                self.cursor = index
+                return True
+        return False
+
     def next_pending(self) -> bool:
-        """Move to the next pending row after the cursor, anywhere in the store; False when none is left."""
-        document = self._loaded().document
+        """Go to the next work after the cursor, wrapping round the corpus; False (and no move) when there is none.
+
+        Work is a pending row, or a sentence that keeps no candidate and is not confirmed
+        (see `needs_confirmation`): the loop stops there too, so no sentence goes unseen.
+        """
+        view = self._loaded()
+        document_pk = view.document.pk
+        assert document_pk is not None
+        here = (self.document_index, self.sentence_index, self.cursor)
         for index in range(self.cursor + 1, len(self.rows)):
             if self.rows[index].is_pending:
                 self.cursor = index
                 return True
-        for sentence in range(self.sentence_index + 1, len(document.sentences)):
-            rows = self.rows_of_sentence(sentence)
-            if any(r.is_pending for r in rows):
-                self.goto_sentence(sentence)
-                self.cursor = next(i for i, r in enumerate(rows) if r.is_pending)
-                return True
-        assert document.pk is not None
-        after = document.pk
-        while (next_pk := self.repository.next_document_with_pending(after)) is not None:
-            position = self._positions.get(next_pk)
-            if position is None:
-                return False
-            self.open_document(position)
-            if self.current_row is not None and self.current_row.is_pending:
-                return True
-            if self.next_pending():
-                return True
-            after = next_pk
+        if self._work_in_sentences(range(self.sentence_index + 1, len(view.document.sentences))):
+            return True
+        if self._work_in_other_documents(document_pk):
+            return True
+        if self.document_index != here[0]:
+            self.open_document(here[0], here[1])
+        if self._work_in_sentences(range(0, here[1])):
+            return True
+        self.goto_sentence(here[1])
+        self.cursor = here[2]
+        if self.pending_in_sentence() or (self.row_filter == ALL and self.needs_confirmation):
+            return True
+        self.cursor = here[2]
         return False
 
-    # ------------------------------------------------------------------ search
+    def _work_in_other_documents(self, document_pk: int) -> bool:
+        """Open the next document with work after this one, wrapping round to the first; False when only this one has any."""
+        after, wrapped = document_pk, False
+        while True:
+            found = self.repository.next_document_with_work(after)
+            if found is None and not wrapped:
+                after, wrapped = 0, True  # document keys start at 1
+                continue
+            if found is None or (wrapped and found >= document_pk):
+                return False
+            position = self._positions.get(found)
+            if position is not None:
+                self.open_document(position)
+                if self._work_in_sentences(range(len(self._loaded().document.sentences))):
+                    return True
+            after = found
 
-    def find(self, needle: str, forward: bool = True) -> bool:
-        """Go to the next (or previous) sentence containing `needle`, case-insensitive, across documents."""
-        document = self._loaded().document
-        lowered = needle.lower()
-        sentences = document.sentences
-        order = range(self.sentence_index + 1, len(sentences)) if forward else range(self.sentence_index - 1, -1, -1)
-        for index in order:
-            if lowered in document.text[sentences[index].start : sentences[index].end].lower():
-                return self.goto_sentence(index)
-        if not forward:
-            return False
-        assert document.pk is not None
-        next_pk = self.repository.find_text(needle, document.pk)
-        position = None if next_pk is None else self._positions.get(next_pk)
+    # ------------------------------------------------------------------ jumping
+
+    def row_hints(self) -> list[tuple[str, Row]]:
+        """A letter hint for each row of the current sentence (two letters when there are more than 26)."""
+        return list(zip(hint_labels(len(self.rows)), self.rows))
+
+    def jump(self, hint: str) -> bool:
+        """Put the cursor on the row of the current sentence with this letter hint; False when no row has it."""
+        for index, (label, _row) in enumerate(self.row_hints()):
+            if label == hint:
+                self.cursor = index
+                return True
+        return False
+
+    def jump_to_target(self, document_pk: int, kind: TargetKind, pk: int) -> bool:
+        """Open a target's document and put the cursor on it (a sentence: go to it); False when the store has no such target."""
+        position = self._positions.get(document_pk)
         if position is None:
             return False
-        self.open_document(position)
-        document = self._loaded().document
-        for sentence in document.sentences:
-            if lowered in document.text[sentence.start : sentence.end].lower():
-                return self.goto_sentence(sentence.index)
-        return False
+        if self.view is None or self.view.document.pk != document_pk:
+            self.open_document(position)
+        sentence = self._loaded().sentence_of_target(kind, pk)
+        if sentence is None:
+            return False
+        if kind is TargetKind.SENTENCE or not self.select(kind, pk):
+            self.goto_sentence(sentence)
+        return True
+
