@@ -1,39 +1,68 @@
 """What the reviewer's keys decide, without any widget.
 
-`ReviewSession` turns a reviewer's intent (accept, reject, fix, undo, accept many)
-into named repository operations, then moves on from where the reviewer is. Every
-deciding method takes the `Row` it decides, captured when the key was pressed: a row
-names its target by kind and key, so a redraw that moves the cursor in between
-cannot redirect the decision.
+`ReviewSession` turns a reviewer's intent (accept, reject, confirm an empty sentence,
+undo, accept many) into named repository operations, then moves on to the next work
+without skipping any: first the pending rows of the same sentence, wrapping within it,
+then the next sentence with work. Every deciding method takes the `Row` it decides,
+captured when the key was pressed: a row names its target by kind and key, so a redraw
+that moves the cursor in between cannot redirect the decision.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from annotator.domain import Action, Entity, TargetKind, is_decided
-from annotator.review import requests
-from annotator.review.document import Row
-from annotator.review.editing import EditRequest, EditResult
-from annotator.review.position import ReviewPosition
-from annotator.schema import Schema
+from annotator.review import bulk, checks
+from annotator.review.bulk import BulkPreview, Mention
+from annotator.review.choices import AttributeChoice, LinkChoice, MoveTarget
+from annotator.review.corrections import Corrections
+from annotator.review.document import ALL, Row
+from annotator.store import FlaggedItem
 
-__all__ = ["NOTHING_LEFT", "ReviewSession", "Row"]
+__all__ = [
+    "NOTHING_LEFT", "AttributeChoice", "BulkPreview", "LinkChoice", "Mention", "MoveTarget", "Progress",
+    "ReviewSession", "Row",
+]
 
 NOTHING_LEFT = "Nothing left to review."
+CONFIRM_EMPTY = "Nothing is left in this sentence: confirm it holds nothing more, or add what the machine missed."
 
 
-class ReviewSession(ReviewPosition):
+@dataclass(frozen=True)
+class Progress:
+    """How far the review is: machine candidates decided, and sentences seen (decided or confirmed)."""
+
+    decided: int
+    total: int
+    seen_sentences: int
+    total_sentences: int
+
+    @property
+    def is_done(self) -> bool:
+        """True once every candidate is decided and every sentence seen: both, never one alone."""
+        return self.decided >= self.total and self.seen_sentences >= self.total_sentences
+
+    @property
+    def fraction(self) -> float:
+        """Share of the work done, counting candidates and sentences alike (1.0 for an empty store)."""
+        work = self.total + self.total_sentences
+        return 1.0 if not work else (self.decided + self.seen_sentences) / work
+
+
+class ReviewSession(Corrections):
     """The reviewer's position in the store and the decisions made from it."""
 
-    def progress(self) -> tuple[int, int]:
-        """Decided and total machine candidates."""
-        return self.repository.decided_count(), self.total_candidates
+    def progress(self) -> Progress:
+        """Decided and total machine candidates, seen and total sentences (reads the store: keep off the UI thread)."""
+        seen, sentences = self.repository.sentence_progress()
+        return Progress(self.repository.decided_count(), self.total_candidates, seen, sentences)
 
     # ------------------------------------------------------------------ deciding
 
     def accept(self, row: Row | None) -> bool:
-        """Accept a row's target (on an event, its pending arguments too, as one undo step), then go to the next pending row."""
+        """Accept a row's target (on an event, its pending arguments too, as one undo step), then go to the next work."""
         if row is None:
             return False
         if row.kind is TargetKind.EVENT:
@@ -44,7 +73,7 @@ class ReviewSession(ReviewPosition):
         return True
 
     def reject(self, row: Row | None) -> bool:
-        """Reject a row's target, then go to the next pending row."""
+        """Reject a row's target (on an event, its pending arguments too, as one undo step), then go to the next work."""
         if row is None:
             return False
         if row.kind is TargetKind.EVENT:
@@ -54,31 +83,49 @@ class ReviewSession(ReviewPosition):
         self._after_decision()
         return True
 
-    def _after_decision(self) -> None:
+    def confirm_sentence(self) -> bool:
+        """Record that the current sentence holds nothing (more) to annotate (one undo step), then go to the next work."""
+        document = self._loaded().document
+        assert document.pk is not None
+        if not document.sentences:
+            return False
+        self.repository.confirm_sentence(self.reviewer, document.pk, self.sentence_index)
         self.reload()
+        if not self.next_pending():
+            self.last_message = NOTHING_LEFT
+        return True
+
+    def _after_decision(self) -> None:
+        """Stay in the sentence while it has pending rows (wrapping) or is left empty and unconfirmed, else move on."""
+        self.reload()
+        if self.pending_in_sentence():
+            return
+        if self.row_filter == ALL and self.needs_confirmation:
+            self.last_message = CONFIRM_EMPTY
+            return
         if not self.next_pending():
             self.last_message = NOTHING_LEFT
 
     def undo(self) -> bool:
-        """Undo the reviewer's last decision and put the cursor on what it changed."""
-        return self._show_group(self.repository.undo(self.reviewer), "Nothing to undo.")
+        """Undo the reviewer's last decision, put the cursor on what it changed and say what it was."""
+        return self._show_group(self.repository.undo(self.reviewer), "Undid: ", "Nothing to undo.")
 
     def redo(self) -> bool:
-        """Redo the last undone decision and put the cursor on what it changed."""
-        return self._show_group(self.repository.redo(self.reviewer), "Nothing to redo.")
+        """Redo the last undone decision, put the cursor on what it changed and say what it was."""
+        return self._show_group(self.repository.redo(self.reviewer), "Redid: ", "Nothing to redo.")
 
-    def _show_group(self, group: int | None, nothing: str) -> bool:
+    def _show_group(self, group: int | None, done: str, nothing: str) -> bool:
         if group is None:
             self.last_message = nothing
             return False
         targets = self.repository.group_targets(group)
         self.reload()
         if targets:
-            document_pk, kind, pk = targets[0]
-            if self._loaded().document.pk != document_pk:
-                self.open_document(self._positions.get(document_pk, 0))
-            self._show_target(kind, pk)
+            self.jump_to_target(*targets[0])
+        self.last_message = done + self.repository.describe_group(group)
         return True
+
+    # ------------------------------------------------------------------ flags, notes and warnings
 
     def toggle_flag(self, row: Row | None) -> bool:
         """Flag a row's target for a second look, or clear its flag."""
@@ -96,84 +143,88 @@ class ReviewSession(ReviewPosition):
         self.reload()
         return True
 
-    # ------------------------------------------------------------------ fixing and adding
+    def warnings(self, row: Row) -> list[str]:
+        """The warnings a row shows: schema problems, a label given elsewhere, a shared trigger; dismissed ones left out."""
+        view = self._loaded()
+        shared = self.trigger_warning(row.pk) if row.kind is TargetKind.EVENT else None
+        found = checks.row_warnings(view, row, self.schema) + ([shared] if shared else [])
+        dismissed = view.review_of(row).dismissed
+        return [text for text in found if text not in dismissed]
 
-    def label_choices(self, schema: Schema) -> list[str]:
-        """Entity labels, the ones this document uses most first, then the rest of the schema's."""
-        return requests.label_choices(self._loaded(), schema)
-
-    def type_choices(self, schema: Schema, current: str) -> list[str]:
-        """Event types: the current one, then the others of its category, then the rest."""
-        return requests.type_choices(schema, current)
-
-    def fix_request(self, row: Row | None, schema: Schema) -> EditRequest | None:
-        """The modal request to fix a row's target; None when there is no such row."""
-        if row is None or not self._holds(row):
-            return None
-        return requests.fix_request(self._loaded(), row, schema)
-
-    def apply_fix(self, row: Row, result: EditResult) -> bool:
-        """Record the reviewer's correction of a row's target; the machine's values stay beside it."""
-        if not self._holds(row):
+    def dismiss_warning(self, row: Row | None, text: str) -> bool:
+        """Record that the reviewer knows better than a row's warning (logged, exported as a flag); it is no longer shown."""
+        if row is None or not self._holds(row) or text in self.review_of(row).dismissed:
             return False
-        changes = requests.fix_changes(self._loaded(), row, result)
-        if not changes:
-            self.last_message = "Nothing changed."
-            return False
-        self.repository.fix(self.reviewer, row.kind, row.pk, **changes)
+        self.repository.dismiss_warning(self.reviewer, row.kind, row.pk, text)
         self.reload()
-        self.select(row.kind, row.pk)
         return True
 
-    def add_entity_request(self, schema: Schema) -> EditRequest | None:
-        """The modal request to add an entity in the current sentence; None when the document has none."""
-        if self.view is None or not self.view.document.sentences:
+    def flags(self) -> list[FlaggedItem]:
+        """Every flagged or noted candidate of the store, for the flags screen."""
+        return self.repository.flagged_items()
+
+    def jump_to_item(self, item: FlaggedItem) -> bool:
+        """Go to a flagged or noted item, in whatever document it is."""
+        return self.jump_to_target(item.document_pk, item.kind, item.pk)
+
+    # ------------------------------------------------------------------ bulk, previewed mention by mention
+
+    def preview_rest_of_sentence(self) -> BulkPreview:
+        """The pending rows of the current sentence, in context: what "accept the rest" would accept."""
+        rows = [row for row in self.rows if row.is_pending]
+        return bulk.rows_preview(
+            self._loaded(), rows, f"accept {len(rows)} pending candidates of this sentence", Action.BULK_ACCEPT_SENTENCE,
+        )
+
+    def preview_label(self, row: Row | None, whole_corpus: bool) -> BulkPreview | None:
+        """For an entity row: every pending entity with its label, in this document or the corpus, in context."""
+        entity = self._entity_of(row)
+        if entity is None:
             return None
-        return requests.add_entity_request(self.view, self.sentence_index, schema)
+        label = entity.final("label")
+        pks = self.repository.pending_entities(label=label, document_pk=self._scope(whole_corpus))
+        where = "the whole corpus" if whole_corpus else "this document"
+        return bulk.entities_preview(
+            self.repository, self._loaded(), pks, f"accept {len(pks)} pending {label} in {where}", Action.BULK_ACCEPT_LABEL,
+        )
 
-    def add_entity(self, start: int, end: int, label: str) -> int:
-        """Add an entity the machine missed and put the cursor on it; return its key."""
-        document = self._loaded().document
-        assert document.pk is not None
-        pk = self.repository.add_entity(self.reviewer, document.pk, start, end, label)
-        self.reload()
-        self.select(TargetKind.ENTITY, pk)
-        return pk
-
-    def add_event_request(self, schema: Schema) -> EditRequest | None:
-        """The modal request to add an event in the current sentence; None when the document has none."""
-        if self.view is None or not self.view.document.sentences:
+    def preview_score(self, row: Row | None, whole_corpus: bool) -> BulkPreview | None:
+        """For a scored entity row: every pending entity scoring at least as much, in this document or the corpus."""
+        entity = self._entity_of(row)
+        if entity is None or entity.score is None:
             return None
-        return requests.add_event_request(self.view, self.sentence_index, schema)
+        pks = self.repository.pending_entities(document_pk=self._scope(whole_corpus), min_score=entity.score)
+        where = "the whole corpus" if whole_corpus else "this document"
+        return bulk.entities_preview(
+            self.repository, self._loaded(), pks, f"accept {len(pks)} pending entities scoring ≥ {entity.score:.2f} in {where}",
+            Action.BULK_ACCEPT_SCORE,
+        )
 
-    def add_event(self, start: int, end: int, event_type: str) -> int:
-        """Add an event the machine missed and put the cursor on it; return its key."""
-        document = self._loaded().document
-        assert document.pk is not None
-        pk = self.repository.add_event(self.reviewer, document.pk, event_type, start, end)
-        self.reload()
-        self.select(TargetKind.EVENT, pk)
-        return pk
+    def preview_identical(self, row: Row | None) -> BulkPreview | None:
+        """For a decided entity row: its pending identical mentions and what they would get ("accept", "ORG→GPE")."""
+        entity = self._entity_of(row)
+        if entity is None or entity.pk is None or not is_decided(entity.review.status):
+            return None
+        pks = self.repository.identical_mentions(entity.pk)
+        words = self._loaded().document.text[entity.start : entity.end]
+        applies = bulk.identical_description(entity)
+        return bulk.entities_preview(
+            self.repository, self._loaded(), pks, f"{applies}: {len(pks)} other mentions of «{words}»",
+            Action.APPLY_TO_IDENTICAL, source_pk=entity.pk,
+        )
 
-    def add_argument_requests(self, event_pk: int, schema: Schema) -> tuple[EditRequest, EditRequest]:
-        """The two steps of adding an argument to an event: its role (digit), then its entity (letter)."""
-        return requests.add_argument_requests(self._loaded(), event_pk, schema)
-
-    def add_argument(self, event_pk: int, role: str, letter: str) -> int:
-        """Add an argument filled by the entity a hint letter picks in the event's sentence; return its key."""
-        view = self._loaded()
-        sentence = view.sentence_of_target(TargetKind.EVENT, event_pk) or 0
-        entity = requests.entity_for_letter(view, sentence, letter)
-        pk = self.repository.add_argument(self.reviewer, event_pk, role, entity_pk=entity.pk)
-        self.reload()
-        self.select(TargetKind.ARGUMENT, pk)
-        return pk
-
-    # ------------------------------------------------------------------ bulk
-
-    def bulk_sentence_preview(self) -> list[Row]:
-        """The pending rows of the current sentence: what "accept the rest" would accept."""
-        return [row for row in self.rows if row.is_pending]
+    def apply_preview(self, preview: BulkPreview, exceptions: Iterable[Row] = ()) -> int:
+        """Apply a preview to its candidates minus the unticked `exceptions`, as one undo step; return how many."""
+        rows = preview.without(exceptions)
+        if not rows:
+            return 0
+        if preview.source_pk is not None:
+            count = self.repository.apply_to_identical(self.reviewer, preview.source_pk, only=[row.pk for row in rows])
+        else:
+            self.repository.accept_many(self.reviewer, [(row.kind, row.pk) for row in rows], preview.action)
+            count = len(rows)
+        self._after_decision()
+        return count
 
     def accept_rows(self, rows: Iterable[Row], action: Action | str = Action.BULK_ACCEPT) -> int:
         """Accept exactly these rows' targets as one decision group (one undo step); return how many."""
@@ -184,67 +235,8 @@ class ReviewSession(ReviewPosition):
         self._after_decision()
         return len(targets)
 
-    def bulk_label_preview(self, row: Row | None) -> tuple[str, int, int] | None:
-        """For an entity row: its label, and how many pending entities have it in this document and in the corpus."""
-        entity = self._entity_of(row)
-        if entity is None:
-            return None
-        document_pk = self._loaded().document.pk
-        return (
-            entity.label,
-            len(self.repository.pending_entities(label=entity.label, document_pk=document_pk)),
-            len(self.repository.pending_entities(label=entity.label)),
-        )
-
-    def bulk_score_preview(self, row: Row | None) -> tuple[float, int, int] | None:
-        """For a scored entity row: its score, and how many pending entities score at least that here and in the corpus."""
-        entity = self._entity_of(row)
-        if entity is None or entity.score is None:
-            return None
-        document_pk = self._loaded().document.pk
-        return (
-            entity.score,
-            len(self.repository.pending_entities(document_pk=document_pk, min_score=entity.score)),
-            len(self.repository.pending_entities(min_score=entity.score)),
-        )
-
-    def accept_label(self, label: str, whole_corpus: bool) -> int:
-        """Accept every pending entity with this machine label, in the document or the corpus (one undo step)."""
-        document_pk = None if whole_corpus else self._loaded().document.pk
-        pks = self.repository.pending_entities(label=label, document_pk=document_pk)
-        return self._accept_entities(pks, Action.BULK_ACCEPT_LABEL)
-
-    def accept_above_score(self, score: float, whole_corpus: bool) -> int:
-        """Accept every pending entity scoring at least `score`, in the document or the corpus (one undo step)."""
-        document_pk = None if whole_corpus else self._loaded().document.pk
-        pks = self.repository.pending_entities(document_pk=document_pk, min_score=score)
-        return self._accept_entities(pks, Action.BULK_ACCEPT_SCORE)
-
-    def _accept_entities(self, pks: list[int], action: Action) -> int:
-        if not pks:
-            return 0
-        self.repository.accept_many(self.reviewer, [(TargetKind.ENTITY, pk) for pk in pks], action)
-        self._after_decision()
-        return len(pks)
-
-    def identical_mentions(self, row: Row | None) -> tuple[str, list[int]] | None:
-        """For a decided entity row: its text and the pending mentions of it with the same label; else None."""
-        entity = self._entity_of(row)
-        if entity is None or not is_decided(entity.review.status):
-            return None
-        assert entity.pk is not None
-        words = self._loaded().document.text[entity.start : entity.end]
-        return words, self.repository.identical_mentions(entity.pk)
-
-    def apply_to_identical(self, row: Row | None) -> int:
-        """Give the pending mentions identical to a decided entity row its decision (one undo step); return how many."""
-        if self.identical_mentions(row) is None:
-            return 0
-        assert row is not None
-        count = self.repository.apply_to_identical(self.reviewer, row.pk)
-        if count:
-            self._after_decision()
-        return count
+    def _scope(self, whole_corpus: bool) -> int | None:
+        return None if whole_corpus else self._loaded().document.pk
 
     def _entity_of(self, row: Row | None) -> Entity | None:
         if row is None or row.kind is not TargetKind.ENTITY or not self._holds(row):

@@ -157,9 +157,9 @@ def test_next_pending_crosses_sentences_then_documents(session, repository):
     assert session.next_pending()
     assert (session.document.id, session.sentence_index, current_id(session)) == ("d1", 1, "T4")
     session.goto_sentence(0)
-    assert session.accept_rows(session.bulk_sentence_preview(), Action.BULK_ACCEPT_SENTENCE) == 6
+    assert session.apply_preview(session.preview_rest_of_sentence()) == 6
     assert (session.document.id, session.sentence_index, current_id(session)) == ("d1", 1, "T4")
-    assert session.accept_rows(session.bulk_sentence_preview(), Action.BULK_ACCEPT_SENTENCE) == 7
+    assert session.apply_preview(session.preview_rest_of_sentence()) == 7
     assert (session.document.id, session.sentence_index, current_id(session)) == ("d2", 0, "T1")
     assert Status.PENDING not in statuses(repository, "d1").values()
     assert decided(repository, "d2") == {}
@@ -168,9 +168,10 @@ def test_next_pending_crosses_sentences_then_documents(session, repository):
 
 
 def test_accepting_a_label_in_the_document_is_one_undo_step(session, repository):
-    preview = session.bulk_label_preview(row_of(session, "T4"))
-    assert preview == ("PERSON", 2, 4)
-    assert session.accept_label("PERSON", whole_corpus=False) == 2
+    in_document = session.preview_label(row_of(session, "T4"), whole_corpus=False)
+    in_corpus = session.preview_label(row_of(session, "T4"), whole_corpus=True)
+    assert (in_document.total, in_corpus.total) == (2, 4)
+    assert session.apply_preview(in_document) == 2
     assert decided(repository) == {"T4": Status.ACCEPTED, "T5": Status.ACCEPTED}
     assert decided(repository, "d2") == {}
     session.undo()
@@ -182,12 +183,12 @@ def test_apply_to_identical_gives_the_same_decision_to_the_other_mentions(reposi
     session = ReviewSession(repository, "ana")
     session.resume()
     kerry = row_of(session, "K1")
-    assert session.identical_mentions(kerry) is None  # undecided: nothing to copy yet
-    assert session.apply_to_identical(kerry) == 0 and repository.decisions(reviewer="ana") == []
+    assert session.preview_identical(kerry) is None  # undecided: nothing to copy yet
     session.accept(kerry)
-    words, pks = session.identical_mentions(kerry)
-    assert (words, pks) == ("Kerry", [row_of(session, "K2").pk])
-    assert session.apply_to_identical(kerry) == 1
+    preview = session.preview_identical(kerry)
+    assert preview.rows == (row_of(session, "K2"),) and preview.description.startswith("accept")
+    assert [(m.words, m.context) for m in preview.mentions()] == [("Kerry", "Kerry met Lavrov. Kerry left.")]
+    assert session.apply_preview(preview) == 1
     assert decided(repository, "r1") == {"K1": Status.ACCEPTED, "K2": Status.ACCEPTED}
     session.undo()
     assert decided(repository, "r1") == {"K1": Status.ACCEPTED}
@@ -231,3 +232,108 @@ def test_the_review_package_loads_without_textual():
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
+
+
+# ---------------------------------------------------------------------- a loop that never skips work
+
+# Three paragraphs; the machine found nothing in the second.
+WITH_AN_EMPTY_SENTENCE_TEXT = "Rebels attacked Homs.\n\nNothing happened in Aleppo.\n\nKerry met Lavrov."
+
+
+def span(text: str, words: str, occurrence: int = 0) -> dict:
+    """The start and end of the n-th occurrence of `words` in `text`."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(words, start + 1)
+    return {"start": start, "end": start + len(words)}
+
+
+WITH_AN_EMPTY_SENTENCE = {
+    "id": "e1",
+    "text": WITH_AN_EMPTY_SENTENCE_TEXT,
+    "entities": [
+        {"id": "R", **span(WITH_AN_EMPTY_SENTENCE_TEXT, "Rebels"), "label": "ORG"},
+        {"id": "H", **span(WITH_AN_EMPTY_SENTENCE_TEXT, "Homs"), "label": "GPE"},
+        {"id": "K", **span(WITH_AN_EMPTY_SENTENCE_TEXT, "Kerry"), "label": "PERSON"},
+        {"id": "L", **span(WITH_AN_EMPTY_SENTENCE_TEXT, "Lavrov"), "label": "PERSON"},
+    ],
+}
+
+
+@pytest.fixture
+def empty_sentence_session(repository, tmp_path) -> ReviewSession:
+    """A session over one document whose middle sentence has no candidate."""
+    import_documents(repository, tmp_path, WITH_AN_EMPTY_SENTENCE)
+    opened = ReviewSession(repository, "ana")
+    opened.resume()
+    return opened
+
+
+def confirmed_sentences(repository: Repository, document: str) -> list[int]:
+    return [s.index for s in repository.load_document(document).sentences if s.confirmed]
+
+
+def test_after_a_decision_the_cursor_wraps_to_earlier_pending_rows_of_the_same_sentence(session, repository):
+    assert session.select(TargetKind.ARGUMENT, row_of(session, "E1.2").pk)  # the last row of sentence 0
+    session.accept(session.current_row)
+    assert decided(repository) == {"E1.2": Status.ACCEPTED}
+    assert (session.sentence_index, current_id(session)) == (0, "T1")  # not sentence 1
+    session.select(TargetKind.ENTITY, row_of(session, "T3").pk)
+    session.reject(session.current_row)
+    assert current_id(session) == "E1"  # the next pending row after it, then wrapping
+
+
+def test_auto_advance_stops_at_a_sentence_without_candidates_until_it_is_confirmed(empty_sentence_session, repository):
+    session = empty_sentence_session
+    assert [session.document.text[s.start : s.end] for s in session.document.sentences][1] == "Nothing happened in Aleppo."
+    assert session.apply_preview(session.preview_rest_of_sentence()) == 2
+    assert (session.sentence_index, session.current_row, session.needs_confirmation) == (1, None, True)
+    assert session.progress().seen_sentences == 1
+    assert session.confirm_sentence()
+    assert confirmed_sentences(repository, "e1") == [1]
+    assert (session.sentence_index, current_id(session), session.needs_confirmation) == (2, "K", False)
+    assert session.undo() and session.last_message.startswith("Undid: ")
+    assert confirmed_sentences(repository, "e1") == []
+    assert (session.sentence_index, session.needs_confirmation) == (1, True)
+
+
+def test_next_pending_stops_at_an_unconfirmed_empty_sentence_and_wraps_round_the_corpus(empty_sentence_session, repository):
+    session = empty_sentence_session
+    assert (session.sentence_index, current_id(session)) == (0, "R")
+    assert session.next_pending() and current_id(session) == "H"
+    assert session.next_pending() and (session.sentence_index, session.current_row) == (1, None)
+    assert session.next_pending() and (session.sentence_index, current_id(session)) == (2, "K")
+    assert session.next_pending() and current_id(session) == "L"
+    assert session.next_pending() and (session.sentence_index, current_id(session)) == (0, "R")  # wrapped round
+    session.accept(row_of(session, "R"))
+    session.accept(row_of(session, "H"))
+    session.confirm_sentence()
+    session.accept(row_of(session, "K"))
+    assert current_id(session) == "L"
+    session.accept(row_of(session, "L"))
+    assert session.last_message == "Nothing left to review."
+    assert not session.next_pending()
+
+
+def test_rejecting_the_last_candidate_of_a_sentence_leaves_it_to_confirm(empty_sentence_session, repository):
+    session = empty_sentence_session
+    session.accept(row_of(session, "R"))
+    session.goto_sentence(2)
+    session.reject(row_of(session, "K"))
+    session.reject(row_of(session, "L"))
+    assert decided(repository, "e1") == {"R": Status.ACCEPTED, "K": Status.REJECTED, "L": Status.REJECTED}
+    assert (session.sentence_index, session.needs_confirmation) == (2, True)  # nothing kept: maybe something missed
+
+
+def test_progress_is_done_only_when_every_candidate_is_decided_and_every_sentence_seen(empty_sentence_session):
+    session = empty_sentence_session
+    progress = session.progress()
+    assert (progress.decided, progress.total, progress.seen_sentences, progress.total_sentences) == (0, 4, 0, 3)
+    for candidate in ("R", "H", "K", "L"):
+        session.accept(row_of(session, candidate))
+    progress = session.progress()
+    assert (progress.decided, progress.total, progress.seen_sentences) == (4, 4, 2)
+    assert not progress.is_done  # every candidate decided, yet the empty sentence was never looked at
+    session.goto_sentence(1)
+    session.confirm_sentence()
+    assert session.progress().is_done
