@@ -140,6 +140,8 @@ async def test_the_demo_opens_with_a_title_and_progress(demo_app):
         assert "Russia admits hitting non-ISIS targets in Syria" in header
         assert "doc 1/1" in header and "sentence 1/47" in header and "ana" in header
         assert "0/" in header and "▕░░░░░░░░░░▏ 0%" in header
+        status = app.screen.query_one("#header-status", Static)
+        assert status.size.width >= len(str(status.render())), "the status line is cut: laid out for an earlier text"
 
 
 async def test_an_empty_store_says_how_to_fill_it(repository):

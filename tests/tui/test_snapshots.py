@@ -6,6 +6,7 @@ import pytest
 
 from annotator.domain import TargetKind
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.review import ReviewScreen
 from tests.tui.conftest import DEMO_DOCUMENT
 from tests.tui.pilot import show_candidate
 
@@ -24,7 +25,12 @@ def decided_demo_app(demo_store, monkeypatch):
 
 
 async def settle(pilot) -> None:
+    """Wait for the workers, for the progress count to reach the header, and for the layout that follows it."""
     await pilot.app.workers.wait_for_complete()
+    screen = pilot.app.screen
+    while isinstance(screen, ReviewScreen) and screen.progress is None:
+        await pilot.pause(0.01)
+    await pilot.pause()
     await pilot.pause()
 
 

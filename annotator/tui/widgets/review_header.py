@@ -31,4 +31,9 @@ class ReviewHeader(Horizontal):
             filled = round(share * BAR_CELLS)
             bar = "█" * filled + "░" * (BAR_CELLS - filled)
             counted = f" · {decided}/{total} ▕{bar}▏ {share:.0%}"
-        self.query_one("#header-status", Static).update(Content.assemble(f"{position} · ", plain(reviewer), counted))
+        status = Content.assemble(f"{position} · ", plain(reviewer), counted)
+        widget = self.query_one("#header-status", Static)
+        widget.update(status)
+        # Sized here, not by `width: auto`: Textual 8.2.8 caches a widget's box model per layout request, so a
+        # second update before the layout runs (the progress count landing right after a move) kept the first width.
+        widget.styles.width = status.cell_length + widget.styles.padding.left
