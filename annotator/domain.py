@@ -44,6 +44,11 @@ def is_decided(status: Status) -> bool:
     return status in DECIDED_STATUSES
 
 
+def is_live(status: Status) -> bool:
+    """True while a target counts in the final view: neither rejected nor withdrawn."""
+    return status not in GONE_STATUSES
+
+
 class Origin(str, Enum):
     """Who put an entity, event or argument in the store: the machine's file or a reviewer."""
 
@@ -71,6 +76,10 @@ class Action(str, Enum):
     BULK_ACCEPT_LABEL = "bulk-accept-label"
     BULK_ACCEPT_SCORE = "bulk-accept-score"
     APPLY_TO_IDENTICAL = "apply-to-identical"
+    MOVE = "move"
+    MERGE = "merge"
+    DISMISS = "dismiss"
+    CONFIRM = "confirm"
 
     def __str__(self) -> str:
         return self.value
@@ -85,27 +94,40 @@ NOT_UNDOABLE_ACTIONS = frozenset({Action.IMPORT, Action.UNDO, Action.REDO})
 
 
 class TargetKind(str, Enum):
-    """What a decision is about."""
+    """What a decision is about: a candidate, or a sentence the reviewer confirmed holds nothing more."""
 
     ENTITY = "entity"
     EVENT = "event"
     ARGUMENT = "argument"
+    SENTENCE = "sentence"
 
     def __str__(self) -> str:
         return self.value
 
 
-# The values a reviewer may correct, per kind of target.
+# The kinds of target that are candidates: what progress counts and exports carry.
+CANDIDATE_KINDS = (TargetKind.ENTITY, TargetKind.EVENT, TargetKind.ARGUMENT)
+
+# The values a reviewer may correct, per kind of target. An event's `attributes` is
+# its whole final mapping; an argument's `entity_id` (None unlinks) and `event_id`
+# (a move to another event of the document) are external ids.
 FIXABLE_FIELDS: Mapping[TargetKind, tuple[str, ...]] = {
     TargetKind.ENTITY: ("start", "end", "label"),
-    TargetKind.EVENT: ("type", "trigger_start", "trigger_end"),
-    TargetKind.ARGUMENT: ("role", "entity_id", "start", "end"),
+    TargetKind.EVENT: ("type", "trigger_start", "trigger_end", "attributes"),
+    TargetKind.ARGUMENT: ("role", "entity_id", "start", "end", "event_id"),
+    TargetKind.SENTENCE: (),
 }
+
+# The warning shown on each of two live events with the same final trigger span.
+SHARED_TRIGGER_WARNING = "shares its trigger with another event"
 
 
 @dataclass(frozen=True)
 class Review:
-    """The derived review state of one target: status, corrections, flag and note."""
+    """The derived review state of one target: status, corrections, flag, note and dismissed warnings.
+
+    `dismissed` holds the texts of the schema warnings the reviewer overrode on this target.
+    """
 
     status: Status = Status.PENDING
     fixed: Mapping[str, Any] = field(default_factory=dict)
@@ -113,6 +135,7 @@ class Review:
     note: str = ""
     reviewer: str | None = None
     decided_at: float | None = None
+    dismissed: tuple[str, ...] = ()
 
     @property
     def is_decided(self) -> bool:
@@ -130,12 +153,22 @@ Token = tuple[int, int]
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence: character offsets into its document and the offsets of its tokens."""
+    """A sentence: character offsets into its document, the offsets of its tokens, and its review.
+
+    A sentence's review is ACCEPTED once a reviewer confirmed it holds nothing more to annotate.
+    """
 
     index: int
     start: int
     end: int
     tokens: tuple[Token, ...] = ()
+    pk: int | None = None
+    review: Review = PENDING
+
+    @property
+    def confirmed(self) -> bool:
+        """True once a reviewer confirmed the sentence ("nothing here")."""
+        return self.review.status is Status.ACCEPTED
 
 
 _sentence_start = attrgetter("start")
@@ -174,7 +207,12 @@ class Entity:
 
 @dataclass(frozen=True)
 class Argument:
-    """An event argument: a role filled by an entity of the document, or a bare span."""
+    """An event argument: a role, an extent in the text, and optionally the entity it refers to.
+
+    Every stored argument has an extent (`start`, `end`); `entity_id`, when present,
+    names the entity of the document the extent refers to ("its" → Russia), whose
+    own span may differ from the extent.
+    """
 
     role: str
     entity_id: str | None = None
@@ -183,15 +221,26 @@ class Argument:
     score: float | None = None
     review: Review = PENDING
     pk: int | None = None
+    # The external id of the event the argument was imported or added under; a move is a fix of it.
+    event_id: str | None = None
 
     def final(self, name: str) -> Any:
         """The value of a field after the reviewer's correction, if any."""
         return self.review.fixed.get(name, getattr(self, name))
 
+    @property
+    def final_span(self) -> tuple[int, int]:
+        """The extent's start and end after correction."""
+        return self.final("start"), self.final("end")
+
 
 @dataclass(frozen=True)
 class Event:
-    """A candidate event: type, trigger span and arguments, plus the review state."""
+    """A candidate event: type, trigger span, attributes and arguments, plus the review state.
+
+    `arguments` are the arguments whose final event this is (a moved argument sits
+    under the event it was moved to); `final("attributes")` is the corrected mapping.
+    """
 
     id: str
     type: str

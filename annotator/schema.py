@@ -1,8 +1,10 @@
-"""The event schema: event types, their roles, and which entity labels may fill each role.
+"""The event schema: event types, their roles, which entity labels may fill each role, and event attributes.
 
 A plain data file (JSON) shipped in the package; a user can pass another with
 `--schema`. The extractor builds its trigger rules from it and the review screen
-validates event cards against it. No spaCy, no Textual here.
+validates event cards against it. Its lists are ordered, and that order is the
+order every choice is offered in (never frequency), so keys do not move while a
+reviewer works. No spaCy, no Textual here.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import Entity, Event, Status
+from annotator.domain import Entity, Event, Status, is_live
 
 DEFAULT_SCHEMA = "ace2005.json"
+# How many choices get a digit key.
+DIGITS = 9
 
 
 class SchemaError(Exception):
@@ -38,7 +42,13 @@ class EventType:
 
 @dataclass(frozen=True)
 class Schema:
-    """Event types, role constraints and the cues the extractor uses."""
+    """Event types, role constraints, event attributes and the cues the extractor uses.
+
+    `attributes` maps each event attribute to its values in the schema's order (ACE 2005:
+    polarity, modality, genericity, tense); `attribute_defaults` gives the value an added
+    event starts with, the first value unless the schema names another. `digit_labels`
+    and `digit_types` are the entity labels and event types that get the digits 1–9.
+    """
 
     name: str
     entity_labels: tuple[str, ...]
@@ -50,10 +60,37 @@ class Schema:
     modality_cues: tuple[str, ...] = ()
     source: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    digit_labels: tuple[str, ...] = ()
+    digit_types: tuple[str, ...] = ()
+    attribute_defaults: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        """The event types in the schema's order."""
+        return tuple(self.events)
 
     def allows_label(self, role: str, label: str) -> bool:
         """True when an entity with this label may fill this role."""
         return label in self.role_labels.get(role, ())
+
+    def allowed_labels(self, role: str) -> tuple[str, ...]:
+        """The entity labels that may fill a role, in the schema's order (empty: any, or a bare extent)."""
+        return self.role_labels.get(role, ())
+
+    def default_attributes(self) -> dict[str, str]:
+        """What an event the reviewer adds starts with: each attribute's default, else its first value."""
+        return {name: self.attribute_defaults.get(name, values[0]) for name, values in self.attributes.items()}
+
+    def attribute_error(self, name: str, value: str) -> str | None:
+        """Why `value` cannot be the event attribute `name`, or None when the schema lists it."""
+        values = self.attributes.get(name)
+        if values is None:
+            known = ", ".join(self.attributes) or "none"
+            return f"{name} is not an event attribute of the schema (attributes: {known})"
+        if value not in values:
+            return f"{value!r} is not a value of {name}; give one of {', '.join(values)}"
+        return None
 
     def roles_of(self, event_type: str) -> tuple[str, ...]:
         """The roles an event type takes (empty for a type the schema does not know)."""
@@ -61,7 +98,19 @@ class Schema:
         return known.roles if known else ()
 
     def event_warnings(self, event: Event, entities: Sequence[Entity]) -> list[tuple[int | None, str]]:
-        """Schema problems of an event's final values: (argument index or None, message)."""
+        """Schema problems of an event's final values: (argument index or None, message).
+
+        Each message is a stable text, so a reviewer can dismiss it: a warning whose
+        text is in the `dismissed` of its target (the argument, or the event for an
+        event-wide one) is left out.
+        """
+        return [
+            (index, message)
+            for index, message in self._all_event_warnings(event, entities)
+            if message not in (event.arguments[index] if index is not None else event).review.dismissed
+        ]
+
+    def _all_event_warnings(self, event: Event, entities: Sequence[Entity]) -> list[tuple[int | None, str]]:
         by_id = {e.id: e for e in entities}
         event_type = event.final("type")
         known = self.events.get(event_type)
@@ -70,7 +119,7 @@ class Schema:
             return [(None, f"{event_type} is not an event type of the schema")]
         present: set[str] = set()
         for index, argument in enumerate(event.arguments):
-            if argument.review.status in (Status.REJECTED, Status.WITHDRAWN):
+            if not is_live(argument.review.status):
                 continue
             role = argument.final("role")
             present.add(role)
@@ -91,6 +140,10 @@ class Schema:
         for role in known.required:
             if role not in present:
                 warnings.append((None, f"required role {role} is missing"))
+        attributes = event.final("attributes") or {}
+        for name, value in attributes.items():
+            if name in self.attributes and value not in self.attributes[name]:
+                warnings.append((None, f"{value!r} is not a value of {name}"))
         return warnings
 
     def to_json(self) -> str:
@@ -102,6 +155,48 @@ def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise SchemaError(f"{where}: must be a list of non-empty strings")
     return tuple(value)
+
+
+def _attributes(raw: Any, source: str) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{source}: attributes: must be an object of attribute name to its list of values")
+    attributes = {}
+    for name, values in raw.items():
+        where = f"{source}: attributes.{name}"
+        attributes[name] = _as_tuple(values, where)
+        if not attributes[name]:
+            raise SchemaError(f"{where}: list at least one value (the first is the default)")
+        if len(set(attributes[name])) != len(attributes[name]):
+            raise SchemaError(f"{where}: a value is listed twice")
+    return attributes
+
+
+def _attribute_defaults(raw: Any, attributes: Mapping[str, tuple[str, ...]], source: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{source}: attribute_defaults: must be an object of attribute name to one of its values")
+    for name, value in raw.items():
+        if value not in attributes.get(name, ()):
+            raise SchemaError(f"{source}: attribute_defaults.{name}: {value!r} is not one of the values listed under attributes.{name}")
+    return dict(raw)
+
+
+def _digit_choices(raw: Any, known: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """The choices named for the digits 1–9, by default the first nine in the schema's order."""
+    if raw is None:
+        return known[:DIGITS]
+    chosen = _as_tuple(raw, where)
+    if len(chosen) > DIGITS:
+        raise SchemaError(f"{where}: name at most {DIGITS} (the digits 1–9), got {len(chosen)}")
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise SchemaError(f"{where}: {', '.join(unknown)} not declared in the schema")
+    if len(set(chosen)) != len(chosen):
+        raise SchemaError(f"{where}: a name is listed twice")
+    return chosen
 
 
 def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
@@ -141,9 +236,11 @@ def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
             name, roles, required, _as_tuple(spec.get("triggers", []), f"{where}.triggers"), slots,
             _as_tuple(spec.get("intransitive", []), f"{where}.intransitive"),
         )
+    entity_labels = tuple(raw.get("entity_labels", ()))
+    attributes = _attributes(raw.get("attributes"), source)
     return Schema(
         name=str(raw.get("name", source)),
-        entity_labels=tuple(raw.get("entity_labels", ())),
+        entity_labels=entity_labels,
         role_labels=role_labels,
         events=events,
         bare_span_roles=frozenset(raw.get("bare_span_roles", ())),
@@ -152,6 +249,10 @@ def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
         modality_cues=tuple(raw.get("modality_cues", ())),
         source=source,
         raw=raw,
+        attributes=attributes,
+        attribute_defaults=_attribute_defaults(raw.get("attribute_defaults"), attributes, source),
+        digit_labels=_digit_choices(raw.get("digit_labels"), entity_labels, f"{source}: digit_labels"),
+        digit_types=_digit_choices(raw.get("digit_types"), tuple(events), f"{source}: digit_types"),
     )
 
 

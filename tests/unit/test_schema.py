@@ -62,3 +62,75 @@ def test_a_broken_schema_file_is_refused_with_the_reason(tmp_path, content, mess
 def test_schema_round_trips_through_its_json():
     schema = load_schema()
     assert json.loads(schema.to_json())["events"].keys() == schema.events.keys()
+
+
+def test_the_default_schema_lists_the_ace_attributes_in_order_and_a_default_for_added_events():
+    schema = load_schema()
+    assert schema.attributes == {
+        "polarity": ("positive", "negative"), "modality": ("asserted", "other"),
+        "genericity": ("specific", "generic"), "tense": ("past", "present", "future", "unspecified"),
+    }
+    assert list(schema.attributes) == ["polarity", "modality", "genericity", "tense"]
+    assert schema.default_attributes() == {
+        "polarity": "positive", "modality": "asserted", "genericity": "specific", "tense": "unspecified",
+    }
+    assert schema.attribute_error("polarity", "negative") is None
+    assert "give one of positive, negative" in schema.attribute_error("polarity", "no")
+
+
+def test_choices_keep_the_schema_order_and_the_schema_names_the_digit_ones():
+    schema = load_schema()
+    assert schema.event_types[:3] == ("Life.Be-Born", "Life.Marry", "Life.Divorce")
+    assert schema.entity_labels[:4] == ("PERSON", "ORG", "GPE", "NORP")
+    assert "Conflict.Attack" in schema.digit_types and len(schema.digit_types) == 9
+    assert schema.digit_labels[:3] == ("PERSON", "ORG", "GPE") and len(schema.digit_labels) == 9
+    assert schema.allowed_labels("Time") == ("DATE", "TIME")
+    assert schema.allowed_labels("Crime") == () and schema.allowed_labels("Nope") == ()
+
+
+def test_without_digit_lists_the_first_nine_in_schema_order_get_digits(tmp_path):
+    path = tmp_path / "schema.json"
+    labels = [f"L{i}" for i in range(12)]
+    events = {f"T{i}": {"roles": []} for i in range(11)}
+    path.write_text(json.dumps({"entity_labels": labels, "roles": {}, "events": events}))
+    schema = load_schema(path)
+    assert schema.digit_labels == tuple(labels[:9]) and schema.digit_types == tuple(events)[:9]
+    assert schema.attributes == {} and schema.default_attributes() == {}
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"attributes": {"polarity": []}}, "attributes.polarity: list at least one value"),
+        ({"attributes": ["polarity"]}, "attributes: must be an object"),
+        ({"attributes": {"p": ["a"]}, "attribute_defaults": {"p": "b"}}, "attribute_defaults.p: 'b' is not one of"),
+        ({"digit_types": ["X", "Nope"]}, "digit_types: Nope not declared"),
+        ({"digit_labels": [f"L{i}" for i in range(10)]}, "at most 9"),
+    ],
+)
+def test_bad_attributes_or_digit_lists_are_refused_with_the_reason(tmp_path, extra, message):
+    path = tmp_path / "schema.json"
+    labels = [f"L{i}" for i in range(10)]
+    path.write_text(json.dumps({"entity_labels": labels, "roles": {}, "events": {"X": {"roles": []}}, **extra}))
+    with pytest.raises(SchemaError, match=message):
+        load_schema(path)
+
+
+def test_dismissed_warnings_are_left_out_and_others_stay():
+    schema = load_schema()
+    entities = [Entity("T1", 0, 5, "GPE")]
+    dismissed_here = Review(status=Status.ACCEPTED, dismissed=("GPE is not allowed as Victim",))
+    event = Event("E1", "Life.Die", 20, 25, arguments=(
+        Argument("Victim", "T1", 0, 5, review=dismissed_here),
+        Argument("Victim", "T1", 0, 5),
+    ), review=Review(dismissed=("nothing of the kind",)))
+    assert schema.event_warnings(event, entities) == [(1, "GPE is not allowed as Victim")]
+    meet = Event("E3", "Contact.Meet", 0, 3, review=Review(dismissed=("required role Entity is missing",)))
+    assert schema.event_warnings(meet, entities) == []
+
+
+def test_an_attribute_value_the_schema_does_not_list_is_a_warning():
+    schema = load_schema()
+    event = Event("E1", "Contact.Meet", 0, 3, arguments=(Argument("Entity", None, 0, 1),),
+                  attributes={"polarity": "maybe", "polarity_cue": "denied"})
+    assert schema.event_warnings(event, []) == [(None, "'maybe' is not a value of polarity")]
