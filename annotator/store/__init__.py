@@ -8,16 +8,18 @@ from annotator.store.database import (
     default_database_path,
     store_version,
 )
-from annotator.store.importer import DocumentConflict, ImportResult
-from annotator.store.queries import DocumentSummary
+from annotator.store.importer import ArgumentWithoutExtent, DocumentConflict, ImportResult
+from annotator.store.queries import DocumentSummary, FlaggedItem
 from annotator.store.repository import Repository
 from annotator.store.state import DecisionError
 
 __all__ = [
     "STORE_VERSION",
+    "ArgumentWithoutExtent",
     "DecisionError",
     "DocumentConflict",
     "DocumentSummary",
+    "FlaggedItem",
     "ImportResult",
     "Repository",
     "StoreError",

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
+from annotator.store.migrations import argument_extents
 from annotator.store.models import ALL_MODELS, MetaRow, database
 
 # The version of the store's tables (not the event schema of annotator.schema).
-STORE_VERSION = 1
+STORE_VERSION = 2
 # The meta row keeps its first name, so stores written by earlier releases still open.
 _VERSION_KEY = "schema_version"
 SQLITE_PRAGMAS = {
@@ -95,7 +96,9 @@ def _create_version_1(db: Database) -> None:
 
 # Each entry brings a store from version N-1 to version N. Later releases append
 # functions here (using playhouse.migrate for column changes); none is ever edited.
-MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _create_version_1}
+# Version 1 creates the tables of the current models, so every later step must
+# also hold on a store that already has what it adds.
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _create_version_1, 2: argument_extents}
 
 
 def migrate(db: Database, target_version: int = STORE_VERSION) -> int:

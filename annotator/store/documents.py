@@ -104,23 +104,29 @@ def _load_batch(document_pks: list[int], with_tokens: bool = True) -> Iterator[D
         # A range is cheaper to bind than hundreds of IN parameters; import order makes it common.
         return column.between(low, high) if contiguous else column.in_(document_pks)
 
-    for in_document, idx, start, end, blob in run(
-        SentenceRow.select(SentenceRow.document, SentenceRow.idx, SentenceRow.start, SentenceRow.end, SentenceRow.tokens)
-        .where(in_batch(SentenceRow.document))
-        .order_by(SentenceRow.document, SentenceRow.idx)
-    ):
-        sentences[in_document].append(Sentence(idx, start, end, unpack_tokens(blob) if with_tokens else ()))
-
     reviews: dict[tuple[str, int], Review] = {}
-    for kind, target, status, fixed, flagged, note, reviewer, at in run(
+    for kind, target, status, fixed, flagged, note, reviewer, at, dismissed in run(
         ReviewStateRow.select(
             ReviewStateRow.target_kind, ReviewStateRow.target_pk, ReviewStateRow.status,
             ReviewStateRow.fixed, ReviewStateRow.flagged, ReviewStateRow.note,
-            ReviewStateRow.reviewer, ReviewStateRow.decided_at,
+            ReviewStateRow.reviewer, ReviewStateRow.decided_at, ReviewStateRow.dismissed,
         )
         .where(in_batch(ReviewStateRow.document_pk))
     ):
-        reviews[(kind, target)] = review_from_row(status, fixed, flagged, note, reviewer, at)
+        reviews[(kind, target)] = review_from_row(status, fixed, flagged, note, reviewer, at, dismissed)
+
+    sentence_kind = TargetKind.SENTENCE.value
+    for pk, in_document, idx, start, end, blob in run(
+        SentenceRow.select(
+            SentenceRow.pk, SentenceRow.document, SentenceRow.idx, SentenceRow.start, SentenceRow.end, SentenceRow.tokens
+        )
+        .where(in_batch(SentenceRow.document))
+        .order_by(SentenceRow.document, SentenceRow.idx)
+    ):
+        sentences[in_document].append(
+            Sentence(idx, start, end, unpack_tokens(blob) if with_tokens else (), pk,
+                     reviews.get((sentence_kind, pk), PENDING) if reviews else PENDING)
+        )
 
     # Without a state row, a machine candidate is pending and a reviewer's addition was undone.
     machine = Origin.MACHINE.value
@@ -149,6 +155,9 @@ def _load_batch(document_pks: list[int], with_tokens: bool = True) -> Iterator[D
         .where(in_batch(EventRow.document))
         .order_by(EventRow.document, EventRow.trigger_start, EventRow.trigger_end, EventRow.pk)
     ))
+    event_ids = {row[0]: row[2] for row in event_rows}
+    # A moved argument names its final event by external id, unique within the document.
+    moved: list[tuple[int, str, Argument]] = []
     for pk, event_pk, role, entity_pk, start, end, score, origin in run(
         ArgumentRow.select(
             ArgumentRow.pk, ArgumentRow.event, ArgumentRow.role, ArgumentRow.entity,
@@ -160,7 +169,16 @@ def _load_batch(document_pks: list[int], with_tokens: bool = True) -> Iterator[D
     ):
         review = reviews.get((argument_kind, pk), PENDING if origin == machine else withdrawn)
         entity_id = entity_ids.get(entity_pk) if entity_pk is not None else None
-        arguments[event_pk].append(Argument(role, entity_id, start, end, score, review, pk))
+        argument = Argument(role, entity_id, start, end, score, review, pk, event_ids[event_pk])
+        if review.fixed and "event_id" in review.fixed and review.fixed["event_id"] != argument.event_id:
+            moved.append((event_pk, review.fixed["event_id"], argument))
+        else:
+            arguments[event_pk].append(argument)
+    if moved:
+        event_pks = {(row[1], row[2]): row[0] for row in event_rows}
+        document_of = {row[0]: row[1] for row in event_rows}
+        for event_pk, final_event_id, argument in moved:
+            arguments[event_pks.get((document_of[event_pk], final_event_id), event_pk)].append(argument)
 
     events: dict[int, list[Event]] = defaultdict(list)
     for pk, in_document, external_id, type_, t_start, t_end, score, source, attributes, origin in event_rows:

@@ -3,6 +3,9 @@
 Rows are built as plain tuples with primary keys assigned here and written with
 one `executemany` per table: on a corpus of millions of candidates, a peewee
 object per row would cost more than SQLite does.
+
+Every stored argument has an extent: one that names an entity and gives no extent
+(as files written before arguments had their own extents do) takes the entity's span.
 """
 
 from __future__ import annotations
@@ -12,13 +15,24 @@ import sys
 import time
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
 import orjson
 
-from annotator.domain import PENDING, Action, Document, Origin, Review, Status, TargetKind, sentence_of
+from annotator.domain import (
+    PENDING,
+    Action,
+    Argument,
+    Document,
+    Entity,
+    Origin,
+    Review,
+    Status,
+    TargetKind,
+    sentence_of,
+)
 from annotator.gc_pause import collector_paused
 from annotator.store import queries
 from annotator.store.models import (
@@ -36,6 +50,16 @@ from annotator.store.state import next_group
 
 # How many ids one `IN (...)` query binds; SQLite allows a few thousand at most.
 _IDS_PER_QUERY = 500
+
+
+class ArgumentWithoutExtent(ValueError):
+    """An argument with neither an extent nor an entity to take one from."""
+
+    def __init__(self, document_id: str, event_id: str, role: str):
+        super().__init__(
+            f"document {document_id}, event {event_id}: the {role} argument has neither start/end nor an entity;"
+            " give its extent in the text or the id of the entity it refers to"
+        )
 
 
 class DocumentConflict(Exception):
@@ -143,10 +167,14 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
                     (sentence_pk, document_pk, sentence.index, sentence.start, sentence.end,
                      pack_tokens(sentence.tokens))
                 )
+                if sentence.review is not PENDING:
+                    reviewed.append((TargetKind.SENTENCE, sentence_pk, document_pk, sentence.review))
             entity_pks: dict[str, int] = {}
+            entities_by_id: dict[str, Entity] = {}
             for entity in document.entities:
                 entity_pk += 1
                 entity_pks[entity.id] = entity_pk
+                entities_by_id[entity.id] = entity
                 review = entity.review
                 origin = machine if review is PENDING else _origin(review).value
                 entity_rows.append(
@@ -172,10 +200,15 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
                     argument_pk += 1
                     review = argument.review
                     origin = machine if review is PENDING else _origin(review).value
+                    a_start, a_end = argument.start, argument.end
+                    if a_start is None or a_end is None:
+                        a_start, a_end = _entity_span(document, event.id, argument, entities_by_id)
+                        if review is not PENDING:
+                            review = _with_relink_extent(review, entities_by_id)
                     argument_rows.append(
                         (argument_pk, event_pk, position, argument.role,
                          entity_pks[argument.entity_id] if argument.entity_id is not None else None,
-                         argument.start, argument.end, argument.score, origin)
+                         a_start, a_end, argument.score, origin)
                     )
                     machine_candidates += origin == machine
                     if review is not PENDING:
@@ -193,6 +226,29 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
     return result
 
 
+def _entity_span(
+    document: Document, event_id: str, argument: Argument, entities: dict[str, Entity]
+) -> tuple[int, int]:
+    """The machine span of the entity an argument without an extent names."""
+    if argument.entity_id is None:
+        raise ArgumentWithoutExtent(document.id, event_id, argument.role)
+    entity = entities[argument.entity_id]
+    return entity.start, entity.end
+
+
+def _with_relink_extent(review: Review, entities: dict[str, Entity]) -> Review:
+    """A review that relinked an extent-less argument to another entity also takes that entity's span.
+
+    Before arguments had their own extents, naming an entity meant "this entity, its span".
+    """
+    fixed = review.fixed
+    relinked = fixed.get("entity_id")
+    if relinked is None or "start" in fixed or "end" in fixed or relinked not in entities:
+        return review
+    entity = entities[relinked]
+    return replace(review, fixed={**fixed, "start": entity.start, "end": entity.end})
+
+
 def _import_reviews(reviewed: list[tuple[TargetKind, int, int, Review]], default_reviewer: str, now: float) -> None:
     """Log the review states an import carries as one `import` group, and store them as the current states."""
     group = next_group()
@@ -204,6 +260,8 @@ def _import_reviews(reviewed: list[tuple[TargetKind, int, int, Review]], default
             after["flagged"] = True
         if review.note:
             after["note"] = review.note
+        if review.dismissed:
+            after["dismissed"] = list(review.dismissed)
         reviewer = review.reviewer or default_reviewer
         at = review.decided_at if review.decided_at is not None else now
         decisions.append(
@@ -212,7 +270,7 @@ def _import_reviews(reviewed: list[tuple[TargetKind, int, int, Review]], default
         )
         states.append(
             (kind.value, pk, document_pk, review.status.value, orjson.dumps(dict(review.fixed)).decode(),
-             review.flagged, review.note, reviewer, at)
+             review.flagged, review.note, reviewer, at, orjson.dumps(list(review.dismissed)).decode())
         )
     insert_rows(DecisionRow, decisions, with_pk=False)
     insert_rows(ReviewStateRow, states)

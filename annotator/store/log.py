@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 
 from annotator.domain import Action, Decision, TargetKind
-from annotator.store.models import DecisionRow, ReviewStateRow, UndoneGroupRow, database
-from annotator.store.state import fold, initial_state, next_group, target_facts, write_state
+from annotator.store.models import DecisionRow, DocumentWorkRow, ReviewStateRow, UndoneGroupRow, database
+from annotator.store.state import fold, forget_work, initial_state, next_group, target_facts, write_state
 
 
 def undo_stacks(reviewer: str) -> tuple[list[int], list[int]]:
@@ -79,13 +79,16 @@ def _append_marker(reviewer: str, action: Action, group: int) -> None:
 
 def _refold_group(group: int) -> None:
     targets = (
-        DecisionRow.select(DecisionRow.target_kind, DecisionRow.target_pk)
+        DecisionRow.select(DecisionRow.target_kind, DecisionRow.target_pk, DecisionRow.document_pk)
         .where((DecisionRow.group == group) & DecisionRow.target_pk.is_null(False))
         .distinct()
         .tuples().iterator()
     )
-    for kind, pk in list(targets):
+    documents = set()
+    for kind, pk, document_pk in list(targets):
         _refold_target(TargetKind(kind), pk)
+        documents.add(document_pk)
+    forget_work(documents)
 
 
 def _refold_target(kind: TargetKind, pk: int) -> None:
@@ -119,6 +122,7 @@ def rebuild_derived_state() -> None:
     with database.atomic():
         UndoneGroupRow.delete().execute()
         ReviewStateRow.delete().execute()
+        DocumentWorkRow.delete().execute()
         undone: set[int] = set()
         for action, reverts in (
             DecisionRow.select(DecisionRow.action, DecisionRow.reverts_group)

@@ -10,7 +10,8 @@ original names (`id`, `key`, `target_id`), so stores written before still open.
 Candidates (`EntityRow`, `EventRow`, `ArgumentRow`) hold the machine's values
 and are never updated after import. The `DecisionRow` log is append-only; the
 `ReviewStateRow` and `UndoneGroupRow` tables are derived from it and can be
-rebuilt from it at any time.
+rebuilt from it at any time, and `DocumentWorkRow` is a cache of each document's
+sentence progress, dropped whenever a decision touches the document.
 """
 
 from __future__ import annotations
@@ -133,7 +134,11 @@ class EventRow(BaseModel):
 
 
 class ArgumentRow(BaseModel):
-    """One argument of an event: a role and an entity, or a bare span."""
+    """One argument of an event: a role, an extent, and optionally the entity it refers to.
+
+    `start` and `end` are always set (store version 2 on); the columns stay nullable
+    because SQLite cannot tighten a column without copying the table.
+    """
 
     pk = AutoField(column_name="id")
     event = ForeignKeyField(EventRow, backref="arguments", on_delete="CASCADE")
@@ -190,6 +195,8 @@ class ReviewStateRow(BaseModel):
     note = TextField(default="")
     reviewer = TextField(null=True)
     decided_at = FloatField(null=True)
+    # The texts of the warnings the reviewer dismissed on this target, a JSON list.
+    dismissed = TextField(default="[]")
 
     class Meta:
         """At most one state per target."""
@@ -209,6 +216,24 @@ class UndoneGroupRow(BaseModel):
         table_name = "undone_group"
 
 
+class DocumentWorkRow(BaseModel):
+    """A document's sentence progress: its sentences, how many are seen, and whether work is left.
+
+    A cache: a row is dropped whenever a decision touches its document and counted
+    again when asked for, so reading progress never scans a whole corpus twice.
+    """
+
+    document_pk = IntegerField(primary_key=True, column_name="document_id")
+    sentences = IntegerField()
+    seen = IntegerField()
+    has_work = BooleanField()
+
+    class Meta:
+        """The document-work cache table."""
+
+        table_name = "document_work"
+
+
 ALL_MODELS = (
     MetaRow,
     DocumentRow,
@@ -219,4 +244,5 @@ ALL_MODELS = (
     DecisionRow,
     ReviewStateRow,
     UndoneGroupRow,
+    DocumentWorkRow,
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from annotator.domain import DECIDED_STATUSES, Origin, Status, TargetKind
+from annotator.domain import CANDIDATE_KINDS, DECIDED_STATUSES, Origin, Status, TargetKind
 from annotator.store.models import (
     ArgumentRow,
     DocumentRow,
@@ -22,6 +22,7 @@ from annotator.store.models import (
 # The meta row that keeps the number of machine candidates, so progress never counts a corpus.
 _CANDIDATE_COUNT_KEY = "machine_candidates"
 _DECIDED = [status.value for status in DECIDED_STATUSES]
+_CANDIDATES = [kind.value for kind in CANDIDATE_KINDS]
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,24 @@ class DocumentSummary:
     title: str | None
     candidates: int
     decided: int
+
+
+@dataclass(frozen=True)
+class FlaggedItem:
+    """A flagged or noted target, as the list of flags shows it: where it is, what it is, its words, flag and note.
+
+    `name` is the final label, event type or role (for a sentence, "sentence N"); `words`
+    the text of its final span on one line, at most 60 characters.
+    """
+
+    document_pk: int
+    document_id: str
+    kind: TargetKind
+    pk: int
+    name: str
+    words: str
+    flagged: bool
+    note: str
 
 
 def _pending_join(
@@ -129,7 +148,11 @@ def next_document_with_pending(after_document_pk: int) -> int | None:
 
 def decided_count() -> int:
     """How many machine candidates are decided (see `domain.is_decided`); cheap, as it reads only decided rows."""
-    return ReviewStateRow.select().where(ReviewStateRow.status.in_(_DECIDED)).count()
+    return (
+        ReviewStateRow.select()
+        .where(ReviewStateRow.status.in_(_DECIDED) & ReviewStateRow.target_kind.in_(_CANDIDATES))
+        .count()
+    )
 
 
 def candidate_count() -> int:
@@ -184,7 +207,7 @@ def document_summaries() -> list[DocumentSummary]:
     decided: Counter[int] = Counter(
         dict(
             ReviewStateRow.select(ReviewStateRow.document_pk, fn.COUNT(ReviewStateRow.target_pk))
-            .where(ReviewStateRow.status.in_(_DECIDED))
+            .where(ReviewStateRow.status.in_(_DECIDED) & ReviewStateRow.target_kind.in_(_CANDIDATES))
             .group_by(ReviewStateRow.document_pk)
             .tuples().iterator()
         )

@@ -1,28 +1,42 @@
 """The repository: the only door through which the rest of annotator reads or writes the store.
 
 It takes and returns domain objects, and delegates each operation to the module of
-its aggregate: `importer`, `documents`, `decisions`, `log`, `queries` and `stats`.
-Every decision is one transaction, committed before the method returns.
+its aggregate: `importer`, `documents`, `decisions`, `arguments`, `sentences`, `log`,
+`queries`, `describe` and `stats`. Every decision is one transaction, committed
+before the method returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.domain import Action, Decision, Document, TargetKind
-from annotator.store import decisions, documents, importer, log, queries, stats
+from annotator.schema import Schema, load_schema
+from annotator.store import arguments, decisions, describe, documents, importer, log, queries, sentences, stats
 from annotator.store.importer import ImportResult
 from annotator.store.models import database
-from annotator.store.queries import DocumentSummary
+from annotator.store.queries import DocumentSummary, FlaggedItem
 
 
 class Repository:
-    """Reads and writes documents, candidates and decisions in the database bound by `annotator.store.connect`."""
+    """Reads and writes documents, candidates and decisions in the database bound by `annotator.store.connect`.
 
-    def __init__(self) -> None:
+    `schema` (by default the one shipped with annotator) says which event attributes
+    and values there are: what an added event starts with and what `set_attribute` accepts.
+    """
+
+    def __init__(self, schema: Schema | None = None) -> None:
         if database.obj is None:
             raise RuntimeError("the store is not connected; call annotator.store.connect() first")
+        self._schema = schema
+
+    @property
+    def schema(self) -> Schema:
+        """The event schema the repository checks attributes against (read when first needed)."""
+        if self._schema is None:
+            self._schema = load_schema()
+        return self._schema
 
     # ------------------------------------------------------------------ import
 
@@ -67,7 +81,7 @@ class Repository:
         return decisions.reject(reviewer, kind, pk)
 
     def reject_event(self, reviewer: str, event_pk: int) -> int:
-        """Reject an event (its arguments keep their own states); return the decision group."""
+        """Reject an event and its pending arguments as one decision group (one undo step)."""
         return decisions.reject_event(reviewer, event_pk)
 
     def accept_many(self, reviewer: str, targets: Sequence[tuple[TargetKind, int]], action: Action) -> int:
@@ -78,9 +92,12 @@ class Repository:
         """Pks of the other pending machine entities of the entity's document with its machine text and label."""
         return queries.identical_mentions(entity_pk)
 
-    def apply_to_identical(self, reviewer: str, entity_pk: int) -> int:
-        """Give the entity's identical pending mentions its decision (a boundary fix excepted); return how many."""
-        return decisions.apply_to_identical(reviewer, entity_pk)
+    def apply_to_identical(self, reviewer: str, entity_pk: int, only: Collection[int] | None = None) -> int:
+        """Give the entity's identical pending mentions (or just those among `only`) its decision; return how many.
+
+        A boundary fix is that one mention's and does not carry over.
+        """
+        return decisions.apply_to_identical(reviewer, entity_pk, only)
 
     def fix(self, reviewer: str, kind: TargetKind, pk: int, **values: Any) -> int:
         """Correct some of a candidate's values; the machine's values stay as they were."""
@@ -94,20 +111,50 @@ class Repository:
         """Attach a free-text note to a candidate."""
         return decisions.set_note(reviewer, kind, pk, note)
 
+    def dismiss_warning(self, reviewer: str, kind: TargetKind, pk: int, warning: str) -> int:
+        """Record that the reviewer overrode a warning (its exact text) on a target; return the decision group."""
+        return decisions.dismiss_warning(reviewer, kind, pk, warning)
+
+    def set_attribute(self, reviewer: str, event_pk: int, name: str, value: str) -> int:
+        """Set an event attribute to a value the schema lists for it; return the decision group."""
+        return decisions.set_attribute(reviewer, event_pk, self.schema, name, value)
+
     def add_entity(self, reviewer: str, document_pk: int, start: int, end: int, label: str) -> int:
         """Add an entity the machine missed; return its pk."""
         return decisions.add_entity(reviewer, document_pk, start, end, label)
 
     def add_event(self, reviewer: str, document_pk: int, type_: str, trigger_start: int, trigger_end: int) -> int:
-        """Add an event the machine missed; return its pk."""
-        return decisions.add_event(reviewer, document_pk, type_, trigger_start, trigger_end)
+        """Add an event the machine missed, with the schema's default attributes; return its pk."""
+        return decisions.add_event(
+            reviewer, document_pk, type_, trigger_start, trigger_end, self.schema.default_attributes()
+        )
 
     def add_argument(
-        self, reviewer: str, event_pk: int, role: str, entity_pk: int | None = None,
-        start: int | None = None, end: int | None = None,
+        self, reviewer: str, event_pk: int, role: str, start: int | None = None, end: int | None = None,
+        entity_pk: int | None = None,
     ) -> int:
-        """Add an argument to an event: a role and an entity (or a bare span); return its pk."""
-        return decisions.add_argument(reviewer, event_pk, role, entity_pk, start, end)
+        """Add an argument: a role, an extent (or, without one, the entity's final span) and optionally an entity."""
+        return arguments.add_argument(reviewer, event_pk, role, start, end, entity_pk)
+
+    def move_argument(self, reviewer: str, argument_pk: int, to_event_pk: int) -> int:
+        """Move an argument to another event of its document (a fix of its `event_id`); return the decision group."""
+        return arguments.move_argument(reviewer, argument_pk, to_event_pk)
+
+    def copy_argument(self, reviewer: str, argument_pk: int, to_event_pk: int) -> int:
+        """Add to another event of the document an argument with this one's final role, extent and entity; return its pk."""
+        return arguments.copy_argument(reviewer, argument_pk, to_event_pk)
+
+    def events_sharing_trigger(self, document_pk: int) -> list[tuple[int, int]]:
+        """Pairs (lower pk, higher pk) of the document's live events with the same final trigger span."""
+        return arguments.events_sharing_trigger(document_pk)
+
+    def merge_events(self, reviewer: str, keep_event_pk: int, other_event_pk: int) -> int:
+        """Move the other event's live arguments to the kept one and reject the other, as one undo step."""
+        return arguments.merge_events(reviewer, keep_event_pk, other_event_pk)
+
+    def confirm_sentence(self, reviewer: str, document_pk: int, sentence_index: int) -> int:
+        """Record that a sentence holds nothing more to annotate ("nothing here"); return the decision group."""
+        return sentences.confirm_sentence(reviewer, document_pk, sentence_index)
 
     # ------------------------------------------------------------------ the log: undo and redo
 
@@ -130,6 +177,10 @@ class Repository:
     def last_decided_target(self, reviewer: str) -> tuple[int, TargetKind, int] | None:
         """(document pk, kind, target pk) of the reviewer's latest decision still in effect, or None."""
         return log.last_decided_target(reviewer)
+
+    def describe_group(self, group: int) -> str:
+        """A short plain sentence of what a decision group did, for undo and redo messages."""
+        return describe.describe_group(group)
 
     def decisions(self, reviewer: str | None = None) -> list[Decision]:
         """The decision log in order, all of it or one reviewer's."""
@@ -160,6 +211,18 @@ class Repository:
         """The pk of the first document after the given one that still has a pending candidate, or None."""
         return queries.next_document_with_pending(after_document_pk)
 
+    def next_document_with_work(self, after_document_pk: int) -> int | None:
+        """The pk of the first document after the given one with a pending candidate or an unseen sentence, or None."""
+        return sentences.next_document_with_work(after_document_pk)
+
+    def sentence_progress(self) -> tuple[int, int]:
+        """(seen, total) sentences: seen when none of its candidates is pending and it holds a live one or was confirmed."""
+        return sentences.sentence_progress()
+
+    def flagged_items(self) -> list[FlaggedItem]:
+        """Every flagged or noted target of the store, in document order."""
+        return describe.flagged_items()
+
     def decided_count(self) -> int:
         """How many machine candidates are decided (see `domain.is_decided`)."""
         return queries.decided_count()
@@ -175,9 +238,9 @@ class Repository:
     # ------------------------------------------------------------------ statistics
 
     def review_figures(self) -> dict[str, Any]:
-        """Per label, type and role: decisions and acceptance rates; per reviewer: throughput."""
-        return stats.review_figures()
+        """Per label, type and role: decisions and acceptance rates; per attribute: final values; per reviewer: throughput."""
+        return stats.review_figures(tuple(self.schema.attributes))
 
     def status_counts(self) -> dict[str, Any]:
-        """Candidate counts per status: per document, label, event type and role, and in all."""
-        return stats.status_counts()
+        """Candidate counts per status: per document, label, event type and role, and in all; per attribute: final values."""
+        return stats.status_counts(tuple(self.schema.attributes))

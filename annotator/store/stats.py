@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import orjson
 
-from annotator.domain import DECIDED_STATUSES, NOT_UNDOABLE_ACTIONS, Origin, Status, TargetKind
+from annotator.domain import DECIDED_STATUSES, GONE_STATUSES, NOT_UNDOABLE_ACTIONS, Origin, Status, TargetKind
 from annotator.store.models import ArgumentRow, DecisionRow, DocumentRow, EntityRow, EventRow, ReviewStateRow
 
 # A gap between two decisions longer than this is a pause, not work.
@@ -42,14 +42,38 @@ def _fixed(state: tuple[str, str] | None) -> dict[str, Any]:
     return orjson.loads(state[1]) if state is not None and state[1] and state[1] != "{}" else {}
 
 
-def review_figures() -> dict[str, Any]:
+_GONE = {status.value for status in GONE_STATUSES}
+
+
+def attribute_counts(states: dict[tuple[str, int], tuple[str, str]], names: Collection[str]) -> dict[str, dict[str, int]]:
+    """Per event attribute named, how many live events have each final value: {"polarity": {"negative": 3, ...}}."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in names}
+    if not counts:
+        return {}
+    kind = TargetKind.EVENT.value
+    for pk, attributes_json, origin in EventRow.select(EventRow.pk, EventRow.attributes, EventRow.origin).tuples().iterator():
+        state = states.get((kind, pk))
+        if _status(state, origin) in _GONE:
+            continue
+        fixed = _fixed(state)
+        attributes = fixed["attributes"] if "attributes" in fixed else (
+            orjson.loads(attributes_json) if attributes_json and attributes_json != "{}" else {}
+        )
+        for name, value in attributes.items():
+            if name in counts and isinstance(value, str):
+                counts[name][value] += 1
+    return {name: dict(sorted(values.items())) for name, values in counts.items()}
+
+
+def review_figures(attribute_names: Collection[str] = ()) -> dict[str, Any]:
     """What the reviewers' decisions say about the extractor, and how fast they decide.
 
     Per entity label, event type and argument role (the machine's value): how many
     were accepted, rejected, fixed and added, the acceptance rate (accepted + fixed
     over decided) and the boundary-fix rate (fixes that moved a span, over decided).
     Throughput per reviewer counts decision groups per active minute: a gap longer
-    than `IDLE_GAP_SECONDS` between two of them is a pause, not work.
+    than `IDLE_GAP_SECONDS` between two of them is a pause, not work. Per event
+    attribute named, how many live events have each final value.
     """
     states = _states()
     tables: dict[str, dict[str, Counter[str]]] = {
@@ -81,6 +105,7 @@ def review_figures() -> dict[str, Any]:
                 "acceptance_rate": (row["accepted"] + row["fixed"]) / decided if decided else None,
                 "boundary_fix_rate": row["boundary_fixed"] / decided if decided else None,
             }
+    result["attributes"] = attribute_counts(states, attribute_names)
     result["throughput"] = _throughput()
     return result
 
@@ -110,8 +135,11 @@ def _throughput() -> dict[str, dict[str, Any]]:
     return throughput
 
 
-def status_counts() -> dict[str, Any]:
-    """Candidate counts per status: per document, entity label, event type and argument role (after fixes), and in all."""
+def status_counts(attribute_names: Collection[str] = ()) -> dict[str, Any]:
+    """Candidate counts per status: per document, entity label, event type and argument role (after fixes), and in all.
+
+    Also, per event attribute named, how many live events have each final value.
+    """
     states = _states()
     document_ids = dict(DocumentRow.select(DocumentRow.pk, DocumentRow.external_id).tuples().iterator())
     per_document: dict[str, Counter[str]] = defaultdict(Counter)
@@ -142,5 +170,6 @@ def status_counts() -> dict[str, Any]:
         "labels": {k: dict(v) for k, v in sorted(per_label.items())},
         "event_types": {k: dict(v) for k, v in sorted(per_type.items())},
         "roles": {k: dict(v) for k, v in sorted(per_role.items())},
+        "attributes": attribute_counts(states, attribute_names),
         "total": dict(totals),
     }

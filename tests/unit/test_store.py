@@ -53,11 +53,13 @@ def test_migrations_run_in_order_from_an_empty_database(tmp_path, monkeypatch):
     from annotator.store import database
 
     applied = []
-    monkeypatch.setitem(database.MIGRATIONS, 2, lambda db: applied.append(2))
+    following = store.STORE_VERSION + 1
+    monkeypatch.setitem(database.MIGRATIONS, following, lambda db: applied.append(following))
     db = store.connect(tmp_path / "m.db")
-    assert database.migrate(db, target_version=2) == 2
-    assert applied == [2] and store.store_version(db) == 2
-    assert database.migrate(db, target_version=2) == 2 and applied == [2]
+    assert store.store_version(db) == store.STORE_VERSION and applied == []
+    assert database.migrate(db, target_version=following) == following
+    assert applied == [following] and store.store_version(db) == following
+    assert database.migrate(db, target_version=following) == following and applied == [following]
     store.close()
 
 
@@ -341,12 +343,21 @@ def test_accept_event_keeps_a_fixed_event_fixed(repository, small_file):
     assert [found[("argument", f"E2/{i}")] for i in range(3)] == ["accepted"] * 3
 
 
-def test_reject_event_rejects_the_event_only(repository, small_file):
+def test_reject_event_rejects_its_pending_arguments_in_one_undo_step(repository, small_file):
     import_file(repository, small_file)
-    repository.reject_event("ana", repository.load_document("d1").events[0].pk)
+    attack = repository.load_document("d1").events[0]
+    repository.accept("ana", TargetKind.ARGUMENT, attack.arguments[0].pk)
+    before = statuses_in_database()
+
+    group = repository.reject_event("ana", attack.pk)
+
     found = statuses_in_database()
     assert found[("event", "E1")] == "rejected"
-    assert [found[("argument", f"E1/{i}")] for i in range(3)] == ["pending"] * 3
+    assert [found[("argument", f"E1/{i}")] for i in range(3)] == ["accepted", "rejected", "rejected"]
+    assert found[("event", "E2")] == "pending" and found[("argument", "E2/0")] == "pending"
+    assert {d.group for d in repository.decisions() if d.action == Action.REJECT} == {group}
+    assert repository.undo("ana") == group
+    assert statuses_in_database() == before
 
 
 def test_accepting_keeps_a_fixed_item_fixed_and_an_added_one_added(repository, small_file):

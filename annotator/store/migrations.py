@@ -1,0 +1,84 @@
+"""Steps that bring a store's tables and rows from one version to the next (see `database.MIGRATIONS`).
+
+Each step is written in plain SQL against the tables as they were at its version,
+so later changes to the models cannot change what an old step does. Each step
+also holds on a store that already has what it adds: version 1 creates the
+tables of the current models.
+"""
+
+from __future__ import annotations
+
+import orjson
+from peewee import Database
+
+from annotator.store.models import DocumentWorkRow
+
+# Decision fields that are the review itself, as the log of version 1 wrote them.
+_V1_REVIEW_FIELDS = ("status", "flagged", "note")
+
+
+def argument_extents(db: Database) -> None:
+    """Version 2: every argument gets an extent; review states can hold dismissed warnings; sentence progress.
+
+    * An argument that named an entity and had no extent gets the entity's machine span.
+    * In version 1, relinking an argument to another entity meant "this entity, its span";
+      since an argument's extent is now its own, those log entries gain that span, so the
+      log keeps saying what the reviewer decided, and the review states are folded again.
+    * `review_state.dismissed` holds the warnings a reviewer dismissed (a JSON list).
+    * `document_work` caches each document's sentence progress.
+    * A partial index finds flagged and noted targets without reading every review state.
+    """
+    columns = {column.name for column in db.get_columns("review_state")}
+    if "dismissed" not in columns:
+        db.execute_sql("ALTER TABLE review_state ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]'")
+    db.create_tables([DocumentWorkRow], safe=True)
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS review_state_marked ON review_state (document_id)"
+        " WHERE flagged = 1 OR note <> ''"
+    )
+    db.execute_sql(
+        'UPDATE argument SET start = (SELECT e.start FROM entity e WHERE e.id = argument.entity_id),'
+        ' "end" = (SELECT e."end" FROM entity e WHERE e.id = argument.entity_id)'
+        ' WHERE entity_id IS NOT NULL AND (start IS NULL OR "end" IS NULL)'
+    )
+    relinked = _spans_for_relinks(db)
+    for argument_pk in sorted(relinked):
+        _refold_fixed(db, argument_pk)
+
+
+def _spans_for_relinks(db: Database) -> set[int]:
+    """Give each logged relink of an argument its entity's machine span; return the arguments touched."""
+    touched: set[int] = set()
+    rows = db.execute_sql(
+        "SELECT id, target_id, document_id, after FROM decision"
+        " WHERE target_kind = 'argument' AND after LIKE '%\"entity_id\"%'"
+    ).fetchall()
+    for decision_pk, argument_pk, document_pk, after_json in rows:
+        after = orjson.loads(after_json)
+        entity_id = after.get("entity_id")
+        if entity_id is None or "start" in after or "end" in after:
+            continue
+        span = db.execute_sql(
+            'SELECT start, "end" FROM entity WHERE document_id = ? AND "key" = ?', (document_pk, entity_id)
+        ).fetchone()
+        if span is None:
+            continue
+        after["start"], after["end"] = span
+        db.execute_sql("UPDATE decision SET after = ? WHERE id = ?", (orjson.dumps(after).decode(), decision_pk))
+        touched.add(argument_pk)
+    return touched
+
+
+def _refold_fixed(db: Database, argument_pk: int) -> None:
+    """Fold an argument's corrections again from its decisions in effect, into its stored review state."""
+    fixed: dict = {}
+    for (after_json,) in db.execute_sql(
+        "SELECT after FROM decision WHERE target_kind = 'argument' AND target_id = ?"
+        " AND group_id NOT IN (SELECT group_id FROM undone_group) ORDER BY id",
+        (argument_pk,),
+    ).fetchall():
+        fixed.update({k: v for k, v in orjson.loads(after_json).items() if k not in _V1_REVIEW_FIELDS})
+    db.execute_sql(
+        "UPDATE review_state SET fixed = ? WHERE target_kind = 'argument' AND target_id = ?",
+        (orjson.dumps(fixed).decode(), argument_pk),
+    )
