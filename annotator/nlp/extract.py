@@ -230,18 +230,21 @@ class Extractor:
             for start, end, label in line_entities:
                 entities.append(Entity(f"T{len(entities) + 1}", offset + start, offset + end, label, None, self.source))
             for event_type, start, end, score, attributes, found_arguments in line_events:
+                event_id = f"E{len(events) + 1}"
+                # Every argument has an extent; an entity link, when found, is kept beside it.
                 arguments = tuple(
                     Argument(
                         role,
                         entities[first_entity + entity_index].id if entity_index is not None else None,
-                        None if entity_index is not None else offset + a_start,
-                        None if entity_index is not None else offset + a_end,
+                        offset + a_start,
+                        offset + a_end,
                         a_score,
+                        event_id=event_id,
                     )
                     for role, entity_index, a_start, a_end, a_score in found_arguments
                 )
                 events.append(
-                    Event(f"E{len(events) + 1}", event_type, offset + start, offset + end, score,
+                    Event(event_id, event_type, offset + start, offset + end, score,
                           self.rules_source, arguments, dict(attributes))
                 )
         return Document(raw.id, raw.text, raw.title, dict(raw.meta), tuple(sentences), tuple(entities), tuple(events))
