@@ -4,7 +4,10 @@
 reviewer, never a withdrawn one. Native JSONL writes every kept candidate with its
 review state. The other formats carry no review state per span, so they write the
 `final_view` of a document: the reviewer's final values only, rejected candidates
-left out, and an argument whose entity is not exported dropped with it.
+left out, and an argument whose entity is not exported dropped with it. An
+argument keeps its own extent, which may differ from the span of the entity it
+refers to ("its" → Russia); `FinalArgument.extent_is_entity` tells the formats
+that can only point at a span when they can reuse the entity's.
 `ExportSummary` counts what was written and says what each format had to leave out.
 """
 
@@ -14,6 +17,9 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from annotator.domain import GONE_STATUSES, PENDING, Document, Review, Status, sentence_of
+
+DISMISSED_PREFIX = "dismissed warnings: "
+"""How a format that has only free-text notes flags the schema warnings a reviewer dismissed."""
 
 
 @dataclass
@@ -79,18 +85,24 @@ class FinalEntity:
 
 @dataclass(frozen=True)
 class FinalArgument:
-    """An exported argument: its final role and span (its entity's span when it names one)."""
+    """An exported argument: its final role, its extent, and the exported entity it refers to, if any."""
 
     role: str
     entity_id: str | None
     start: int
     end: int
     review: Review
+    entity: FinalEntity | None = None
+
+    @property
+    def extent_is_entity(self) -> bool:
+        """True when the argument refers to an entity and its extent is exactly that entity's span."""
+        return self.entity is not None and (self.start, self.end) == (self.entity.start, self.entity.end)
 
 
 @dataclass(frozen=True)
 class FinalEvent:
-    """An exported event with its final type and trigger span, and the arguments exported with it."""
+    """An exported event with its final type, trigger span and attributes, and the arguments exported with it."""
 
     id: str
     type: str
@@ -138,14 +150,14 @@ def _written(review: Review, keep: ExportFilter, summary: ExportSummary, kind: s
 def final_view(document: Document, keep: ExportFilter, summary: ExportSummary) -> FinalDocument | None:
     """What a format exports of a document, or None when the filter leaves nothing in it."""
     entities: list[FinalEntity] = []
-    spans: dict[str, tuple[int, int]] = {}
+    exported: dict[str, FinalEntity] = {}
     for entity in document.entities:
         review = entity.review
         if not _written(review, keep, summary, "entities"):
             continue
         start, end = entity.final_span
-        spans[entity.id] = (start, end)
-        entities.append(FinalEntity(entity.id, start, end, entity.final("label"), review))
+        exported[entity.id] = final_entity = FinalEntity(entity.id, start, end, entity.final("label"), review)
+        entities.append(final_entity)
     events: list[FinalEvent] = []
     for event in document.events:
         review = event.review
@@ -157,17 +169,22 @@ def final_view(document: Document, keep: ExportFilter, summary: ExportSummary) -
             if not _written(a_review, keep, summary, "arguments"):
                 continue
             entity_id = argument.final("entity_id")
+            linked = None
             if entity_id is not None:
-                if entity_id not in spans:
+                linked = exported.get(entity_id)
+                if linked is None:
                     summary.count("arguments dropped because their entity was rejected or not exported")
                     continue
-                start, end = spans[entity_id]
-            else:
-                start, end = argument.final("start"), argument.final("end")
-            arguments.append(FinalArgument(argument.final("role"), entity_id, start, end, a_review))
+            start, end = argument.final_span
+            if start is None or end is None:  # an argument built without an extent: its entity's span
+                if linked is None:
+                    summary.count("arguments left out because they have neither an extent nor an entity")
+                    continue
+                start, end = linked.start, linked.end
+            arguments.append(FinalArgument(argument.final("role"), entity_id, start, end, a_review, linked))
         events.append(FinalEvent(
             event.id, event.final("type"), event.final("trigger_start"), event.final("trigger_end"),
-            dict(event.attributes), tuple(arguments), review,
+            dict(event.final("attributes") or {}), tuple(arguments), review,
         ))
     if keep.filters_items and not entities and not events:
         return None
@@ -176,6 +193,13 @@ def final_view(document: Document, keep: ExportFilter, summary: ExportSummary) -
     summary.events += len(events)
     summary.arguments += sum(len(e.arguments) for e in events)
     return FinalDocument(document, tuple(entities), tuple(events))
+
+
+def dismissed_note(review: Review) -> str | None:
+    """The warnings a reviewer dismissed on a candidate, as one line for a format's note or comment."""
+    if not review.dismissed:
+        return None
+    return DISMISSED_PREFIX + "; ".join(" ".join(warning.split()) for warning in review.dismissed)
 
 
 def final_views(documents: Iterable[Document], keep: ExportFilter, summary: ExportSummary) -> Iterator[FinalDocument]:

@@ -4,7 +4,11 @@ Each line is a native record (`annotator.formats.record`); reading checks every
 line of every file before anything is returned, so an import either takes all of
 its input or nothing, and errors name the file, the line and the field. Writing
 gives each candidate's final values, its status, the machine's original values
-when a reviewer changed them, who decided and when.
+when a reviewer changed them (an event's attributes and a moved argument's event
+included), who decided and when, and the schema warnings the reviewer dismissed.
+Every argument is written with its extent (`start`, `end`, `text`) and the
+`entity` it refers to (null for none); a sentence a reviewer confirmed ("nothing
+more here") carries its review too.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import IO, Any
 
 import orjson
 
-from annotator.domain import PENDING, Document, Review, Status
+from annotator.domain import PENDING, Argument, Document, Review, Sentence, Status
 from annotator.formats.exporting import ExportFilter, ExportSummary
 from annotator.formats.reading import Progress, SourcedDocument, jsonl_objects, read_documents
 
@@ -37,7 +41,9 @@ def _iso(at: float | None) -> str | None:
     return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-_PENDING_FIELDS = {"status": Status.PENDING.value, "reviewer": None, "decided_at": None, "flagged": False, "note": ""}
+_PENDING_FIELDS: dict[str, Any] = {
+    "status": Status.PENDING.value, "reviewer": None, "decided_at": None, "flagged": False, "note": "", "dismissed": [],
+}
 
 
 def _review_fields(item: dict, review: Review, machine: Mapping[str, Any] | None) -> None:
@@ -47,13 +53,52 @@ def _review_fields(item: dict, review: Review, machine: Mapping[str, Any] | None
         return
     item["status"] = review.status.value
     if review.fixed and machine is not None:
-        changed = {k: machine[k] for k, v in review.fixed.items() if machine.get(k) != v}
+        fixed = review.fixed
+        # In the machine values' order, the fields' own, so an export does not depend on the order of the fixes.
+        changed = {k: v for k, v in machine.items() if k in fixed and fixed[k] != v}
         if changed:
             item["original"] = changed
     item["reviewer"] = review.reviewer
     item["decided_at"] = _iso(review.decided_at)
     item["flagged"] = review.flagged
     item["note"] = review.note
+    item["dismissed"] = list(review.dismissed)
+
+
+def _sentence_dict(sentence: Sentence, with_tokens: bool) -> dict:
+    """A sentence's offsets, its tokens when asked, and its review once a reviewer confirmed it."""
+    item: dict[str, Any] = {"start": sentence.start, "end": sentence.end}
+    if with_tokens:
+        item["tokens"] = sentence.tokens
+    if sentence.review is not PENDING:
+        _review_fields(item, sentence.review, None)
+    return item
+
+
+def _argument_dict(argument: Argument, text: str, exported: Mapping[str, tuple[int, int]]) -> dict | None:
+    """An argument's JSON object: final role, extent and entity; None when its entity is not exported."""
+    review = argument.review
+    fixed = review.fixed
+    if fixed:
+        role = fixed.get("role", argument.role)
+        entity_id = fixed.get("entity_id", argument.entity_id)
+        start = fixed.get("start", argument.start)
+        end = fixed.get("end", argument.end)
+    else:
+        role, entity_id, start, end = argument.role, argument.entity_id, argument.start, argument.end
+    if entity_id is not None:
+        if entity_id not in exported:
+            return None
+        if start is None or end is None:  # an argument built without an extent: its entity's span
+            start, end = exported[entity_id]
+    arg: dict[str, Any] = {
+        "role": role, "entity": entity_id, "start": start, "end": end, "text": text[start:end], "score": argument.score,
+    }
+    _review_fields(arg, review, fixed and {
+        "role": argument.role, "entity_id": argument.entity_id, "start": argument.start, "end": argument.end,
+        "event_id": argument.event_id,
+    })
+    return arg
 
 
 def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSummary, with_tokens: bool = False) -> dict | None:
@@ -61,7 +106,7 @@ def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSumm
     text = document.text
     keeps = keep.keeps
     entities = []
-    exported_ids: set[str] = set()
+    exported: dict[str, tuple[int, int]] = {}
     for entity in document.entities:
         review = entity.review
         if not keeps(review):
@@ -76,41 +121,30 @@ def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSumm
         }
         _review_fields(item, review, fixed and {"start": entity.start, "end": entity.end, "label": entity.label})
         entities.append(item)
-        exported_ids.add(entity.id)
+        exported[entity.id] = (start, end)
     events = []
     for event in document.events:
         if not keeps(event.review):
             continue
         arguments = []
         for argument in event.arguments:
-            review = argument.review
-            if not keeps(review):
+            if not keeps(argument.review):
                 continue
-            fixed = review.fixed
-            entity_id = fixed.get("entity_id", argument.entity_id) if fixed else argument.entity_id
-            arg: dict[str, Any] = {"role": fixed.get("role", argument.role) if fixed else argument.role}
-            if entity_id is not None:
-                if entity_id not in exported_ids:
-                    summary.dropped_arguments += 1
-                    continue
-                arg["entity"] = entity_id
-            else:
-                a_start, a_end = argument.final("start"), argument.final("end")
-                arg.update({"start": a_start, "end": a_end, "text": text[a_start:a_end]})
-            arg["score"] = argument.score
-            _review_fields(arg, review, fixed and {
-                "role": argument.role, "entity_id": argument.entity_id, "start": argument.start, "end": argument.end,
-            })
+            arg = _argument_dict(argument, text, exported)
+            if arg is None:
+                summary.dropped_arguments += 1
+                continue
             arguments.append(arg)
         t_start, t_end = event.final("trigger_start"), event.final("trigger_end")
         item = {
             "id": event.id, "type": event.final("type"),
             "trigger": {"start": t_start, "end": t_end, "text": text[t_start:t_end]},
-            "score": event.score, "source": event.source, "attributes": dict(event.attributes),
+            "score": event.score, "source": event.source, "attributes": dict(event.final("attributes") or {}),
             "arguments": arguments,
         }
         _review_fields(item, event.review, {
             "type": event.type, "trigger_start": event.trigger_start, "trigger_end": event.trigger_end,
+            "attributes": dict(event.attributes),
         })
         events.append(item)
         summary.arguments += len(arguments)
@@ -119,13 +153,10 @@ def document_to_dict(document: Document, keep: ExportFilter, summary: ExportSumm
     summary.documents += 1
     summary.entities += len(entities)
     summary.events += len(events)
-    if with_tokens:
-        sentences = [{"start": s.start, "end": s.end, "tokens": s.tokens} for s in document.sentences]
-    else:
-        sentences = [{"start": s.start, "end": s.end} for s in document.sentences]
     return {
         "id": document.id, "title": document.title, "text": text, "meta": dict(document.meta),
-        "sentences": sentences, "entities": entities, "events": events,
+        "sentences": [_sentence_dict(s, with_tokens) for s in document.sentences],
+        "entities": entities, "events": events,
     }
 
 

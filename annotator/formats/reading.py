@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from annotator.domain import Document, Sentence, sentence_of
+from annotator.domain import PENDING, Document, Sentence, sentence_of
 from annotator.formats.record import BadRecord, ParsedRecord, PlacedSpan, parse_record
 from annotator.gc_pause import collector_paused
 
@@ -179,10 +179,20 @@ def _with_sentences(parsed: list[_Parsed]) -> list[SourcedDocument]:
         except BadRecord as bad:
             errors.append(InputError(path, number, bad.field, bad.reason))
             continue
+        if record.sentences_given:
+            sentences = _with_reviews(sentences, record.document.sentences)
         result.append(SourcedDocument(replace(record.document, sentences=tuple(sentences)), path, number))
     if errors:
         raise InvalidInput(errors)
     return result
+
+
+def _with_reviews(completed: Sequence[Sentence], given: Sequence[Sentence]) -> list[Sentence]:
+    """The completed sentences with the reviews (confirmations) the record gave its sentences."""
+    reviews = {(s.start, s.end): s.review for s in given if s.review is not PENDING}
+    if not reviews:
+        return list(completed)
+    return [replace(s, review=reviews.get((s.start, s.end), s.review)) for s in completed]
 
 
 def _place_in_sentences(sentences: Sequence[Sentence], spans: Iterable[PlacedSpan], given: bool) -> None:

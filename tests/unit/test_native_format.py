@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import io
+from dataclasses import replace
 
+import orjson
 import pytest
 
-from annotator.domain import Status
-from annotator.formats.native import read_native
+from annotator.domain import Argument, Document, Entity, Event, Review, Sentence, Status
+from annotator.formats.native import read_native, write_native
 from annotator.formats.reading import InvalidInput
 from tests.conftest import SMALL_DOCUMENT, write_jsonl
 
@@ -142,3 +145,130 @@ def test_a_span_outside_one_given_sentence_is_refused(tmp_path, where, start, en
     [error] = raised.value.errors
     assert error.field == "entities[1]"
     assert f"span {start}-{end} crosses the given sentences" in error.reason
+
+
+def test_an_argument_naming_only_an_entity_takes_the_entity_span_as_its_extent(small_file):
+    attack, meet = read_native([small_file])[0].document.events
+    assert [(a.role, a.entity_id, a.start, a.end, a.event_id) for a in attack.arguments] == [
+        ("Attacker", "T1", 0, 6, "E1"), ("Target", "T2", 16, 22, "E1"), ("Place", "T3", 26, 30, "E1"),
+    ]
+    assert (meet.arguments[2].entity_id, meet.arguments[2].final_span) == (None, (65, 74))
+
+
+def test_an_argument_keeps_an_extent_that_differs_from_its_entity(tmp_path):
+    doc = bad(events__0__arguments__1={"role": "Target", "entity": "T2", "start": 17, "end": 21, "text": "ISIS"})
+    [sourced] = read_native([write_jsonl(tmp_path / "e.jsonl", doc)])
+    target = sourced.document.events[0].arguments[1]
+    assert (target.entity_id, target.start, target.end) == ("T2", 17, 21)
+
+
+def test_an_old_relinked_argument_takes_each_entity_span_as_its_extents(tmp_path):
+    """Before arguments had extents, a relink meant "this other entity, its span"."""
+    doc = bad(events__0__arguments__1={"role": "Target", "entity": "T3", "status": "fixed", "original": {"entity_id": "T2"}})
+    [sourced] = read_native([write_jsonl(tmp_path / "r.jsonl", doc)])
+    target = sourced.document.events[0].arguments[1]
+    assert (target.entity_id, target.start, target.end) == ("T2", 16, 22)
+    assert dict(target.review.fixed) == {"entity_id": "T3", "start": 26, "end": 30}
+
+
+ARGUMENT_FAULTS = {
+    "neither extent nor entity": (
+        bad(events__1__arguments__2__start=DELETE, events__1__arguments__2__end=DELETE),
+        "events[1].arguments[2]", "neither an extent nor an entity",
+    ),
+    "extent text": (
+        bad(events__1__arguments__2__text="Tuesday"), "events[1].arguments[2].text", "does not match",
+    ),
+    "moved from an unknown event": (
+        bad(events__0__arguments__0={"role": "Attacker", "entity": "T1", "status": "fixed", "original": {"event_id": "E9"}}),
+        "events[0].arguments[0].original.event_id", "'E9' is not the id of an event",
+    ),
+    "dismissed not a list": (bad(events__0__dismissed="ok"), "events[0].dismissed", "list of warning texts"),
+    "attributes not an object": (bad(events__0__attributes=["negative"]), "events[0].attributes", "JSON object"),
+    "original attributes not an object": (
+        bad(events__0__attributes={"polarity": "negative"}, events__0__status="fixed", events__0__original={"attributes": 1}),
+        "events[0].original.attributes", "JSON object",
+    ),
+    "a sentence cannot be rejected": (
+        bad(sentences=[{"start": 0, "end": 31, "status": "rejected"}, {"start": 33, "end": 75}]),
+        "sentences[0].status", "pending or accepted",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ARGUMENT_FAULTS))
+def test_each_bad_argument_attribute_or_review_is_named_by_file_line_and_field(tmp_path, case):
+    document, field, reason = ARGUMENT_FAULTS[case]
+    path = write_jsonl(tmp_path / "in.jsonl", dict(copy.deepcopy(SMALL_DOCUMENT), id="first"), document)
+    with pytest.raises(InvalidInput) as raised:
+        read_native([path])
+    [error] = raised.value.errors
+    assert (error.path, error.line, error.field) == (str(path), 2, field)
+    assert reason in error.reason
+
+
+MOVED_TEXT = "Russian jets bombed Hama and its rebels killed two soldiers."
+
+
+def reviewed_document():
+    """One sentence, two events: a linked argument whose extent is wider than its entity, bare extents,
+    a negated event, a dismissed warning, an argument moved (and re-roled) from E2 to E1, a confirmed sentence."""
+    def at(phrase):
+        start = MOVED_TEXT.index(phrase)
+        return start, start + len(phrase)
+
+    entities = (Entity("T1", *at("Russian"), "NORP"), Entity("T2", *at("Hama"), "GPE"))
+    fixed = Review(Status.FIXED, reviewer="ana", decided_at=1_700_000_000.0)
+    attack = Event(
+        "E1", "Conflict.Attack", *at("bombed"),
+        arguments=(
+            Argument("Attacker", "T1", *at("Russian jets"), review=Review(Status.ACCEPTED), event_id="E1"),
+            Argument("Place", "T2", *at("Hama"), event_id="E1"),
+            Argument("Victim", None, *at("two soldiers"), event_id="E2",
+                     review=replace(fixed, fixed={"event_id": "E1", "role": "Target"})),
+        ),
+        attributes={"polarity": "positive", "modality": "asserted"},
+        review=replace(fixed, fixed={"attributes": {"polarity": "negative", "modality": "asserted"}},
+                       dismissed=("required role Target is missing",)),
+    )
+    die = Event("E2", "Life.Die", *at("killed"),
+                arguments=(Argument("Agent", None, *at("its rebels"), event_id="E2",
+                                    review=Review(Status.ACCEPTED, dismissed=("a bare extent fills Agent",))),))
+    sentence = Sentence(0, 0, len(MOVED_TEXT), review=Review(Status.ACCEPTED, reviewer="ana"))
+    return Document("m1", MOVED_TEXT, sentences=(sentence,), entities=entities, events=(attack, die))
+
+
+def exported(documents) -> bytes:
+    buffer = io.BytesIO()
+    write_native(documents, buffer)
+    return buffer.getvalue()
+
+
+def test_a_reviewed_export_writes_extents_links_original_attributes_moves_and_dismissed_warnings():
+    [line] = exported([reviewed_document()]).splitlines()
+    record = orjson.loads(line)
+    attack, die = record["events"]
+    assert attack["attributes"] == {"polarity": "negative", "modality": "asserted"}
+    assert attack["original"] == {"attributes": {"polarity": "positive", "modality": "asserted"}}
+    assert attack["dismissed"] == ["required role Target is missing"]
+    attacker, place, moved = attack["arguments"]
+    assert (attacker["entity"], attacker["start"], attacker["end"], attacker["text"]) == ("T1", 0, 12, "Russian jets")
+    assert (place["entity"], place["text"]) == ("T2", "Hama")
+    assert (moved["role"], moved["entity"], moved["text"]) == ("Target", None, "two soldiers")
+    assert moved["original"] == {"event_id": "E2", "role": "Victim"}
+    assert die["arguments"][0]["dismissed"] == ["a bare extent fills Agent"]
+    assert record["sentences"][0]["status"] == "accepted"
+
+
+def test_a_reviewed_export_reads_back_as_the_same_document(tmp_path):
+    first = exported([reviewed_document()])
+    path = tmp_path / "reviewed.jsonl"
+    path.write_bytes(first)
+    [sourced] = read_native([path])
+    document = sourced.document
+    attack = document.events[0]
+    assert attack.attributes["polarity"] == "positive" and attack.final("attributes")["polarity"] == "negative"
+    moved = attack.arguments[2]
+    assert (moved.event_id, moved.final("event_id"), moved.role, moved.final("role")) == ("E2", "E1", "Victim", "Target")
+    assert document.sentences[0].confirmed
+    assert exported([document]) == first

@@ -1,0 +1,165 @@
+"""Checks of one field of a native record, each raising `BadRecord` that names the field at fault.
+
+`annotator.formats.record` assembles them into the check of a whole record; the
+format readers raise `BadRecord` themselves for what their own shapes get wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any, TypeGuard
+
+from annotator.domain import FIXABLE_FIELDS, PENDING, Review, Status, TargetKind
+
+REVIEW_KEYS = frozenset({"status", "original", "reviewer", "decided_at", "flagged", "note", "dismissed"})
+IMPORTABLE_STATUSES = {s.value: s for s in Status if s is not Status.WITHDRAWN}
+
+
+class BadRecord(Exception):
+    """A record that cannot be imported: the field at fault and why (format readers raise it too).
+
+    `line` is set by a reader whose record spans several lines, when the fault lies
+    on a line other than the record's first.
+    """
+
+    def __init__(self, field: str, reason: str, line: int | None = None):
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason
+        self.line = line
+
+
+def is_int(value: Any) -> TypeGuard[int]:
+    """True for an int that is not a bool (JSON true is not an offset)."""
+    return type(value) is int
+
+
+def checked_span(obj: dict, path: str, text: str, start_key: str = "start", end_key: str = "end") -> tuple[int, int]:
+    """The offsets of a span inside the text, not only whitespace, its quoted `text` (if any) matching."""
+    start = obj.get(start_key)
+    end = obj.get(end_key)
+    if type(start) is int and type(end) is int and 0 <= start < end <= len(text) and "text" not in obj:
+        if text[start:end].isspace():
+            raise BadRecord(path, f"offsets {start}-{end} cover only whitespace")
+        return start, end
+    if not is_int(start):
+        raise BadRecord(f"{path}.{start_key}", f"must be an integer offset, got {start!r}")
+    if not is_int(end):
+        raise BadRecord(f"{path}.{end_key}", f"must be an integer offset, got {end!r}")
+    if not 0 <= start < end <= len(text):
+        raise BadRecord(
+            path,
+            f"offsets {start}-{end} must satisfy 0 <= start < end <= {len(text)} (the text's length)",
+        )
+    quoted = obj.get("text")
+    if quoted is not None and quoted != text[start:end]:
+        raise BadRecord(f"{path}.text", f"{quoted!r} does not match the text at {start}-{end}: {text[start:end]!r}")
+    if text[start:end].isspace():
+        raise BadRecord(path, f"offsets {start}-{end} cover only whitespace")
+    return start, end
+
+
+def nonempty_str(obj: dict, key: str, path: str) -> str:
+    """A field that must be a string with something in it."""
+    value = obj.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise BadRecord(f"{path}.{key}", f"must be a non-empty string, got {value!r}")
+    return value
+
+
+def checked_score(obj: dict, path: str) -> float | None:
+    """A finite number or null: the machine's confidence."""
+    value = obj.get("score")
+    if value is None:
+        return None
+    if type(value) not in (int, float) or not math.isfinite(value):
+        raise BadRecord(f"{path}.score", f"must be a number or null, got {value!r}")
+    return float(value)
+
+
+def optional_str(obj: dict, key: str, path: str) -> str | None:
+    """A field that is a string or absent."""
+    value = obj.get(key)
+    if value is not None and not isinstance(value, str):
+        raise BadRecord(f"{path}.{key}", f"must be a string or null, got {value!r}")
+    return value
+
+
+def checked_keys(obj: Any, allowed: frozenset, path: str) -> dict:
+    """An object with no field outside `allowed` (a typo is named, not ignored)."""
+    if type(obj) is not dict:
+        raise BadRecord(path, f"must be a JSON object, got {type(obj).__name__}")
+    if not allowed.issuperset(obj):
+        unknown = obj.keys() - allowed
+        raise BadRecord(
+            path,
+            f"unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(allowed))}"
+            " (put extra data under the document's meta)",
+        )
+    return obj
+
+
+def checked_timestamp(value: Any, path: str) -> float | None:
+    """A decision time given as ISO 8601 or as seconds since the epoch."""
+    if value is None:
+        return None
+    if type(value) in (int, float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            pass
+    raise BadRecord(f"{path}.decided_at", f"must be an ISO 8601 time or a number, got {value!r}")
+
+
+def checked_review(obj: dict, path: str, kind: TargetKind, final_values: dict[str, Any]) -> tuple[Review, dict[str, Any]]:
+    """The review stored in an item and the machine's values (from `original` when present)."""
+    if REVIEW_KEYS.isdisjoint(obj):
+        return PENDING, final_values
+    status_value = obj.get("status")
+    if (
+        status_value in (None, "pending") and not obj.get("original") and not obj.get("flagged")
+        and not obj.get("note") and not obj.get("dismissed")
+    ):
+        return PENDING, final_values
+    if status_value is None:
+        status = Status.PENDING
+    elif status_value in IMPORTABLE_STATUSES:
+        status = IMPORTABLE_STATUSES[status_value]
+    else:
+        raise BadRecord(f"{path}.status", f"must be one of {', '.join(IMPORTABLE_STATUSES)}, got {status_value!r}")
+    original = obj.get("original") or {}
+    if not isinstance(original, dict):
+        raise BadRecord(f"{path}.original", "must be an object of the machine's values")
+    fixable = FIXABLE_FIELDS[kind]
+    unknown = original.keys() - set(fixable)
+    if unknown:
+        raise BadRecord(f"{path}.original", f"unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(fixable)}")
+    machine = dict(final_values)
+    fixed: dict[str, Any] = {}
+    for key, value in original.items():
+        machine[key] = value
+        fixed[key] = final_values.get(key)
+    flagged = obj.get("flagged", False)
+    if not isinstance(flagged, bool):
+        raise BadRecord(f"{path}.flagged", f"must be true or false, got {flagged!r}")
+    note = obj.get("note") or ""
+    if not isinstance(note, str):
+        raise BadRecord(f"{path}.note", f"must be a string, got {note!r}")
+    review = Review(
+        status=status, fixed=fixed, flagged=flagged, note=note,
+        reviewer=optional_str(obj, "reviewer", path), decided_at=checked_timestamp(obj.get("decided_at"), path),
+        dismissed=checked_dismissed(obj.get("dismissed"), path),
+    )
+    return (PENDING if review == PENDING else review), machine
+
+
+def checked_dismissed(value: Any, path: str) -> tuple[str, ...]:
+    """The schema warnings a reviewer dismissed on an item: a list of their texts."""
+    if not value:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise BadRecord(f"{path}.dismissed", f"must be a list of warning texts, got {value!r}")
+    return tuple(value)
