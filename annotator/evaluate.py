@@ -1,8 +1,9 @@
 """Precision and recall of candidates against a gold annotation of the same documents.
 
 Spans match exactly (same offsets). Entities must agree on the label, triggers on
-the event type, arguments on the trigger span, the role and the argument's span
-(its entity's offsets, or its own for a bare span).
+the event type, arguments on the trigger span, the role and the argument's extent
+(whichever entity it refers to), and each event attribute on the trigger span, the
+attribute's name and its value.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 
 from annotator.domain import Document
 from annotator.formats.exporting import ExportFilter, ExportSummary, final_view
+
+KINDS = ("entities", "triggers", "arguments", "attributes")
+"""The kinds of item scored, in the order they are reported."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Score:
 
 
 def items(document: Document) -> dict[str, set[tuple]]:
-    """The comparable items of a document: entities, triggers and arguments (final values, rejected left out)."""
+    """The comparable items of a document: entities, triggers, arguments and attributes (final values, rejected left out)."""
     view = final_view(document, ExportFilter(), ExportSummary())
     assert view is not None  # an unfiltered view always exists
     return {
@@ -52,13 +56,16 @@ def items(document: Document) -> dict[str, set[tuple]]:
         "arguments": {
             (document.id, e.start, e.end, a.role, a.start, a.end) for e in view.events for a in e.arguments
         },
+        "attributes": {
+            (document.id, e.start, e.end, name, value) for e in view.events for name, value in e.attributes.items()
+        },
     }
 
 
 def score(gold: Iterable[Document], predicted: Iterable[Document]) -> dict[str, Score]:
     """Scores per kind of item over all documents."""
-    gold_items: dict[str, set] = {"entities": set(), "triggers": set(), "arguments": set()}
-    predicted_items: dict[str, set] = {"entities": set(), "triggers": set(), "arguments": set()}
+    gold_items: dict[str, set] = {kind: set() for kind in KINDS}
+    predicted_items: dict[str, set] = {kind: set() for kind in KINDS}
     for document in gold:
         for kind, found in items(document).items():
             gold_items[kind] |= found

@@ -1,41 +1,58 @@
 """brat standoff: a folder of `NAME.txt` + `NAME.ann`, with an `annotation.conf` made from the schema.
 
-Written: `T` lines for entities, event triggers and bare-span arguments (type
-`ARGUMENT`), `E` lines for events (`Type:Trigger Role:Id ...`, a repeated role
-numbered `Role2`, `Role3`), `A` lines for the review status of every written
-candidate (`Status T3 fixed`), for negated events (`Negation E1`) and for
-hypothetical ones (`Speculation E1`), `#` lines for notes. Event types are
-written with `_` for `.` (`Conflict_Attack`), which brat's configuration accepts.
-Rejected candidates are left out (the summary says how many). The text files
-are written byte for byte, so offsets hold for CRLF line ends too.
+Written: `T` lines for entities and event triggers; `E` lines for events
+(`Type:Trigger Role:Id ...`, a repeated role numbered `Role2`, `Role3`). brat's
+event argument must point at a `T`: an argument whose extent is exactly its
+entity's span points at that entity's `T`; any other extent gets a `T` of its
+own, typed with the linked entity's label and tied to that entity by a
+`Refers` relation (`R1	Refers Arg1:T7 Arg2:T2`), or typed `ARGUMENT` when it
+refers to no entity. Event attributes are `A` lines (`A3	polarity E1 negative`),
+every schema attribute declared with its values in annotation.conf's
+`[attributes]`. The review status of entities and events is an `A` line too
+(`Status T3 fixed`); notes and dismissed schema warnings are `#` AnnotatorNotes
+(a dismissed warning on an argument is noted on its event, naming the role).
+Event types are written with `_` for `.` (`Conflict_Attack`), which brat's
+configuration accepts. Rejected candidates are left out (the summary says how
+many). The text files are written byte for byte, so offsets hold for CRLF line
+ends too.
 
-Read: `T`, `E` and `A` lines (Status, Negation, Speculation). A
-discontinuous span (`0 5;8 12`) and an event given as another event's argument
-are refused with a message naming the file and line; `R`, `*`, `N` and `M` lines
-are not carried and are skipped, as are `#` notes. A `Status` of accepted, fixed or
-added comes back as that review state (recorded as an `import` decision; a fix's
-original values are not in brat, so they are not either); anything else imports
-as pending.
+Read: `T`, `E`, `R` (`Refers` only), and `A` lines (Status, the schema's event
+attributes, and brat's usual `Negation` and `Speculation`, read as negative
+polarity and `other` modality). A discontinuous span (`0 5;8 12`) and an event
+given as another event's argument are refused with a message naming the file
+and line; other `R` lines and `*`, `N` and `M` lines are not carried and are
+skipped, as are `#` notes. A `Status` of accepted, fixed or added comes back as
+that review state (recorded as an `import` decision; a fix's original values are
+not in brat, so they are not either); anything else imports as pending.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from annotator.domain import Document, Review, Status
-from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
+from annotator.formats.exporting import (
+    ExportFilter,
+    ExportSummary,
+    FinalArgument,
+    FinalDocument,
+    dismissed_note,
+    final_views,
+)
 from annotator.formats.reading import InputError, Record
 from annotator.schema import Schema, load_schema
 
 BARE_SPAN_TYPE = "ARGUMENT"
+REFERS = "Refers"
+"""The relation from an argument's own `T` to the entity it refers to."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _NUMBERED_ROLE = re.compile(r"^(.*?)(\d+)$")
 
 
 def brat_type(name: str) -> str:
-    """A label or event type as a brat type name."""
+    """A label, event type, attribute name or value as a brat name."""
     return re.sub(r"[^A-Za-z0-9_-]", "_", name)
 
 
@@ -44,10 +61,14 @@ def file_stem(document_id: str) -> str:
     return _UNSAFE.sub("_", document_id).strip("._") or "document"
 
 
-def annotation_conf(schema: Schema, labels: Iterable[str]) -> str:
-    """brat's annotation.conf for the schema and the entity labels in use."""
+def annotation_conf(schema: Schema, labels: Iterable[str], attributes: Mapping[str, Iterable[str]] | None = None) -> str:
+    """brat's annotation.conf for the schema, the entity labels in use and the event attribute values in use."""
     entity_types = sorted({brat_type(label) for label in (*schema.entity_labels, *labels)} | {BARE_SPAN_TYPE})
-    lines = ["[entities]", *entity_types, "", "[relations]", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]"]
+    lines = [
+        "[entities]", *entity_types, "",
+        "[relations]", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", f"{REFERS}\tArg1:<ENTITY>, Arg2:<ENTITY>", "",
+        "[events]",
+    ]
     for name, event_type in schema.events.items():
         roles = []
         for role in event_type.roles:
@@ -56,13 +77,14 @@ def annotation_conf(schema: Schema, labels: Iterable[str]) -> str:
                 allowed.append(BARE_SPAN_TYPE)
             roles.append(f"{role}*:{'|'.join(dict.fromkeys(allowed))}")
         lines.append(f"{brat_type(name)}\t{', '.join(roles)}")
-    lines += [
-        "", "[attributes]",
-        "Status\tArg:<ANY>, Value:pending|accepted|fixed|added",
-        "Negation\tArg:<EVENT>",
-        "Speculation\tArg:<EVENT>",
-        "",
-    ]
+    lines += ["", "[attributes]", "Status\tArg:<ANY>, Value:pending|accepted|fixed|added"]
+    declared: dict[str, dict[str, None]] = {
+        brat_type(name): {brat_type(value): None for value in values} for name, values in schema.attributes.items()
+    }
+    for name, values in (attributes or {}).items():
+        declared.setdefault(brat_type(name), {}).update((brat_type(value), None) for value in values)
+    lines += [f"{name}\tArg:<EVENT>, Value:{'|'.join(values)}" for name, values in declared.items()]
+    lines += ["Negation\tArg:<EVENT>", "Speculation\tArg:<EVENT>", ""]
     return "\n".join(lines)
 
 
@@ -71,6 +93,7 @@ def write_brat(documents: Iterable[Document], folder: Path, keep: ExportFilter |
     schema = schema or load_schema()
     summary = ExportSummary()
     labels: set[str] = set()
+    attributes: dict[str, dict[str, None]] = {}
     used: set[str] = set()
     for view in final_views(documents, keep or ExportFilter(), summary):
         document = view.document
@@ -79,62 +102,86 @@ def write_brat(documents: Iterable[Document], folder: Path, keep: ExportFilter |
             stem += "_"
         used.add(stem)
         labels.update(entity.label for entity in view.entities)
+        for event in view.events:
+            for name, value in event.attributes.items():
+                attributes.setdefault(name, {})[str(value)] = None
         with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as handle:
             handle.write(document.text)
         with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(_ann(view, summary))
-    (folder / "annotation.conf").write_text(annotation_conf(schema, labels), encoding="utf-8")
+            handle.write(_Ann(view, summary).text())
+    (folder / "annotation.conf").write_text(annotation_conf(schema, labels, attributes), encoding="utf-8")
     return summary
 
 
-def _ann(view: FinalDocument, summary: ExportSummary) -> str:
-    """The .ann file of one document: T lines, then E, A and # lines."""
-    text = view.text
-    lines: list[str] = []
-    t_ids: dict[tuple, str] = {}
-    attributes: list[str] = []
-    notes: list[str] = []
+class _Ann:
+    """The lines of one document's .ann file, built as its candidates are written."""
 
-    def text_bound(key: tuple, start: int, end: int, kind: str) -> str:
-        if key not in t_ids:
-            t_ids[key] = f"T{len(t_ids) + 1}"
-            lines.append(f"{t_ids[key]}\t{kind} {start} {end}\t{_flat(text[start:end])}")
-        return t_ids[key]
+    def __init__(self, view: FinalDocument, summary: ExportSummary):
+        self.view = view
+        self.summary = summary
+        self.text_bound: list[str] = []
+        self.t_ids: dict[tuple, str] = {}
+        self.events: list[str] = []
+        self.relations: list[str] = []
+        self.attributes: list[str] = []
+        self.notes: list[str] = []
 
-    def annotate(target: str, review: Review) -> None:
-        attributes.append(f"Status {target} {review.status.value}")
+    def t(self, key: tuple, start: int, end: int, kind: str) -> str:
+        """The id of the `T` line for `key`, written the first time it is asked for."""
+        if key not in self.t_ids:
+            self.t_ids[key] = f"T{len(self.t_ids) + 1}"
+            self.text_bound.append(f"{self.t_ids[key]}\t{kind} {start} {end}\t{_flat(self.view.text[start:end])}")
+        return self.t_ids[key]
+
+    def annotate(self, target: str, review: Review) -> None:
+        """A candidate's status, note and dismissed warnings, on the annotation `target`."""
+        self.attributes.append(f"Status {target} {review.status.value}")
         if review.note:
-            notes.append(f"AnnotatorNotes {target}\t{_flat(review.note)}")
+            self.notes.append(f"AnnotatorNotes {target}\t{_flat(review.note)}")
+        dismissed = dismissed_note(review)
+        if dismissed:
+            self.notes.append(f"AnnotatorNotes {target}\t{_flat(dismissed)}")
 
-    for entity in view.entities:
-        target = text_bound(("entity", entity.id), entity.start, entity.end, brat_type(entity.label))
-        annotate(target, entity.review)
-    events_lines = []
-    for number, event in enumerate(view.events, start=1):
-        trigger = text_bound(("event", event.id), event.start, event.end, brat_type(event.type))
-        seen_roles: dict[str, int] = {}
-        parts = [f"{brat_type(event.type)}:{trigger}"]
-        for argument in event.arguments:
-            if argument.entity_id is not None:
-                target = t_ids[("entity", argument.entity_id)]
-            else:
-                target = text_bound(("span", argument.start, argument.end), argument.start, argument.end, BARE_SPAN_TYPE)
-            seen_roles[argument.role] = seen_roles.get(argument.role, 0) + 1
-            suffix = "" if seen_roles[argument.role] == 1 else str(seen_roles[argument.role])
-            parts.append(f"{argument.role}{suffix}:{target}")
-            if argument.review.status is not Status.PENDING:
-                summary.count("argument review states not written (brat's E lines have no per-argument attributes)")
-        event_id = f"E{number}"
-        events_lines.append(f"{event_id}\t{' '.join(parts)}")
-        annotate(event_id, event.review)
-        if event.attributes.get("polarity") == "negative":
-            attributes.append(f"Negation {event_id}")
-        if event.attributes.get("modality") == "other":
-            attributes.append(f"Speculation {event_id}")
-    lines += events_lines
-    lines += [f"A{i}\t{a}" for i, a in enumerate(attributes, start=1)]
-    lines += [f"#{i}\t{n}" for i, n in enumerate(notes, start=1)]
-    return "\n".join(lines) + ("\n" if lines else "")
+    def argument_target(self, argument: FinalArgument) -> str:
+        """The `T` an argument points at: its entity's when the extent is the entity's span, else its own."""
+        entity = argument.entity
+        if entity is not None and argument.extent_is_entity:
+            return self.t_ids[("entity", entity.id)]
+        key = ("extent", argument.start, argument.end, argument.entity_id)
+        known = key in self.t_ids
+        kind = brat_type(entity.label) if entity is not None else BARE_SPAN_TYPE
+        target = self.t(key, argument.start, argument.end, kind)
+        if entity is not None and not known:
+            self.relations.append(f"{REFERS} Arg1:{target} Arg2:{self.t_ids[('entity', entity.id)]}")
+        return target
+
+    def text(self) -> str:
+        """The whole .ann file: T, then E, R, A and # lines."""
+        for entity in self.view.entities:
+            self.annotate(self.t(("entity", entity.id), entity.start, entity.end, brat_type(entity.label)), entity.review)
+        for number, event in enumerate(self.view.events, start=1):
+            event_id = f"E{number}"
+            trigger = self.t(("event", event.id), event.start, event.end, brat_type(event.type))
+            seen_roles: dict[str, int] = {}
+            parts = [f"{brat_type(event.type)}:{trigger}"]
+            for argument in event.arguments:
+                seen_roles[argument.role] = seen_roles.get(argument.role, 0) + 1
+                numbered = argument.role + ("" if seen_roles[argument.role] == 1 else str(seen_roles[argument.role]))
+                parts.append(f"{numbered}:{self.argument_target(argument)}")
+                if argument.review.status is not Status.PENDING:
+                    self.summary.count("argument review states not written (brat's E lines have no per-argument attributes)")
+                dismissed = dismissed_note(argument.review)
+                if dismissed:
+                    self.notes.append(f"AnnotatorNotes {event_id}\t{numbered} argument: {_flat(dismissed)}")
+            self.events.append(f"{event_id}\t{' '.join(parts)}")
+            self.annotate(event_id, event.review)
+            for name, value in event.attributes.items():
+                self.attributes.append(f"{brat_type(name)} {event_id} {brat_type(str(value))}")
+        lines = [*self.text_bound, *self.events]
+        lines += [f"R{i}\t{r}" for i, r in enumerate(self.relations, start=1)]
+        lines += [f"A{i}\t{a}" for i, a in enumerate(self.attributes, start=1)]
+        lines += [f"#{i}\t{n}" for i, n in enumerate(self.notes, start=1)]
+        return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _flat(value: str) -> str:
@@ -151,7 +198,7 @@ def brat_records(path: Path, progress: Callable[[int], None] | None = None) -> I
     if not ann_files:
         yield 0, InputError(str(path), 0, "", "no .ann files in this folder")
         return
-    event_types = {brat_type(name): name for name in load_schema().events}
+    names = _SchemaNames(load_schema())
     for ann in ann_files:
         txt = ann.with_suffix(".txt")
         try:
@@ -166,14 +213,40 @@ def brat_records(path: Path, progress: Callable[[int], None] | None = None) -> I
             continue
         if progress is not None:
             progress(ann.stat().st_size)
-        yield from _parse_ann(ann, text, ann_lines, event_types)
+        yield from _parse_ann(ann, text, ann_lines, names)
 
 
-def _parse_ann(ann: Path, text: str, lines: list[str], event_types: dict[str, str]) -> Iterator[Record]:
+class _SchemaNames:
+    """The schema's event types, attribute names and values, by the brat names they are written as."""
+
+    def __init__(self, schema: Schema):
+        self.event_types = {brat_type(name): name for name in schema.events}
+        self.attributes = {brat_type(name): name for name in schema.attributes}
+        self.values = {
+            (name, brat_type(value)): value for name, values in schema.attributes.items() for value in values
+        }
+
+    def event_attributes(self, found: Mapping[str, str | bool]) -> dict[str, str | bool]:
+        """An event's attributes from its `A` lines: the schema's names and values, brat's Negation and Speculation."""
+        attributes: dict[str, str | bool] = {}
+        for brat_name, value in found.items():
+            if brat_name in ("Status", "Negation", "Speculation"):
+                continue
+            name = self.attributes.get(brat_name, brat_name)
+            attributes[name] = self.values.get((name, value), value) if isinstance(value, str) else value
+        if found.get("Negation"):
+            attributes.setdefault("polarity", "negative")
+        if found.get("Speculation"):
+            attributes.setdefault("modality", "other")
+        return attributes
+
+
+def _parse_ann(ann: Path, text: str, lines: list[str], names: _SchemaNames) -> Iterator[Record]:
     name = str(ann)
     spans: dict[str, tuple[str, int, int, str, int]] = {}
     events: list[tuple[str, str, list[tuple[str, str]], int]] = []
-    attributes: dict[str, dict] = {}
+    attributes: dict[str, dict[str, str | bool]] = {}
+    refers: dict[str, tuple[str, int]] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -212,45 +285,53 @@ def _parse_ann(ann: Path, text: str, lines: list[str], event_types: dict[str, st
                     return
                 match = _NUMBERED_ROLE.match(role)
                 arguments.append((match.group(1) if match else role, target))
-            events.append((ident, event_types.get(event_type, event_type), [(event_type, trigger), *arguments], number))
+            events.append((ident, names.event_types.get(event_type, event_type), [(event_type, trigger), *arguments], number))
+        elif kind == "R":
+            parts = rest.split()
+            if len(parts) == 3 and parts[0] == REFERS and parts[1].startswith("Arg1:") and parts[2].startswith("Arg2:"):
+                refers[parts[1][5:]] = (parts[2][5:], number)
         elif kind == "A" or kind == "M":
             fields = rest.split()
             if len(fields) >= 2:
                 attributes.setdefault(fields[1], {})[fields[0]] = fields[2] if len(fields) > 2 else True
-        # R, *, N and # lines are not carried.
+        # Other R lines, and *, N and # lines are not carried.
     triggers = {trigger for _ident, _type, ((_t, trigger), *_rest), _n in events}
     native_entities = []
     bare = set()
     for ident, (label, start, end, _quoted, _number) in spans.items():
-        if ident in triggers:
+        if ident in triggers or ident in refers:
             continue
         if label == BARE_SPAN_TYPE:
             bare.add(ident)
             continue
         native_entities.append({"id": ident, "start": start, "end": end, "label": label, **_status(attributes, ident)})
+    entity_ids = {entity["id"] for entity in native_entities}
+    for extent, (entity, number) in refers.items():
+        if extent not in spans or entity not in entity_ids:
+            yield number, InputError(name, number, extent, f"{REFERS} must go from a T annotation to an entity's T, got {extent} -> {entity}")
+            return
     native_events = []
     for ident, event_type, ((_raw_type, trigger), *arguments), number in events:
         if trigger not in spans:
             yield number, InputError(name, number, ident, f"trigger {trigger} is not a T annotation of this file")
             return
         _label, t_start, t_end, _q, _n = spans[trigger]
-        native_arguments = []
+        native_arguments: list[dict] = []
         for role, target in arguments:
             if target not in spans:
                 yield number, InputError(name, number, ident, f"argument {role}:{target} is not a T annotation of this file")
                 return
-            if target in bare or target in triggers:
-                _l, a_start, a_end, _q2, _n2 = spans[target]
+            _l, a_start, a_end, _q2, _n2 = spans[target]
+            if target in refers:
+                native_arguments.append({"role": role, "start": a_start, "end": a_end, "entity": refers[target][0]})
+            elif target in bare or target in triggers:
                 native_arguments.append({"role": role, "start": a_start, "end": a_end})
             else:
                 native_arguments.append({"role": role, "entity": target})
-        event_attributes = {}
-        if attributes.get(ident, {}).get("Negation"):
-            event_attributes["polarity"] = "negative"
-        if attributes.get(ident, {}).get("Speculation"):
-            event_attributes["modality"] = "other"
-        native_events.append({"id": ident, "type": event_type, "trigger": {"start": t_start, "end": t_end},
-                              "arguments": native_arguments, "attributes": event_attributes, **_status(attributes, ident)})
+        native_events.append({
+            "id": ident, "type": event_type, "trigger": {"start": t_start, "end": t_end}, "arguments": native_arguments,
+            "attributes": names.event_attributes(attributes.get(ident, {})), **_status(attributes, ident),
+        })
     yield 1, {"id": ann.stem, "text": text, "meta": {"file": ann.with_suffix(".txt").name},
               "entities": native_entities, "events": native_events}
 

@@ -1,6 +1,7 @@
 """CoNLL-2003 / IOB: one token per line, the entity tag last, a blank line between sentences.
 
-Lossy by nature: entities only (no events, no review state), no overlapping or
+Lossy by nature: entities only (no events, so no arguments, argument extents,
+entity links or event attributes; no review state, notes or dismissed warnings), no overlapping or
 nested entities (the later of two overlapping ones is left out), no whitespace:
 the text read back is the tokens joined by single spaces, sentences by line
 breaks, so character offsets change while tokens and labels survive. Written
@@ -29,7 +30,7 @@ def write_conll(documents: Iterable[Document], out: IO[bytes], keep: ExportFilte
     summary = ExportSummary()
     for view in final_views(documents, keep or ExportFilter(), summary):
         if view.events:
-            summary.count("events left out (CoNLL carries entities only)", len(view.events))
+            summary.count("events left out, with their arguments and attributes (CoNLL carries entities only)", len(view.events))
         text = view.text
         entities_in, _events_in = view.by_sentence()
         out.write(f"{DOCSTART}\n\n".encode())

@@ -8,9 +8,12 @@ outside any entity ("O"); everywhere else they are left missing, so training doe
 not learn "not an entity" from tokens nobody checked. Entities that overlap one
 already in `doc.ents` go only to the span group `annotator_entities`, which holds
 every written entity with its label. Event triggers are in the span group `sc`
-(spancat's default) labelled with the event type; the full structure (ids,
-statuses, original values, events with arguments, notes) is in
-`doc.user_data["annotator"]` (native JSON, as a string). Sentence starts are set from the stored sentences.
+(spancat's default) labelled with the event type, and argument extents in the
+span group `annotator_arguments` labelled with the role. The full structure
+(ids, statuses, original values, events with their attributes and arguments
+with their extents and entity links, notes, dismissed warnings, confirmed
+sentences) is in `doc.user_data["annotator"]` (native JSON, as a string).
+Sentence starts are set from the stored sentences.
 
 Read: DocBins written by annotator (from `user_data`), or any DocBin: entities
 from `doc.ents` (and `annotator_entities`), triggers from `sc` spans whose label
@@ -39,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 USER_DATA_KEY = "annotator"
 ENTITY_GROUP = "annotator_entities"
 TRIGGER_GROUP = "sc"
+ARGUMENT_GROUP = "annotator_arguments"
 
 
 def _words(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool], dict[int, int], dict[int, int]]:
@@ -146,6 +150,15 @@ def _doc(view: FinalDocument, vocab: Vocab, keep: ExportFilter, summary: ExportS
             continue
         triggers.append(span)
     doc.spans[TRIGGER_GROUP] = triggers
+    extents = []
+    for event in view.events:
+        for argument in event.arguments:
+            span = span_of(argument.start, argument.end, argument.role)
+            if span is None:
+                summary.count("argument extents left out of the annotator_arguments span group (boundary inside a token)")
+                continue
+            extents.append(span)
+    doc.spans[ARGUMENT_GROUP] = extents
     structure = document_to_dict(document, keep, ExportSummary())
     if structure is not None:
         structure.pop("text", None)

@@ -3,15 +3,27 @@
 Written as doccano's relation-extraction export: `{"id", "text", "entities":
 [{"id", "start_offset", "end_offset", "label"}], "relations": [{"id", "from_id",
 "to_id", "type"}]}`. An event is its trigger as an entity labelled with the event
-type plus one relation per argument from the trigger, typed with the role; a bare
-span argument becomes an entity labelled `ARGUMENT`. doccano keeps no review
-state per span: rejected candidates are left out (the summary says how many).
-annotator's document id travels as `annotator_id`, the title and metadata in `meta`.
+type plus one relation per argument from the trigger, typed with the role. An
+argument whose extent is its entity's span points at that entity; any other
+extent is an entity labelled `ARGUMENT`, with a `Refers` relation from it to the
+entity it refers to, if any. doccano has no place for attributes on an entity,
+so event attributes travel in the record-level `annotator_attributes` (one
+`{start, end, type, attributes}` per event, by its trigger's offsets), and the
+schema warnings a reviewer dismissed in `annotator_dismissed` (`{kind, start,
+end, label, dismissed}`; an argument's label is its role and `event` gives its
+trigger's offsets); doccano keeps record-level keys as the example's metadata.
+doccano keeps no review state per span: rejected candidates are left out (the
+summary says how many). annotator's document id travels as `annotator_id`, the
+title and metadata in `meta`. doccano itself drops overlapping spans when it
+imports a file, so an extent that overlaps an entity is lost inside doccano,
+though not by annotator's reader.
 
 Read: that shape, and the sequence-labelling shape `{"text", "label": [[start,
 end, "LABEL"], ...]}`. An entity is an event trigger when it has outgoing
-relations or its label is an event type of the schema (so an event without
-arguments survives the trip).
+relations (other than `Refers` from an `ARGUMENT` extent) or its label is an
+event type of the schema (so an event without arguments survives the trip).
+`annotator_attributes` are read back; `annotator_dismissed` is not (a flag for
+the reader of the file).
 """
 
 from __future__ import annotations
@@ -22,13 +34,15 @@ from typing import IO, Any
 
 import orjson
 
-from annotator.domain import Document
+from annotator.domain import Document, Review
 from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
 from annotator.formats.reading import Record, converted, jsonl_objects
 from annotator.formats.record import BadRecord
 from annotator.schema import load_schema
 
 BARE_SPAN_LABEL = "ARGUMENT"
+REFERS = "Refers"
+"""The relation type from an argument's own extent to the entity it refers to."""
 
 
 def write_doccano(documents: Iterable[Document], out: IO[bytes], keep: ExportFilter | None = None) -> ExportSummary:
@@ -44,6 +58,8 @@ def _doccano_record(number: int, view: FinalDocument) -> dict[str, Any]:
     """One document's final view as a doccano relation-extraction record with the integer id `number`."""
     ids: dict[tuple[Any, ...], int] = {}
     entities: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    dismissed: list[dict[str, Any]] = []
 
     def entity_id(key: tuple[Any, ...], start: int, end: int, label: str) -> int:
         if key not in ids:
@@ -51,22 +67,42 @@ def _doccano_record(number: int, view: FinalDocument) -> dict[str, Any]:
             entities.append({"id": ids[key], "start_offset": start, "end_offset": end, "label": label})
         return ids[key]
 
+    def relate(source: int, target: int, kind: str) -> None:
+        relations.append({"id": len(relations) + 1, "from_id": source, "to_id": target, "type": kind})
+
+    def flag(review: Review, kind: str, start: int, end: int, label: str, **where: Any) -> None:
+        if review.dismissed:
+            dismissed.append({"kind": kind, "start": start, "end": end, "label": label, **where,
+                              "dismissed": list(review.dismissed)})
+
     for entity in view.entities:
         entity_id(("entity", entity.id), entity.start, entity.end, entity.label)
-    relations: list[dict[str, Any]] = []
+        flag(entity.review, "entity", entity.start, entity.end, entity.label)
+    attributes = []
     for event in view.events:
         trigger = entity_id(("event", event.id), event.start, event.end, event.type)
+        flag(event.review, "event", event.start, event.end, event.type)
+        if event.attributes:
+            attributes.append({"start": event.start, "end": event.end, "type": event.type,
+                               "attributes": dict(event.attributes)})
         for argument in event.arguments:
-            if argument.entity_id is not None:
-                target = ids[("entity", argument.entity_id)]
+            linked = argument.entity
+            if linked is not None and argument.extent_is_entity:
+                target = ids[("entity", linked.id)]
             else:
-                target = entity_id(("span", argument.start, argument.end), argument.start, argument.end, BARE_SPAN_LABEL)
-            relations.append({"id": len(relations) + 1, "from_id": trigger, "to_id": target, "type": argument.role})
+                key = ("extent", argument.start, argument.end, argument.entity_id)
+                known = key in ids
+                target = entity_id(key, argument.start, argument.end, BARE_SPAN_LABEL)
+                if linked is not None and not known:
+                    relate(target, ids[("entity", linked.id)], REFERS)
+            relate(trigger, target, argument.role)
+            flag(argument.review, "argument", argument.start, argument.end, argument.role, event=[event.start, event.end])
     document = view.document
     return {
         "id": number, "annotator_id": document.id, "text": document.text,
         "meta": {"title": document.title, **document.meta},
         "entities": entities, "relations": relations,
+        "annotator_attributes": attributes, "annotator_dismissed": dismissed,
     }
 
 
@@ -112,7 +148,9 @@ def doccano_to_native(obj: Any, number: int) -> dict:
         if ident in by_id:
             raise BadRecord(f"entities[{index}].id", f"{ident} is used twice")
         by_id[ident] = entity
+    referenced_as_span = {ident for ident, entity in by_id.items() if entity.get("label") == BARE_SPAN_LABEL}
     outgoing: dict[int, list[dict]] = {}
+    refers: dict[int, int] = {}
     for index, relation in enumerate(relations):
         if not isinstance(relation, dict):
             raise BadRecord(f"relations[{index}]", "must be an object")
@@ -123,11 +161,11 @@ def doccano_to_native(obj: Any, number: int) -> dict:
                 raise BadRecord(f"relations[{index}].{name}", f"{end} is not the id of an entity of this record")
         if not isinstance(relation.get("type"), str) or not relation["type"]:
             raise BadRecord(f"relations[{index}].type", "must be a non-empty string (the argument's role)")
+        if relation["type"] == REFERS and source in referenced_as_span:
+            refers[source] = target
+            continue
         outgoing.setdefault(source, []).append(relation)
-    referenced_as_span = set()
-    for ident, entity in by_id.items():
-        if entity.get("label") == BARE_SPAN_LABEL:
-            referenced_as_span.add(ident)
+    attributes = _attributes(obj.get("annotator_attributes"))
     event_types = set(load_schema().events)
     triggers = {ident for ident, entity in by_id.items() if ident in outgoing or entity.get("label") in event_types}
     for ident, entity in by_id.items():
@@ -144,14 +182,27 @@ def doccano_to_native(obj: Any, number: int) -> dict:
             if relation["to_id"] in triggers:
                 raise BadRecord("relations", f"relation {relation.get('id')} points at another event's trigger; nested events cannot be imported")
             if relation["to_id"] in referenced_as_span:
-                arguments.append({"role": relation["type"], "start": child.get("start_offset"), "end": child.get("end_offset")})
+                argument = {"role": relation["type"], "start": child.get("start_offset"), "end": child.get("end_offset")}
+                if relation["to_id"] in refers:
+                    argument["entity"] = f"T{refers[relation['to_id']]}"
+                arguments.append(argument)
             else:
                 arguments.append({"role": relation["type"], "entity": f"T{relation['to_id']}"})
         native["events"].append({
             "id": f"E{ident}", "type": trigger.get("label"),
             "trigger": {"start": trigger.get("start_offset"), "end": trigger.get("end_offset")}, "arguments": arguments,
+            "attributes": attributes.get((trigger.get("start_offset"), trigger.get("end_offset"), trigger.get("label")), {}),
         })
     return native
+
+
+def _attributes(raw: Any) -> dict[tuple[Any, Any, Any], Any]:
+    """Event attributes from `annotator_attributes`, by their trigger's offsets and event type."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise BadRecord("annotator_attributes", "must be a list of {start, end, type, attributes}")
+    return {(item.get("start"), item.get("end"), item.get("type")): item.get("attributes") for item in raw}
 
 
 def doccano_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:

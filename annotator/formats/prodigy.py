@@ -8,7 +8,15 @@ the index of each span's last token, `head_span`, `child_span`, `label`),
 and of the task's spans and relations: compatible in kind with Prodigy's, not
 byte-identical). Prodigy has no event object: an event is its trigger span,
 labelled with the event type, plus one relation per argument from the trigger,
-labelled with the role; a bare-span argument is a span labelled `ARGUMENT`.
+labelled with the role. An argument whose extent is its entity's span points at
+that entity's span; any other extent is a span labelled `ARGUMENT`, and when it
+refers to an entity the relation's `meta.entity` names it by label and document
+offsets (`document_start`, `document_end`: the entity may lie in another
+sentence's task). An event's attributes are in its trigger span's
+`meta.attributes`; the schema warnings a reviewer dismissed are in the `meta.dismissed`
+of the span (entity, trigger) or relation (argument) they were about. Prodigy
+keeps unknown keys of a task, but its own interfaces may drop a span's or
+relation's `meta` when an annotator edits it.
 Prodigy's answer is per task: `accept` when every candidate of the sentence has
 been decided, `ignore` while some are pending. Rejected candidates are left out.
 `meta` holds the document id, sentence index, offset and the text before the
@@ -19,19 +27,20 @@ no `meta`, extra keys. Tasks sharing `meta.document` form one document; any
 other task is a document of its own. Spans are checked against the text, and
 against the tokens when a task has them. A span is an event trigger when a
 relation starts from it or its label is an event type of the schema. Every
-span imports as a pending candidate.
+span imports as a pending candidate, with the attributes, entity links and
+dismissed warnings its `meta` gives.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
-from annotator.domain import Document, Sentence, Status
+from annotator.domain import Document, Review, Sentence, Status
 from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
 from annotator.formats.reading import InputError, Record, jsonl_objects
 from annotator.formats.record import BadRecord
@@ -69,16 +78,23 @@ class _TaskSpans:
         self.spans: list[dict] = []
         self.by_key: dict[tuple[int, int, str], dict] = {}
 
-    def add(self, start: int, end: int, label: str) -> dict | None:
-        """The task's span at these document offsets, added if new; None when a boundary falls inside a token."""
+    def add(self, start: int, end: int, label: str, meta: dict | None = None) -> dict | None:
+        """The task's span at these document offsets, added if new; None when a boundary falls inside a token.
+
+        `meta` goes with a new span; a span asked for again keeps the meta it was first written with.
+        """
         key = (start, end, label)
         if key in self.by_key:
+            if meta:
+                self.summary.count("spans asked for twice with their own meta (attributes or dismissed warnings) written once")
             return self.by_key[key]
         if start not in self.first_token or end not in self.last_token:
             self.summary.count("spans left out because a boundary falls inside a token")
             return None
         span = {"start": start - self.base, "end": end - self.base, "token_start": self.first_token[start],
                 "token_end": self.last_token[end], "label": label, "text": self.text[start:end]}
+        if meta:
+            span["meta"] = meta
         self.by_key[key] = span
         self.spans.append(span)
         return span
@@ -91,7 +107,6 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
     previous_end = 0
     sentences = document.sentences
     entities_in, events_in = view.by_sentence()
-    label_of = {entity.id: entity.label for entity in view.entities}
     for sentence in sentences:
         base = sentence.start
         tokens = sentence.tokens
@@ -103,23 +118,33 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
         task_spans = _TaskSpans(text, sentence, summary)
         pending = False
         for entity in entities_in.get(sentence.index, ()):
-            task_spans.add(entity.start, entity.end, entity.label)
+            task_spans.add(entity.start, entity.end, entity.label, _meta_of(entity.review))
             pending = pending or entity.review.status is Status.PENDING
         relations = []
         for event in events_in.get(sentence.index, ()):
             pending = pending or event.review.status is Status.PENDING
-            head = task_spans.add(event.start, event.end, event.type)
+            head = task_spans.add(event.start, event.end, event.type, _meta_of(event.review, event.attributes))
             for argument in event.arguments:
                 pending = pending or argument.review.status is Status.PENDING
-                label = label_of[argument.entity_id] if argument.entity_id is not None else BARE_SPAN_LABEL
                 if not sentence.start <= argument.start < sentence.end:
                     summary.count("arguments left out because they lie outside their event's sentence")
                     continue
-                child = task_spans.add(argument.start, argument.end, label)
+                linked = argument.entity
+                if linked is not None and argument.extent_is_entity:
+                    child = task_spans.add(argument.start, argument.end, linked.label)
+                else:
+                    child = task_spans.add(argument.start, argument.end, BARE_SPAN_LABEL)
                 if head is None or child is None:
                     continue
-                relations.append({"head": head["token_end"], "child": child["token_end"], "head_span": head,
-                                  "child_span": child, "label": argument.role})
+                relation = {"head": head["token_end"], "child": child["token_end"], "head_span": head,
+                            "child_span": child, "label": argument.role}
+                meta = _meta_of(argument.review)
+                if linked is not None and not argument.extent_is_entity:
+                    meta["entity"] = {"label": linked.label, "document_start": linked.start,
+                                      "document_end": linked.end, "text": text[linked.start : linked.end]}
+                if meta:
+                    relation["meta"] = meta
+                relations.append(relation)
         spans = task_spans.spans
         sentence_text = text[base : sentence.end]
         meta = {"document": document.id, "sentence": sentence.index, "offset": base,
@@ -137,6 +162,16 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
             "answer": "ignore" if pending else "accept",
             "_input_hash": input_hash, "_task_hash": _hash(f"{input_hash} {task_key}"), "_view_id": "relations",
         }
+
+
+def _meta_of(review: Review, attributes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The `meta` of a span or relation: an event's attributes and the warnings a reviewer dismissed."""
+    meta: dict[str, Any] = {}
+    if attributes:
+        meta["attributes"] = dict(attributes)
+    if review.dismissed:
+        meta["dismissed"] = list(review.dismissed)
+    return meta
 
 
 # ---------------------------------------------------------------------------- reading
@@ -173,7 +208,7 @@ def _task_spans(task: dict) -> tuple[list[dict], list[dict]]:
                 raise BadRecord(f"spans[{index}]", "token_start/token_end are not token indices of this task") from None
             if first.get("start") != start or last.get("end") != end:
                 raise BadRecord(f"spans[{index}]", "token_start/token_end (inclusive) do not match start/end")
-        checked.append({"start": start, "end": end, "label": label})
+        checked.append({"start": start, "end": end, "label": label, "meta": _meta(span)})
     relations = task.get("relations") or []
     if not isinstance(relations, list):
         raise BadRecord("relations", "must be a list")
@@ -187,7 +222,8 @@ def _task_spans(task: dict) -> tuple[list[dict], list[dict]]:
         if not isinstance(relation.get("label"), str) or not relation["label"]:
             raise BadRecord(f"relations[{index}].label", "must be a non-empty string (the argument's role)")
         found.append({"head": (head.get("start"), head.get("end"), head.get("label")),
-                      "child": (child.get("start"), child.get("end"), child.get("label")), "role": relation["label"]})
+                      "child": (child.get("start"), child.get("end"), child.get("label")), "role": relation["label"],
+                      "meta": _meta(relation)})
     return checked, found
 
 
@@ -199,6 +235,13 @@ def _is_trigger(span: dict, heads: set[tuple], event_types: set[str]) -> bool:
     )
 
 
+def _reviewed(item: dict, meta: dict) -> dict:
+    """A native item with the dismissed warnings its span's or relation's `meta` gives."""
+    if "dismissed" in meta:
+        item["dismissed"] = meta["dismissed"]
+    return item
+
+
 def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
     """The native record of a document rebuilt from its tasks, in sentence order."""
     event_types = set(load_schema().events)
@@ -208,6 +251,8 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
     events: list[dict] = []
     sentences = []
     title = None
+    # Arguments whose relation names the entity they refer to, resolved once every task is read.
+    links: list[tuple[dict, Any, int, str]] = []
     for number, task in tasks:
         meta = _meta(task)
         before = meta.get("before", "" if not text_parts else "\n\n")
@@ -237,33 +282,56 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
                 continue
             key = (span["start"], span["end"], span["label"])
             ids[key] = ids[(span["start"], span["end"], None)] = f"T{len(entities) + 1}"
-            entities.append({"id": ids[key], "start": base + span["start"], "end": base + span["end"], "label": span["label"]})
+            entities.append(_reviewed(
+                {"id": ids[key], "start": base + span["start"], "end": base + span["end"], "label": span["label"]},
+                span["meta"],
+            ))
         for span in spans:
             if not _is_trigger(span, heads, event_types):
                 continue
             key = (span["start"], span["end"], span["label"])
             arguments = []
-            for relation in relations:
+            for index, relation in enumerate(relations):
                 if relation["head"] not in (key, (span["start"], span["end"], None)):
                     continue
                 child = relation["child"]
                 entity_key = child if child[2] is not None else (child[0], child[1], None)
                 if entity_key in ids and child[2] != BARE_SPAN_LABEL:
-                    arguments.append({"role": relation["role"], "entity": ids[entity_key]})
+                    argument = {"role": relation["role"], "entity": ids[entity_key]}
                 elif type(child[0]) is int and type(child[1]) is int:
-                    arguments.append({"role": relation["role"], "start": base + child[0], "end": base + child[1]})
+                    argument = {"role": relation["role"], "start": base + child[0], "end": base + child[1]}
+                    if "entity" in relation["meta"]:
+                        links.append((argument, relation["meta"]["entity"], number, f"relations[{index}].meta.entity"))
                 else:
-                    raise BadRecord("relations", f"a relation's child_span {child[:2]} has no offsets")
-            events.append({"id": f"E{len(events) + 1}", "type": span["label"],
-                           "trigger": {"start": base + span["start"], "end": base + span["end"]}, "arguments": arguments})
+                    raise BadRecord("relations", f"a relation's child_span {child[:2]} has no offsets", number)
+                arguments.append(_reviewed(argument, relation["meta"]))
+            event = {"id": f"E{len(events) + 1}", "type": span["label"],
+                     "trigger": {"start": base + span["start"], "end": base + span["end"]}, "arguments": arguments}
+            if "attributes" in span["meta"]:
+                event["attributes"] = span["meta"]["attributes"]
+            events.append(_reviewed(event, span["meta"]))
         if "after" in meta and isinstance(meta["after"], str):
             text_parts.append(meta["after"])
             offset += len(meta["after"])
+    if links:
+        _link(links, entities)
     native: dict[str, Any] = {"id": doc_id, "text": "".join(text_parts), "entities": entities, "events": events,
                               "sentences": sentences}
     if isinstance(title, str):
         native["title"] = title
     return native
+
+
+def _link(links: list[tuple[dict, Any, int, str]], entities: list[dict]) -> None:
+    """Give each argument the id of the entity its relation's `meta.entity` names by label and document offsets."""
+    by_span = {(e["start"], e["end"], e["label"]): e["id"] for e in entities}
+    for argument, named, number, field in links:
+        key = (named.get("document_start"), named.get("document_end"), named.get("label")) if isinstance(named, dict) else None
+        if key not in by_span:
+            raise BadRecord(
+                field, f"{named!r} is not an entity span of this document (give label, document_start, document_end)", number,
+            )
+        argument["entity"] = by_span[key]
 
 
 def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
