@@ -184,6 +184,8 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
                 machine_candidates += origin == machine
                 if review is not PENDING:
                     reviewed.append((TargetKind.ENTITY, entity_pk, document_pk, review))
+            # A moved argument is listed under its final event but belongs to the one it came from.
+            event_pks = {event.id: event_pk + 1 + i for i, event in enumerate(document.events)}
             for event in document.events:
                 event_pk += 1
                 review = event.review
@@ -205,8 +207,9 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
                         a_start, a_end = _entity_span(document, event.id, argument, entities_by_id)
                         if review is not PENDING:
                             review = _with_relink_extent(review, entities_by_id)
+                    owner_pk = event_pks.get(argument.event_id, event_pk) if argument.event_id else event_pk
                     argument_rows.append(
-                        (argument_pk, event_pk, position, argument.role,
+                        (argument_pk, owner_pk, position, argument.role,
                          entity_pks[argument.entity_id] if argument.entity_id is not None else None,
                          a_start, a_end, argument.score, origin)
                     )

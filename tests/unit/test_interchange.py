@@ -461,7 +461,6 @@ def test_a_reviewed_native_export_survives_the_store(tmp_path):
     assert written["events"][0]["dismissed"] == ["required role Target is missing"]
 
 
-@pytest.mark.xfail(strict=True, reason="the store's importer files an argument under the event it is listed under")
 def test_a_moved_argument_keeps_its_original_event_through_the_store(tmp_path):
     record = copy.deepcopy(EXTENTS_RECORD)
     record["events"][0]["arguments"][1].update(status="fixed", original={"event_id": "E2"}, **REVIEWED)
