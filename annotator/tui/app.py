@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotator.review.session import ReviewSession
-from annotator.schema import Schema, load_schema
+from annotator.schema import Schema
 from annotator.store import Repository
 from annotator.tui.keymap import effective_key
 from annotator.tui.screens.review import ReviewScreen
@@ -33,8 +33,8 @@ class AnnotatorApp(App[None]):
         self.repository = repository
         self.reviewer = reviewer
         self.db_label = db_label
-        self.schema = schema or load_schema()
-        self.session = ReviewSession(repository, reviewer)
+        self.schema = schema or repository.schema
+        self.session = ReviewSession(repository, reviewer, self.schema)
         self.user_keymap = dict(keymap or {})
         if self.user_keymap:
             self.set_keymap(self.user_keymap)

@@ -10,6 +10,7 @@ from typing import Any
 
 from textual.message import Message
 
+from annotator.review.session import Progress
 from annotator.store import DocumentSummary
 
 
@@ -18,14 +19,12 @@ class DecisionRecorded(Message):
 
 
 class ProgressCounted(Message):
-    """A worker counted the decided and the total machine candidates of the store."""
+    """A worker counted how far the review is: candidates decided, sentences seen."""
 
-    def __init__(self, decided: int, total: int) -> None:
+    def __init__(self, progress: Progress) -> None:
         super().__init__()
-        self.decided = decided
-        """Machine candidates with a decision."""
-        self.total = total
-        """Every machine candidate in the store."""
+        self.progress = progress
+        """The counts, as the session reads them from the store."""
 
 
 class DocumentsListed(Message):

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.review.editing import DIGITS, HINT_LETTERS, EditRequest, EditResult
+from annotator.review.editing import DIGITS, HINT_LETTERS, EditRequest, EditResult, hint_labels
 from annotator.tui.render import plain, visible
 
 
@@ -39,7 +39,7 @@ class EditScreen(ModalScreen[EditResult | None]):
         self.filter = ""
         self.span = request.span
         self.picking_start = request.pick_start
-        self.hints = self._hints(len(request.tokens)) if request.pick_start else []
+        self.hints = hint_labels(len(request.tokens)) if request.pick_start else []
         self.typed_hint = ""
 
     def compose(self) -> ComposeResult:
@@ -92,16 +92,18 @@ class EditScreen(ModalScreen[EditResult | None]):
             self._redraw()
 
     def action_cancel(self) -> None:
-        """Close without a result."""
-        self.dismiss(None)
+        """Close without a result; an optional step answers that nothing was chosen."""
+        self.dismiss(EditResult() if self.request.skippable else None)
 
     def action_save(self) -> None:
-        """Return the one value the filter leaves, or the adjusted span."""
+        """Return the one value the filter leaves, or the adjusted span; an optional step answers that nothing was chosen."""
         values = self.visible_values()
         if self.filter and len(values) == 1:
             self._finish(value=values[0])
         elif self.span is not None and not self.picking_start:
             self._finish()
+        elif self.request.skippable:
+            self.dismiss(EditResult())
 
     def action_move_end(self, step: int) -> None:
         """Move the span's end by `step` tokens, keeping at least one token."""
@@ -129,16 +131,11 @@ class EditScreen(ModalScreen[EditResult | None]):
     # ------------------------------------------------------------------ rendering
 
     def visible_values(self) -> list[str]:
-        """The values the filter leaves, the first ten numbered."""
+        """The values a digit picks: the request's numbered ones, or the first ten the filter leaves."""
+        if not self.filter:
+            return self.request.values[: self.request.numbered or len(DIGITS)]
         needle = self.filter.lower()
         return [v for v in self.request.values if needle in v.lower()][: len(DIGITS)]
-
-    @staticmethod
-    def _hints(count: int) -> list[str]:
-        letters = HINT_LETTERS
-        if count <= len(letters):
-            return list(letters[:count])
-        return [a + b for a in letters for b in letters][:count]
 
     def _redraw(self) -> None:
         request = self.request
@@ -165,7 +162,7 @@ class EditScreen(ModalScreen[EditResult | None]):
             keys.append("letter: choose")
         if request.span is not None or request.pick_start:
             keys.append("←/→ end · shift+←/→ start · enter: save span")
-        keys.append("esc: cancel")
+        keys.append("enter: none" if request.skippable else "esc: cancel")
         parts += ["\n", (" · ".join(keys), "dim")]
         self.query_one("#edit-body", Static).update(Content.assemble(*parts))
 

@@ -21,12 +21,14 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from annotator.domain import Action, TargetKind
+from annotator.domain import TargetKind
 from annotator.review.document import DocumentView
 from annotator.review.editing import EditRequest, EditResult
-from annotator.review.session import NOTHING_LEFT, ReviewSession, Row
+from annotator.review.session import NOTHING_LEFT, Progress, ReviewSession, Row
 from annotator.schema import Schema
+from annotator.tui import questions
 from annotator.tui.messages import DecisionRecorded, ProgressCounted
+from annotator.tui.questions import Question
 from annotator.tui.render import plain
 from annotator.tui.screens.documents import DocumentsScreen
 from annotator.tui.screens.edit import EditScreen
@@ -96,8 +98,8 @@ class ReviewScreen(Screen[None]):
     """The document, sentence and filter on screen: a change redraws the article and the candidate lines."""
     target: var[Row | None] = var(None, init=False)
     """The candidate the next key acts on, by kind and key: a change moves the highlight, not the list."""
-    progress: var[tuple[int, int] | None] = var(None, init=False)
-    """Decided and total machine candidates as last counted off the UI thread; None until the first count."""
+    progress: var[Progress | None] = var(None, init=False)
+    """How far the review is, as last counted off the UI thread; None until the first count."""
 
     def __init__(self, session: ReviewSession, schema: Schema):
         super().__init__()
@@ -185,13 +187,12 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, group="progress")
     def count_progress(self) -> None:
-        """Count decided and total candidates: the count reads the whole store, so never on the UI thread."""
-        decided, total = self.session.progress()
-        self.post_message(ProgressCounted(decided, total))
+        """Count decided candidates and seen sentences: the counts read the whole store, so never on the UI thread."""
+        self.post_message(ProgressCounted(self.session.progress()))
 
     @on(ProgressCounted)
     def _progress_counted(self, event: ProgressCounted) -> None:
-        self.progress = (event.decided, event.total)
+        self.progress = event.progress
         self._counting = False
         if self._count_again:
             self._count_again = False
@@ -246,9 +247,7 @@ class ReviewScreen(Screen[None]):
         """Add an entity in this sentence, or, on an event or argument, an argument to that event."""
         row = self.session.current_row
         if row is not None and row.kind is not TargetKind.ENTITY:
-            event_pk = row.event_pk if row.kind is TargetKind.ARGUMENT else row.pk
-            assert event_pk is not None
-            self._add_argument(event_pk)
+            self._add_argument(row)
             return
         self._add_span(self.session.add_entity_request(self.schema), self.session.add_entity)
 
@@ -270,85 +269,51 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(EditScreen(request), answered)
 
-    def _add_argument(self, event_pk: int) -> None:
-        role_request, entity_request = self.session.add_argument_requests(event_pk, self.schema)
+    def _add_argument(self, row: Row) -> None:
+        """Add an argument to a row's event: its extent and role, then, optionally, the entity it refers to."""
+        found = self.session.add_argument_request(row)
+        if found is None:
+            self.show_session()
+            return
+        event_pk, extent_request = found
 
-        def entity_chosen(role: str, result: EditResult | None) -> None:
-            if result is not None and result.choice is not None:
-                self.session.add_argument(event_pk, role, result.choice)
-            self._decided(result is not None and result.choice is not None)
+        def linked(role: str, start: int, end: int, result: EditResult | None) -> None:
+            if result is not None:
+                self.session.add_argument(event_pk, role, start, end, link=result.choice)
+            self._decided(result is not None)
 
-        def role_chosen(result: EditResult | None) -> None:
-            if result is None or result.value is None:
+        def placed(result: EditResult | None) -> None:
+            if result is None or result.value is None or result.start is None or result.end is None:
                 return
-            role = result.value
-            self.app.push_screen(EditScreen(entity_request), lambda chosen: entity_chosen(role, chosen))
+            role, start, end = result.value, result.start, result.end
+            link_request = self.session.link_request(event_pk, role)
+            self.app.push_screen(EditScreen(link_request), lambda chosen: linked(role, start, end, chosen))
 
-        self.app.push_screen(EditScreen(role_request), role_chosen)
+        self.app.push_screen(EditScreen(extent_request), placed)
 
-    def _confirm(self, title: str, choices: list[tuple[str, str]], then: Callable[[str], int]) -> None:
-        """Ask a lettered question; the chosen letter runs `then`, which returns how many candidates it decided."""
+    def _ask(self, question: Question | str) -> None:
+        """Show a line, or ask a bulk question whose chosen letter decides (the row was read when the key was pressed)."""
+        if isinstance(question, str):
+            self.session.last_message = question
+            self.show_session()
+            return
 
-        def chosen(result: EditResult | None) -> None:
-            self._decided(then(result.choice) if result is not None and result.choice is not None else 0)
+        def answered(result: EditResult | None) -> None:
+            self._decided(question.apply(result.choice) if result is not None and result.choice is not None else 0)
 
-        self.app.push_screen(EditScreen(EditRequest(title, "", choices=choices)), chosen)
+        self.app.push_screen(EditScreen(EditRequest(question.title, "", choices=question.answers)), answered)
 
     def action_accept_rest(self) -> None:
         """Accept every pending candidate of this sentence, after a preview (one undo step)."""
-        rows = self.session.bulk_sentence_preview()
-        if not rows:
-            self.session.last_message = "Nothing pending in this sentence."
-            self.show_session()
-            return
-        self._confirm(
-            "Accept the rest of the sentence?", [("y", f"accept {len(rows)} pending candidates (one undo step)")],
-            lambda _choice: self.session.accept_rows(rows, Action.BULK_ACCEPT_SENTENCE),
-        )
+        self._ask(questions.rest_of_sentence(self.session))
 
     def action_accept_label(self) -> None:
         """Accept every pending entity of this entity's label, or scoring at least its score, here or everywhere."""
-        row = self.session.current_row
-        preview = self.session.bulk_label_preview(row)
-        if preview is None:
-            self.session.last_message = "Put the cursor on an entity to accept all of its label."
-            self.show_session()
-            return
-        label, in_document, in_corpus = preview
-        choices = [("d", f"every pending {label} in this document: {in_document}"),
-                   ("c", f"every pending {label} in the whole corpus: {in_corpus}")]
-        scored = self.session.bulk_score_preview(row)
-        if scored is not None:
-            score, scored_document, scored_corpus = scored
-            choices += [("s", f"every pending entity scoring ≥ {score:.2f} in this document: {scored_document}"),
-                        ("t", f"every pending entity scoring ≥ {score:.2f} in the whole corpus: {scored_corpus}")]
-
-        def accept(choice: str) -> int:
-            if choice in ("d", "c"):
-                return self.session.accept_label(label, whole_corpus=choice == "c")
-            assert scored is not None
-            return self.session.accept_above_score(scored[0], whole_corpus=choice == "t")
-
-        self._confirm("Accept in bulk (one undo step)", choices, accept)
+        self._ask(questions.label_or_score(self.session, self.session.current_row))
 
     def action_apply_identical(self) -> None:
         """Give the pending mentions identical to this decided entity its decision, after a preview."""
-        row = self.session.current_row
-        found = self.session.identical_mentions(row)
-        if not found:
-            self.session.last_message = "Decide an entity first, then apply its decision to the identical mentions."
-            self.show_session()
-            return
-        words, pks = found
-        if not pks:
-            self.session.last_message = "No pending identical mention in this document."
-            self.show_session()
-            return
-        self._confirm(
-            f"Apply this decision to the other mentions of «{words}»?",
-            [("y", f"{len(pks)} pending mentions with the same text and label (one undo step)")],
-            lambda _choice: self.session.apply_to_identical(row),
-        )
+        self._ask(questions.identical_mentions(self.session, self.session.current_row))
 
     def action_note(self) -> None:
         """Attach a note to the candidate under the cursor."""

@@ -18,6 +18,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from annotator.domain import TargetKind
+from annotator.review.checks import row_warnings
 from annotator.review.document import ALL, DocumentView, Row
 from annotator.schema import Schema
 from annotator.tui.render import label_colour, review_style, symbol, visible
@@ -103,14 +104,17 @@ def words_width(screen_width: int) -> int:
 
 
 def candidate_prompt(view: DocumentView, row: Row, schema: Schema, width: int) -> Content:
-    """One line of the list: status symbol, words, label or type, score, warnings, then flag and note."""
+    """One line of the list: status symbol, words, label or type, score, warnings not dismissed, then flag and note."""
     if row.kind is TargetKind.ENTITY:
         prompt = _entity_line(view, row, width)
     elif row.kind is TargetKind.EVENT:
-        prompt = _event_line(view, row, schema)
+        prompt = _event_line(view, row)
     else:
-        prompt = _argument_line(view, row, schema, width)
+        prompt = _argument_line(view, row, width)
     review = view.review_of(row)
+    warnings = [text for text in row_warnings(view, row, schema) if text not in review.dismissed]
+    if warnings:
+        prompt = Content.assemble(prompt, (f"  ⚠ {'; '.join(warnings)}", WARNING_STYLE))
     marks = ("  ⚑" if review.flagged else "") + ("  ✉ " + review.note if review.note else "")
     return Content.assemble(prompt, (visible(marks), WARNING_STYLE)) if marks else prompt
 
@@ -126,15 +130,13 @@ def _entity_line(view: DocumentView, row: Row, width: int) -> Content:
     label = entity.final("label")
     score = f"{entity.score:.2f}" if entity.score is not None else "  — "
     words = _clip(visible(text[start:end]), width)
-    others = view.labels_of_words.get(text[start:end], set()) - {label}
-    hint = f"  ⚠ {'/'.join(sorted(others))} elsewhere" if others else ""
     return Content.assemble(
         f"{symbol(entity.review)} ", (f"{words:<{width}}", review_style(entity.review)), " ",
-        (f"{label:<9}", label_colour(label)), f"{score}", (hint, WARNING_STYLE) if hint else "",
+        (f"{label:<9}", label_colour(label)), f"{score}",
     )
 
 
-def _event_line(view: DocumentView, row: Row, schema: Schema) -> Content:
+def _event_line(view: DocumentView, row: Row) -> Content:
     document = view.document
     event = view.event(row.pk)
     trigger = visible(document.text[event.final("trigger_start") : event.final("trigger_end")])
@@ -144,21 +146,17 @@ def _event_line(view: DocumentView, row: Row, schema: Schema) -> Content:
         marks.append("negated")
     if event.attributes.get("modality") == "other":
         marks.append("hypothetical")
-    warnings = [message for index, message in schema.event_warnings(event, document.entities) if index is None]
     return Content.assemble(
         f"{symbol(event.review)} ", (f"{event.final('type')}", f"bold {review_style(event.review)}"),
         f"  «{trigger}»  {score}", (f"  [{', '.join(marks)}]" if marks else "", "#ffaf00"),
-        (f"  ⚠ {'; '.join(warnings)}" if warnings else "", WARNING_STYLE),
     )
 
 
-def _argument_line(view: DocumentView, row: Row, schema: Schema, width: int) -> Content:
+def _argument_line(view: DocumentView, row: Row, width: int) -> Content:
     document = view.document
     text = document.text
     assert row.event_pk is not None
-    event = view.event(row.event_pk)
     argument = view.argument(row.event_pk, row.pk)
-    index = event.arguments.index(argument)
     entity_id = argument.final("entity_id")
     if entity_id is not None:
         entity = view.entity_by_id(entity_id)
@@ -166,8 +164,6 @@ def _argument_line(view: DocumentView, row: Row, schema: Schema, width: int) -> 
     else:
         words = "“" + visible(text[argument.final("start") : argument.final("end")]) + "”"
     words = _clip(words, width + 2)
-    warnings = [message for i, message in schema.event_warnings(event, document.entities) if i == index]
     return Content.assemble(
-        f"    {symbol(argument.review)} ", (f"{argument.final('role'):<11}", review_style(argument.review)),
-        f"→ {words}", (f"  ⚠ {'; '.join(warnings)}" if warnings else "", WARNING_STYLE),
+        f"    {symbol(argument.review)} ", (f"{argument.final('role'):<11}", review_style(argument.review)), f"→ {words}",
     )

@@ -7,6 +7,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from annotator.review.session import Progress
 from annotator.tui.render import plain
 
 BAR_CELLS = 10
@@ -20,13 +21,13 @@ class ReviewHeader(Horizontal):
         yield Static(id="header-title", markup=False)
         yield Static(id="header-status", markup=False)
 
-    def show(self, title: str, position: str, reviewer: str, progress: tuple[int, int] | None) -> None:
-        """Draw the title and the status; `progress` is (decided, total), or None until it is counted."""
+    def show(self, title: str, position: str, reviewer: str, progress: Progress | None) -> None:
+        """Draw the title and the status: decided out of all machine candidates, or `counting…` until counted."""
         self.query_one("#header-title", Static).update(Content.assemble(("annotator", "bold"), " · ", plain(title, "bold")))
         if progress is None:
             counted: Content | str = " · counting…"
         else:
-            decided, total = progress
+            decided, total = progress.decided, progress.total
             share = decided / total if total else 0.0
             filled = round(share * BAR_CELLS)
             bar = "█" * filled + "░" * (BAR_CELLS - filled)
