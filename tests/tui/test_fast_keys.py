@@ -19,7 +19,9 @@ from tests.conftest import ROOT
 from tests.tui.pilot import SIZE
 from tests.tui.terminal import terminal
 
-KEYS = b"aax" * 13 + b"a"
+# With the demo, this pattern never leaves a sentence with all its candidates rejected, where the
+# session would stop and wait for the reviewer to confirm the sentence: each key decides a new candidate.
+KEYS = b"xaa" * 13 + b"x"
 GAP_SECONDS = 0.010
 EXPECTED = {ord("a"): ("accept", "accepted"), ord("x"): ("reject", "rejected")}
 

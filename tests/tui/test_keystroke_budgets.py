@@ -8,7 +8,6 @@ screen must be back on top: the work was done within the keys counted.
 from __future__ import annotations
 
 from annotator.domain import Status, TargetKind
-from annotator.review import requests
 from annotator.review.editing import DIGITS, HINT_LETTERS
 from annotator.tui.screens.review import ReviewScreen
 from tests.tui.pilot import SIZE, KeyLog, show_candidate
@@ -62,7 +61,7 @@ async def test_change_an_event_type_in_at_most_three_keys(small_app, small_store
     async with small_app.run_test(size=SIZE, message_hook=log) as pilot:
         attack = document(small_store).events[0]
         await show_candidate(pilot, TargetKind.EVENT, attack.pk)
-        types = small_app.screen.session.type_choices(small_app.schema, "Conflict.Attack")
+        types = small_app.screen.session.type_choices()
         await within_budget(pilot, log, 3, "e", DIGITS[types.index("Conflict.Demonstrate")])
     event = document(small_store).events[0]
     assert (event.type, event.final("type"), event.review.status) == ("Conflict.Attack", "Conflict.Demonstrate", Status.FIXED)
@@ -71,13 +70,12 @@ async def test_change_an_event_type_in_at_most_three_keys(small_app, small_store
 async def test_change_an_argument_role_and_entity_in_at_most_three_keys_each(small_app, small_store):
     log = KeyLog()
     async with small_app.run_test(size=SIZE, message_hook=log) as pilot:
-        place = document(small_store).events[0].arguments[2]
-        await show_candidate(pilot, TargetKind.ARGUMENT, place.pk)
-        roles = list(small_app.schema.roles_of("Conflict.Attack"))
+        attack = document(small_store).events[0]
+        await show_candidate(pilot, TargetKind.ARGUMENT, attack.arguments[2].pk)
+        roles = small_app.screen.session.role_choices(attack.pk)
         await within_budget(pilot, log, 3, "e", DIGITS[roles.index("Target")])
-        session = small_app.screen.session
-        entities = [e.id for e in requests.lettered_entities(session.view, session.sentence_index)]
-        await within_budget(pilot, log, 3, "e", HINT_LETTERS[entities.index("T2")])
+        links = small_app.screen.session.link_choices(attack.pk, "Target")
+        await within_budget(pilot, log, 3, "e", next(c.key for c in links if c.entity_id == "T2"))
     argument = document(small_store).events[0].arguments[2]
     assert (argument.role, argument.entity_id) == ("Place", "T3")
     assert (argument.final("role"), argument.final("entity_id"), argument.review.status) == ("Target", "T2", Status.FIXED)
@@ -99,17 +97,22 @@ async def test_add_an_entity_of_k_tokens_in_at_most_k_plus_three_keys(small_app,
     assert [(text[e.start : e.end], e.label) for e in added] == [("on Wednesday", "DATE")]
 
 
-async def test_add_an_argument_in_at_most_four_keys(small_app, small_store):
+async def test_add_an_argument_of_k_tokens_in_at_most_k_plus_three_keys(small_app, small_store):
     log = KeyLog()
     async with small_app.run_test(size=SIZE, message_hook=log) as pilot:
         meet = document(small_store).events[1]
         await show_candidate(pilot, TargetKind.EVENT, meet.pk)
-        roles = list(small_app.schema.roles_of("Contact.Meet"))
         session = small_app.screen.session
-        entities = [e.id for e in requests.lettered_entities(session.view, session.sentence_index)]
-        await within_budget(pilot, log, 4, "n", DIGITS[roles.index("Place")], HINT_LETTERS[entities.index("T6")])
+        roles = session.role_choices(meet.pk)
+        tokens = session.sentence.tokens
+        text = document(small_store).text
+        first = next(i for i, (s, e) in enumerate(tokens) if text[s:e] == "New")
+        link = next(c.key for c in session.link_choices(meet.pk, "Place") if c.entity_id == "T6")
+        k = 2  # "New York": its first word, one step right, the role's digit, the entity's letter
+        await within_budget(pilot, log, k + 3, "n", HINT_LETTERS[first], "right", DIGITS[roles.index("Place")], link)
     added = document(small_store).events[1].arguments[-1]
     assert (added.role, added.entity_id, added.review.status) == ("Place", "T6", Status.ADDED)
+    assert text[added.start : added.end] == "New York"
 
 
 async def test_undo_costs_one_key_and_flag_is_recorded(small_app, small_store):
