@@ -1,0 +1,9 @@
+"""The `annotator` command line: each subcommand opens the store, then runs the TUI or a headless job.
+
+The group and its context live in `base`; each module below registers its subcommands on it.
+"""
+
+from annotator.cli import interchange, jobs, review  # noqa: F401  (registers the subcommands)
+from annotator.cli.base import main
+
+__all__ = ["main"]

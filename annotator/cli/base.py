@@ -1,0 +1,63 @@
+"""The command group, its options and the context every subcommand gets: the store and the reviewer."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+
+def default_reviewer() -> str:
+    """The OS user name, the reviewer recorded when none is given."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database in some containers
+        return "reviewer"
+
+
+class Context:
+    """What the group's options chose: the database and the reviewer."""
+
+    def __init__(self, db: str | None, reviewer: str | None):
+        self.db = db
+        self.reviewer = reviewer or default_reviewer()
+
+    def open_store(self):
+        """Connect to the chosen database and return the repository."""
+        from annotator.store import Repository, StoreError, connect
+
+        try:
+            connect(self.db)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from error
+        return Repository()
+
+    @property
+    def db_label(self) -> str:
+        """The database as the user named it, or the default path."""
+        from annotator.store import default_database_path
+
+        return self.db or str(default_database_path())
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", metavar="PATH|URL", envvar="ANNOTATOR_DB",
+    help="Database file (or URL). Default: annotator.db in the per-user data directory.",
+)
+@click.option("--reviewer", metavar="NAME", envvar="ANNOTATOR_REVIEWER", help="Who is deciding. Default: the OS user name.")
+@click.version_option(package_name="annotator")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, reviewer: str | None) -> None:
+    """Review machine-extracted entities and events in news text, from the keyboard."""
+    ctx.obj = Context(db, reviewer)
+    ctx.call_on_close(_close_store)
+
+
+def _close_store() -> None:
+    from annotator.store import close
+
+    close()

@@ -1,0 +1,174 @@
+"""`import` and `export`: the interchange formats in and out, all or nothing, written atomically."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from annotator.cli.base import Context, main, pass_context
+from annotator.domain import Status
+
+FORMAT_NAMES = ["native", "prodigy", "brat", "spacy", "doccano", "conll"]
+FORMAT_HELP = (
+    "native (annotator's JSONL), prodigy (one task per sentence; events as trigger spans and relations), "
+    "brat (a folder of .txt + .ann with annotation.conf; -o names the folder), "
+    "spacy (a DocBin for training: reviewed entities in doc.ents, unreviewed tokens missing), "
+    "doccano (JSONL with integer ids; events as trigger entities and relations) "
+    "or conll (CoNLL-2003/IOB: entities only, lossy: no events, no review state, no nesting, whitespace lost)"
+)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES),
+              help="Input format; detected from each file when not given. " + FORMAT_HELP)
+@pass_context
+def import_command(context: Context, files: tuple[Path, ...], format_name: str | None) -> None:
+    """Import annotation FILES into the store, all or nothing.
+
+    Every record of every file is checked before anything is written; any bad one
+    imports nothing and is reported as FILE:LINE: FIELD: REASON. Importing a
+    document again with the same id and text adds nothing; the same id with a
+    different text is refused.
+    """
+    from annotator.formats.reading import InvalidInput, read_documents
+    from annotator.formats.registry import READERS, UnknownFormat, detect_format
+    from annotator.store import DocumentConflict
+
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise click.ClickException("no such file: " + ", ".join(missing))
+    try:
+        formats = {path: format_name or detect_format(path) for path in files}
+        bad_folders = [str(p) for p in files if p.is_dir() and formats[p] != "brat"]
+        if bad_folders:
+            raise UnknownFormat("only a brat folder can be imported as a folder: " + ", ".join(bad_folders))
+    except UnknownFormat as error:
+        raise click.ClickException(str(error)) from error
+
+    def records(path, progress):
+        return READERS[formats[path]](path, progress)
+
+    total = sum(sum(a.stat().st_size for a in f.glob("*.ann")) if f.is_dir() else f.stat().st_size for f in files)
+    try:
+        with click.progressbar(
+            length=total, label="Checking", file=sys.stderr, hidden=not sys.stderr.isatty()
+        ) as bar:
+            documents = read_documents(list(files), records, progress=bar.update)
+    except InvalidInput as invalid:
+        raise click.ClickException(
+            f"nothing imported; {invalid.total} problem(s):\n{invalid}"
+        ) from invalid
+    repository = context.open_store()
+    try:
+        result = repository.import_documents([d.document for d in documents], reviewer=context.reviewer)
+    except DocumentConflict as conflict:
+        where = {d.document.id: f"{d.path}:{d.line}" for d in documents}
+        lines = [f"{where[key]}: id: {key!r} is already in the store with a different text" for key in conflict.document_ids]
+        raise click.ClickException(
+            "nothing imported; give a changed document a new id (annotator never merges texts):\n"
+            + "\n".join(lines)
+        ) from conflict
+    click.echo(
+        f"imported {len(result.added)} document(s) with {result.candidates} candidates"
+        f"; {len(result.skipped)} already present, skipped  [{context.db_label}]"
+    )
+
+
+STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]
+
+
+@main.command("export")
+@click.option("-o", "--output", default="-", metavar="FILE|-", help="Where to write (default: standard output).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES), help="Keep only candidates in this state (repeatable).")
+@click.option("--reviewed", is_flag=True, help="Keep only what a human accepted, fixed or added (training-ready).")
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Export only this document (repeatable).")
+@click.option("--reviewer", "only_reviewer", metavar="NAME", help="Keep only candidates this reviewer decided.")
+@click.option("--with-tokens", is_flag=True, help="Include every sentence's token offsets (native format).")
+@click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES), default="native",
+              show_default=True, help=FORMAT_HELP)
+@pass_context
+def export_command(
+    context: Context, output: str, statuses: tuple[str, ...], reviewed: bool, documents: tuple[str, ...],
+    only_reviewer: str | None, with_tokens: bool, format_name: str,
+) -> None:
+    """Export the store as native JSONL, one document per line, in a stable order.
+
+    A file is written to a temporary name and renamed when complete, so a reader
+    never sees half an export.
+    """
+    from annotator.formats.exporting import ExportFilter
+    from annotator.formats.native import write_native
+    from annotator.formats.registry import FOLDER_WRITERS, WRITERS
+
+    wanted = {Status(s) for s in statuses}
+    if reviewed:
+        wanted |= {Status.ACCEPTED, Status.FIXED, Status.ADDED}
+    repository = context.open_store()
+    unknown = [d for d in documents if repository.document_pk(d) is None]
+    if unknown:
+        raise click.ClickException("no such document in the store: " + ", ".join(unknown))
+    keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
+    needs_tokens = with_tokens or format_name in ("conll", "prodigy", "spacy")
+    stream = repository.iter_documents(list(documents) or None, with_tokens=needs_tokens)
+    if format_name in FOLDER_WRITERS:
+        if output == "-":
+            raise click.UsageError(f"{format_name} writes a folder: give it with -o FOLDER")
+        summary = write_folder_atomically(Path(output), lambda folder: FOLDER_WRITERS[format_name](stream, folder, keep))
+        for line in summary.lines():
+            click.echo(line, err=True)
+        return
+    if format_name == "native":
+        def write(handle):
+            return write_native(stream, handle, keep, with_tokens)
+    else:
+        def write(handle):
+            return WRITERS[format_name](stream, handle, keep)
+    if output == "-":
+        summary = write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        summary = write_atomically(Path(output), write)
+    for line in summary.lines():
+        click.echo(line, err=True)
+
+
+def write_folder_atomically(folder: Path, write):
+    """Run `write(temporary folder)` beside `folder`, then rename it into place (an existing folder must be empty)."""
+    import shutil
+
+    folder = folder.expanduser()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise click.ClickException(f"{folder}: exists and is not an empty folder; choose a new one")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    try:
+        result = write(temporary)
+        if folder.exists():
+            folder.rmdir()
+        os.replace(temporary, folder)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return result
+
+
+def write_atomically(path: Path, write):
+    """Run `write(handle)` on a temporary file beside `path`, then rename it into place."""
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            result = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return result

@@ -1,0 +1,71 @@
+"""The review screen's commands: `review`, `keys` and `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from annotator.cli.base import Context, main, pass_context
+
+
+def _review_bindings() -> list:
+    """The review screen's bindings (Textual is imported only when a command needs it)."""
+    from textual.binding import Binding
+
+    from annotator.tui.screens.review import ReviewScreen
+
+    return [binding for binding in ReviewScreen.BINDINGS if isinstance(binding, Binding)]
+
+
+def _review(context: Context, repository, keys: Path | None) -> None:
+    from annotator.tui.app import AnnotatorApp
+    from annotator.tui.keymap import KeymapError, load_keymap
+
+    try:
+        keymap = load_keymap(keys, {b.id for b in _review_bindings() if b.id})
+    except KeymapError as error:
+        raise click.ClickException(str(error)) from error
+    AnnotatorApp(repository, reviewer=context.reviewer, db_label=context.db_label, keymap=keymap).run()
+
+
+KEYS_OPTION = click.option(
+    "--keys", type=click.Path(dir_okay=False, path_type=Path),
+    help="Keymap JSON (binding id -> key). Default: keys.json in the per-user config folder, if present.",
+)
+
+
+@main.command("review")
+@KEYS_OPTION
+@pass_context
+def review_command(context: Context, keys: Path | None) -> None:
+    """Open the review screen on the store, where the reviewer stopped."""
+    _review(context, context.open_store(), keys)
+
+
+@main.command("keys")
+def keys_command() -> None:
+    """List the review screen's keys with their binding ids, for a keymap file."""
+    from annotator.tui.keymap import default_keymap_path
+    from annotator.tui.screens.help import key_names
+
+    for binding in _review_bindings():
+        click.echo(f"{binding.id:<20} {key_names(binding):<12} {binding.description}")
+    click.echo(f"\nOverride any of them in {default_keymap_path()} (or --keys FILE), e.g. {{\"accept\": \"y\"}}")
+
+
+@main.command("demo")
+@click.option("--no-review", is_flag=True, help="Only load the demo document; do not open the review screen.")
+@KEYS_OPTION
+@pass_context
+def demo_command(context: Context, no_review: bool, keys: Path | None) -> None:
+    """Load the bundled demo article (with its machine candidates) and open the review screen."""
+    from annotator.demo import demo_path
+    from annotator.formats.native import read_native
+
+    repository = context.open_store()
+    result = repository.import_documents([d.document for d in read_native([demo_path()])], reviewer=context.reviewer)
+    if result.added:
+        click.echo(f"loaded the demo into {context.db_label}", err=True)
+    if not no_review:
+        _review(context, repository, keys)
