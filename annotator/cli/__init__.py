@@ -4,6 +4,8 @@ The group and its context live in `base`; each module below registers its subcom
 """
 
 from annotator.cli import interchange, jobs, review  # noqa: F401  (registers the subcommands)
-from annotator.cli.base import main
+from annotator.cli.base import accept_store_options_everywhere, main
+
+accept_store_options_everywhere(main)
 
 __all__ = ["main"]

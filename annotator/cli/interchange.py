@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.base import Context, main, pass_context
+from annotator.cli.base import Context, counted, main, pass_context, progress_bar
 from annotator.domain import Status
 
 FORMAT_NAMES = ["native", "prodigy", "brat", "spacy", "doccano", "conll"]
@@ -55,9 +55,7 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
 
     total = sum(sum(a.stat().st_size for a in f.glob("*.ann")) if f.is_dir() else f.stat().st_size for f in files)
     try:
-        with click.progressbar(
-            length=total, label="Checking", file=sys.stderr, hidden=not sys.stderr.isatty()
-        ) as bar:
+        with progress_bar(total, "Checking") as bar:
             documents = read_documents(list(files), records, progress=bar.update)
     except InvalidInput as invalid:
         raise click.ClickException(
@@ -87,7 +85,7 @@ STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES), help="Keep only candidates in this state (repeatable).")
 @click.option("--reviewed", is_flag=True, help="Keep only what a human accepted, fixed or added (training-ready).")
 @click.option("--document", "documents", multiple=True, metavar="ID", help="Export only this document (repeatable).")
-@click.option("--reviewer", "only_reviewer", metavar="NAME", help="Keep only candidates this reviewer decided.")
+@click.option("--decided-by", "only_reviewer", metavar="NAME", help="Keep only candidates this reviewer decided.")
 @click.option("--with-tokens", is_flag=True, help="Include every sentence's token offsets (native format).")
 @click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES), default="native",
               show_default=True, help=FORMAT_HELP)
@@ -114,25 +112,27 @@ def export_command(
         raise click.ClickException("no such document in the store: " + ", ".join(unknown))
     keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
     needs_tokens = with_tokens or format_name in ("conll", "prodigy", "spacy")
-    stream = repository.iter_documents(list(documents) or None, with_tokens=needs_tokens)
-    if format_name in FOLDER_WRITERS:
-        if output == "-":
-            raise click.UsageError(f"{format_name} writes a folder: give it with -o FOLDER")
-        summary = write_folder_atomically(Path(output), lambda folder: FOLDER_WRITERS[format_name](stream, folder, keep))
-        for line in summary.lines():
-            click.echo(line, err=True)
-        return
-    if format_name == "native":
-        def write(handle):
-            return write_native(stream, handle, keep, with_tokens)
-    else:
-        def write(handle):
-            return WRITERS[format_name](stream, handle, keep)
-    if output == "-":
-        summary = write(sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-    else:
-        summary = write_atomically(Path(output), write)
+    total = len(documents) if documents else len(repository.document_pks())
+    with progress_bar(total, "Exporting") as bar:
+        stream = counted(repository.iter_documents(list(documents) or None, with_tokens=needs_tokens), bar)
+        if format_name in FOLDER_WRITERS:
+            if output == "-":
+                raise click.UsageError(f"{format_name} writes a folder: give it with -o FOLDER")
+            summary = write_folder_atomically(
+                Path(output), lambda folder: FOLDER_WRITERS[format_name](stream, folder, keep)
+            )
+        else:
+            if format_name == "native":
+                def write(handle):
+                    return write_native(stream, handle, keep, with_tokens)
+            else:
+                def write(handle):
+                    return WRITERS[format_name](stream, handle, keep)
+            if output == "-":
+                summary = write(sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            else:
+                summary = write_atomically(Path(output), write)
     for line in summary.lines():
         click.echo(line, err=True)
 

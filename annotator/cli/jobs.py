@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.base import Context, main, pass_context
+from annotator.cli.base import Context, main, pass_context, progress_bar
 from annotator.cli.interchange import write_atomically
 from annotator.domain import Status
 
@@ -82,8 +82,7 @@ def extract_command(
             bar.update(1)
             yield document
 
-    with click.progressbar(length=len(documents), label="Extracting", file=sys.stderr,
-                           hidden=not sys.stderr.isatty()) as bar:
+    with progress_bar(len(documents), "Extracting") as bar:
         if into_store:
             repository = context.open_store()
             result = repository.import_documents(list(extracted(bar)), reviewer=context.reviewer)
