@@ -28,9 +28,50 @@ class SchemaError(Exception):
     """A schema file that cannot be used, with the reason."""
 
 
+# What a trigger condition may say, and the kind of value each key takes.
+CONDITION_LISTS = (
+    "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
+    "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers",
+)
+CONDITION_FLAGS = ("as_modifier", "needs_object")
+
+
+@dataclass(frozen=True)
+class TriggerCondition:
+    """How a matched trigger word must be used to count as its event type.
+
+    `pos`: the parts of speech it may have; `as_modifier`: whether it may modify a noun
+    ("travel agency"); `particles`: verb particles it may take ("shot up" is no attack);
+    `needs_object`: it needs an object or passive subject, whose entity label must be
+    one of `object_labels` or whose head one of `object_nouns` when either is given;
+    `forbid_*` / `require_preps`: dependents, prepositions, subject or object nouns,
+    governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs; `slots`: slot-to-role mappings
+    that replace the type's own for this trigger ("pay £8bn for X": for → Artifact).
+    """
+
+    pos: tuple[str, ...] = ()
+    as_modifier: bool = False
+    particles: tuple[str, ...] = ()
+    needs_object: bool = False
+    object_labels: tuple[str, ...] = ()
+    object_nouns: tuple[str, ...] = ()
+    forbid_object_nouns: tuple[str, ...] = ()
+    forbid_subject_nouns: tuple[str, ...] = ()
+    forbid_children: tuple[str, ...] = ()
+    forbid_preps: tuple[str, ...] = ()
+    require_preps: tuple[str, ...] = ()
+    forbid_governors: tuple[str, ...] = ()
+    forbid_modifiers: tuple[str, ...] = ()
+    slots: Mapping[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class EventType:
-    """One event type: its roles, the roles it needs, its trigger words and syntactic slots."""
+    """One event type: its roles, the roles it needs, its trigger words and syntactic slots.
+
+    `conditions` maps a trigger (as written in `triggers`) to how it must be used;
+    a trigger without an entry follows the schema's `trigger_conditions`.
+    """
 
     name: str
     roles: tuple[str, ...]
@@ -38,6 +79,7 @@ class EventType:
     triggers: tuple[str, ...] = ()
     slots: Mapping[str, Any] = field(default_factory=dict)
     intransitive: tuple[str, ...] = ()
+    conditions: Mapping[str, TriggerCondition] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +106,8 @@ class Schema:
     digit_labels: tuple[str, ...] = ()
     digit_types: tuple[str, ...] = ()
     attribute_defaults: Mapping[str, str] = field(default_factory=dict)
+    trigger_conditions: TriggerCondition = TriggerCondition()
+    place_nouns: frozenset[str] = frozenset()
 
     @property
     def event_types(self) -> tuple[str, ...]:
@@ -199,6 +243,31 @@ def _digit_choices(raw: Any, known: tuple[str, ...], where: str) -> tuple[str, .
     return chosen
 
 
+def _condition(raw: Any, defaults: Mapping[str, Any], where: str) -> tuple[TriggerCondition, dict[str, Any]]:
+    """A trigger condition from its JSON object, each key not given taken from `defaults`."""
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{where}: must be an object of condition names to values")
+    unknown = sorted(set(raw) - set(CONDITION_LISTS) - set(CONDITION_FLAGS) - {"slots"})
+    if unknown:
+        known = ", ".join((*CONDITION_LISTS, *CONDITION_FLAGS, "slots"))
+        raise SchemaError(f"{where}: unknown condition {', '.join(unknown)} (known: {known})")
+    merged = {**defaults, **raw}
+    values: dict[str, Any] = {}
+    for key in CONDITION_LISTS:
+        if key in merged:
+            values[key] = _as_tuple(merged[key], f"{where}.{key}") if merged[key] else ()
+    for key in CONDITION_FLAGS:
+        if key in merged:
+            if not isinstance(merged[key], bool):
+                raise SchemaError(f"{where}.{key}: must be true or false")
+            values[key] = merged[key]
+    if "slots" in raw:
+        if not isinstance(raw["slots"], dict):
+            raise SchemaError(f"{where}.slots: must be an object")
+        values["slots"] = raw["slots"]
+    return TriggerCondition(**values), merged
+
+
 def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
     """Build and check a schema from its decoded JSON."""
     if not isinstance(raw, dict):
@@ -212,6 +281,8 @@ def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
         if not isinstance(labels, list):
             raise SchemaError(f"{source}: roles.{role}: must be a list of entity labels")
         role_labels[role] = tuple(labels)
+    default_raw = raw.get("trigger_conditions", {})
+    trigger_defaults, default_values = _condition(default_raw, {}, f"{source}: trigger_conditions")
     events = {}
     for name, spec in events_raw.items():
         where = f"{source}: events.{name}"
@@ -227,14 +298,20 @@ def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
         slots = spec.get("slots", {})
         if not isinstance(slots, dict):
             raise SchemaError(f"{where}.slots: must be an object")
-        for slot, role in slots.items():
-            targets = role.values() if slot == "prep" and isinstance(role, dict) else [role]
-            for target in targets:
-                if target not in roles:
-                    raise SchemaError(f"{where}.slots.{slot}: {target!r} is not a role of {name}")
+        _check_slots(slots, roles, name, f"{where}.slots")
+        triggers = _as_tuple(spec.get("triggers", []), f"{where}.triggers")
+        conditions_raw = spec.get("conditions", {})
+        if not isinstance(conditions_raw, dict):
+            raise SchemaError(f"{where}.conditions: must be an object of trigger to its condition")
+        conditions = {}
+        for trigger, condition_raw in conditions_raw.items():
+            if trigger not in triggers:
+                raise SchemaError(f"{where}.conditions.{trigger}: not one of the type's triggers; list it under triggers")
+            conditions[trigger], _ = _condition(condition_raw, default_values, f"{where}.conditions.{trigger}")
+            _check_slots(conditions[trigger].slots, roles, name, f"{where}.conditions.{trigger}.slots")
         events[name] = EventType(
-            name, roles, required, _as_tuple(spec.get("triggers", []), f"{where}.triggers"), slots,
-            _as_tuple(spec.get("intransitive", []), f"{where}.intransitive"),
+            name, roles, required, triggers, slots,
+            _as_tuple(spec.get("intransitive", []), f"{where}.intransitive"), conditions,
         )
     entity_labels = tuple(raw.get("entity_labels", ()))
     attributes = _attributes(raw.get("attributes"), source)
@@ -253,7 +330,17 @@ def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
         attribute_defaults=_attribute_defaults(raw.get("attribute_defaults"), attributes, source),
         digit_labels=_digit_choices(raw.get("digit_labels"), entity_labels, f"{source}: digit_labels"),
         digit_types=_digit_choices(raw.get("digit_types"), tuple(events), f"{source}: digit_types"),
+        trigger_conditions=trigger_defaults,
+        place_nouns=frozenset(raw.get("place_nouns", ())),
     )
+
+
+def _check_slots(slots: Mapping[str, Any], roles: tuple[str, ...], name: str, where: str) -> None:
+    for slot, role in slots.items():
+        targets = role.values() if slot == "prep" and isinstance(role, dict) else [role]
+        for target in targets:
+            if target not in roles:
+                raise SchemaError(f"{where}.{slot}: {target!r} is not a role of {name}")
 
 
 def load_schema(path: str | Path | None = None) -> Schema:

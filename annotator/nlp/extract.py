@@ -2,8 +2,13 @@
 
 Each line of a document is parsed on its own, so no sentence and no entity can
 cross a line break: the headline, standfirst and captions of a news page are
-their own segments and "Reuters\\nPhoto" can never become an ORG. Lines go through
-`nlp.pipe` in batches, across processes with `jobs` > 1.
+their own segments and "Reuters\\nPhoto" can never become an ORG. In hard-wrapped
+text a paragraph's wrapped lines are joined first (`segment.unwrap`), offsets kept.
+Lines go through `nlp.pipe` in batches, across processes with `jobs` > 1.
+
+Once a document's lines are back, document-wide rules run on plain data: one label per
+name (`nlp.entities`) and links from pronouns and definite descriptions to the
+entities they refer to (`nlp.links`).
 
 Entity scores are null: the transition-based NER of the en_core_web_sm
 pipelines gives no per-entity probability, and its beam search
@@ -21,6 +26,9 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from annotator.domain import Argument, Document, Entity, Event, Sentence
+from annotator.nlp.entities import consistent_labels
+from annotator.nlp.links import Mention, resolve_links
+from annotator.nlp.segment import unwrap
 from annotator.schema import Schema, load_schema
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,7 +116,7 @@ class Candidates:
         events = [
             (
                 found.type, found.start_char, found.end_char, found.score, found.attributes,
-                [(a.role, a.entity_index, a.start_char, a.end_char, a.score) for a in found.arguments],
+                [(a.role, a.entity_index, a.start_char, a.end_char, a.score, a.refers) for a in found.arguments],
             )
             for found in self.rules(doc)
         ]
@@ -184,7 +192,7 @@ class Extractor:
         def lines() -> Iterator[tuple[str, tuple[int, int]]]:
             for index, raw in enumerate(documents):
                 pending[index] = raw
-                found = list(lines_of(raw.text))
+                found = list(lines_of(unwrap(raw.text)))
                 expected[index] = len(found)
                 for offset, line in found:
                     yield line, (index, offset)
@@ -198,7 +206,7 @@ class Extractor:
                 next_index += 1
 
         for doc, (index, offset) in self.nlp.pipe(lines(), as_tuples=True, batch_size=batch_size, n_process=jobs):
-            parts[index].append((offset, doc.user_data[USER_DATA_KEY]))
+            parts[index].append((offset, len(doc.text), doc.user_data[USER_DATA_KEY]))
             # Lines arrive in input order: emit each document as soon as its last line is back.
             yield from completed()
         yield from completed()
@@ -219,32 +227,39 @@ class Extractor:
 
     def _document(self, raw: Document, parts: list) -> Document:
         sentences: list[Sentence] = []
-        entities: list[Entity] = []
-        events: list[Event] = []
-        for offset, (line_sentences, line_entities, line_events) in sorted(parts, key=lambda p: p[0]):
+        spans: list[tuple[int, int, str]] = []
+        paragraphs: list[tuple[int, int]] = []
+        found_events: list[tuple] = []
+        for offset, length, (line_sentences, line_entities, line_events) in sorted(parts, key=lambda p: p[0]):
+            paragraphs.append((offset, offset + length))
             for tokens in line_sentences:
                 if tokens:
                     shifted = tuple((offset + s, offset + e) for s, e in tokens)
                     sentences.append(Sentence(len(sentences), shifted[0][0], shifted[-1][1], shifted))
-            first_entity = len(entities)
-            for start, end, label in line_entities:
-                entities.append(Entity(f"T{len(entities) + 1}", offset + start, offset + end, label, None, self.source))
-            for event_type, start, end, score, attributes, found_arguments in line_events:
-                event_id = f"E{len(events) + 1}"
-                # Every argument has an extent; an entity link, when found, is kept beside it.
-                arguments = tuple(
-                    Argument(
-                        role,
-                        entities[first_entity + entity_index].id if entity_index is not None else None,
-                        offset + a_start,
-                        offset + a_end,
-                        a_score,
-                        event_id=event_id,
-                    )
-                    for role, entity_index, a_start, a_end, a_score in found_arguments
-                )
-                events.append(
-                    Event(event_id, event_type, offset + start, offset + end, score,
-                          self.rules_source, arguments, dict(attributes))
-                )
+            first_entity = len(spans)
+            spans.extend((offset + start, offset + end, label) for start, end, label in line_entities)
+            found_events.extend((offset, first_entity, found) for found in line_events)
+        labels = consistent_labels(raw.text, spans)
+        entities = [
+            Entity(f"T{index + 1}", start, end, label, None, self.source)
+            for index, ((start, end, _label), label) in enumerate(zip(spans, labels))
+        ]
+        events: list[Event] = []
+        for offset, first_entity, (event_type, start, end, score, attributes, found_arguments) in found_events:
+            event_id = f"E{len(events) + 1}"
+            mentions = [
+                Mention(role, first_entity + entity_index if entity_index is not None else None,
+                        offset + a_start, offset + a_end, a_score, refers)
+                for role, entity_index, a_start, a_end, a_score, refers in found_arguments
+            ]
+            # Every argument has an extent; an entity link, when found, is kept beside it.
+            arguments = tuple(
+                Argument(m.role, entities[m.entity].id if m.entity is not None else None, m.start, m.end, m.score,
+                         event_id=event_id)
+                for m in resolve_links(mentions, entities, paragraphs, self.schema)
+            )
+            events.append(
+                Event(event_id, event_type, offset + start, offset + end, score,
+                      self.rules_source, arguments, dict(attributes))
+            )
         return Document(raw.id, raw.text, raw.title, dict(raw.meta), tuple(sentences), tuple(entities), tuple(events))

@@ -4,6 +4,8 @@ News text puts the headline, standfirst, photo credits and captions on lines of
 their own. A line break therefore always ends a sentence, and so does a blank
 line; within a line, spaCy's rule-based sentencizer splits at final punctuation.
 No trained model is needed, so import stays fast and works offline.
+Hard-wrapped text (paragraphs broken into lines of ~72 characters) is recognised and its
+wrapped lines joined first (`unwrap`), keeping every offset into the original text.
 Sentences and tokens never include whitespace at their edges.
 
 `complete_sentences` is the one entry point the import formats use; nothing here
@@ -12,6 +14,7 @@ imports spaCy until a function needs it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -142,12 +145,12 @@ def sentences_from_doc(doc: Doc) -> list[Sentence]:
 
 def segment(text: str) -> list[Sentence]:
     """Split a text into sentences with their tokens."""
-    return sentences_from_doc(segmenter()(text))
+    return sentences_from_doc(segmenter()(unwrap(text)))
 
 
 def segment_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Sentence]]:
     """Sentences of many texts, using spaCy's batched pipe."""
-    for doc in segmenter().pipe(texts, batch_size=batch_size):
+    for doc in segmenter().pipe((unwrap(text) for text in texts), batch_size=batch_size):
         yield sentences_from_doc(doc)
 
 
@@ -219,3 +222,53 @@ def complete_sentences(
             sentences = [s if s.tokens else t for s, t in zip(sentences, tokenized)]
         result.append(sentences)
     return result
+
+
+# A text is taken as hard-wrapped when at least this many line breaks fall where a
+# wrapping editor would have put them, and no line is longer than WRAP_WIDTH_MAX.
+WRAPPED_BREAKS_MIN = 3
+WRAP_WIDTH_MAX = 100
+
+
+def unwrap(text: str) -> str:
+    """The text with the line breaks of hard-wrapped paragraphs turned into spaces.
+
+    A break is a wrap when the line before it is long enough that the next line's first
+    word would not have fitted on it (the rule of every greedy wrapper, at the widest
+    line's width). The result has the same length as `text`, so every offset into it is
+    an offset into the original; a text without such breaks comes back unchanged.
+    """
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+    if len(lines) < WRAPPED_BREAKS_MIN + 1:
+        return text
+    width = max(len(text[start:end].rstrip()) for start, end in lines)
+    if width > WRAP_WIDTH_MAX:
+        return text
+    joins = []
+    for (start, end), (next_start, next_end) in zip(lines, lines[1:]):
+        between = text[end:next_start]
+        if _line_breaks_in(between) != 1 or text[next_start:next_end].isspace():
+            continue
+        line = text[start:end].rstrip()
+        following = text[next_start:next_end].split()
+        if line and following and len(line) + 1 + len(following[0]) > width:
+            joins.append((end, next_start))
+    if len(joins) < WRAPPED_BREAKS_MIN:
+        return text
+    pieces = []
+    last = 0
+    for end, next_start in joins:
+        pieces.append(text[last:end])
+        pieces.append(" " * (next_start - end))
+        last = next_start
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _line_breaks_in(whitespace: str) -> int:
+    """How many line breaks a run of whitespace holds (CR LF counts once)."""
+    return len(_BREAK.findall(whitespace))

@@ -1,0 +1,434 @@
+"""Event arguments read off the dependency parse of a trigger's sentence.
+
+Every slot the parse offers is tried: subject, object, passive subject and `by`-agent,
+prepositional objects (nested locatives too: "on the sidelines of the Assembly in New
+York"), possessor and name modifiers of a nominal trigger, the participle clause that
+follows a nominal ("airstrikes led by a Saudi coalition in Hodeida"), the subject of a
+light verb that governs it ("Israel launched strikes", "he faces charges"), and the
+subject or object a coordinated verb shares ("was arrested and charged"). Each filler
+becomes an argument whose extent is its full noun phrase (determiner, modifiers, head,
+restrictive prepositional phrases and relative clauses; no apposition, no conjunct, no
+comma-separated tail, nothing that holds the trigger), so "the ISIS militant group" and
+"him" are arguments as they stand. A relative pronoun stands for its antecedent.
+
+A role must fit the filler: the schema's allowed labels decide for a name; Time takes
+only DATE/TIME names, Place/Origin/Destination only GPE/LOC/FAC names or a phrase headed
+by a place noun ("the town", not "prison", "cash" or "multiple airstrikes"); a value role
+(Crime, Position, Sentence) takes a phrase; a person, organisation or group role takes a
+pronoun or a common noun phrase, with a hint for linking it to an entity at document level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.nlp.phrases import (
+    GEOGRAPHIC_NOUNS,
+    NOT_PARTICIPANTS,
+    PERSONAL_PRONOUNS,
+    SITUATING_PREPOSITIONS,
+    TIME_LABELS,
+    WEAPON_NOUNS,
+    antecedent,
+    entity_for,
+    extent,
+    infinitive,
+    is_bare_definite,
+)
+from annotator.nlp.triggers import VERB_POS, Trigger
+from annotator.schema import EventType, Schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
+VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
+# Verbs whose subject takes part in the event a nominal object names ("launched strikes").
+LIGHT_VERBS = frozenset({
+    "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
+    "begin", "start", "continue", "resume", "lead", "announce", "complete", "seal",
+    "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand",
+})
+# Verbs whose subject is the one the event happens to ("he faces charges").
+UNDERGOING_VERBS = frozenset({"face", "stand", "undergo", "suffer", "sustain", "receive", "escape", "survive", "win"})
+
+
+@dataclass(frozen=True)
+class FoundArgument:
+    """An argument found in one Doc: its role, extent and, when known, the entity it names.
+
+    `entity_index` is the index in doc.ents of the entity the phrase names; `refers` is a
+    hint for linking a pronoun or a definite description at document level
+    ("pronoun:he", "noun:company"), or None.
+    """
+
+    role: str
+    entity_index: int | None
+    start_char: int
+    end_char: int
+    score: float
+    refers: str | None = None
+
+
+class ArgumentFinder:
+    """Finds the arguments of one trigger in its parsed sentence."""
+
+    def __init__(self, schema: Schema, trigger_lemmas: frozenset[str]):
+        self.schema = schema
+        self.trigger_lemmas = trigger_lemmas
+        self.locatives = schema.locative_prepositions
+
+    def __call__(self, doc: Doc, trigger: Trigger, entity_of_token: dict[int, int],
+                 trigger_tokens: set[int]) -> list[FoundArgument]:
+        """The arguments of `trigger`, at most one per entity and one per role and extent."""
+        head = trigger.span.root
+        own = {t.i for t in trigger.span}
+        sentence = trigger.span.sent
+        event_type = trigger.event_type
+        slots = {**event_type.slots, **trigger.condition.slots}
+        if "prep" in event_type.slots and "prep" in trigger.condition.slots:
+            slots["prep"] = {**event_type.slots["prep"], **trigger.condition.slots["prep"]}
+        found: list[FoundArgument] = []
+        taken: set[tuple[str, int, int]] = set()
+        used_entities: set[int] = set()
+        for slot, filler, preposition in self._slots(head, event_type):
+            for token in self._conjuncts(filler):
+                token = antecedent(token)
+                if token.i in own or not sentence.start <= token.i < sentence.end:
+                    continue
+                argument = self._argument(doc, token, slot, preposition, event_type, slots, entity_of_token, own)
+                if argument is None:
+                    continue
+                key = (argument.role, argument.start_char, argument.end_char)
+                if key in taken or (argument.entity_index is not None and argument.entity_index in used_entities):
+                    continue
+                if trigger.span.start_char < argument.end_char and argument.start_char < trigger.span.end_char:
+                    continue
+                taken.add(key)
+                if argument.entity_index is not None:
+                    used_entities.add(argument.entity_index)
+                found.append(argument)
+                if argument.role == "Position" and "Entity" in event_type.roles:
+                    found.extend(self._position_entity(doc, token, entity_of_token, used_entities))
+        # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.
+        return [a for a in found if not any(
+            b is not a and b.role == a.role and b.start_char <= a.start_char and a.end_char <= b.end_char
+            and (b.start_char, b.end_char) != (a.start_char, a.end_char) for b in found
+        )]
+
+    @staticmethod
+    def _position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
+                         used_entities: set[int]) -> list[FoundArgument]:
+        """The organisation a position belongs to, named before it ("Conservative leader")."""
+        for child in token.lefts:
+            index = entity_of_token.get(child.i)
+            if index is not None and doc.ents[index].label_ in ("ORG", "NORP", "GPE") and index not in used_entities:
+                entity = doc.ents[index]
+                used_entities.add(index)
+                label_ok = entity.label_ != "GPE" or child.dep_ == "poss"
+                if label_ok:
+                    start, end = extent(child, set())
+                    span = doc[start:end]
+                    return [FoundArgument("Entity", index, span.start_char, span.end_char, 0.5)]
+        return []
+
+    # ------------------------------------------------------------------ slots
+
+    @staticmethod
+    def clausal(head: Token) -> bool:
+        """True for a verb, an adjective with a subject, or a gerund the parser tagged as a noun but gave a clause's dependents."""
+        return head.pos_ in VERB_POS or head.dep_ == "xcomp" or any(
+            c.dep_ in ("dobj", "nsubj", "nsubjpass", "aux") for c in head.children
+        )
+
+    def _slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
+        if self.clausal(head):
+            yield from self._verb_slots(head, event_type)
+        else:
+            yield from self._noun_slots(head)
+
+    def _subject_slot(self, head: Token, event_type: EventType) -> str:
+        if head.pos_ == "ADJ":
+            return "passive_subject"  # "found Fry guilty", "left 20 people dead": the subject undergoes it
+        has_object = any(c.dep_ in ("dobj", "obj") for c in head.children)
+        return "intransitive_subject" if not has_object and head.lemma_.lower() in event_type.intransitive else "subject"
+
+    def _verb_slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
+        subject_slot = self._subject_slot(head, event_type)
+        has_subject = has_object = False
+        for child in head.children:
+            dep = child.dep_
+            if dep in ("nsubj", "csubj", "nsubjpass", "dobj", "obj"):
+                yield from self._inside_participant(child)
+            if dep in ("nsubj", "csubj"):
+                has_subject = True
+                yield subject_slot, child, None
+            elif dep == "nsubjpass":
+                has_subject = True
+                yield "passive_subject", child, None
+            elif dep in ("dobj", "obj"):
+                has_object = True
+                yield "object", child, None
+            elif dep in ("attr", "oprd"):
+                yield "predicate", child, None
+            elif dep == "agent":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        yield from self._inside_participant(grandchild)
+                        yield "agent", grandchild, None
+            elif dep == "dative" and not any(c.dep_ == "pobj" for c in child.children):
+                yield "dative", child, None
+            elif dep in ("prep", "dative"):
+                yield from self._prepositional(child)
+            elif dep in ("npadvmod", "tmod"):
+                yield "time", child, None
+        governor = head.head
+        if head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and governor is not head:
+            # "A jury in St. Paul found Fry guilty": the finder, and where and when, sit on the verb.
+            for child in governor.children:
+                if child.dep_ == "nsubj":
+                    yield "subject", child, None
+                elif child.dep_ == "prep":
+                    yield from self._prepositional(child)
+                elif child.dep_ in ("npadvmod", "tmod"):
+                    yield "time", child, None
+        if not has_subject and governor is not head:
+            passive = any(c.dep_ == "auxpass" for c in head.children) or head.tag_ == "VBN"
+            if head.dep_ in ("xcomp", "conj", "advcl"):
+                for child in governor.children:
+                    if child.dep_ == "nsubj" and (head.dep_ != "advcl" or head.tag_ == "VBG" or infinitive(head)):
+                        yield from self._inside_participant(child)
+                        yield ("passive_subject" if passive and head.dep_ == "xcomp" else subject_slot), child, None
+                    elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
+                        yield ("passive_subject" if passive else subject_slot), child, None
+            elif head.dep_ == "acl" and infinitive(head):
+                # "AT&T clinched a deal to acquire DirecTV": the one who agreed acts;
+                # "AT&T to buy DirecTV" (a headline): the noun itself.
+                clause = governor.head
+                if governor.dep_ == "ROOT" and governor.pos_ in ("NOUN", "PROPN"):
+                    yield subject_slot, governor, None
+                elif governor.dep_ in ("dobj", "obj", "attr") and clause is not governor:
+                    for child in clause.children:
+                        if child.dep_ == "nsubj":
+                            yield subject_slot, child, None
+            elif head.dep_ in ("acl", "relcl"):
+                passive = head.tag_ == "VBN" and head.dep_ == "acl"
+                yield ("passive_subject" if passive else subject_slot), governor, None
+            elif head.dep_ == "pcomp" and governor.head is not governor:
+                # "accused Russia of hitting ..." / "after killing ...": the clause's object or subject acts.
+                clause = governor.head
+                actor = next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
+                    (c for c in clause.children if c.dep_ == "nsubj"), None)
+                if actor is not None:
+                    yield subject_slot, actor, None
+        if not has_object and head.dep_ != "conj":
+            # "killed and wounded dozens": the last conjunct's object is shared.
+            for child in head.children:
+                if child.dep_ == "conj" and child.pos_ in VERB_POS:
+                    for grandchild in child.children:
+                        if grandchild.dep_ in ("dobj", "obj"):
+                            yield "object", grandchild, None
+        if not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS:
+            for child in governor.children:
+                if child.dep_ in ("dobj", "obj"):
+                    yield "object", child, None
+        if head.dep_ in ("acl", "relcl") and governor is not head:
+            # "the assault on the towns of Talbisa ... killed 36": where and when sit on the noun.
+            for child in governor.children:
+                if child.dep_ == "prep":
+                    for slot, filler, preposition in self._prepositional(child):
+                        if preposition in self.locatives:
+                            yield slot, filler, preposition
+
+    def _inside_participant(self, filler: Token) -> Iterator[tuple[str, Token, str | None]]:
+        """What a participant phrase says about the event: its places and times, the maker of a
+        weapon ("Russian jets"), and who did an event it names ("its air strikes were targeted")."""
+        yield from self._nested_places(filler)
+        lemma = filler.lemma_.lower()
+        nominal_event = lemma in self.trigger_lemmas and filler.pos_ == "NOUN"
+        if lemma in WEAPON_NOUNS or nominal_event:
+            for child in filler.children:
+                if child.dep_ in ("amod", "compound", "nmod", "poss") and (
+                    child.ent_type_ in ("NORP", "GPE", "ORG") or child.lower_ in PERSONAL_PRONOUNS
+                ):
+                    yield "modifier", child, None
+
+    def _noun_slots(self, head: Token) -> Iterator[tuple[str, Token, str | None]]:
+        for child in head.children:
+            dep = child.dep_
+            if dep == "poss":
+                yield "possessor", child, None
+            elif dep in ("amod", "compound", "nmod"):
+                yield "modifier", child, None
+            elif dep == "prep":
+                yield from self._prepositional(child)
+            elif dep == "acl":
+                # "airstrikes led by a Saudi coalition in Hodeida"
+                for grandchild in child.children:
+                    if grandchild.dep_ == "agent":
+                        for filler in grandchild.children:
+                            if filler.dep_ == "pobj":
+                                yield "agent", filler, None
+                    elif grandchild.dep_ == "prep" and grandchild.lower_ in self.locatives | {"on", "against"}:
+                        yield from self._prepositional(grandchild)
+        governor = head.head
+        if governor is head:
+            return
+        has_possessor = any(c.dep_ == "poss" for c in head.children)
+        if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
+            slot = "passive_subject" if governor.lemma_.lower() in UNDERGOING_VERBS else "subject"
+            for child in governor.children:
+                if child.dep_ == "nsubj" and not has_possessor:
+                    yield slot, child, None
+                elif child.dep_ == "prep":
+                    yield from self._prepositional(child)
+        elif head.dep_ == "pobj" and governor.lower_ in ("with", "of", "from") and governor.head.pos_ in VERB_POS:
+            # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
+            for child in governor.head.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and not has_possessor:
+                    yield "passive_subject", child, None
+        elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
+            # "filed for bankruptcy", "went on trial"
+            for child in governor.head.children:
+                if child.dep_ == "nsubj":
+                    yield "subject", child, None
+        elif head.dep_ in ("nsubj", "nsubjpass"):
+            # A nominal trigger as a clause's subject often names where and when in that clause.
+            for child in governor.children:
+                if child.dep_ == "prep":
+                    for slot, filler, preposition in self._prepositional(child):
+                        if preposition in self.locatives or preposition in ("on", "during"):
+                            yield slot, filler, preposition
+                elif child.dep_ in ("npadvmod", "tmod"):
+                    yield "time", child, None
+
+    def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
+        """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""
+        for nested in token.children:
+            if nested.dep_ == "prep" and (nested.lower_ in SITUATING_PREPOSITIONS or nested.lower_ == "of"):
+                for _slot, filler, nested_word in self._prepositional(nested, depth + 1):
+                    if nested_word in SITUATING_PREPOSITIONS:
+                        yield "nested", filler, nested_word
+            elif nested.dep_ in ("acl", "relcl") and depth < 2:
+                yield from self._nested_places(nested, depth + 1)
+            elif nested.dep_ == "agent" and depth < 3:
+                for filler in nested.children:
+                    if filler.dep_ == "pobj":
+                        yield from self._nested_places(filler, depth + 1)
+
+    def _prepositional(self, preposition: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
+        word = preposition.lower_
+        for child in preposition.children:
+            if child.dep_ == "pobj":
+                yield "prep", child, word
+                if depth < 3:
+                    yield from self._nested_places(child, depth)
+            elif child.dep_ == "pcomp" and child.tag_ == "VBG":  # "for taking bribes"
+                yield "prep", child, word
+            elif child.dep_ == "prep":  # "out of", "because of"
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        yield "prep", grandchild, child.lower_
+
+    @staticmethod
+    def _conjuncts(token: Token) -> Iterable[Token]:
+        return [token, *token.conjuncts]
+
+    # ------------------------------------------------------------------ roles and extents
+
+    def _role(self, slot: str, preposition: str | None, slots: dict) -> tuple[str | None, float]:
+        if slot == "prep":
+            role = slots.get("prep", {}).get(preposition)
+            if role is not None:
+                return role, 0.6
+            return None, 0.0
+        if slot == "predicate":
+            return slots.get("predicate"), 0.6
+        if slot == "nested":
+            return ("Place" if preposition in self.locatives else None), 0.5
+        role = slots.get(slot)
+        if role is None and slot == "intransitive_subject":
+            role = slots.get("subject")
+        return role, (0.8 if slot in ("subject", "object", "passive_subject", "agent", "intransitive_subject") else 0.6)
+
+    def _argument(self, doc: Doc, token: Token, slot: str, preposition: str | None, event_type: EventType,
+                  slots: dict, entity_of_token: dict[int, int], own: set[int]) -> FoundArgument | None:
+        if token.is_punct or token.is_space:
+            return None
+        entity_index = entity_for(doc, token, entity_of_token)
+        entity = doc.ents[entity_index] if entity_index is not None else None
+        role, score = self._role(slot, preposition, slots)
+        if slot in ("prep", "time", "nested") and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence":
+            role, score = "Time", 0.7
+        if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
+            role, score = "Place", 0.6
+        if role is None or role not in event_type.roles:
+            return None
+        if role == "Time":
+            if entity is None or entity.label_ not in TIME_LABELS:
+                return None
+            start, end = entity.start, entity.end
+            # "Friday morning": a date and a time of day side by side are one expression.
+            while start > 0 and doc[start - 1].ent_type_ in TIME_LABELS and doc[start - 1].head.i in range(start, end):
+                start -= 1
+            while end < len(doc) and doc[end].ent_type_ in TIME_LABELS and doc[end].i != doc[end].head.i and (
+                doc[end - 1].head.i == doc[end].i
+            ):
+                end += 1
+            index = entity_index if (start, end) == (entity.start, entity.end) else None
+            return FoundArgument("Time", index, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), 0.7)
+        if entity is not None and entity.label_ in TIME_LABELS and role not in ("Sentence",):
+            return None
+        if role in ("Attacker", "Agent", "Target") and token.lemma_.lower() in WEAPON_NOUNS and "Instrument" in event_type.roles:
+            role = "Instrument"  # "targeted by 20 Russian missiles": the weapon, its maker is the attacker
+        start, end = extent(token, own, cut_places=role not in PLACE_ROLES)
+        span = doc[start:end]
+        if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
+                and span.end == entity.end and doc[span.start].lower_ == "the"):
+            span = entity  # "the Hama, Homs and Idlib": the shared article is not part of each name
+        if role == "Target" and "Place" in event_type.roles and (
+            entity is not None and token.i in entity_of_token and entity.label_ in ("GPE", "LOC")
+            or entity is None and token.lemma_.lower() in GEOGRAPHIC_NOUNS
+        ):
+            role = "Place"  # ACE: an attacked town or territory is where the attack happened
+        if role in VALUE_ROLES or role in ("Money", "Price"):
+            if role == "Position":
+                # "Conservative leader": the organisation is the Entity, the position is what follows it.
+                while span.start < token.i and doc[span.start].ent_type_ in ("ORG", "NORP", "GPE") or (
+                    span.start < token.i and doc[span.start].dep_ in ("poss", "case", "det") and doc[span.start].ent_type_
+                ):
+                    span = doc[span.start + 1 : span.end]
+            return self._value(span, role, score, entity_index, entity)
+        if token.lower_ in PERSONAL_PRONOUNS and token.pos_ == "PRON":
+            if role in PLACE_ROLES or token.dep_ == "expl":
+                return None
+            return FoundArgument(role, None, token.idx, token.idx + len(token), round(score * 0.8, 2), f"pronoun:{token.lower_}")
+        if entity is not None and self.schema.allows_label(role, entity.label_):
+            return FoundArgument(role, entity_index, span.start_char, span.end_char, score)
+        if role in PLACE_ROLES:
+            if entity is not None and entity.root.pos_ == "PROPN" and entity.label_ not in ("PERSON", "NORP"):
+                # A town the model tagged ORG: its words as a bare place, not a link to the mislabelled name.
+                return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
+            if token.lemma_.lower() in self.schema.place_nouns:
+                return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2))
+            return None
+        if role not in self.schema.bare_span_roles or entity is not None and token.i in entity_of_token:
+            return None  # a name whose label the role does not take
+        if token.pos_ not in ("NOUN", "PROPN", "NUM") or token.lemma_.lower() in NOT_PARTICIPANTS:
+            return None
+        if token.lemma_.lower() in self.trigger_lemmas and token.pos_ == "NOUN":
+            return None  # an event as a participant ("the air strikes were targeting")
+        refers = f"noun:{token.lemma_.lower()}" if is_bare_definite(span) else None
+        return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2), refers)
+
+    def _value(self, span: Span, role: str, score: float, entity_index: int | None, entity) -> FoundArgument | None:
+        if role in ("Money", "Price"):
+            if not any(t.ent_type_ == "MONEY" for t in span):
+                return None
+            return FoundArgument(role, None, span.start_char, span.end_char, score)
+        if span.root.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and not (role == "Crime" and span.root.tag_ == "VBG"):
+            return None
+        return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
+

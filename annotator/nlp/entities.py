@@ -1,0 +1,80 @@
+"""One label per name within a document, unless the contexts clearly differ.
+
+The small model labels a name by its context, mention by mention, so a surname can
+come out ORG ten times and PERSON elsewhere. Each distinct name votes: every mention
+votes for its own label; a mention after a personal title ("Mr", "President") votes
+PERSON three times over; and a single-word name that is the first or last word of a
+longer PERSON name in the same document ("Hernandez" after "Juan Orlando Hernandez")
+votes PERSON three times over. A mention takes the name's winning label when that label has
+at least twice its own label's votes, except where the contexts clearly differ: a place-labelled
+mention never becomes an ORG or NORP (a country and its government or team), nor anything else
+right after a locative preposition ("in Washington"). Labels outside the name labels (dates, numbers) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+TITLES = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "president", "judge", "justice", "prime",
+    "minister", "senator", "sen", "rep", "gov", "governor", "mayor", "general", "gen", "colonel", "col",
+    "captain", "capt", "sergeant", "sgt", "officer", "chancellor", "king", "queen", "prince", "princess",
+    "pope", "rev", "father", "sheikh", "ayatollah", "chief", "secretary", "ambassador", "coach", "striker",
+    "defender", "midfielder", "goalkeeper", "manager", "director", "spokesman", "spokeswoman", "lawyer",
+})
+LOCATIVE_WORDS = frozenset({"in", "at", "near", "from", "to", "into", "across", "outside", "inside"})
+TITLE_VOTES = 3
+# A label gives way only to one with at least this many times its votes.
+MAJORITY = 2
+FULL_NAME_VOTES = 3
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+def _normal(name: str) -> str:
+    name = re.sub(r"^(the|The)\s+", "", name.strip())
+    return re.sub(r"[’']s$", "", name).lower()
+
+
+def consistent_labels(text: str, entities: Sequence[tuple[int, int, str]]) -> list[str]:
+    """The label each entity (start, end, label) should have so that a name keeps one label."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    names = [_normal(text[start:end]) for start, end, _label in entities]
+    person_parts: set[str] = set()
+    for (_start, _end, label), name in zip(entities, names):
+        words = name.split()
+        if label == "PERSON" and len(words) > 1:
+            person_parts.update((words[0], words[-1]))
+    for (start, _end, label), name in zip(entities, names):
+        if label not in NAME_LABELS:
+            continue
+        votes[name][label] += 1
+        if _word_before(text, start) in TITLES:
+            votes[name]["PERSON"] += TITLE_VOTES
+        if " " not in name and name in person_parts:
+            votes[name]["PERSON"] += FULL_NAME_VOTES
+    labels = []
+    for (start, _end, label), name in zip(entities, names):
+        if label not in NAME_LABELS or len(votes[name]) < 2:
+            labels.append(label)
+            continue
+        winner, winner_votes = max(votes[name].items(), key=lambda item: (item[1], item[0] == label))
+        if winner == label or winner_votes < MAJORITY * votes[name][label]:
+            labels.append(label)
+        elif label in PLACE_LABELS and winner in ("ORG", "NORP"):
+            labels.append(label)  # a place and the state or team it names: the contexts differ
+        elif label in PLACE_LABELS and winner not in PLACE_LABELS and _word_before(text, start) in LOCATIVE_WORDS:
+            labels.append(label)
+        else:
+            labels.append(winner)
+    return labels
+
+
+def _word_before(text: str, offset: int) -> str:
+    """The lower-cased word just before `offset` on the same line, without a final dot."""
+    line_start = max(text.rfind("\n", 0, offset), 0)
+    words = _WORD.findall(text[line_start:offset])
+    return words[-1].lower().rstrip(".") if words else ""

@@ -1,0 +1,84 @@
+"""Links from argument extents to the entities they refer to, decided on the whole document.
+
+A pronoun links to the nearest preceding entity of its paragraph that it can refer to
+("he" → a PERSON; "it", "its" → an ORG or GPE; "they", "their" → an ORG, GPE or NORP) and
+that the role allows. A bare definite description links to the last entity of its class
+before it in the document ("the company" → the last ORG, "the country" → the last GPE).
+An extent that is exactly an entity's span links to it. A link whose entity's label the
+role does not allow (after the document-wide relabelling) is dropped; the extent stays.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from annotator.domain import Entity
+from annotator.schema import Schema
+
+PRONOUN_LABELS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("he", "him", "his", "himself", "she", "her", "hers", "herself"), ("PERSON",)),
+    **dict.fromkeys(("it", "its", "itself"), ("ORG", "GPE")),
+    **dict.fromkeys(("they", "them", "their", "themselves"), ("ORG", "GPE", "NORP")),
+}
+DEFINITE_LABELS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("company", "firm", "group", "bank", "organisation", "organization", "party", "club",
+                     "team", "business", "carrier", "airline", "retailer", "lender", "insurer", "militia",
+                     "movement", "union", "agency", "ministry", "court"), ("ORG",)),
+    **dict.fromkeys(("country", "nation", "city", "town", "state", "capital", "village", "province", "region",
+                     "kingdom", "republic"), ("GPE",)),
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An argument before linking: role, extent, score, the entity (index) it names if known, and a hint."""
+
+    role: str
+    entity: int | None
+    start: int
+    end: int
+    score: float
+    refers: str | None = None
+
+
+def resolve_links(mentions: Sequence[Mention], entities: Sequence[Entity], paragraphs: Sequence[tuple[int, int]],
+                  schema: Schema) -> list[Mention]:
+    """The mentions with their entity links settled (index into `entities`, or None)."""
+    starts = [e.start for e in entities]
+    by_span = {(e.start, e.end): index for index, e in enumerate(entities)}
+    resolved = []
+    for mention in mentions:
+        index = mention.entity
+        if index is None:
+            index = by_span.get((mention.start, mention.end))
+        if index is None and mention.refers is not None:
+            index = _antecedent(mention, entities, starts, paragraphs, schema)
+        if index is not None and not schema.allows_label(mention.role, entities[index].label):
+            index = None
+        resolved.append(replace(mention, entity=index))
+    return resolved
+
+
+def _antecedent(mention: Mention, entities: Sequence[Entity], starts: list[int],
+                paragraphs: Sequence[tuple[int, int]], schema: Schema) -> int | None:
+    kind, _, word = (mention.refers or "").partition(":")
+    if kind == "pronoun":
+        labels = PRONOUN_LABELS.get(word, ())
+        floor = next((start for start, end in paragraphs if start <= mention.start < end), 0)
+    elif kind == "noun":
+        labels = DEFINITE_LABELS.get(word, ())
+        floor = 0
+    else:
+        return None
+    wanted = [label for label in labels if schema.allows_label(mention.role, label)]
+    if not wanted:
+        return None
+    for index in range(bisect_left(starts, mention.start) - 1, -1, -1):
+        entity = entities[index]
+        if entity.start < floor:
+            break
+        if entity.end <= mention.start and entity.label in wanted:
+            return index
+    return None

@@ -1,0 +1,154 @@
+"""Noun phrases of a parse: their full extent, what they refer to, and the word classes the argument rules use.
+
+An argument's extent is the full noun phrase that fills its role (determiner, modifiers,
+head, restrictive prepositional phrases and relative clauses), so these functions decide
+where a phrase starts and ends, which entity a phrase names ("the town of Kafr Nabl" →
+Kafr Nabl), and which phrase a relative pronoun stands for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+TIME_LABELS = frozenset({"DATE", "TIME"})
+# Dependents that end a noun phrase's extent: they add a second referent or a side remark.
+CUT_DEPS = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "preconj", "dep", "meta", "case"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
+PERSONAL_PRONOUNS = frozenset({
+    "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its", "itself",
+    "they", "them", "their", "themselves", "we", "us", "our", "i", "me", "my", "you", "your",
+})
+# Heads of noun phrases that are not participants ("a move", "aid", "the fact").
+NOT_PARTICIPANTS = frozenset({
+    "move", "aid", "fact", "way", "time", "part", "concern", "report", "reports", "rumour", "rumor",
+    "statement", "support", "help", "effort", "situation", "case", "issue", "thing", "lot", "number",
+    "kind", "type", "sort", "rest", "end", "process", "step", "result", "reason", "view", "bid",
+    "hour", "day", "week", "month", "year", "minute", "second", "decade", "moment",
+})
+
+
+def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, int]:
+    """Token range of the full noun phrase headed by `token`.
+
+    Kept: determiner, modifiers, possessor, head, and what follows the head without a comma
+    (prepositional phrases, participle and relative clauses). Left out: conjuncts,
+    appositions, anything after a comma or inside brackets, any part that holds the
+    trigger, and, unless the phrase is itself a place, a trailing phrase that names a
+    place or a date ("territories held by rebels [in Hama on Wednesday]"), which is the
+    event's own Place or Time.
+    """
+    keep = {token.i}
+    for child in token.children:
+        if child.dep_ in CUT_DEPS:
+            continue
+        if child.i > token.i and any(t.is_punct and t.text in ",;:([—–-" for t in token.doc[token.i + 1 : child.i + 1]):
+            continue
+        subtree = subtree_without_places(child) if cut_places and child.i > token.i else [t.i for t in child.subtree]
+        if own.intersection(subtree):
+            continue
+        keep.update(subtree)
+    start = end = token.i
+    while start - 1 in keep:
+        start -= 1
+    while end + 1 in keep:
+        end += 1
+    doc = token.doc
+    while start < end and (doc[start].is_punct or doc[start].dep_ == "cc"):
+        start += 1
+    while end > start and (doc[end].is_punct or doc[end].is_space or doc[end].dep_ in ("cc", "case")):
+        end -= 1
+    return start, end + 1
+
+
+def entity_for(doc: Doc, token: Token, entity_of_token: dict[int, int]) -> int | None:
+    """The entity the phrase headed by `token` names: the token's own, or one its class noun names."""
+    if token.i in entity_of_token:
+        return entity_of_token[token.i]
+    # "the town of Kafr Nabl", "the ISIS militant group": a class noun with its name.
+    lemma = token.lemma_.lower()
+    wanted = CLASS_NOUNS.get(lemma)
+    if wanted is None:
+        return None
+    for child in token.children:
+        candidates = [child]
+        if child.dep_ == "prep" and child.lower_ == "of":
+            candidates = [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ not in ("compound", "appos", "nmod", "amod"):
+            continue
+        for candidate in candidates:
+            index = entity_of_token.get(candidate.i)
+            if index is not None and doc.ents[index].label_ in wanted:
+                return index
+    return None
+
+
+def antecedent(token: Token) -> Token:
+    """A relative pronoun's antecedent: "a base that was targeted" → "a base ..."."""
+    if token.lower_ in RELATIVE_PRONOUNS and token.tag_ in ("WDT", "WP", "WP$"):
+        clause = token.head
+        while clause.dep_ not in ("relcl", "acl") and clause.head is not clause:
+            clause = clause.head
+        if clause.dep_ in ("relcl", "acl"):
+            return clause.head
+    return token
+
+
+def names_place_or_time(preposition: Token) -> bool:
+    """True for "in Hama", "on Wednesday", "in the town of Kafr Nabl": a phrase that places the event."""
+    if preposition.dep_ != "prep" or preposition.lower_ not in SITUATING_PREPOSITIONS:
+        return False
+    for child in preposition.children:
+        if child.dep_ == "pobj" and (child.ent_type_ in PLACE_OR_TIME_LABELS or any(
+            t.ent_type_ in PLACE_OR_TIME_LABELS for t in child.subtree
+        )):
+            return True
+    return False
+
+
+def subtree_without_places(node: Token) -> list[int]:
+    """The token indices of `node`'s subtree, cut at the first place or time phrase inside it."""
+    if names_place_or_time(node):
+        return []
+    kept = [node.i]
+    for child in node.children:
+        kept.extend(subtree_without_places(child))
+    cut = [t.i for t in node.subtree if t.i not in kept]
+    if cut:
+        first_cut = min(cut)
+        kept = [i for i in kept if i < first_cut]
+    return kept
+
+
+GEOGRAPHIC_NOUNS = frozenset({
+    "territory", "town", "city", "village", "area", "region", "district", "province", "governorate", "country",
+    "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "county", "state", "island", "coast",
+})
+SITUATING_PREPOSITIONS = frozenset({"in", "at", "near", "on", "during", "across", "inside", "outside", "around"})
+PLACE_OR_TIME_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
+WEAPON_NOUNS = frozenset({
+    "missile", "rocket", "bomb", "jet", "drone", "shell", "aircraft", "warplane", "plane", "helicopter", "tank",
+    "artillery", "mortar", "gun", "rifle", "grenade", "explosive", "knife", "car", "vehicle", "truck", "ship",
+    "warship", "airstrike", "bullet", "munition", "weapon", "gas", "canister", "round", "shot", "ball",
+})
+# Nouns that name the class of the entity beside them, by the labels that class takes.
+_ORG = ("ORG",)
+_GPE = ("GPE", "LOC", "FAC")
+CLASS_NOUNS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("group", "organisation", "organization", "movement", "party", "company", "firm",
+                     "militia", "faction", "brigade", "agency", "ministry", "bank", "network"), _ORG),
+    **dict.fromkeys(("town", "city", "village", "country", "province", "governorate", "region", "district",
+                     "state", "capital", "county", "island", "neighbourhood", "neighborhood", "suburb", "area"), _GPE),
+}
+
+
+def infinitive(verb: Token) -> bool:
+    """True for a "to" infinitive: "to acquire DirecTV"."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def is_bare_definite(span: Span) -> bool:
+    """True for "the company", "the group": a definite article and a head noun, nothing else."""
+    return len(span) == 2 and span[0].lower_ in ("the", "this") and span[1].pos_ == "NOUN"

@@ -1,0 +1,188 @@
+"""Trigger words found by the schema's lexicon and kept only where their use fits the event.
+
+The lexicon is matched on lemmas ("strikes" → `air strike`, "sworn in" → `swear in`) and on
+lower-cased words ("born", "found"), with spaCy's `PhraseMatcher` (hash lookups, far cheaper
+than token patterns). A match then has to pass its trigger's condition from the schema: part of
+speech, not a modifier of a noun ("travel agency", "election commission"), no verb particle it
+does not allow ("shares shot up"), an object of the right kind ("found" a company, not a body),
+no dependent or preposition that rules it out ("trying to form", "pay … for"). A word inside a
+named entity is never a trigger ("War" in a title).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.schema import EventType, Schema, TriggerCondition
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+    from spacy.vocab import Vocab
+
+VERB_POS = frozenset({"VERB", "AUX"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+# A trigger that modifies a noun is a property of that noun ("travel agency", "merger company").
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+MODIFYING_DEPS = frozenset({"compound", "amod", "nmod", "neg", "npadvmod", "advmod"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass"})
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A matched trigger: its tokens, the event type, the lexicon entry and its condition."""
+
+    span: Span
+    event_type: EventType
+    entry: str
+    condition: TriggerCondition
+    multiword: bool
+
+
+def object_of(head: Token) -> Token | None:
+    """The direct object, predicate nominal or passive subject of a verb, or the noun it modifies (participles)."""
+    for child in head.children:
+        if child.dep_ in OBJECT_DEPS or child.dep_ in PASSIVE_SUBJECT_DEPS:
+            return child
+    if head.dep_ == "acl" and head.tag_ == "VBN":  # "the company founded in 1990"
+        return head.head
+    if head.dep_ in ("xcomp", "conj", "relcl") and head.tag_ == "VBN":
+        for child in head.head.children:
+            if child.dep_ in PASSIVE_SUBJECT_DEPS:
+                return child
+    return None
+
+
+def subject_of(head: Token) -> Token | None:
+    """The subject, or the noun of the `by`-agent, of a verb."""
+    for child in head.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def prepositions_of(head: Token) -> set[str]:
+    """The prepositions that head a dependent of the trigger."""
+    return {child.lower_ for child in head.children if child.dep_ in ("prep", "dative", "agent")}
+
+
+class TriggerFinder:
+    """Finds the schema's triggers in a parsed Doc and checks each against its condition."""
+
+    def __init__(self, vocab: Vocab, schema: Schema):
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self.schema = schema
+        self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
+        self.by_lower = PhraseMatcher(vocab, attr="LOWER")
+        self._entries: dict[int, tuple[EventType, str, TriggerCondition, bool]] = {}
+        for event_type in schema.events.values():
+            for entry in event_type.triggers:
+                words, _, pos = entry.partition(":")
+                parts = words.lower().split()
+                condition = event_type.conditions.get(entry, schema.trigger_conditions)
+                if pos:
+                    wanted = VERB_POS if pos == "VERB" else NOUN_POS if pos == "NOUN" else frozenset({pos})
+                    condition = _with_pos(condition, wanted)
+                key = f"{event_type.name}|{entry}"
+                self.by_lemma.add(key, [Doc(vocab, words=parts, lemmas=parts)])
+                self.by_lower.add(key, [Doc(vocab, words=parts)])
+                self._entries[vocab.strings[key]] = (event_type, entry, condition, len(parts) > 1)
+
+    def __call__(self, doc: Doc, entity_of_token: dict[int, int]) -> list[Trigger]:
+        """The triggers of a Doc that pass their conditions, longest first where they overlap."""
+        from spacy.util import filter_spans
+
+        found: dict[tuple[int, int, int], Trigger] = {}
+        for match_id, start, end in [*self.by_lemma(doc), *self.by_lower(doc)]:
+            if (match_id, start, end) in found:
+                continue
+            event_type, entry, condition, multiword = self._entries[match_id]
+            span = doc[start:end]
+            if any(token.i in entity_of_token for token in span):
+                continue  # a word inside a name ("War" in a title) is not a trigger
+            if not self.fits(span, condition, entity_of_token, doc):
+                continue
+            found[match_id, start, end] = Trigger(span, event_type, entry, condition, multiword)
+        # Where two entries match the same words, the one with the stricter condition wins
+        # ("fired the coach": End-Position needs a person object, Attack does not).
+        ordered = sorted(found.values(), key=lambda t: (-_specificity(t.condition), t.span.start))
+        spans = []
+        by_span: dict[tuple[int, int], Trigger] = {}
+        for trigger in ordered:
+            key = (trigger.span.start, trigger.span.end)
+            if key not in by_span:
+                by_span[key] = trigger
+                spans.append(trigger.span)
+        return [by_span[(s.start, s.end)] for s in sorted(filter_spans(spans), key=lambda s: s.start)]
+
+    def fits(self, span: Span, condition: TriggerCondition, entity_of_token: dict[int, int], doc: Doc) -> bool:
+        """True when the matched words are used the way the condition asks."""
+        head = span.root
+        if condition.pos and head.pos_ not in condition.pos:
+            return False
+        if not condition.as_modifier and head.dep_ in MODIFIER_DEPS and head.head.pos_ in NOUN_POS and head.head.i not in {t.i for t in span}:
+            return False
+        span_words = {t.i for t in span}
+        for child in head.children:
+            if child.dep_ == "prt" and child.i not in span_words and child.lower_ not in condition.particles:
+                return False
+            if child.dep_ in condition.forbid_children:
+                return False
+            if child.dep_ in MODIFYING_DEPS and child.i not in span_words and (
+                child.lower_ in condition.forbid_modifiers or child.lemma_.lower() in condition.forbid_modifiers
+            ):
+                return False
+        if condition.forbid_governors and head.head is not head and head.head.lower_ in condition.forbid_governors:
+            return False
+        prepositions = prepositions_of(head)
+        if prepositions & set(condition.forbid_preps):
+            return False
+        if condition.require_preps and not prepositions & set(condition.require_preps):
+            return False
+        if condition.forbid_subject_nouns:
+            subject = subject_of(head)
+            if subject is not None and subject.lemma_.lower() in condition.forbid_subject_nouns:
+                return False
+        target = object_of(head)
+        if condition.forbid_object_nouns and target is not None and target.lemma_.lower() in condition.forbid_object_nouns:
+            return False
+        if condition.needs_object or condition.object_labels or condition.object_nouns:
+            if target is None or target.i in span_words:
+                return False
+            if condition.object_labels or condition.object_nouns:
+                label = _label_within(target, entity_of_token, doc)
+                if label not in condition.object_labels and target.lemma_.lower() not in condition.object_nouns:
+                    return False
+        return True
+
+
+def _label_within(token: Token, entity_of_token: dict[int, int], doc: Doc) -> str | None:
+    """The label of the entity the noun phrase headed by `token` names, if any."""
+    if token.i in entity_of_token:
+        return doc.ents[entity_of_token[token.i]].label_
+    for child in token.children:
+        if child.dep_ in ("compound", "appos") and child.i in entity_of_token:
+            return doc.ents[entity_of_token[child.i]].label_
+    return None
+
+
+def _with_pos(condition: TriggerCondition, pos: frozenset[str]) -> TriggerCondition:
+    from dataclasses import replace
+
+    return replace(condition, pos=tuple(sorted(pos)))
+
+
+def _specificity(condition: TriggerCondition) -> int:
+    return (
+        2 * bool(condition.object_labels or condition.object_nouns)
+        + bool(condition.needs_object)
+        + bool(condition.require_preps)
+    )
