@@ -329,7 +329,8 @@ def render_article(document: Document, root: str = "../") -> str:
             f'<section class="block{headline}"><div class="text">{_draw(_tree(spans, low, high), document)}</div>'
             f'<div class="cards">{cards}</div></section>'
         )
-    decided = sum(1 for e in shown if is_decided(e.review.status))
+    machine = [e for e in shown if e.review.status is not Status.ADDED]
+    decided = sum(1 for e in machine if is_decided(e.review.status))
     meta = "".join(f"<div><dt>{text(k)}</dt><dd>{text(v)}</dd></div>" for k, v in document.meta.items())
     title = document.title or document.id
     body = (
@@ -337,7 +338,7 @@ def render_article(document: Document, root: str = "../") -> str:
         f'<p class="small"><a href="{root}index.html">← all documents</a></p>'
         f"<h1>{text(title)}</h1>"
         f'<dl class="meta"><div><dt>id</dt><dd>{text(document.id)}</dd></div>{meta}'
-        f"<div><dt>entities decided</dt><dd>{decided} of {len(shown)}</dd></div>"
+        f"<div><dt>entities decided</dt><dd>{decided} of {len(machine)}</dd></div>"
         f"<div><dt>events</dt><dd>{len(events)}</dd></div></dl></div>"
         f'<div class="key">{legend()}<p class="small muted">Event triggers are underlined; '
         "their numbers lead to the event cards beside the paragraph.</p></div>"
