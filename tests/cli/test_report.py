@@ -216,10 +216,9 @@ def current_umask() -> int:
     return umask
 
 
-def test_the_command_refuses_a_folder_that_is_not_empty(report, tmp_path):
+def test_the_command_refuses_a_folder_that_is_not_empty(report):
     out, _ = report
-    db = tmp_path / "other.db"
-    result = CliRunner().invoke(main, ["--db", str(db), "report", "-o", str(out)])
+    result = CliRunner().invoke(main, ["--db", str(out.parent / "store.db"), "report", "-o", str(out)])
     assert result.exit_code != 0
     assert "exists and is not an empty folder" in result.output
 
