@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
     GEOGRAPHIC_NOUNS,
+    MUNITION_NOUNS,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
     SITUATING_PREPOSITIONS,
@@ -43,6 +44,7 @@ from annotator.schema import EventType, Schema
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
+NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 # Verbs whose subject takes part in the event a nominal object names ("launched strikes").
@@ -83,7 +85,6 @@ class ArgumentFinder:
     def __call__(self, doc: Doc, trigger: Trigger, entity_of_token: dict[int, int],
                  trigger_tokens: set[int]) -> list[FoundArgument]:
         """The arguments of `trigger`, at most one per entity and one per role and extent."""
-        head = trigger.span.root
         own = {t.i for t in trigger.span}
         sentence = trigger.span.sent
         event_type = trigger.event_type
@@ -93,7 +94,7 @@ class ArgumentFinder:
         found: list[FoundArgument] = []
         taken: set[tuple[str, int, int]] = set()
         used_entities: set[int] = set()
-        for slot, filler, preposition in self._slots(head, event_type):
+        for slot, filler, preposition in self._all_slots(trigger, event_type):
             for token in self._conjuncts(filler):
                 token = antecedent(token)
                 if token.i in own or not sentence.start <= token.i < sentence.end:
@@ -143,6 +144,16 @@ class ArgumentFinder:
             c.dep_ in ("dobj", "nsubj", "nsubjpass", "aux") for c in head.children
         )
 
+    def _all_slots(self, trigger: Trigger, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
+        """The slots of the trigger's head, then the prepositions of its other words ("pleaded guilty to fraud")."""
+        head = trigger.span.root
+        yield from self._slots(head, event_type)
+        for word in trigger.span:
+            if word.i != head.i:
+                for child in word.children:
+                    if child.dep_ == "prep" and child.i not in {t.i for t in trigger.span}:
+                        yield from self._prepositional(child)
+
     def _slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
         if self.clausal(head):
             yield from self._verb_slots(head, event_type)
@@ -164,7 +175,9 @@ class ArgumentFinder:
                 yield from self._inside_participant(child)
             if dep in ("nsubj", "csubj"):
                 has_subject = True
-                yield subject_slot, child, None
+                # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
+                bare_participle = head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children)
+                yield ("passive_subject" if bare_participle else subject_slot), child, None
             elif dep == "nsubjpass":
                 has_subject = True
                 yield "passive_subject", child, None
@@ -188,8 +201,10 @@ class ArgumentFinder:
         if head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and governor is not head:
             # "A jury in St. Paul found Fry guilty": the finder, and where and when, sit on the verb.
             for child in governor.children:
-                if child.dep_ == "nsubj":
+                if child.dep_ == "nsubj" and head.dep_ != "oprd":
                     yield "subject", child, None
+                elif child.dep_ in ("dobj", "obj") and head.dep_ in ("oprd", "ccomp"):
+                    yield "passive_subject", child, None  # "left two people dead"
                 elif child.dep_ == "prep":
                     yield from self._prepositional(child)
                 elif child.dep_ in ("npadvmod", "tmod"):
@@ -271,6 +286,7 @@ class ArgumentFinder:
                         for filler in grandchild.children:
                             if filler.dep_ == "pobj":
                                 yield "agent", filler, None
+                                yield from self._nested_places(filler)
                     elif grandchild.dep_ == "prep" and grandchild.lower_ in self.locatives | {"on", "against"}:
                         yield from self._prepositional(grandchild)
         governor = head.head
@@ -284,7 +300,7 @@ class ArgumentFinder:
                     yield slot, child, None
                 elif child.dep_ == "prep":
                     yield from self._prepositional(child)
-        elif head.dep_ == "pobj" and governor.lower_ in ("with", "of", "from") and governor.head.pos_ in VERB_POS:
+        elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
             for child in governor.head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and not has_possessor:
@@ -358,6 +374,8 @@ class ArgumentFinder:
         if token.is_punct or token.is_space:
             return None
         entity_index = entity_for(doc, token, entity_of_token)
+        if entity_index is not None and doc.ents[entity_index].label_ in NUMBER_LABELS:
+            entity_index = None  # "dozens of villagers", "Hundreds": people counted, not a name
         entity = doc.ents[entity_index] if entity_index is not None else None
         role, score = self._role(slot, preposition, slots)
         if slot in ("prep", "time", "nested") and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence":
@@ -381,7 +399,8 @@ class ArgumentFinder:
             return FoundArgument("Time", index, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), 0.7)
         if entity is not None and entity.label_ in TIME_LABELS and role not in ("Sentence",):
             return None
-        if role in ("Attacker", "Agent", "Target") and token.lemma_.lower() in WEAPON_NOUNS and "Instrument" in event_type.roles:
+        weapon = token.lemma_.lower() in (MUNITION_NOUNS if role == "Target" else WEAPON_NOUNS)
+        if role in ("Attacker", "Agent", "Target") and weapon and "Instrument" in event_type.roles:
             role = "Instrument"  # "targeted by 20 Russian missiles": the weapon, its maker is the attacker
         start, end = extent(token, own, cut_places=role not in PLACE_ROLES)
         span = doc[start:end]
@@ -414,8 +433,10 @@ class ArgumentFinder:
             if token.lemma_.lower() in self.schema.place_nouns:
                 return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2))
             return None
-        if role not in self.schema.bare_span_roles or entity is not None and token.i in entity_of_token:
+        if entity is not None and token.i in entity_of_token:
             return None  # a name whose label the role does not take
+        if entity is None and token.ent_type_ and token.ent_type_ not in NUMBER_LABELS:
+            return None
         if token.pos_ not in ("NOUN", "PROPN", "NUM") or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
         if token.lemma_.lower() in self.trigger_lemmas and token.pos_ == "NOUN":

@@ -34,6 +34,11 @@ MODAL_AUXILIARIES = frozenset({"would", "could", "might", "may", "should", "must
 # Verbs that start, go on or end something that happens: an infinitive or gerund under them is real.
 ASPECTUAL_VERBS = frozenset({"begin", "start", "continue", "keep", "resume", "stop", "finish", "manage", "help", "use", "go"})
 HABITUAL_CUES = frozenset({"usually", "often", "always", "typically", "generally", "whenever", "normally", "routinely"})
+INTENTION_CUES = frozenset({
+    "plan", "plans", "planned", "planning", "intend", "intends", "intended", "threaten", "threatens", "threatened",
+    "going", "want", "wants", "wanted", "aim", "aims", "aimed", "propose", "proposes", "proposed", "vow", "vowed",
+    "pledge", "pledged", "promise", "promised", "set", "scheduled", "expected", "due", "seek", "seeks", "sought",
+})
 PAST_TAGS = frozenset({"VBD"})
 PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 
@@ -51,6 +56,8 @@ class AttributeRules:
         self._polarity(head, attributes)
         self._modality(head, attributes)
         attributes["tense"] = self._tense(head)
+        if attributes.get("modality_cue", "").lower() in INTENTION_CUES and attributes["tense"] in ("present", "past", "unspecified"):
+            attributes["tense"] = "future"  # "plans to buy", "threatened to attack": not yet happened
         if attributes["tense"] == "future" and attributes["modality"] == "asserted":
             # ACE counts an event that has not happened yet as not asserted.
             attributes.update(modality="other", modality_cue=self._future_cue(head))
@@ -117,7 +124,7 @@ class AttributeRules:
             if position > 0 and (lemma in self.modality_cues or token.lower_ in self.modality_cues):
                 attributes.update(modality="other", modality_cue=token.text)
                 return
-            if position == 1 and chain[0].dep_ in ("xcomp", "acl", "advcl") and lemma not in ASPECTUAL_VERBS and _infinitive(chain[0]):
+            if position == 1 and chain[0].dep_ in ("xcomp", "acl", "advcl") and lemma not in ASPECTUAL_VERBS | FAILURE_VERBS and _infinitive(chain[0]):
                 attributes.update(modality="other", modality_cue=token.text)
                 return
         if head.doc[head.sent.end - 1].text == "?":

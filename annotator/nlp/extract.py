@@ -80,6 +80,25 @@ def lines_of(text: str) -> Iterator[tuple[int, str]]:
             yield match.start(), line
 
 
+# "NURPUR, India -- At least 23 children ...", "LONDON — Theresa May has ...": a dateline.
+DATELINE = re.compile(r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)*)? ?(?:--|—|–) ?")
+
+
+def segments_of(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each part parsed on its own: every line, and a dateline apart from its paragraph.
+
+    The parser otherwise makes the dateline's town the subject of the first sentence.
+    """
+    for offset, line in lines_of(text):
+        dateline = DATELINE.match(line)
+        if dateline and dateline.end() < len(line):
+            label = line[: dateline.end()].rstrip(" -—–")
+            yield offset, label
+            yield offset + dateline.end(), line[dateline.end() :]
+        else:
+            yield offset, line
+
+
 COMPONENT = "annotator_candidates"
 USER_DATA_KEY = "annotator_candidates"
 
@@ -112,7 +131,9 @@ class Candidates:
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents
         ]
-        entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        from annotator.nlp.phrases import descriptors
+
+        entities = [(e.start_char, e.end_char, e.label_, nouns) for e, nouns in zip(doc.ents, descriptors(doc))]
         events = [
             (
                 found.type, found.start_char, found.end_char, found.score, found.attributes,
@@ -192,7 +213,7 @@ class Extractor:
         def lines() -> Iterator[tuple[str, tuple[int, int]]]:
             for index, raw in enumerate(documents):
                 pending[index] = raw
-                found = list(lines_of(unwrap(raw.text)))
+                found = list(segments_of(unwrap(raw.text)))
                 expected[index] = len(found)
                 for offset, line in found:
                     yield line, (index, offset)
@@ -228,6 +249,7 @@ class Extractor:
     def _document(self, raw: Document, parts: list) -> Document:
         sentences: list[Sentence] = []
         spans: list[tuple[int, int, str]] = []
+        described: list[tuple[str, ...]] = []
         paragraphs: list[tuple[int, int]] = []
         found_events: list[tuple] = []
         for offset, length, (line_sentences, line_entities, line_events) in sorted(parts, key=lambda p: p[0]):
@@ -237,7 +259,8 @@ class Extractor:
                     shifted = tuple((offset + s, offset + e) for s, e in tokens)
                     sentences.append(Sentence(len(sentences), shifted[0][0], shifted[-1][1], shifted))
             first_entity = len(spans)
-            spans.extend((offset + start, offset + end, label) for start, end, label in line_entities)
+            spans.extend((offset + start, offset + end, label) for start, end, label, _nouns in line_entities)
+            described.extend(nouns for _start, _end, _label, nouns in line_entities)
             found_events.extend((offset, first_entity, found) for found in line_events)
         labels = consistent_labels(raw.text, spans)
         entities = [
@@ -256,7 +279,7 @@ class Extractor:
             arguments = tuple(
                 Argument(m.role, entities[m.entity].id if m.entity is not None else None, m.start, m.end, m.score,
                          event_id=event_id)
-                for m in resolve_links(mentions, entities, paragraphs, self.schema)
+                for m in resolve_links(mentions, entities, paragraphs, self.schema, described)
             )
             events.append(
                 Event(event_id, event_type, offset + start, offset + end, score,

@@ -2,10 +2,14 @@
 
 A pronoun links to the nearest preceding entity of its paragraph that it can refer to
 ("he" → a PERSON; "it", "its" → an ORG or GPE; "they", "their" → an ORG, GPE or NORP) and
-that the role allows. A bare definite description links to the last entity of its class
-before it in the document ("the company" → the last ORG, "the country" → the last GPE).
+that the role allows. A definite description ("the former governor", "his wife") links to the
+last entity before it that the text described with the same noun ("Robert McDonnell, former
+governor of Virginia"), else to the last entity of its class ("the company" → the last ORG,
+"the country" → the last GPE, "the businessman" → the last PERSON).
 An extent that is exactly an entity's span links to it. A link whose entity's label the
-role does not allow (after the document-wide relabelling) is dropped; the extent stays.
+role does not allow (after the document-wide relabelling) is dropped; the extent stays,
+unless the role takes only entities (not one of the schema's `bare_span_roles`, such as
+Buyer or Defendant), in which case an argument left without a link is dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ DEFINITE_LABELS: dict[str, tuple[str, ...]] = {
                      "movement", "union", "agency", "ministry", "court"), ("ORG",)),
     **dict.fromkeys(("country", "nation", "city", "town", "state", "capital", "village", "province", "region",
                      "kingdom", "republic"), ("GPE",)),
+    **dict.fromkeys(("man", "woman", "governor", "businessman", "businesswoman", "president", "minister",
+                     "leader", "judge", "wife", "husband", "son", "daughter", "father", "mother", "chairman",
+                     "chief", "executive", "official", "spokesman", "spokeswoman", "lawyer", "defendant",
+                     "suspect", "senator", "mayor", "player", "coach", "manager", "director", "boss",
+                     "founder", "actor", "singer", "star", "politician", "prosecutor", "officer"), ("PERSON",)),
 }
 
 
@@ -44,8 +53,11 @@ class Mention:
 
 
 def resolve_links(mentions: Sequence[Mention], entities: Sequence[Entity], paragraphs: Sequence[tuple[int, int]],
-                  schema: Schema) -> list[Mention]:
-    """The mentions with their entity links settled (index into `entities`, or None)."""
+                  schema: Schema, described: Sequence[tuple[str, ...]] = ()) -> list[Mention]:
+    """The mentions with their entity links settled (index into `entities`, or None).
+
+    `described` gives, per entity, the nouns the text describes it with (see `phrases.descriptors`).
+    """
     starts = [e.start for e in entities]
     by_span = {(e.start, e.end): index for index, e in enumerate(entities)}
     resolved = []
@@ -54,16 +66,26 @@ def resolve_links(mentions: Sequence[Mention], entities: Sequence[Entity], parag
         if index is None:
             index = by_span.get((mention.start, mention.end))
         if index is None and mention.refers is not None:
-            index = _antecedent(mention, entities, starts, paragraphs, schema)
+            index = _antecedent(mention, entities, starts, paragraphs, schema, described)
         if index is not None and not schema.allows_label(mention.role, entities[index].label):
             index = None
+        if index is None and mention.role not in schema.bare_span_roles and schema.allowed_labels(mention.role):
+            continue  # a Buyer, Defendant or Recipient must be an entity the text names
         resolved.append(replace(mention, entity=index))
     return resolved
 
 
 def _antecedent(mention: Mention, entities: Sequence[Entity], starts: list[int],
-                paragraphs: Sequence[tuple[int, int]], schema: Schema) -> int | None:
+                paragraphs: Sequence[tuple[int, int]], schema: Schema,
+                described: Sequence[tuple[str, ...]]) -> int | None:
     kind, _, word = (mention.refers or "").partition(":")
+    before = bisect_left(starts, mention.start) - 1
+    if kind == "noun" and described:
+        for index in range(before, -1, -1):
+            if word in described[index] and entities[index].end <= mention.start and schema.allows_label(
+                mention.role, entities[index].label
+            ):
+                return index
     if kind == "pronoun":
         labels = PRONOUN_LABELS.get(word, ())
         floor = next((start for start, end in paragraphs if start <= mention.start < end), 0)
@@ -75,7 +97,7 @@ def _antecedent(mention: Mention, entities: Sequence[Entity], starts: list[int],
     wanted = [label for label in labels if schema.allows_label(mention.role, label)]
     if not wanted:
         return None
-    for index in range(bisect_left(starts, mention.start) - 1, -1, -1):
+    for index in range(before, -1, -1):
         entity = entities[index]
         if entity.start < floor:
             break

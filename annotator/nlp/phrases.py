@@ -122,6 +122,11 @@ def subtree_without_places(node: Token) -> list[int]:
     return kept
 
 
+# Weapons fired or thrown: when they are what an attack hits, they are its instrument.
+MUNITION_NOUNS = frozenset({
+    "missile", "rocket", "bomb", "shell", "mortar", "grenade", "bullet", "round", "shot", "gas", "canister",
+    "ball", "munition", "explosive", "projectile", "salvo",
+})
 GEOGRAPHIC_NOUNS = frozenset({
     "territory", "town", "city", "village", "area", "region", "district", "province", "governorate", "country",
     "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "county", "state", "island", "coast",
@@ -150,5 +155,31 @@ def infinitive(verb: Token) -> bool:
 
 
 def is_bare_definite(span: Span) -> bool:
-    """True for "the company", "the group": a definite article and a head noun, nothing else."""
-    return len(span) == 2 and span[0].lower_ in ("the", "this") and span[1].pos_ == "NOUN"
+    """True for "the company", "the former governor", "his wife": a definite description with no name in it."""
+    if not 2 <= len(span) <= 4 or span[-1].pos_ != "NOUN" or span.root.i != span[-1].i:
+        return False
+    if span[0].lower_ not in ("the", "this", "that", "his", "her", "their", "its"):
+        return False
+    return all(t.pos_ in ("ADJ", "NOUN", "PUNCT") and not t.ent_type_ for t in span[1:])
+
+
+def descriptors(doc: Doc) -> list[tuple[str, ...]]:
+    """For each entity of the Doc, the nouns the text uses to describe it.
+
+    "Robert McDonnell, former governor of Virginia" → governor; "Maureen, wife of McDonnell" →
+    wife; "U.S. District Judge James Spencer" → judge; "the businessman, Jonnie Williams" →
+    businessman. A later "the former governor" or "his wife" can then be linked to the name.
+    """
+    found: list[tuple[str, ...]] = []
+    for entity in doc.ents:
+        nouns: set[str] = set()
+        root = entity.root
+        for child in root.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                nouns.add(child.lemma_.lower())
+            elif child.dep_ == "compound" and child.pos_ in ("NOUN", "PROPN") and child.i < entity.start:
+                nouns.add(child.lemma_.lower())
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            nouns.add(root.head.lemma_.lower())
+        found.append(tuple(sorted(nouns)))
+    return found

@@ -68,15 +68,10 @@ def test_every_candidate_names_its_source(seed):
 
 
 def arguments_by_role(document: Document, event) -> dict[str, list[str]]:
-    entities = {e.id: e for e in document.entities}
+    """{role: [extent words]}: every argument by its extent, linked or not."""
     found: dict[str, list[str]] = {}
     for argument in event.arguments:
-        if argument.entity_id is not None:
-            entity = entities[argument.entity_id]
-            words = document.text[entity.start : entity.end]
-        else:
-            words = document.text[argument.start : argument.end]
-        found.setdefault(argument.role, []).append(words)
+        found.setdefault(argument.role, []).append(document.text[argument.start : argument.end])
     return found
 
 

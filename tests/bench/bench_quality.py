@@ -1,0 +1,153 @@
+"""Extraction quality on the hand-annotated news articles, the DEV and HELD-OUT halves apart.
+
+Run: python -m tests.bench.bench_quality [--model NAME] [--split dev|held-out|all]
+
+The split of each article comes from the SPLIT column of tests/gold/news/SOURCES.md; the
+annotations are the native JSONL files in tests/gold/ (a document whose id is not an article
+listed there, such as the seed, is left out). Each annotated text goes through the same
+extraction as `annotator extract` and is scored with `annotator.evaluate` (exact spans).
+
+Printed per split, per event type and overall: trigger precision and recall (span and type),
+argument precision and recall (trigger span, role and extent), the share of correctly found
+events that have at least one correct argument, and entity precision, recall and F1 beside
+those of the bare model (`nlp(text).ents` on the whole text, no annotator rules).
+Targets on HELD-OUT: trigger precision >= 0.85, argument precision >= 0.75, >= 80% of correct
+events with a correct argument, entity F1 >= the bare model's. Only the HELD-OUT figures count;
+its articles are measured, never tuned on, so nothing per article is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+from annotator.domain import Document, Entity
+from annotator.evaluate import Score, items, score
+from annotator.formats.native import read_native
+from annotator.nlp.extract import Extractor, load_pipeline
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD_DIR = ROOT / "tests" / "gold"
+SOURCES = GOLD_DIR / "news" / "SOURCES.md"
+SPLITS = ("dev", "held-out")
+
+
+def article_splits(sources: Path = SOURCES) -> dict[str, str]:
+    """Article id (file name without .txt) → its split, read from the table in SOURCES.md."""
+    found: dict[str, str] = {}
+    columns: list[str] | None = None
+    for line in sources.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            columns = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        lowered = [cell.lower() for cell in cells]
+        if "split" in lowered and "file" in lowered:
+            columns = lowered
+            continue
+        if columns is None or set(cells[0]) <= set("-: "):
+            continue
+        row = dict(zip(columns, cells))
+        if row.get("split") in SPLITS and row.get("file", "").endswith(".txt"):
+            found[row["file"][: -len(".txt")]] = row["split"]
+    return found
+
+
+def gold_documents(split: str) -> list[Document]:
+    """The annotated documents of one split, from every native file in tests/gold/."""
+    wanted = {article for article, which in article_splits().items() if which == split}
+    documents = []
+    for path in sorted(GOLD_DIR.glob("*.jsonl")):
+        documents.extend(record.document for record in read_native([path]) if record.document.id in wanted)
+    return documents
+
+
+def bare_entities(model: str | None, documents: list[Document]) -> list[Document]:
+    """The documents with the bare model's entities of the whole text, and nothing else."""
+    nlp = load_pipeline(model)
+    result = []
+    for document, doc in zip(documents, nlp.pipe(d.text for d in documents)):
+        entities = tuple(Entity(f"T{i + 1}", e.start_char, e.end_char, e.label_) for i, e in enumerate(doc.ents))
+        result.append(Document(document.id, document.text, entities=entities))
+    return result
+
+
+def by_type(gold: list[Document], predicted: list[Document]) -> dict[str, dict[str, Score]]:
+    """Trigger and argument scores per event type (an argument counts under its event's type)."""
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"triggers": [0, 0, 0], "arguments": [0, 0, 0]})
+    gold_items = [items(d) for d in gold]
+    predicted_items = [items(d) for d in predicted]
+    for slot, documents in ((2, gold_items), (1, predicted_items)):
+        for found in documents:
+            types = {(doc_id, start, end): event_type for doc_id, start, end, event_type in found["triggers"]}
+            for trigger in found["triggers"]:
+                counts[trigger[3]]["triggers"][slot] += 1
+            for argument in found["arguments"]:
+                counts[types[argument[:3]]]["arguments"][slot] += 1
+    all_gold = [set().union(*(g[kind] for g in gold_items)) for kind in ("triggers", "arguments")]
+    for found in predicted_items:
+        types = {(doc_id, start, end): event_type for doc_id, start, end, event_type in found["triggers"]}
+        for trigger in found["triggers"] & all_gold[0]:
+            counts[trigger[3]]["triggers"][0] += 1
+        for argument in found["arguments"] & all_gold[1]:
+            counts[types[argument[:3]]]["arguments"][0] += 1
+    return {event_type: {kind: Score(*numbers) for kind, numbers in kinds.items()} for event_type, kinds in counts.items()}
+
+
+def events_with_an_argument(gold: list[Document], predicted: list[Document]) -> tuple[int, int]:
+    """(correct events with at least one correct argument, correct events)."""
+    with_argument = correct = 0
+    for g, p in zip(gold, predicted):
+        gold_items, predicted_items = items(g), items(p)
+        correct_arguments = {a[:3] for a in predicted_items["arguments"] & gold_items["arguments"]}
+        for trigger in predicted_items["triggers"] & gold_items["triggers"]:
+            correct += 1
+            with_argument += trigger[:3] in correct_arguments
+    return with_argument, correct
+
+
+def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, float]:
+    """Print and return the figures of one split."""
+    gold = gold_documents(split)
+    print(f"\n== {split.upper()}: {len(gold)} annotated articles ({', '.join(d.id[:3] for d in gold) or 'none yet'})")
+    if not gold:
+        return {}
+    predicted = list(extractor.extract([Document(d.id, d.text, d.title, dict(d.meta)) for d in gold]))
+    overall = score(gold, predicted)
+    bare = score(gold, bare_entities(model, gold))["entities"]
+    print(f"{'event type':32} {'trig P':>6} {'trig R':>6} {'n':>4}   {'arg P':>6} {'arg R':>6} {'n':>4}")
+    for event_type, scores in sorted(by_type(gold, predicted).items()):
+        t, a = scores["triggers"], scores["arguments"]
+        print(f"{event_type:32} {t.precision:6.2f} {t.recall:6.2f} {t.gold:4}   {a.precision:6.2f} {a.recall:6.2f} {a.gold:4}")
+    t, a = overall["triggers"], overall["arguments"]
+    print(f"{'all':32} {t.precision:6.2f} {t.recall:6.2f} {t.gold:4}   {a.precision:6.2f} {a.recall:6.2f} {a.gold:4}")
+    with_argument, correct = events_with_an_argument(gold, predicted)
+    share = with_argument / correct if correct else 0.0
+    print(f"triggers   {t}")
+    print(f"arguments  {a}")
+    print(f"correct events with >= 1 correct argument: {with_argument}/{correct} = {share:.2f}")
+    print(f"entities   annotator {overall['entities']}")
+    print(f"entities   bare      {bare}")
+    return {
+        "trigger_precision": t.precision, "trigger_recall": t.recall,
+        "argument_precision": a.precision, "argument_recall": a.recall,
+        "events_with_argument": share,
+        "entity_f1": overall["entities"].f1, "bare_entity_f1": bare.f1,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="installed spaCy pipeline (default: annotator's)")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
+    args = parser.parse_args(argv)
+    extractor = Extractor(load_pipeline(args.model), model_name=args.model)
+    print(f"model: {extractor.source}")
+    return {
+        split: measure(split, extractor, args.model) for split in SPLITS if args.split in (split, "all")
+    }
+
+
+if __name__ == "__main__":
+    main()

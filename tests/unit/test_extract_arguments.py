@@ -1,0 +1,168 @@
+"""Arguments, links, one label per name and hard-wrapped text, each on sentences written for the rule."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from annotator.domain import Document, Entity
+from annotator.nlp.entities import consistent_labels
+from annotator.nlp.extract import Extractor, load_pipeline
+from annotator.nlp.links import Mention, resolve_links
+from annotator.nlp.segment import segment, unwrap
+from annotator.schema import load_schema
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_pipeline())
+
+
+def extract(extractor: Extractor, text: str) -> Document:
+    [document] = extractor.extract([Document("t", text)])
+    return document
+
+
+def arguments(document: Document, trigger: str) -> dict[str, list[tuple[str, str | None]]]:
+    """{role: [(extent, linked entity's words or None)]} of the event whose trigger is `trigger`."""
+    text = document.text
+    names = {e.id: text[e.start : e.end] for e in document.entities}
+    event = next(e for e in document.events if text[e.trigger_start : e.trigger_end] == trigger)
+    roles: dict[str, list[tuple[str, str | None]]] = {}
+    for argument in event.arguments:
+        roles.setdefault(argument.role, []).append((text[argument.start : argument.end], names.get(argument.entity_id)))
+    return roles
+
+
+def test_a_pronoun_is_an_argument_linked_to_the_nearest_earlier_person(extractor):
+    document = extract(extractor, "John Smith went on trial in May. The jury convicted him of murder.")
+    assert arguments(document, "convicted") == {"Defendant": [("him", "John Smith")], "Crime": [("murder", None)]}
+
+
+def test_a_definite_description_links_to_the_last_entity_of_its_class(extractor):
+    document = extract(extractor, "Apple bought Beats. The company paid $3 billion.")
+    assert arguments(document, "paid")["Giver"] == [("The company", "Apple")]
+
+
+def test_the_extent_is_the_full_noun_phrase_and_the_link_its_name(extractor):
+    document = extract(extractor, "Rebels attacked the ISIS militant group in the town of Kafr Nabl on Monday.")
+    roles = arguments(document, "attacked")
+    assert roles["Target"] == [("the ISIS militant group", "ISIS")]
+    assert roles["Time"] == [("Monday", "Monday")]
+    assert roles["Place"][0][0] == "the town of Kafr Nabl"
+
+
+def test_common_noun_phrases_fill_roles_that_take_bare_extents(extractor):
+    document = extract(extractor, "Gunmen killed and wounded dozens of villagers.")
+    assert arguments(document, "killed") == {"Agent": [("Gunmen", None)], "Victim": [("dozens of villagers", None)]}
+    # The object of the last coordinated verb is shared with the first.
+    assert arguments(document, "wounded")["Victim"] == [("dozens of villagers", None)]
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("Police arrested him in prison.", "arrested"),
+    ("The men were paid in cash.", "paid"),
+    ("Hundreds were killed in multiple airstrikes.", "killed"),
+])
+def test_in_something_that_is_no_place_is_no_place(extractor, text, trigger):
+    assert "Place" not in arguments(extract(extractor, text), trigger)
+
+
+def test_time_takes_only_dates_and_times(extractor):
+    roles = arguments(extract(extractor, "Rebels attacked the town during the ceremony on Friday."), "attacked")
+    assert roles["Time"] == [("Friday", "Friday")]
+    assert all("ceremony" not in extent for values in roles.values() for extent, _link in values)
+
+
+def test_a_nominal_trigger_takes_the_arguments_of_its_participle_clause(extractor):
+    document = extract(extractor, "Airstrikes led by a Saudi coalition in Hodeida killed 20 people.")
+    assert arguments(document, "Airstrikes") == {"Attacker": [("a Saudi coalition", None)], "Place": [("Hodeida", "Hodeida")]}
+    assert arguments(document, "killed")["Victim"] == [("20 people", None)]
+
+
+def test_coordinated_passive_verbs_share_their_subject(extractor):
+    document = extract(extractor, "Smith was arrested and charged with fraud.")
+    assert arguments(document, "arrested")["Person"] == [("Smith", "Smith")]
+    assert arguments(document, "charged") == {"Defendant": [("Smith", "Smith")], "Crime": [("fraud", None)]}
+
+
+def test_an_attacked_town_is_the_place_of_the_attack(extractor):
+    assert arguments(extract(extractor, "Rebels attacked the town."), "attacked") == {
+        "Attacker": [("Rebels", None)], "Place": [("the town", None)],
+    }
+
+
+def test_a_role_that_takes_only_entities_drops_a_phrase_it_cannot_link():
+    schema = load_schema()
+    entities = [Entity("T1", 0, 5, "PERSON"), Entity("T2", 30, 35, "ORG")]
+    mentions = [
+        Mention("Defendant", None, 40, 43, 0.6, "pronoun:him"),     # → T1, the nearest PERSON
+        Mention("Buyer", None, 50, 61, 0.4, "noun:company"),        # → T2, the last ORG
+        Mention("Adjudicator", None, 70, 79, 0.4, None),            # "the jury": no entity, dropped
+        Mention("Victim", None, 80, 88, 0.4, None),                 # a bare Victim stays
+        Mention("Victim", 1, 30, 35, 0.8, None),                    # an ORG cannot be a Victim: unlinked
+    ]
+    resolved = resolve_links(mentions, entities, [(0, 100)], schema)
+    assert [(m.role, m.entity) for m in resolved] == [("Defendant", 0), ("Buyer", 1), ("Victim", None), ("Victim", None)]
+
+
+def test_a_pronoun_looks_for_its_antecedent_in_its_own_paragraph_only():
+    schema = load_schema()
+    entities = [Entity("T1", 0, 5, "PERSON")]
+    [mention] = resolve_links([Mention("Person", None, 20, 22, 0.6, "pronoun:he")], entities, [(0, 10), (12, 40)], schema)
+    assert mention.entity is None
+
+
+def spans(text: str, labelled: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each (words, label), found left to right."""
+    result, offset = [], 0
+    for words, label in labelled:
+        start = text.index(words, offset)
+        result.append((start, start + len(words), label))
+        offset = start + len(words)
+    return result
+
+
+def test_a_surname_keeps_the_label_of_the_full_name():
+    text = "Juan Orlando Hernandez won. Hernandez said. Mr Hernandez left. Lopez met Hernandez in Washington."
+    entities = spans(text, [("Juan Orlando Hernandez", "PERSON"), ("Hernandez", "ORG"), ("Hernandez", "ORG"),
+                            ("Lopez", "PERSON"), ("Hernandez", "ORG"), ("Washington", "GPE")])
+    assert consistent_labels(text, entities) == ["PERSON", "PERSON", "PERSON", "PERSON", "PERSON", "GPE"]
+
+
+def test_a_name_takes_its_clear_majority_label_but_a_place_stays_a_place():
+    text = "Acme rose. Acme fell. Acme won. Acme lost. Homs fell. Homs rose. Homs won."
+    entities = spans(text, [("Acme", "ORG"), ("Acme", "ORG"), ("Acme", "ORG"), ("Acme", "PERSON"),
+                            ("Homs", "GPE"), ("Homs", "ORG"), ("Homs", "ORG")])
+    assert consistent_labels(text, entities) == ["ORG", "ORG", "ORG", "ORG", "GPE", "ORG", "ORG"]
+
+
+WRAPPED = "Rebels attack Homs\n\n" + textwrap.fill(
+    "Rebels attacked the town of Homs on Monday, killing at least twelve civilians and wounding dozens"
+    " more, officials said. The army responded with artillery fire across the northern districts of the"
+    " province late in the evening, and the fighting went on overnight.", 72
+) + "\n"
+
+
+def test_hard_wrapped_lines_are_joined_with_offsets_kept():
+    joined = unwrap(WRAPPED)
+    assert len(joined) == len(WRAPPED) and joined.count("\n") == 3
+    assert unwrap("Headline\n\nOne line.\nAnother line.\nA third.\n") == "Headline\n\nOne line.\nAnother line.\nA third.\n"
+    sentences = [WRAPPED[s.start : s.end] for s in segment(WRAPPED)]
+    assert sentences[0] == "Rebels attack Homs" and len(sentences) == 3
+    assert sentences[1].endswith("officials said.")
+
+
+def test_extraction_of_hard_wrapped_text_finds_arguments_across_the_line_breaks(extractor):
+    document = extract(extractor, WRAPPED)
+    assert len(document.sentences) == 3
+    text = document.text
+    killing = next(e for e in document.events if text[e.trigger_start : e.trigger_end] == "killing")
+    victims = [text[a.start : a.end] for a in killing.arguments if a.role == "Victim"]
+    assert victims and "\n" in victims[0]  # the extent runs over a wrapped line break of the original
+
+
+def test_a_dateline_is_not_the_subject_of_the_first_sentence(extractor):
+    document = extract(extractor, "NURPUR, India -- At least 23 children were killed in India on Monday.")
+    assert arguments(document, "killed")["Victim"] == [("At least 23 children", None)]
