@@ -16,20 +16,14 @@ configuration accepts. Rejected candidates are left out (the summary says how
 many). The text files are written byte for byte, so offsets hold for CRLF line
 ends too.
 
-Read: `T`, `E`, `R` (`Refers` only), and `A` lines (Status, the schema's event
-attributes, and brat's usual `Negation` and `Speculation`, read as negative
-polarity and `other` modality). A discontinuous span (`0 5;8 12`) and an event
-given as another event's argument are refused with a message naming the file
-and line; other `R` lines and `*`, `N` and `M` lines are not carried and are
-skipped, as are `#` notes. A `Status` of accepted, fixed or added comes back as
-that review state (recorded as an `import` decision; a fix's original values are
-not in brat, so they are not either); anything else imports as pending.
+Read by `annotator.formats.brat_reader`, which takes these lines back, notes
+included, and says whatever else a brat user wrote that the store cannot hold.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from annotator.domain import Document, Review, Status
@@ -41,14 +35,12 @@ from annotator.formats.exporting import (
     dismissed_note,
     final_views,
 )
-from annotator.formats.reading import InputError, Record
 from annotator.schema import Schema, load_schema
 
 BARE_SPAN_TYPE = "ARGUMENT"
 REFERS = "Refers"
 """The relation from an argument's own `T` to the entity it refers to."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_NUMBERED_ROLE = re.compile(r"^(.*?)(\d+)$")
 
 
 def brat_type(name: str) -> str:
@@ -130,17 +122,17 @@ class _Ann:
         """The id of the `T` line for `key`, written the first time it is asked for."""
         if key not in self.t_ids:
             self.t_ids[key] = f"T{len(self.t_ids) + 1}"
-            self.text_bound.append(f"{self.t_ids[key]}\t{kind} {start} {end}\t{_flat(self.view.text[start:end])}")
+            self.text_bound.append(f"{self.t_ids[key]}\t{kind} {start} {end}\t{flat_text(self.view.text[start:end])}")
         return self.t_ids[key]
 
     def annotate(self, target: str, review: Review) -> None:
         """A candidate's status, note and dismissed warnings, on the annotation `target`."""
         self.attributes.append(f"Status {target} {review.status.value}")
         if review.note:
-            self.notes.append(f"AnnotatorNotes {target}\t{_flat(review.note)}")
+            self.notes.append(f"AnnotatorNotes {target}\t{flat_text(review.note)}")
         dismissed = dismissed_note(review)
         if dismissed:
-            self.notes.append(f"AnnotatorNotes {target}\t{_flat(dismissed)}")
+            self.notes.append(f"AnnotatorNotes {target}\t{flat_text(dismissed)}")
 
     def argument_target(self, argument: FinalArgument) -> str:
         """The `T` an argument points at: its entity's when the extent is the entity's span, else its own."""
@@ -172,7 +164,7 @@ class _Ann:
                     self.summary.count("argument review states not written (brat's E lines have no per-argument attributes)")
                 dismissed = dismissed_note(argument.review)
                 if dismissed:
-                    self.notes.append(f"AnnotatorNotes {event_id}\t{numbered} argument: {_flat(dismissed)}")
+                    self.notes.append(f"AnnotatorNotes {event_id}\t{numbered} argument: {flat_text(dismissed)}")
             self.events.append(f"{event_id}\t{' '.join(parts)}")
             self.annotate(event_id, event.review)
             for name, value in event.attributes.items():
@@ -184,164 +176,6 @@ class _Ann:
         return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _flat(value: str) -> str:
+def flat_text(value: str) -> str:
     """A span's text on one line, as brat writes it (line breaks and tabs become spaces)."""
     return value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-
-
-# ---------------------------------------------------------------------------- reading
-
-
-def brat_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """Documents of a brat folder (or of one .ann file), one per .ann file, as native records."""
-    ann_files = sorted(path.glob("*.ann")) if path.is_dir() else [path]
-    if not ann_files:
-        yield 0, InputError(str(path), 0, "", "no .ann files in this folder")
-        return
-    names = _SchemaNames(load_schema())
-    for ann in ann_files:
-        txt = ann.with_suffix(".txt")
-        try:
-            with open(txt, encoding="utf-8", newline="") as handle:
-                text = handle.read()
-            ann_lines = ann.read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            yield 0, InputError(str(ann), 0, "", f"cannot read it or its .txt: {error.strerror}")
-            continue
-        except UnicodeDecodeError:
-            yield 0, InputError(str(ann), 0, "", "it or its .txt is not valid UTF-8")
-            continue
-        if progress is not None:
-            progress(ann.stat().st_size)
-        yield from _parse_ann(ann, text, ann_lines, names)
-
-
-class _SchemaNames:
-    """The schema's event types, attribute names and values, by the brat names they are written as."""
-
-    def __init__(self, schema: Schema):
-        self.event_types = {brat_type(name): name for name in schema.events}
-        self.attributes = {brat_type(name): name for name in schema.attributes}
-        self.values = {
-            (name, brat_type(value)): value for name, values in schema.attributes.items() for value in values
-        }
-
-    def event_attributes(self, found: Mapping[str, str | bool]) -> dict[str, str | bool]:
-        """An event's attributes from its `A` lines: the schema's names and values, brat's Negation and Speculation."""
-        attributes: dict[str, str | bool] = {}
-        for brat_name, value in found.items():
-            if brat_name in ("Status", "Negation", "Speculation"):
-                continue
-            name = self.attributes.get(brat_name, brat_name)
-            attributes[name] = self.values.get((name, value), value) if isinstance(value, str) else value
-        if found.get("Negation"):
-            attributes.setdefault("polarity", "negative")
-        if found.get("Speculation"):
-            attributes.setdefault("modality", "other")
-        return attributes
-
-
-def _parse_ann(ann: Path, text: str, lines: list[str], names: _SchemaNames) -> Iterator[Record]:
-    name = str(ann)
-    spans: dict[str, tuple[str, int, int, str, int]] = {}
-    events: list[tuple[str, str, list[tuple[str, str]], int]] = []
-    attributes: dict[str, dict[str, str | bool]] = {}
-    refers: dict[str, tuple[str, int]] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        ident, _, rest = line.partition("\t")
-        kind = ident[:1]
-        if kind == "T":
-            fields = rest.split("\t")
-            header = fields[0].split(" ")
-            if ";" in fields[0]:
-                yield number, InputError(name, number, ident, "discontinuous spans are not supported; split it into separate spans")
-                return
-            try:
-                label, start, end = header[0], int(header[1]), int(header[2])
-            except (IndexError, ValueError):
-                yield number, InputError(name, number, ident, f"expected 'Type start end', got {fields[0]!r}")
-                return
-            quoted = fields[1] if len(fields) > 1 else None
-            if not 0 <= start < end <= len(text):
-                yield number, InputError(name, number, ident, f"offsets {start}-{end} lie outside the text (length {len(text)})")
-                return
-            if quoted is not None and quoted != _flat(text[start:end]):
-                yield number, InputError(name, number, ident, f"{quoted!r} does not match the text at {start}-{end}: {text[start:end]!r}")
-                return
-            spans[ident] = (label, start, end, quoted or "", number)
-        elif kind == "E":
-            parts = rest.split()
-            if not parts or ":" not in parts[0]:
-                yield number, InputError(name, number, ident, f"expected 'Type:Trigger Role:Id ...', got {rest!r}")
-                return
-            event_type, trigger = parts[0].split(":", 1)
-            arguments = []
-            for part in parts[1:]:
-                role, _, target = part.partition(":")
-                if target.startswith("E"):
-                    yield number, InputError(name, number, ident, f"argument {part} is another event; nested events are not supported")
-                    return
-                match = _NUMBERED_ROLE.match(role)
-                arguments.append((match.group(1) if match else role, target))
-            events.append((ident, names.event_types.get(event_type, event_type), [(event_type, trigger), *arguments], number))
-        elif kind == "R":
-            parts = rest.split()
-            if len(parts) == 3 and parts[0] == REFERS and parts[1].startswith("Arg1:") and parts[2].startswith("Arg2:"):
-                refers[parts[1][5:]] = (parts[2][5:], number)
-        elif kind == "A" or kind == "M":
-            fields = rest.split()
-            if len(fields) >= 2:
-                attributes.setdefault(fields[1], {})[fields[0]] = fields[2] if len(fields) > 2 else True
-        # Other R lines, and *, N and # lines are not carried.
-    triggers = {trigger for _ident, _type, ((_t, trigger), *_rest), _n in events}
-    native_entities = []
-    bare = set()
-    for ident, (label, start, end, _quoted, _number) in spans.items():
-        if ident in triggers or ident in refers:
-            continue
-        if label == BARE_SPAN_TYPE:
-            bare.add(ident)
-            continue
-        native_entities.append({"id": ident, "start": start, "end": end, "label": label, **_status(attributes, ident)})
-    entity_ids = {entity["id"] for entity in native_entities}
-    for extent, (entity, number) in refers.items():
-        if extent not in spans or entity not in entity_ids:
-            yield number, InputError(name, number, extent, f"{REFERS} must go from a T annotation to an entity's T, got {extent} -> {entity}")
-            return
-    native_events = []
-    for ident, event_type, ((_raw_type, trigger), *arguments), number in events:
-        if trigger not in spans:
-            yield number, InputError(name, number, ident, f"trigger {trigger} is not a T annotation of this file")
-            return
-        _label, t_start, t_end, _q, _n = spans[trigger]
-        native_arguments: list[dict] = []
-        for role, target in arguments:
-            if target not in spans:
-                yield number, InputError(name, number, ident, f"argument {role}:{target} is not a T annotation of this file")
-                return
-            _l, a_start, a_end, _q2, _n2 = spans[target]
-            if target in refers:
-                native_arguments.append({"role": role, "start": a_start, "end": a_end, "entity": refers[target][0]})
-            elif target in bare or target in triggers:
-                native_arguments.append({"role": role, "start": a_start, "end": a_end})
-            else:
-                native_arguments.append({"role": role, "entity": target})
-        native_events.append({
-            "id": ident, "type": event_type, "trigger": {"start": t_start, "end": t_end}, "arguments": native_arguments,
-            "attributes": names.event_attributes(attributes.get(ident, {})), **_status(attributes, ident),
-        })
-    yield 1, {"id": ann.stem, "text": text, "meta": {"file": ann.with_suffix(".txt").name},
-              "entities": native_entities, "events": native_events}
-
-
-def _status(attributes: dict[str, dict], ident: str) -> dict:
-    """The review status a `Status` attribute gives an annotation, if it is one annotator knows."""
-    value = attributes.get(ident, {}).get("Status")
-    return {"status": value} if value in ("accepted", "fixed", "added") else {}
-
-
-def looks_like_brat(path: Path) -> bool:
-    """True for a folder holding .ann files, or an .ann file."""
-    return path.suffix == ".ann" or (path.is_dir() and any(path.glob("*.ann")))

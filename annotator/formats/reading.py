@@ -5,7 +5,9 @@ each with the line (or position) it came from, or an `InputError` in its place.
 `read_documents` checks every record of every file and raises `InvalidInput`
 naming each bad one, so an import takes all of its input or nothing; then it
 gives each document its sentences and tokens, computing the missing ones with
-the segmenter of `annotator.nlp.segment`.
+the segmenter of `annotator.nlp.segment`. A reader may also yield an
+`InputWarning` in place of a record: something valid in its format that the
+store cannot hold and the import leaves out, collected for the caller to say.
 """
 
 from __future__ import annotations
@@ -36,6 +38,30 @@ class InputError:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}"
         return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class InputWarning:
+    """Something an input file holds that the import leaves out, and where; `kind` groups them for a summary."""
+
+    path: str
+    line: int
+    field: str
+    reason: str
+    kind: str
+
+    __str__ = InputError.__str__
+
+
+def warning_lines(warnings: Sequence[InputWarning], limit: int = MAX_REPORTED_ERRORS) -> list[str]:
+    """What an import left out, for the user: the first `limit` items by file:line, then a count per kind."""
+    lines = [str(warning) for warning in warnings[:limit]]
+    if len(warnings) > limit:
+        kinds: dict[str, int] = {}
+        for warning in warnings:
+            kinds[warning.kind] = kinds.get(warning.kind, 0) + 1
+        lines.append(f"... {len(warnings)} left out in all: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()))
+    return lines
 
 
 class InvalidInput(Exception):
@@ -109,21 +135,25 @@ def converted(path: str | Path, records: Iterable[Record], convert: Callable[[An
 
 def read_documents(
     paths: Sequence[str | Path], records: RecordReader, progress: Progress | None = None,
+    warnings: list[InputWarning] | None = None,
 ) -> list[SourcedDocument]:
     """Validate the native records a format reader makes of each file, all before returning any.
 
     Every format goes through the same checks as native JSONL, so an import is as
     strict whatever it reads; `InvalidInput` names every bad record. `progress`
-    receives the bytes read.
+    receives the bytes read; `warnings` receives what the readers left out, for
+    the caller to say (the CLI prints it).
     """
     with collector_paused():
-        return _with_sentences(_parsed_records(paths, records, progress))
+        return _with_sentences(_parsed_records(paths, records, progress, warnings))
 
 
 _Parsed = tuple[ParsedRecord, str, int]
 
 
-def _parsed_records(paths: Sequence[str | Path], records: RecordReader, progress: Progress | None) -> list[_Parsed]:
+def _parsed_records(
+    paths: Sequence[str | Path], records: RecordReader, progress: Progress | None, warnings: list[InputWarning] | None,
+) -> list[_Parsed]:
     """Every record of every file checked, with where it came from; raise `InvalidInput` if any is bad."""
     errors: list[InputError] = []
     total_errors = 0
@@ -135,6 +165,10 @@ def _parsed_records(paths: Sequence[str | Path], records: RecordReader, progress
             if isinstance(item, InputError):
                 total_errors += 1
                 errors.append(item)
+                continue
+            if isinstance(item, InputWarning):
+                if warnings is not None:
+                    warnings.append(item)
                 continue
             try:
                 record = parse_record(item)

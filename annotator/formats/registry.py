@@ -6,7 +6,8 @@ from pathlib import Path
 
 import orjson
 
-from annotator.formats.brat import brat_records, looks_like_brat, write_brat
+from annotator.formats.brat import write_brat
+from annotator.formats.brat_reader import brat_records, looks_like_brat
 from annotator.formats.conll import conll_records, looks_like_conll, write_conll
 from annotator.formats.docbin import docbin_records, write_docbin
 from annotator.formats.doccano import doccano_records, looks_like_doccano, write_doccano
