@@ -1,52 +1,53 @@
-"""Prodigy JSONL: one task per sentence with tokens, spans and relations.
+"""Prodigy JSONL: a document read from Prodigy goes back as its tasks; any other, one task per sentence.
 
-Written: `text` (the sentence), `tokens` (`text`, `start`, `end`, `id`, `ws`, from
-the stored tokens), `spans` (`start`, `end`, `token_start`, `token_end` —
-inclusive, as Prodigy has it — `label`, `text`), `relations` (`head`/`child` =
-the index of each span's last token, `head_span`, `child_span`, `label`),
-`answer`, `meta` and `_input_hash` / `_task_hash` (32-bit murmurhash of the text
-and of the task's spans and relations: compatible in kind with Prodigy's, not
-byte-identical). Prodigy has no event object: an event is its trigger span,
-labelled with the event type, plus one relation per argument from the trigger,
-labelled with the role. An argument whose extent is its entity's span points at
-that entity's span; any other extent is a span labelled `ARGUMENT`, and when it
-refers to an entity the relation's `meta.entity` names it by label and document
-offsets (`document_start`, `document_end`: the entity may lie in another
-sentence's task). An event's attributes are in its trigger span's
-`meta.attributes`; the schema warnings a reviewer dismissed are in the `meta.dismissed`
-of the span (entity, trigger) or relation (argument) they were about. Prodigy
-keeps unknown keys of a task, but its own interfaces may drop a span's or
-relation's `meta` when an annotator edits it.
-Prodigy's answer is per task: `accept` when every candidate of the sentence has
-been decided, `ignore` while some are pending. Rejected candidates are left out.
-`meta` holds the document id, sentence index, offset and the text before the
-sentence, so the documents are rebuilt exactly on import.
+Written: `text`, `tokens` (`text`, `start`, `end`, `id`, `ws`, from the stored
+tokens), `spans` (`start`, `end`, `token_start`, `token_end` — inclusive, as
+Prodigy has it — `label`, `text`), `relations` (`head`/`child` = the index of
+each span's last token, `head_span`, `child_span`, `label`), `answer`, `meta`,
+`_input_hash` / `_task_hash` and `_view_id`. Prodigy has no event object: an
+event is its trigger span, labelled with the event type, plus one relation per
+argument from the trigger, labelled with the role. An argument whose extent is
+its entity's span points at that entity's span; any other extent is a span
+labelled `ARGUMENT`, and when it refers to an entity the relation's
+`meta.entity` names it by label and document offsets (`document_start`,
+`document_end`: the entity may lie in another task). An event's attributes are
+in its trigger span's `meta.attributes`; the schema warnings a reviewer
+dismissed are in the `meta.dismissed` of the span (entity, trigger) or relation
+(argument) they were about. Prodigy keeps unknown keys of a task, but its own
+interfaces may drop a span's or relation's `meta` when an annotator edits it.
+Prodigy's answer is per task: `accept` when every candidate in it has been
+decided, `ignore` while some are pending. Rejected candidates are left out.
 
-Read: those files, and real-world variants — no `spans` (no entities), no `ws`,
-no `meta`, extra keys. Tasks sharing `meta.document` form one document; any
-other task is a document of its own. Spans are checked against the text, and
-against the tokens when a task has them. A span is an event trigger when a
-relation starts from it or its label is an event type of the schema. Every
-span imports as a pending candidate, with the attributes, entity links and
-dismissed warnings its `meta` gives.
+A document read from Prodigy tasks (`annotator.formats.prodigy_reader`) keeps
+them in its meta (`kept_task`) and is written back as those tasks: the same
+text, trailing whitespace included, the same `meta` and `_view_id`, and — the
+text being unchanged — the same `_input_hash` and `_task_hash`, so Prodigy
+recognises its tasks, now with the reviewed spans and relations. The
+`_timestamp`, `_annotator_id` and `_session_id` of the earlier answer are not
+written back. Any other document is one task per sentence, whose `meta` holds
+the document id, sentence index, offset and the text around the sentence, so
+the document is rebuilt exactly on import; its hashes are a 32-bit murmurhash of
+the text and of the task's spans and relations: compatible in kind with
+Prodigy's, not byte-identical.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 import orjson
 
 from annotator.domain import Document, Review, Sentence, Status
-from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
-from annotator.formats.reading import InputError, Record, jsonl_objects
-from annotator.formats.record import BadRecord
-from annotator.schema import load_schema
+from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, FinalEntity, FinalEvent, final_views
 
 BARE_SPAN_LABEL = "ARGUMENT"
+TASKS_META_KEY = "prodigy"
+"""The key of a document's meta under which it keeps the Prodigy tasks it was read from."""
+KEPT_TASK_KEYS = ("meta", "_input_hash", "_task_hash", "_view_id")
+"""What a task keeps besides its place in the text: what Prodigy recognises a task by."""
 
 
 def _hash(value: str) -> int:
@@ -56,25 +57,77 @@ def _hash(value: str) -> int:
     return murmur(value)
 
 
+def _checksum(text: str) -> int:
+    """A checksum of a task's text, to tell on export whether it is still the text the hashes were made for."""
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def kept_task(start: int, text: str, task: Mapping[str, Any]) -> dict[str, Any]:
+    """What a document keeps of a task read at `start` in its text: its place, a checksum, meta, hashes, view."""
+    kept = {"start": start, "end": start + len(text), "crc32": _checksum(text)}
+    kept.update((key, task[key]) for key in KEPT_TASK_KEYS if key in task)
+    return kept
+
+
+@dataclass(frozen=True)
+class _KeptTask:
+    """A task a document was read from, and the sentences that lie in it."""
+
+    start: int
+    end: int
+    kept: Mapping[str, Any]
+    sentences: Sequence[Sentence]
+
+
+def _kept_tasks(document: Document) -> list[_KeptTask] | None:
+    """The tasks a document keeps, each with its sentences; None when it keeps none or they do not fit its text."""
+    block = document.meta.get(TASKS_META_KEY)
+    tasks = block.get("tasks") if isinstance(block, Mapping) else None
+    if not isinstance(tasks, list) or not tasks:
+        return None
+    sentences = document.sentences
+    result: list[_KeptTask] = []
+    previous_end = 0
+    index = 0
+    for kept in tasks:
+        start = kept.get("start") if isinstance(kept, Mapping) else None
+        end = kept.get("end") if isinstance(kept, Mapping) else None
+        if type(start) is not int or type(end) is not int or not previous_end <= start <= end <= len(document.text):
+            return None
+        previous_end = end
+        first = index
+        while index < len(sentences) and sentences[index].start < end:
+            if sentences[index].start < start or sentences[index].end > end:
+                return None
+            index += 1
+        result.append(_KeptTask(start, end, kept, sentences[first:index]))
+    if index < len(sentences):
+        return None
+    return result
+
+
 def write_prodigy(documents: Iterable[Document], out: IO[bytes], keep: ExportFilter | None = None) -> ExportSummary:
-    """Write one Prodigy task per sentence; return what was written and left out."""
+    """Write each document as the Prodigy tasks it was read from, or one task per sentence; return the summary."""
     summary = ExportSummary()
     for view in final_views(documents, keep or ExportFilter(), summary):
-        for task in _tasks(view, summary):
+        kept = _kept_tasks(view.document)
+        if kept is None and TASKS_META_KEY in view.document.meta:
+            summary.count("documents whose kept Prodigy tasks no longer fit their text written one task per sentence")
+        for task in _sentence_tasks(view, summary) if kept is None else _tasks_as_read(view, kept, summary):
             out.write(orjson.dumps(task))
             out.write(b"\n")
     return summary
 
 
 class _TaskSpans:
-    """The spans of one sentence's task, each written once, in sentence offsets with inclusive token indices."""
+    """The spans of one task, each written once, in task offsets with inclusive token indices."""
 
-    def __init__(self, text: str, sentence: Sentence, summary: ExportSummary):
+    def __init__(self, text: str, base: int, tokens: Sequence[tuple[int, int]], summary: ExportSummary):
         self.text = text
-        self.base = sentence.start
+        self.base = base
         self.summary = summary
-        self.first_token = {start: i for i, (start, _end) in enumerate(sentence.tokens)}
-        self.last_token = {end: i for i, (_start, end) in enumerate(sentence.tokens)}
+        self.first_token = {start: i for i, (start, _end) in enumerate(tokens)}
+        self.last_token = {end: i for i, (_start, end) in enumerate(tokens)}
         self.spans: list[dict] = []
         self.by_key: dict[tuple[int, int, str], dict] = {}
 
@@ -100,7 +153,68 @@ class _TaskSpans:
         return span
 
 
-def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
+@dataclass
+class _TaskBody:
+    """What a task carries of the review: tokens, spans, relations, and whether anything in it is pending."""
+
+    tokens: list[dict]
+    spans: list[dict]
+    relations: list[dict]
+    pending: bool
+
+
+def _task_body(
+    view: FinalDocument, start: int, end: int, tokens: Sequence[tuple[int, int]],
+    entities: Iterable[FinalEntity], events: Iterable[FinalEvent], unit: str, summary: ExportSummary,
+) -> _TaskBody:
+    """The tokens, spans and relations of the task covering `start`-`end` of a document (a sentence or a kept task)."""
+    text = view.text
+    token_dicts = []
+    for index, (t_start, t_end) in enumerate(tokens):
+        following = tokens[index + 1][0] if index + 1 < len(tokens) else end
+        token_dicts.append({"text": text[t_start:t_end], "start": t_start - start, "end": t_end - start, "id": index,
+                            "ws": following > t_end})
+    task_spans = _TaskSpans(text, start, tokens, summary)
+    pending = False
+    for entity in entities:
+        task_spans.add(entity.start, entity.end, entity.label, _meta_of(entity.review))
+        pending = pending or entity.review.status is Status.PENDING
+    relations = []
+    for event in events:
+        pending = pending or event.review.status is Status.PENDING
+        head = task_spans.add(event.start, event.end, event.type, _meta_of(event.review, event.attributes))
+        for argument in event.arguments:
+            pending = pending or argument.review.status is Status.PENDING
+            if not start <= argument.start < end:
+                summary.count(f"arguments left out because they lie outside their event's {unit}")
+                continue
+            linked = argument.entity
+            if linked is not None and argument.extent_is_entity:
+                child = task_spans.add(argument.start, argument.end, linked.label)
+            else:
+                child = task_spans.add(argument.start, argument.end, BARE_SPAN_LABEL)
+            if head is None or child is None:
+                continue
+            relation = {"head": head["token_end"], "child": child["token_end"], "head_span": head,
+                        "child_span": child, "label": argument.role}
+            meta = _meta_of(argument.review)
+            if linked is not None and not argument.extent_is_entity:
+                meta["entity"] = {"label": linked.label, "document_start": linked.start,
+                                  "document_end": linked.end, "text": text[linked.start : linked.end]}
+            if meta:
+                relation["meta"] = meta
+            relations.append(relation)
+    return _TaskBody(token_dicts, task_spans.spans, relations, pending)
+
+
+def _task_hash(input_hash: int, body: _TaskBody) -> int:
+    """A task's hash: its input's and its spans' and relations'."""
+    task_key = orjson.dumps([[s["start"], s["end"], s["label"]] for s in body.spans]
+                            + [[r["head"], r["child"], r["label"]] for r in body.relations]).decode()
+    return _hash(f"{input_hash} {task_key}")
+
+
+def _sentence_tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
     """One Prodigy task per sentence of a document's final view."""
     document = view.document
     text = document.text
@@ -109,43 +223,8 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
     entities_in, events_in = view.by_sentence()
     for sentence in sentences:
         base = sentence.start
-        tokens = sentence.tokens
-        token_dicts = []
-        for index, (start, end) in enumerate(tokens):
-            following = tokens[index + 1][0] if index + 1 < len(tokens) else sentence.end
-            token_dicts.append({"text": text[start:end], "start": start - base, "end": end - base, "id": index,
-                                "ws": following > end})
-        task_spans = _TaskSpans(text, sentence, summary)
-        pending = False
-        for entity in entities_in.get(sentence.index, ()):
-            task_spans.add(entity.start, entity.end, entity.label, _meta_of(entity.review))
-            pending = pending or entity.review.status is Status.PENDING
-        relations = []
-        for event in events_in.get(sentence.index, ()):
-            pending = pending or event.review.status is Status.PENDING
-            head = task_spans.add(event.start, event.end, event.type, _meta_of(event.review, event.attributes))
-            for argument in event.arguments:
-                pending = pending or argument.review.status is Status.PENDING
-                if not sentence.start <= argument.start < sentence.end:
-                    summary.count("arguments left out because they lie outside their event's sentence")
-                    continue
-                linked = argument.entity
-                if linked is not None and argument.extent_is_entity:
-                    child = task_spans.add(argument.start, argument.end, linked.label)
-                else:
-                    child = task_spans.add(argument.start, argument.end, BARE_SPAN_LABEL)
-                if head is None or child is None:
-                    continue
-                relation = {"head": head["token_end"], "child": child["token_end"], "head_span": head,
-                            "child_span": child, "label": argument.role}
-                meta = _meta_of(argument.review)
-                if linked is not None and not argument.extent_is_entity:
-                    meta["entity"] = {"label": linked.label, "document_start": linked.start,
-                                      "document_end": linked.end, "text": text[linked.start : linked.end]}
-                if meta:
-                    relation["meta"] = meta
-                relations.append(relation)
-        spans = task_spans.spans
+        body = _task_body(view, base, sentence.end, sentence.tokens, entities_in.get(sentence.index, ()),
+                          events_in.get(sentence.index, ()), "sentence", summary)
         sentence_text = text[base : sentence.end]
         meta = {"document": document.id, "sentence": sentence.index, "offset": base,
                 "before": text[previous_end:base]}
@@ -155,13 +234,40 @@ def _tasks(view: FinalDocument, summary: ExportSummary) -> Iterator[dict]:
             meta["title"] = document.title
         previous_end = sentence.end
         input_hash = _hash(sentence_text)
-        task_key = orjson.dumps([[s["start"], s["end"], s["label"]] for s in spans]
-                                + [[r["head"], r["child"], r["label"]] for r in relations]).decode()
         yield {
-            "text": sentence_text, "meta": meta, "tokens": token_dicts, "spans": spans, "relations": relations,
-            "answer": "ignore" if pending else "accept",
-            "_input_hash": input_hash, "_task_hash": _hash(f"{input_hash} {task_key}"), "_view_id": "relations",
+            "text": sentence_text, "meta": meta, "tokens": body.tokens, "spans": body.spans, "relations": body.relations,
+            "answer": "ignore" if body.pending else "accept",
+            "_input_hash": input_hash, "_task_hash": _task_hash(input_hash, body), "_view_id": "relations",
         }
+
+
+def _tasks_as_read(view: FinalDocument, tasks: Sequence[_KeptTask], summary: ExportSummary) -> Iterator[dict]:
+    """The tasks a document was read from, each with the reviewed spans and relations of its sentences."""
+    text = view.text
+    entities_in, events_in = view.by_sentence()
+    for task in tasks:
+        task_text = text[task.start : task.end]
+        sentences = task.sentences
+        body = _task_body(
+            view, task.start, task.end, [token for s in sentences for token in s.tokens],
+            [e for s in sentences for e in entities_in.get(s.index, ())],
+            [e for s in sentences for e in events_in.get(s.index, ())], "task", summary,
+        )
+        body.spans.sort(key=lambda span: (span["start"], span["end"]))
+        written: dict[str, Any] = {"text": task_text}
+        if "meta" in task.kept:
+            written["meta"] = task.kept["meta"]
+        written.update(tokens=body.tokens, spans=body.spans, relations=body.relations,
+                       answer="ignore" if body.pending else "accept")
+        if task.kept.get("crc32") == _checksum(task_text):
+            written.update((key, task.kept[key]) for key in ("_input_hash", "_task_hash") if key in task.kept)
+        else:
+            summary.count("Prodigy tasks whose text changed since import written with new hashes")
+            written["_input_hash"] = input_hash = _hash(task_text)
+            written["_task_hash"] = _task_hash(input_hash, body)
+        if "_view_id" in task.kept:
+            written["_view_id"] = task.kept["_view_id"]
+        yield written
 
 
 def _meta_of(review: Review, attributes: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -172,199 +278,3 @@ def _meta_of(review: Review, attributes: Mapping[str, Any] | None = None) -> dic
     if review.dismissed:
         meta["dismissed"] = list(review.dismissed)
     return meta
-
-
-# ---------------------------------------------------------------------------- reading
-
-
-def _meta(task: dict) -> dict:
-    """A task's meta, or an empty one when it has none (or not an object)."""
-    meta = task.get("meta")
-    return meta if isinstance(meta, dict) else {}
-
-
-def _task_spans(task: dict) -> tuple[list[dict], list[dict]]:
-    """A task's spans and relations, checked against its text and tokens."""
-    text = task["text"]
-    spans = task.get("spans") or []
-    tokens = task.get("tokens")
-    if not isinstance(spans, list):
-        raise BadRecord("spans", "must be a list")
-    checked = []
-    for index, span in enumerate(spans):
-        if not isinstance(span, dict):
-            raise BadRecord(f"spans[{index}]", "must be an object")
-        start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
-            raise BadRecord(f"spans[{index}]", f"offsets {start}-{end} must lie inside the task's text (length {len(text)})")
-        if not isinstance(label, str) or not label:
-            raise BadRecord(f"spans[{index}].label", "must be a non-empty string")
-        if "text" in span and span["text"] != text[start:end]:
-            raise BadRecord(f"spans[{index}].text", f"{span['text']!r} does not match the text at {start}-{end}: {text[start:end]!r}")
-        if isinstance(tokens, list) and "token_start" in span and "token_end" in span:
-            try:
-                first, last = tokens[span["token_start"]], tokens[span["token_end"]]
-            except (IndexError, TypeError):
-                raise BadRecord(f"spans[{index}]", "token_start/token_end are not token indices of this task") from None
-            if first.get("start") != start or last.get("end") != end:
-                raise BadRecord(f"spans[{index}]", "token_start/token_end (inclusive) do not match start/end")
-        checked.append({"start": start, "end": end, "label": label, "meta": _meta(span)})
-    relations = task.get("relations") or []
-    if not isinstance(relations, list):
-        raise BadRecord("relations", "must be a list")
-    found = []
-    for index, relation in enumerate(relations):
-        if not isinstance(relation, dict):
-            raise BadRecord(f"relations[{index}]", "must be an object")
-        head, child = relation.get("head_span"), relation.get("child_span")
-        if not isinstance(head, dict) or not isinstance(child, dict):
-            raise BadRecord(f"relations[{index}]", "needs head_span and child_span")
-        if not isinstance(relation.get("label"), str) or not relation["label"]:
-            raise BadRecord(f"relations[{index}].label", "must be a non-empty string (the argument's role)")
-        found.append({"head": (head.get("start"), head.get("end"), head.get("label")),
-                      "child": (child.get("start"), child.get("end"), child.get("label")), "role": relation["label"],
-                      "meta": _meta(relation)})
-    return checked, found
-
-
-def _is_trigger(span: dict, heads: set[tuple], event_types: set[str]) -> bool:
-    """True when a span is an event trigger: a relation starts from it, or its label is an event type."""
-    return (
-        (span["start"], span["end"], span["label"]) in heads or span["label"] in event_types
-        or (span["start"], span["end"], None) in heads
-    )
-
-
-def _reviewed(item: dict, meta: dict) -> dict:
-    """A native item with the dismissed warnings its span's or relation's `meta` gives."""
-    if "dismissed" in meta:
-        item["dismissed"] = meta["dismissed"]
-    return item
-
-
-def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]]) -> dict:
-    """The native record of a document rebuilt from its tasks, in sentence order."""
-    event_types = set(load_schema().events)
-    text_parts: list[str] = []
-    offset = 0
-    entities: list[dict] = []
-    events: list[dict] = []
-    sentences = []
-    title = None
-    # Arguments whose relation names the entity they refer to, resolved once every task is read.
-    links: list[tuple[dict, Any, int, str]] = []
-    for number, task in tasks:
-        meta = _meta(task)
-        before = meta.get("before", "" if not text_parts else "\n\n")
-        if not isinstance(before, str):
-            raise BadRecord("meta.before", "must be a string")
-        title = title or meta.get("title")
-        text_parts.append(before)
-        offset += len(before)
-        base = offset
-        text_parts.append(task["text"])
-        offset += len(task["text"])
-        if task["text"].strip():
-            stripped_start = base + len(task["text"]) - len(task["text"].lstrip())
-            stripped_end = base + len(task["text"].rstrip())
-            sentences.append({"start": stripped_start, "end": stripped_end})
-        try:
-            spans, relations = _task_spans(task)
-        except BadRecord as bad:
-            bad.line = number
-            raise
-        # Spans are told apart by offsets and label: one span can be an event's trigger
-        # and, with the label ARGUMENT, another event's bare-span argument.
-        heads = {relation["head"] for relation in relations}
-        ids: dict[tuple[int, int, str | None], str] = {}
-        for span in spans:
-            if _is_trigger(span, heads, event_types) or span["label"] == BARE_SPAN_LABEL:
-                continue
-            key = (span["start"], span["end"], span["label"])
-            ids[key] = ids[(span["start"], span["end"], None)] = f"T{len(entities) + 1}"
-            entities.append(_reviewed(
-                {"id": ids[key], "start": base + span["start"], "end": base + span["end"], "label": span["label"]},
-                span["meta"],
-            ))
-        for span in spans:
-            if not _is_trigger(span, heads, event_types):
-                continue
-            key = (span["start"], span["end"], span["label"])
-            arguments = []
-            for index, relation in enumerate(relations):
-                if relation["head"] not in (key, (span["start"], span["end"], None)):
-                    continue
-                child = relation["child"]
-                entity_key = child if child[2] is not None else (child[0], child[1], None)
-                if entity_key in ids and child[2] != BARE_SPAN_LABEL:
-                    argument = {"role": relation["role"], "entity": ids[entity_key]}
-                elif type(child[0]) is int and type(child[1]) is int:
-                    argument = {"role": relation["role"], "start": base + child[0], "end": base + child[1]}
-                    if "entity" in relation["meta"]:
-                        links.append((argument, relation["meta"]["entity"], number, f"relations[{index}].meta.entity"))
-                else:
-                    raise BadRecord("relations", f"a relation's child_span {child[:2]} has no offsets", number)
-                arguments.append(_reviewed(argument, relation["meta"]))
-            event = {"id": f"E{len(events) + 1}", "type": span["label"],
-                     "trigger": {"start": base + span["start"], "end": base + span["end"]}, "arguments": arguments}
-            if "attributes" in span["meta"]:
-                event["attributes"] = span["meta"]["attributes"]
-            events.append(_reviewed(event, span["meta"]))
-        if "after" in meta and isinstance(meta["after"], str):
-            text_parts.append(meta["after"])
-            offset += len(meta["after"])
-    if links:
-        _link(links, entities)
-    native: dict[str, Any] = {"id": doc_id, "text": "".join(text_parts), "entities": entities, "events": events,
-                              "sentences": sentences}
-    if isinstance(title, str):
-        native["title"] = title
-    return native
-
-
-def _link(links: list[tuple[dict, Any, int, str]], entities: list[dict]) -> None:
-    """Give each argument the id of the entity its relation's `meta.entity` names by label and document offsets."""
-    by_span = {(e["start"], e["end"], e["label"]): e["id"] for e in entities}
-    for argument, named, number, field in links:
-        key = (named.get("document_start"), named.get("document_end"), named.get("label")) if isinstance(named, dict) else None
-        if key not in by_span:
-            raise BadRecord(
-                field, f"{named!r} is not an entity span of this document (give label, document_start, document_end)", number,
-            )
-        argument["entity"] = by_span[key]
-
-
-def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """Documents rebuilt from a Prodigy JSONL file (the line number is the document's first task)."""
-    name = str(path)
-    grouped: dict[str, list[tuple[int, dict]]] = defaultdict(list)
-    order: list[str] = []
-    for number, item in jsonl_objects(path, progress):
-        if isinstance(item, InputError):
-            yield number, item
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            yield number, InputError(name, number, "text", "a Prodigy task needs a text string")
-            continue
-        meta = _meta(item)
-        document = meta.get("document")
-        key = str(document) if document is not None else str(meta.get("id") or item.get("_input_hash") or f"{path.stem}-{number}")
-        if key not in grouped:
-            order.append(key)
-        grouped[key].append((number, item))
-    for key in order:
-        tasks = grouped[key]
-        tasks.sort(key=lambda pair: _meta(pair[1]).get("sentence", 0))
-        number = tasks[0][0]
-        try:
-            yield number, _document_from_tasks(key, tasks)
-        except BadRecord as bad:
-            line = bad.line if bad.line is not None else number
-            yield line, InputError(name, line, bad.field, bad.reason)
-
-
-def looks_like_prodigy(first: Any) -> bool:
-    """True for a decoded first line shaped like a Prodigy task."""
-    return isinstance(first, dict) and "text" in first and (
-        "_input_hash" in first or "tokens" in first or ("spans" in first and "entities" not in first)
-    )

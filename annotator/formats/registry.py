@@ -12,7 +12,8 @@ from annotator.formats.conll import conll_records, looks_like_conll, write_conll
 from annotator.formats.docbin import docbin_records, write_docbin
 from annotator.formats.doccano import doccano_records, looks_like_doccano, write_doccano
 from annotator.formats.native import write_native
-from annotator.formats.prodigy import looks_like_prodigy, prodigy_records, write_prodigy
+from annotator.formats.prodigy import write_prodigy
+from annotator.formats.prodigy_reader import looks_like_prodigy, prodigy_records
 from annotator.formats.reading import RecordReader, jsonl_objects
 
 READERS: dict[str, RecordReader] = {

@@ -1,0 +1,297 @@
+"""Reading Prodigy JSONL: tasks back into documents that remember the tasks they came from.
+
+Read: files written by `annotator.formats.prodigy`, and Prodigy's own output
+(`ner_manual`, `spans_manual`, `relations`) with its real-world variants — no
+`spans` (no entities), no `ws`, no `meta`, extra keys. Tasks sharing
+`meta.document` (annotator's own) or `meta.id` (the sentences Prodigy split from
+one document keep its meta) form one document, joined by their `meta.before`
+or else a blank line; any other task is a document of its own. Each task's text
+is kept whole, trailing whitespace included, and is one sentence for review; its
+own tokens become the sentence's tokens when they cover its text (whitespace
+tokens left out), else the text is tokenised as any other import. Spans are
+checked against the text, and against the tokens when a task has them. A span
+is an event trigger when a relation starts from it or its label is an event type
+of the schema. Every span imports as a pending candidate, with the attributes,
+entity links and dismissed warnings its `meta` gives.
+
+The document's meta keeps what Prodigy needs to recognise the tasks again
+(`kept_task`: each task's place in the text, its `meta`, hashes and `_view_id`),
+so `write_prodigy` writes them back as those tasks. A relation whose head is not
+one of its task's spans cannot be placed and is said as left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from annotator.formats.prodigy import BARE_SPAN_LABEL, TASKS_META_KEY, kept_task
+from annotator.formats.reading import InputError, InputWarning, Record, jsonl_objects
+from annotator.formats.record import BadRecord
+from annotator.schema import load_schema
+
+_INT_TYPE = {int}
+_START = itemgetter("start")
+_END = itemgetter("end")
+
+
+def _meta(task: dict) -> dict:
+    """A task's meta, or an empty one when it has none (or not an object)."""
+    meta = task.get("meta")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _task_spans(task: dict) -> tuple[list[dict], list[dict]]:
+    """A task's spans and relations, checked against its text and tokens."""
+    text = task["text"]
+    spans = task.get("spans") or []
+    tokens = task.get("tokens")
+    if not isinstance(spans, list):
+        raise BadRecord("spans", "must be a list")
+    checked = []
+    for index, span in enumerate(spans):
+        if not isinstance(span, dict):
+            raise BadRecord(f"spans[{index}]", "must be an object")
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
+            raise BadRecord(f"spans[{index}]", f"offsets {start}-{end} must lie inside the task's text (length {len(text)})")
+        if not isinstance(label, str) or not label:
+            raise BadRecord(f"spans[{index}].label", "must be a non-empty string")
+        if "text" in span and span["text"] != text[start:end]:
+            raise BadRecord(f"spans[{index}].text", f"{span['text']!r} does not match the text at {start}-{end}: {text[start:end]!r}")
+        if isinstance(tokens, list) and "token_start" in span and "token_end" in span:
+            try:
+                first, last = tokens[span["token_start"]], tokens[span["token_end"]]
+            except (IndexError, TypeError):
+                raise BadRecord(f"spans[{index}]", "token_start/token_end are not token indices of this task") from None
+            if first.get("start") != start or last.get("end") != end:
+                raise BadRecord(f"spans[{index}]", "token_start/token_end (inclusive) do not match start/end")
+        checked.append({"start": start, "end": end, "label": label, "meta": _meta(span)})
+    relations = task.get("relations") or []
+    if not isinstance(relations, list):
+        raise BadRecord("relations", "must be a list")
+    found = []
+    for index, relation in enumerate(relations):
+        if not isinstance(relation, dict):
+            raise BadRecord(f"relations[{index}]", "must be an object")
+        head, child = relation.get("head_span"), relation.get("child_span")
+        if not isinstance(head, dict) or not isinstance(child, dict):
+            raise BadRecord(f"relations[{index}]", "needs head_span and child_span")
+        if not isinstance(relation.get("label"), str) or not relation["label"]:
+            raise BadRecord(f"relations[{index}].label", "must be a non-empty string (the argument's role)")
+        found.append({"head": (head.get("start"), head.get("end"), head.get("label")),
+                      "child": (child.get("start"), child.get("end"), child.get("label")), "role": relation["label"],
+                      "meta": _meta(relation), "index": index})
+    return checked, found
+
+
+def _task_tokens(task: dict, base: int) -> list[list[int]] | None:
+    """The task's own tokens at document offsets, whitespace tokens left out; None unless they cover its text.
+
+    Prodigy placed the spans on these tokens, so keeping them keeps every span on a
+    token boundary; partial or malformed tokens leave the text to the tokeniser.
+    """
+    tokens = task.get("tokens")
+    if not isinstance(tokens, list) or not tokens:
+        return None
+    text = task["text"]
+    try:
+        starts = list(map(_START, tokens))
+        ends = list(map(_END, tokens))
+    except (TypeError, KeyError):
+        return None
+    # C-level passes rather than a Python loop per token: import speed matters on big files.
+    if (
+        set(map(type, starts)) != _INT_TYPE or set(map(type, ends)) != _INT_TYPE
+        or starts[0] < 0 or ends[-1] > len(text)
+        or not all(map(int.__lt__, starts, ends)) or not all(map(int.__le__, ends, starts[1:]))
+    ):
+        return None
+    pieces = list(map(text.__getitem__, map(slice, starts, ends)))
+    covered = "".join(pieces)
+    if covered != "".join(covered.split()):
+        kept = [i for i, piece in enumerate(pieces) if not piece.isspace()]
+        starts = [starts[i] for i in kept]
+        ends = [ends[i] for i in kept]
+        covered = "".join(pieces[i] for i in kept)
+        if covered != "".join(covered.split()):
+            return None
+    # In order and apart, tokens without whitespace cover the text when they hold all its non-space characters.
+    if len(covered) != len("".join(text.split())):
+        return None
+    if base:
+        starts = list(map(base.__add__, starts))
+        ends = list(map(base.__add__, ends))
+    return list(map(list, zip(starts, ends)))
+
+
+def _is_trigger(span: dict, heads: set[tuple], event_types: set[str]) -> bool:
+    """True when a span is an event trigger: a relation starts from it, or its label is an event type."""
+    return (
+        (span["start"], span["end"], span["label"]) in heads or span["label"] in event_types
+        or (span["start"], span["end"], None) in heads
+    )
+
+
+def _reviewed(item: dict, meta: dict) -> dict:
+    """A native item with the dismissed warnings its span's or relation's `meta` gives."""
+    if "dismissed" in meta:
+        item["dismissed"] = meta["dismissed"]
+    return item
+
+
+def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) -> tuple[dict, list[InputWarning]]:
+    """The native record of a document rebuilt from its tasks, in sentence order, and what it left out."""
+    event_types = set(load_schema().events)
+    text_parts: list[str] = []
+    offset = 0
+    entities: list[dict] = []
+    events: list[dict] = []
+    sentences = []
+    kept = []
+    left_out: list[InputWarning] = []
+    title = None
+    # Arguments whose relation names the entity they refer to, resolved once every task is read.
+    links: list[tuple[dict, Any, int, str]] = []
+    for number, task in tasks:
+        meta = _meta(task)
+        before = meta.get("before", "" if not text_parts else "\n\n")
+        if not isinstance(before, str):
+            raise BadRecord("meta.before", "must be a string", number)
+        title = title or meta.get("title")
+        text_parts.append(before)
+        offset += len(before)
+        base = offset
+        task_text = task["text"]
+        text_parts.append(task_text)
+        offset += len(task_text)
+        kept.append(kept_task(base, task_text, task))
+        if task_text.strip():
+            sentence: dict[str, Any] = {"start": base + len(task_text) - len(task_text.lstrip()),
+                                        "end": base + len(task_text.rstrip())}
+            tokens = _task_tokens(task, base)
+            if tokens:
+                sentence["tokens"] = tokens
+            sentences.append(sentence)
+        try:
+            spans, relations = _task_spans(task)
+        except BadRecord as bad:
+            bad.line = number
+            raise
+        # Spans are told apart by offsets and label: one span can be an event's trigger
+        # and, with the label ARGUMENT, another event's bare-span argument.
+        heads = {relation["head"] for relation in relations}
+        ids: dict[tuple[int, int, str | None], str] = {}
+        for span in spans:
+            if _is_trigger(span, heads, event_types) or span["label"] == BARE_SPAN_LABEL:
+                continue
+            key = (span["start"], span["end"], span["label"])
+            ids[key] = ids[(span["start"], span["end"], None)] = f"T{len(entities) + 1}"
+            entities.append(_reviewed(
+                {"id": ids[key], "start": base + span["start"], "end": base + span["end"], "label": span["label"]},
+                span["meta"],
+            ))
+        placed: set[int] = set()
+        for span in spans:
+            if not _is_trigger(span, heads, event_types):
+                continue
+            key = (span["start"], span["end"], span["label"])
+            arguments = []
+            for relation in relations:
+                if relation["head"] not in (key, (span["start"], span["end"], None)):
+                    continue
+                placed.add(relation["index"])
+                child = relation["child"]
+                entity_key = child if child[2] is not None else (child[0], child[1], None)
+                if entity_key in ids and child[2] != BARE_SPAN_LABEL:
+                    argument = {"role": relation["role"], "entity": ids[entity_key]}
+                elif type(child[0]) is int and type(child[1]) is int:
+                    argument = {"role": relation["role"], "start": base + child[0], "end": base + child[1]}
+                    if "entity" in relation["meta"]:
+                        links.append((argument, relation["meta"]["entity"], number,
+                                      f"relations[{relation['index']}].meta.entity"))
+                else:
+                    raise BadRecord("relations", f"a relation's child_span {child[:2]} has no offsets", number)
+                arguments.append(_reviewed(argument, relation["meta"]))
+            event = {"id": f"E{len(events) + 1}", "type": span["label"],
+                     "trigger": {"start": base + span["start"], "end": base + span["end"]}, "arguments": arguments}
+            if "attributes" in span["meta"]:
+                event["attributes"] = span["meta"]["attributes"]
+            events.append(_reviewed(event, span["meta"]))
+        left_out.extend(
+            InputWarning(name, number, f"relations[{relation['index']}]",
+                         f"{relation['role']!r} starts from {relation['head']}, which is not one of the task's spans;"
+                         " left out", "relations whose head is not a span of their task")
+            for relation in relations if relation["index"] not in placed
+        )
+        if "after" in meta and isinstance(meta["after"], str):
+            text_parts.append(meta["after"])
+            offset += len(meta["after"])
+    if links:
+        _link(links, entities)
+    native: dict[str, Any] = {"id": doc_id, "text": "".join(text_parts), "meta": {TASKS_META_KEY: {"tasks": kept}},
+                              "entities": entities, "events": events, "sentences": sentences}
+    if isinstance(title, str):
+        native["title"] = title
+    return native, left_out
+
+
+def _link(links: list[tuple[dict, Any, int, str]], entities: list[dict]) -> None:
+    """Give each argument the id of the entity its relation's `meta.entity` names by label and document offsets."""
+    by_span = {(e["start"], e["end"], e["label"]): e["id"] for e in entities}
+    for argument, named, number, field in links:
+        key = (named.get("document_start"), named.get("document_end"), named.get("label")) if isinstance(named, dict) else None
+        if key not in by_span:
+            raise BadRecord(
+                field, f"{named!r} is not an entity span of this document (give label, document_start, document_end)", number,
+            )
+        argument["entity"] = by_span[key]
+
+
+def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Documents rebuilt from a Prodigy JSONL file (the line number is the document's first task)."""
+    name = str(path)
+    grouped: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    order: list[str] = []
+    for number, item in jsonl_objects(path, progress):
+        if isinstance(item, InputError):
+            yield number, item
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            yield number, InputError(name, number, "text", "a Prodigy task needs a text string")
+            continue
+        meta = _meta(item)
+        document = meta.get("document")
+        key = str(document) if document is not None else str(meta.get("id") or item.get("_input_hash") or f"{path.stem}-{number}")
+        if key not in grouped:
+            order.append(key)
+        grouped[key].append((number, item))
+    for key in order:
+        tasks = grouped[key]
+        tasks.sort(key=_sentence_number)
+        number = tasks[0][0]
+        try:
+            native, left_out = _document_from_tasks(key, tasks, name)
+        except BadRecord as bad:
+            line = bad.line if bad.line is not None else number
+            yield line, InputError(name, line, bad.field, bad.reason)
+            continue
+        for warning in left_out:
+            yield warning.line, warning
+        yield number, native
+
+
+def _sentence_number(numbered_task: tuple[int, dict]) -> int:
+    """Where a task written by annotator goes in its document (`meta.sentence`); 0 for any other task."""
+    number = _meta(numbered_task[1]).get("sentence")
+    return number if type(number) is int else 0
+
+
+def looks_like_prodigy(first: Any) -> bool:
+    """True for a decoded first line shaped like a Prodigy task."""
+    return isinstance(first, dict) and "text" in first and (
+        "_input_hash" in first or "tokens" in first or ("spans" in first and "entities" not in first)
+    )
