@@ -10,7 +10,7 @@ from __future__ import annotations
 from annotator.domain import SHARED_TRIGGER_WARNING, TargetKind
 from annotator.review import choices, requests
 from annotator.review.choices import AttributeChoice, LinkChoice, MoveTarget
-from annotator.review.document import Row
+from annotator.review.document import DocumentView, Row
 from annotator.review.editing import EditRequest, EditResult
 from annotator.review.search import Search
 from annotator.schema import Schema
@@ -26,6 +26,7 @@ class Corrections(Search):
         super().__init__(repository, reviewer)
         self.schema = schema or repository.schema
         """The schema choices are read from: labels, types, roles, attributes and which get digits (the store's by default)."""
+        self._trigger_pairs: tuple[DocumentView, list[tuple[int, int]]] | None = None
 
     # ------------------------------------------------------------------ stable choices
 
@@ -175,10 +176,12 @@ class Corrections(Search):
 
     def trigger_partners(self, event_pk: int) -> list[int]:
         """The other events of the current document on the same trigger span as this one."""
-        document = self._loaded().document
-        assert document.pk is not None
-        pairs = self.repository.events_sharing_trigger(document.pk)
-        return [b if a == event_pk else a for a, b in pairs if event_pk in (a, b)]
+        view = self._loaded()
+        # Asked for every event row at every redraw: read once per loaded document (a change reloads it).
+        if self._trigger_pairs is None or self._trigger_pairs[0] is not view:
+            assert view.document.pk is not None
+            self._trigger_pairs = (view, self.repository.events_sharing_trigger(view.document.pk))
+        return [b if a == event_pk else a for a, b in self._trigger_pairs[1] if event_pk in (a, b)]
 
     def trigger_warning(self, event_pk: int) -> str | None:
         """The shared-trigger warning when another event sits on this event's trigger (see `trigger_partners`), else None."""
