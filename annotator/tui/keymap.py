@@ -2,7 +2,7 @@
 
 Example (`~/.config/annotator/keys.json` on Linux):
 
-    {"accept": "y", "reject": "n", "add": "plus"}
+    {"accept": "y", "reject": "n", "add_entity": "plus"}
 
 Ids are the ones `annotator keys` and the help screen list. Several keys are
 separated by commas. Textual applies the map, so the footer, the help screen

@@ -11,7 +11,7 @@ from typing import Any
 from textual.message import Message
 
 from annotator.review.session import Progress
-from annotator.store import DocumentSummary
+from annotator.store import DocumentSummary, FlaggedItem
 
 
 class DecisionRecorded(Message):
@@ -43,3 +43,12 @@ class FiguresCounted(Message):
         super().__init__()
         self.figures = figures
         """What `Repository.review_figures` returns."""
+
+
+class FlagsListed(Message):
+    """A worker read every flagged or noted candidate of the store."""
+
+    def __init__(self, items: list[FlaggedItem]) -> None:
+        super().__init__()
+        self.items = items
+        """In document order, then by position in the text."""

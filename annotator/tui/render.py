@@ -41,6 +41,16 @@ LABEL_COLOURS = {
 _SPARE_COLOURS = ("#5fd7ff", "#ffaf5f", "#afd75f", "#ff87d7", "#87ffaf", "#d7d75f", "#af5fff", "#5f87ff")
 TRIGGER_STYLE = "bold reverse"
 CURSOR_STYLE = "reverse"
+EXTENT_STYLE = "reverse underline"
+"""The current argument's extent in the article."""
+REFERENT_STYLE = "bold underline on #5f5f00"
+"""The entity the current argument refers to, in the article."""
+MATCH_STYLE = "black on #ffd75f"
+"""The last match of find, in the article."""
+WARNING_STYLE = "bold #ffaf00"
+"""Warnings, flags, notes, and event attributes that are not the schema's default."""
+LINE_BREAK = "⏎"
+"""A line break inside text shown on one line (a mention's context, a link choice)."""
 
 
 def label_colour(label: str) -> str:
@@ -76,6 +86,21 @@ def visible(text: str) -> str:
 def plain(text: str, style: str = "") -> Content:
     """User text as Content, never parsed as markup."""
     return Content.styled(visible(text), style, strip_control_codes=False)
+
+
+def one_line(text: str) -> str:
+    """User text for a single line: visible characters, a line break shown as ⏎ (still one character for one)."""
+    return visible(text).replace("\n", LINE_BREAK)
+
+
+def plain_line(text: str, style: str = "") -> Content:
+    """User text as one line of Content, never parsed as markup."""
+    return Content.styled(one_line(text), style, strip_control_codes=False)
+
+
+def clip(text: str, width: int) -> str:
+    """Text cut to `width` characters, the cut marked with …."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def review_style(review: Review) -> str:

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annotator.review.editing import DIGITS, HINT_LETTERS, EditRequest, EditResult, hint_labels
-from annotator.tui.render import plain, visible
+from annotator.tui.render import plain, plain_line, visible
 
 
 class EditScreen(ModalScreen[EditResult | None]):
@@ -139,7 +139,7 @@ class EditScreen(ModalScreen[EditResult | None]):
 
     def _redraw(self) -> None:
         request = self.request
-        parts: list[Content | str | tuple[str, str]] = [(request.title, "bold"), "\n\n"]
+        parts: list[Content | str | tuple[str, str]] = [plain_line(request.title, "bold"), "\n\n"]
         if request.tokens:
             parts += [self._sentence(), "\n\n"]
         if self.picking_start:
@@ -150,18 +150,21 @@ class EditScreen(ModalScreen[EditResult | None]):
                 parts += [("filter: ", "dim"), plain(self.filter, "bold"), "\n"]
             for digit, value in zip(DIGITS, shown):
                 mark = "  (now)" if value == request.current_value else ""
-                parts += [(f" {digit} ", "bold reverse"), " ", plain(value), (mark, "dim"), "\n"]
+                parts += [(f" {digit} ", "bold reverse"), " ", plain_line(value), (mark, "dim"), "\n"]
         if request.choices:
             parts.append("\n")
             for key, description in request.choices:
-                parts += [(f" {key} ", "bold reverse"), " ", plain(description), "\n"]
+                parts += [(f" {key} ", "bold reverse"), " ", plain_line(description), "\n"]
         keys = []
-        if request.values:
-            keys.append("digit: choose" + (" · letters: filter" if not request.choices else ""))
-        if request.choices:
-            keys.append("letter: choose")
-        if request.span is not None or request.pick_start:
-            keys.append("←/→ end · shift+←/→ start · enter: save span")
+        if self.picking_start:
+            keys.append("letters: the first word")
+        else:
+            if request.values:
+                keys.append("digit: choose" + (" · letters: filter" if not request.choices else ""))
+            if request.choices:
+                keys.append("letter: choose")
+            if self.span is not None:
+                keys.append("←/→ end · shift+←/→ start · enter: save span")
         keys.append("enter: none" if request.skippable else "esc: cancel")
         parts += ["\n", (" · ".join(keys), "dim")]
         self.query_one("#edit-body", Static).update(Content.assemble(*parts))

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 KEY_NAMES = {
     "right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?", "slash": "/",
-    "full_stop": ".", "comma": ",", "space": "space",
+    "full_stop": ".", "comma": ",", "space": "space", "apostrophe": "'", "exclamation_mark": "!",
 }
 
 

@@ -6,77 +6,61 @@ commits before the next key is read. `show_session` then copies where the sessio
 stands into three reactives, and their watchers redraw only what changed: a new
 sentence or document relists the candidates, a decision redraws the lines in place,
 a move only moves the highlight. Progress is counted in a worker after each write.
+The keys that open a dialog (fix, add, move, attributes, warnings, bulk) live in
+`CorrectionKeys`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from annotator.domain import TargetKind
-from annotator.review.document import DocumentView
+from annotator.review.document import ALL
 from annotator.review.editing import EditRequest, EditResult
 from annotator.review.session import NOTHING_LEFT, Progress, ReviewSession, Row
 from annotator.schema import Schema
-from annotator.tui import questions
+from annotator.store import FlaggedItem
 from annotator.tui.messages import DecisionRecorded, ProgressCounted
-from annotator.tui.questions import Question
+from annotator.tui.place import Place
 from annotator.tui.render import plain
+from annotator.tui.screens.corrections import CorrectionKeys
 from annotator.tui.screens.documents import DocumentsScreen
 from annotator.tui.screens.edit import EditScreen
+from annotator.tui.screens.flags import FlagsScreen
 from annotator.tui.screens.text_prompt import TextPrompt
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.candidate_list import CandidateList
 from annotator.tui.widgets.review_header import ReviewHeader
+from annotator.tui.widgets.rows import NEEDS_CONFIRMATION, row_detail
+
+JUMPING = "Jump: type the letters beside the row (esc cancels)."
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where the reviewer reads: a document as last loaded, one of its sentences, and the rows the filter lists."""
-
-    view: DocumentView | None
-    document_index: int
-    document_count: int
-    sentence_index: int
-    row_filter: str
-    rows: tuple[Row, ...]
-
-    @classmethod
-    def of(cls, session: ReviewSession) -> Place:
-        """Where a session stands now."""
-        s = session
-        return cls(s.view, s.document_index, s.document_count, s.sentence_index, s.row_filter, tuple(s.rows))
-
-    @property
-    def position(self) -> str:
-        """Document and sentence as the header shows them, counting from one."""
-        sentences = len(self.view.document.sentences) if self.view else 0
-        return f"doc {self.document_index + 1}/{self.document_count} · sentence {self.sentence_index + 1}/{sentences}"
-
-
-class ReviewScreen(Screen[None]):
+class ReviewScreen(CorrectionKeys):
     """Confirm, fix or reject each candidate of each sentence from the keyboard."""
 
     BINDINGS = [
         Binding("a", "accept", "Accept", id="accept"),
         Binding("x", "reject", "Reject", id="reject"),
-        Binding("space", "skip", "Skip", id="skip"),
+        Binding("space", "skip", "Skip", id="skip", show=False),
         Binding("e", "fix", "Fix", id="fix"),
-        Binding("n", "add", "Add", id="add"),
+        Binding("n", "add_entity", "Add entity", id="add_entity"),
         Binding("N", "add_event", "Add event", id="add_event", show=False),
+        Binding("r", "add_argument", "Add argument", id="add_argument", show=False),
+        Binding("M", "move_argument", "Move or copy argument", id="move_argument", show=False),
+        Binding("t", "edit_attributes", "Event attributes", id="edit_attributes", show=False),
+        Binding("w", "dismiss_warning", "Dismiss warning or merge", id="dismiss_warning", show=False),
         Binding("f", "flag", "Flag", id="flag", show=False),
+        Binding("exclamation_mark", "flags", "Flags and notes", id="flags", key_display="!", show=False),
         Binding("u", "undo", "Undo", id="undo"),
-        Binding("U", "redo", "Redo", id="redo"),
+        Binding("U", "redo", "Redo", id="redo", show=False),
         Binding("j,down", "move(1)", "Next candidate", id="next_candidate", show=False),
         Binding("k,up", "move(-1)", "Previous candidate", id="previous_candidate", show=False),
+        Binding("apostrophe", "jump", "Jump to a row by its letters", id="jump", key_display="'", show=False),
         Binding("right_square_bracket", "sentence(1)", "Next sentence", id="next_sentence", key_display="]"),
         Binding("left_square_bracket", "sentence(-1)", "Previous sentence", id="previous_sentence", key_display="[", show=False),
         Binding("g", "next_pending", "Next pending", id="next_pending"),
@@ -105,8 +89,8 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.schema = schema
-        self.search_text = ""
-        """The last text searched for, which `.` and `,` look for again."""
+        self._jump_typed: str | None = None
+        """The letters typed so far after `jump`; None when no jump waits."""
         self._counting = False
         self._count_again = False
 
@@ -116,7 +100,9 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="panes"):
             with VerticalScroll(id="article-pane"):
                 yield ArticleView(id="article")
-            yield CandidateList(self.schema, id="candidates")
+            with Vertical(id="candidate-pane"):
+                yield CandidateList(self.schema, id="candidates")
+                yield Static(id="detail", markup=False)
         yield Static(id="message", markup=False)
         yield Footer()
 
@@ -146,9 +132,10 @@ class ReviewScreen(Screen[None]):
         if place is None or place.view is None:
             return
         current = self.session.current_row  # the target reactive receives it next
-        self.query_one(ArticleView).show(place.view, place.sentence_index, current)
+        self.query_one(ArticleView).show(place, current)
         self.query_one("#article-pane").border_subtitle = f"sentence {place.sentence_index + 1}"
-        self.candidates.show_rows(place.view, place.rows, current, place.sentence_index, place.row_filter)
+        self.candidates.show_rows(place, current)
+        self._show_detail(place, current)
         self._show_header()
 
     def on_resize(self) -> None:
@@ -156,12 +143,23 @@ class ReviewScreen(Screen[None]):
         self.watch_place(self.place)
 
     def watch_target(self, target: Row | None) -> None:
-        """The cursor moved within the sentence: move the highlight and the mark in the article."""
+        """The cursor moved within the sentence: move the highlight, the marks in the article and the detail line."""
         place = self.place
         if place is None:
             return
         self.candidates.highlight(target)
-        self.query_one(ArticleView).show(place.view, place.sentence_index, target)
+        self.query_one(ArticleView).show(place, target)
+        self._show_detail(place, target)
+
+    def _show_detail(self, place: Place, target: Row | None) -> None:
+        """The current row in full under the list, never cut; or what an empty sentence asks."""
+        if place.view is None:
+            return
+        if target is None or target not in place.rows:
+            content = plain(NEEDS_CONFIRMATION if place.needs_confirmation else "")
+        else:
+            content = row_detail(place.view, target, self.schema, place.warnings_of(target))
+        self.query_one("#detail", Static).update(content)
 
     def watch_progress(self) -> None:
         """A new count arrived: redraw the header."""
@@ -205,18 +203,20 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------------ deciding
 
-    def _decided(self, wrote: bool | int) -> None:
-        """After an intent: announce a write to the store, then show where the session stands."""
-        if wrote:
-            self.post_message(DecisionRecorded())
-        self.show_session()
-
     def action_accept(self) -> None:
-        """Accept the candidate under the cursor; on an event, its pending arguments too."""
-        self._decided(self.session.accept(self.session.current_row))
+        """Accept the candidate under the cursor (on an event, its pending arguments too).
+
+        On a sentence that keeps no candidate, confirm instead that nothing is missing there.
+        """
+        session = self.session
+        row = session.current_row
+        if session.needs_confirmation and (row is None or session.row_filter == ALL):
+            self._decided(session.confirm_sentence())
+        else:
+            self._decided(session.accept(row))
 
     def action_reject(self) -> None:
-        """Reject the candidate under the cursor."""
+        """Reject the candidate under the cursor; on an event, its pending arguments too (one undo step)."""
         self._decided(self.session.reject(self.session.current_row))
 
     def action_flag(self) -> None:
@@ -230,90 +230,6 @@ class ReviewScreen(Screen[None]):
     def action_redo(self) -> None:
         """Redo the last undone decision."""
         self._decided(self.session.redo())
-
-    def action_fix(self) -> None:
-        """Open the fix modal for the candidate under the cursor; its answer fixes that candidate."""
-        row = self.session.current_row
-        request = self.session.fix_request(row, self.schema)
-        if row is None or request is None:
-            return
-
-        def fixed(result: EditResult | None) -> None:
-            self._decided(result is not None and self.session.apply_fix(row, result))
-
-        self.app.push_screen(EditScreen(request), fixed)
-
-    def action_add(self) -> None:
-        """Add an entity in this sentence, or, on an event or argument, an argument to that event."""
-        row = self.session.current_row
-        if row is not None and row.kind is not TargetKind.ENTITY:
-            self._add_argument(row)
-            return
-        self._add_span(self.session.add_entity_request(self.schema), self.session.add_entity)
-
-    def action_add_event(self) -> None:
-        """Add an event in this sentence: its trigger span, then its type."""
-        self._add_span(self.session.add_event_request(self.schema), self.session.add_event)
-
-    def _add_span(self, request: EditRequest | None, add: Callable[[int, int, str], int]) -> None:
-        """Ask for a span and a value; a complete answer adds the candidate with `add(start, end, value)`."""
-        if request is None:
-            return
-
-        def answered(result: EditResult | None) -> None:
-            if result is None or result.value is None or result.start is None or result.end is None:
-                self._decided(False)
-                return
-            add(result.start, result.end, result.value)
-            self._decided(True)
-
-        self.app.push_screen(EditScreen(request), answered)
-
-    def _add_argument(self, row: Row) -> None:
-        """Add an argument to a row's event: its extent and role, then, optionally, the entity it refers to."""
-        found = self.session.add_argument_request(row)
-        if found is None:
-            self.show_session()
-            return
-        event_pk, extent_request = found
-
-        def linked(role: str, start: int, end: int, result: EditResult | None) -> None:
-            if result is not None:
-                self.session.add_argument(event_pk, role, start, end, link=result.choice)
-            self._decided(result is not None)
-
-        def placed(result: EditResult | None) -> None:
-            if result is None or result.value is None or result.start is None or result.end is None:
-                return
-            role, start, end = result.value, result.start, result.end
-            link_request = self.session.link_request(event_pk, role)
-            self.app.push_screen(EditScreen(link_request), lambda chosen: linked(role, start, end, chosen))
-
-        self.app.push_screen(EditScreen(extent_request), placed)
-
-    def _ask(self, question: Question | str) -> None:
-        """Show a line, or ask a bulk question whose chosen letter decides (the row was read when the key was pressed)."""
-        if isinstance(question, str):
-            self.session.last_message = question
-            self.show_session()
-            return
-
-        def answered(result: EditResult | None) -> None:
-            self._decided(question.apply(result.choice) if result is not None and result.choice is not None else 0)
-
-        self.app.push_screen(EditScreen(EditRequest(question.title, "", choices=question.answers)), answered)
-
-    def action_accept_rest(self) -> None:
-        """Accept every pending candidate of this sentence, after a preview (one undo step)."""
-        self._ask(questions.rest_of_sentence(self.session))
-
-    def action_accept_label(self) -> None:
-        """Accept every pending entity of this entity's label, or scoring at least its score, here or everywhere."""
-        self._ask(questions.label_or_score(self.session, self.session.current_row))
-
-    def action_apply_identical(self) -> None:
-        """Give the pending mentions identical to this decided entity its decision, after a preview."""
-        self._ask(questions.identical_mentions(self.session, self.session.current_row))
 
     def action_note(self) -> None:
         """Attach a note to the candidate under the cursor."""
@@ -353,23 +269,61 @@ class ReviewScreen(Screen[None]):
         self.show_session()
 
     def action_find(self) -> None:
-        """Ask for a text and go to the next sentence containing it."""
+        """Ask for a text (the last one offered, selected, so typing replaces it) and go to its next occurrence."""
 
         def searched(needle: str | None) -> None:
-            if needle:
-                self.search_text = needle
-                if not self.session.find(needle):
-                    self.session.last_message = f"No more matches for {needle!r}."
+            if needle and not self.session.find(needle):
+                self.session.last_message = f"No match for {needle!r} anywhere."
             self.show_session()
 
-        self.app.push_screen(TextPrompt("Find text (then . next, , previous)", self.search_text), searched)
+        prompt = "Find text, wrapping round the corpus (then . next, , previous)"
+        self.app.push_screen(TextPrompt(prompt, self.session.last_query), searched)
 
     def action_find_next(self, step: int) -> None:
-        """Go to the next (1) or previous (-1) sentence containing the last text searched for."""
-        needle = self.search_text
-        if needle and not self.session.find(needle, forward=step > 0):
-            self.session.last_message = f"No more matches for {needle!r}."
+        """Go to the next (1) or previous (-1) occurrence of the last text searched for."""
+        needle = self.session.last_query
+        if not needle:
+            self.session.last_message = "Nothing searched for yet: / finds."
+        elif not self.session.find(needle, forward=step > 0):
+            self.session.last_message = f"No match for {needle!r} anywhere."
         self.show_session()
+
+    # ------------------------------------------------------------------ jumping
+
+    def action_jump(self) -> None:
+        """Wait for the letters shown beside a row, then put the cursor on that row."""
+        if not self.session.rows:
+            return
+        self._jump_typed = ""
+        self.candidates.show_hints(True)
+        self.query_one("#message", Static).update(plain(JUMPING))
+
+    def on_key(self, event: events.Key) -> None:
+        """While a jump waits, letters pick a row by its hint; any other key cancels the jump (and does nothing else)."""
+        if self._jump_typed is None:
+            return
+        event.stop()
+        event.prevent_default()
+        typed = self._jump_typed + (event.character or "")
+        hints = [hint for hint, _row in self.session.row_hints()]
+        if event.character and event.character.isalpha() and typed not in hints and any(h.startswith(typed) for h in hints):
+            self._jump_typed = typed
+            return
+        self._jump_typed = None
+        self.candidates.show_hints(False)
+        if typed in hints and event.character and event.character.isalpha():
+            self.session.jump(typed)
+        self.show_session()
+
+    def action_flags(self) -> None:
+        """List every flagged or noted candidate of the store; enter jumps to one."""
+
+        def chosen(item: FlaggedItem | None) -> None:
+            if item is not None and not self.session.jump_to_item(item):
+                self.session.last_message = "That candidate is no longer in the store."
+            self.show_session()
+
+        self.app.push_screen(FlagsScreen(self.session), chosen)
 
     def action_filter(self) -> None:
         """Choose which candidates the list shows."""

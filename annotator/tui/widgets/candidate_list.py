@@ -9,21 +9,25 @@ only a click moves the highlight here, and the list reports it as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from textual import on
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from annotator.domain import TargetKind
-from annotator.review.checks import row_warnings
-from annotator.review.document import ALL, DocumentView, Row
+from annotator.review.document import ALL, Row
 from annotator.schema import Schema
-from annotator.tui.render import label_colour, review_style, symbol, visible
+from annotator.tui.place import Place
+from annotator.tui.widgets.rows import (
+    CONFIRMED_EMPTY,
+    NEEDS_CONFIRMATION,
+    candidate_line,
+    entity_words_width,
+    words_width,
+)
 
-WARNING_STYLE = "bold #ffaf00"
+JUMP_HINT_STYLE = "bold reverse #ffaf00"
+"""Row hints while a jump waits for its letters."""
 
 
 class CandidateList(OptionList, inherit_bindings=False):
@@ -47,8 +51,11 @@ class CandidateList(OptionList, inherit_bindings=False):
     def __init__(self, schema: Schema, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.schema = schema
-        """Where event warnings come from."""
+        """Where the attributes of events are read from."""
         self._rows: list[Row] = []
+        self._place: Place | None = None
+        self._shown_notice: str | None = None
+        self._jumping = False
 
     @property
     def rows(self) -> list[Row]:
@@ -61,25 +68,68 @@ class CandidateList(OptionList, inherit_bindings=False):
         index = self.highlighted
         return self._rows[index] if index is not None and index < len(self._rows) else None
 
-    def show_rows(
-        self, view: DocumentView, rows: Sequence[Row], current: Row | None, sentence_index: int, row_filter: str = ALL,
-    ) -> None:
-        """List a sentence's rows and highlight `current`; lines of candidates already listed are redrawn in place."""
+    def show_rows(self, place: Place, current: Row | None) -> None:
+        """List a place's rows and highlight `current`; lines of candidates already listed are redrawn in place.
+
+        A sentence left with nothing to review says so on a line of its own: what the
+        machine found nothing in is where a missed entity hides.
+        """
+        assert place.view is not None
+        rows = place.rows
         pending = sum(row.is_pending for row in rows)
-        only = "" if row_filter == ALL else f" · only {row_filter}"
-        self.border_title = f"Sentence {sentence_index + 1} · {len(rows)} candidates · {pending} pending{only}"
-        width = words_width(self.app.size.width)
-        prompts = [candidate_prompt(view, row, self.schema, width) for row in rows]
+        only = "" if place.row_filter == ALL else f" · only {place.row_filter}"
+        self.border_title = f"Sentence {place.sentence_index + 1} · {len(rows)} candidates · {pending} pending{only}"
+        self._place = place
+        prompts = self._prompts(place)
+        notice = self._notice(place)
         with self.prevent(OptionList.OptionHighlighted):
-            if list(rows) == self._rows:
+            if list(rows) == self._rows and notice == self._shown_notice:
                 for index, prompt in enumerate(prompts):
                     shown = self.options[index].prompt
                     if not (isinstance(shown, Content) and shown.is_same(prompt)):
                         self.replace_option_prompt_at_index(index, prompt)
             else:
                 self._rows = list(rows)
-                self.set_options(Option(prompt, id=f"{row.kind.value}-{row.pk}") for row, prompt in zip(rows, prompts))
+                self._shown_notice = notice
+                options = [Option(prompt, id=f"{row.kind.value}-{row.pk}") for row, prompt in zip(rows, prompts)]
+                if notice is not None:
+                    options.append(Option(Content.styled(notice, "bold italic"), disabled=True))
+                self.set_options(options)
             self._highlight(current)
+
+    def show_hints(self, jumping: bool) -> None:
+        """Stand the rows' letter hints out while a jump waits for them, or dim them again."""
+        if jumping == self._jumping:
+            return
+        self._jumping = jumping
+        if self._place is not None:
+            with self.prevent(OptionList.OptionHighlighted):
+                for index, prompt in enumerate(self._prompts(self._place)):
+                    self.replace_option_prompt_at_index(index, prompt)
+
+    def _prompts(self, place: Place) -> list[Content]:
+        assert place.view is not None
+        hints = place.hints if len(place.hints) == len(place.rows) else ("",) * len(place.rows)
+        hint_width = max((len(hint) for hint in hints), default=0)
+        # The pane is half the screen, less its border and the scrollbar.
+        width = words_width(self.app.size.width // 2 - 4, hint_width)
+        column = entity_words_width(place.view, place.rows, width)
+        hint_style = JUMP_HINT_STYLE if self._jumping else "dim"
+        return [
+            candidate_line(
+                place.view, row, self.schema, width, place.warnings_of(row), f"{hint:<{hint_width}}", hint_style, column,
+            )
+            for row, hint in zip(place.rows, hints)
+        ]
+
+    @staticmethod
+    def _notice(place: Place) -> str | None:
+        assert place.view is not None
+        if place.needs_confirmation:
+            return NEEDS_CONFIRMATION
+        if not place.rows and place.row_filter == ALL and place.view.document.sentences:
+            return CONFIRMED_EMPTY
+        return None
 
     def highlight(self, row: Row | None) -> None:
         """Move the highlight to a listed row (or clear it) without reporting a highlight."""
@@ -97,73 +147,3 @@ class CandidateList(OptionList, inherit_bindings=False):
             return  # the list has changed since: this highlight no longer means what it names
         self.post_message(self.RowHighlighted(self, self._rows[index]))
 
-
-def words_width(screen_width: int) -> int:
-    """Room for a candidate's words: the list is half the screen, less symbol, label and score."""
-    return max(8, min(28, screen_width // 2 - 22))
-
-
-def candidate_prompt(view: DocumentView, row: Row, schema: Schema, width: int) -> Content:
-    """One line of the list: status symbol, words, label or type, score, warnings not dismissed, then flag and note."""
-    if row.kind is TargetKind.ENTITY:
-        prompt = _entity_line(view, row, width)
-    elif row.kind is TargetKind.EVENT:
-        prompt = _event_line(view, row)
-    else:
-        prompt = _argument_line(view, row, width)
-    review = view.review_of(row)
-    warnings = [text for text in row_warnings(view, row, schema) if text not in review.dismissed]
-    if warnings:
-        prompt = Content.assemble(prompt, (f"  ⚠ {'; '.join(warnings)}", WARNING_STYLE))
-    marks = ("  ⚑" if review.flagged else "") + ("  ✉ " + review.note if review.note else "")
-    return Content.assemble(prompt, (visible(marks), WARNING_STYLE)) if marks else prompt
-
-
-def _clip(words: str, width: int) -> str:
-    return words if len(words) <= width else words[: width - 1] + "…"
-
-
-def _entity_line(view: DocumentView, row: Row, width: int) -> Content:
-    text = view.document.text
-    entity = view.entity(row.pk)
-    start, end = entity.final_span
-    label = entity.final("label")
-    score = f"{entity.score:.2f}" if entity.score is not None else "  — "
-    words = _clip(visible(text[start:end]), width)
-    return Content.assemble(
-        f"{symbol(entity.review)} ", (f"{words:<{width}}", review_style(entity.review)), " ",
-        (f"{label:<9}", label_colour(label)), f"{score}",
-    )
-
-
-def _event_line(view: DocumentView, row: Row) -> Content:
-    document = view.document
-    event = view.event(row.pk)
-    trigger = visible(document.text[event.final("trigger_start") : event.final("trigger_end")])
-    score = f"{event.score:.2f}" if event.score is not None else "  — "
-    marks = []
-    if event.attributes.get("polarity") == "negative":
-        marks.append("negated")
-    if event.attributes.get("modality") == "other":
-        marks.append("hypothetical")
-    return Content.assemble(
-        f"{symbol(event.review)} ", (f"{event.final('type')}", f"bold {review_style(event.review)}"),
-        f"  «{trigger}»  {score}", (f"  [{', '.join(marks)}]" if marks else "", "#ffaf00"),
-    )
-
-
-def _argument_line(view: DocumentView, row: Row, width: int) -> Content:
-    document = view.document
-    text = document.text
-    assert row.event_pk is not None
-    argument = view.argument(row.event_pk, row.pk)
-    entity_id = argument.final("entity_id")
-    if entity_id is not None:
-        entity = view.entity_by_id(entity_id)
-        words = visible(text[entity.final("start") : entity.final("end")]) if entity else f"(missing {entity_id})"
-    else:
-        words = "“" + visible(text[argument.final("start") : argument.final("end")]) + "”"
-    words = _clip(words, width + 2)
-    return Content.assemble(
-        f"    {symbol(argument.review)} ", (f"{argument.final('role'):<11}", review_style(argument.review)), f"→ {words}",
-    )

@@ -11,6 +11,8 @@ from annotator.review.session import Progress
 from annotator.tui.render import plain
 
 BAR_CELLS = 10
+WIDE_SCREEN = 100
+"""Narrower screens leave the bar out, so the title keeps some room."""
 
 
 class ReviewHeader(Horizontal):
@@ -22,19 +24,29 @@ class ReviewHeader(Horizontal):
         yield Static(id="header-status", markup=False)
 
     def show(self, title: str, position: str, reviewer: str, progress: Progress | None) -> None:
-        """Draw the title and the status: decided out of all machine candidates, or `counting…` until counted."""
+        """Draw the title and the status: candidates decided and sentences seen, or `counting…` until counted.
+
+        The bar and the percentage count both; "done" needs every candidate decided and every sentence seen.
+        """
         self.query_one("#header-title", Static).update(Content.assemble(("annotator", "bold"), " · ", plain(title, "bold")))
-        if progress is None:
-            counted: Content | str = " · counting…"
-        else:
-            decided, total = progress.decided, progress.total
-            share = decided / total if total else 0.0
-            filled = round(share * BAR_CELLS)
-            bar = "█" * filled + "░" * (BAR_CELLS - filled)
-            counted = f" · {decided}/{total} ▕{bar}▏ {share:.0%}"
-        status = Content.assemble(f"{position} · ", plain(reviewer), counted)
+        status = Content.assemble(f"{position} · ", plain(reviewer), progress_text(progress, self.app.size.width))
         widget = self.query_one("#header-status", Static)
         widget.update(status)
         # Sized here, not by `width: auto`: Textual 8.2.8 caches a widget's box model per layout request, so a
         # second update before the layout runs (the progress count landing right after a move) kept the first width.
         widget.styles.width = status.cell_length + widget.styles.padding.left
+
+
+def progress_text(progress: Progress | None, screen_width: int) -> Content | str:
+    """How far the review is: decided out of all machine candidates, sentences seen, a bar (on a wide screen), done."""
+    if progress is None:
+        return " · counting…"
+    counts = f" · {progress.decided}/{progress.total} decided · {progress.seen_sentences}/{progress.total_sentences} seen"
+    if progress.is_done:
+        return Content.assemble(counts, " · ", ("done ✓", "bold"))
+    # Rounded down, so 100% never shows while work is left.
+    share = int(progress.fraction * 100)
+    if screen_width < WIDE_SCREEN:
+        return f"{counts} · {share}%"
+    filled = int(progress.fraction * BAR_CELLS)
+    return f"{counts} ▕{'█' * filled}{'░' * (BAR_CELLS - filled)}▏ {share}%"
