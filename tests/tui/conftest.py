@@ -13,6 +13,27 @@ from tests.conftest import FIXTURES, SMALL_DOCUMENT, write_jsonl
 
 DEMO_DOCUMENT = "000_64f573a14888b357"
 
+TWO_EVENTS_TEXT = "Rebels attacked and killed soldiers in Homs."
+TWO_EVENTS = {
+    "id": "two",
+    "text": TWO_EVENTS_TEXT,
+    "entities": [
+        {"id": "T1", "start": 0, "end": 6, "label": "ORG"},
+        {"id": "T2", "start": 27, "end": 35, "label": "PERSON"},
+        {"id": "T3", "start": 39, "end": 43, "label": "GPE"},
+    ],
+    "events": [
+        {"id": "E1", "type": "Conflict.Attack", "trigger": {"start": 7, "end": 15},
+         "arguments": [{"role": "Attacker", "entity": "T1"}, {"role": "Victim", "entity": "T2"},
+                       {"role": "Place", "entity": "T3"}]},
+        {"id": "E2", "type": "Life.Die", "trigger": {"start": 20, "end": 26},
+         "arguments": [{"role": "Place", "entity": "T3"}]},
+        {"id": "E3", "type": "Conflict.Attack", "trigger": {"start": 20, "end": 26},
+         "arguments": [{"role": "Target", "entity": "T2"}]},
+    ],
+}
+"""One sentence, three events: an attack, a death, and a second attack on the death's trigger."""
+
 
 @pytest.fixture
 def small_store(repository: Repository, small_file) -> Repository:
@@ -36,6 +57,13 @@ def two_documents(repository: Repository, tmp_path) -> Repository:
     path = write_jsonl(tmp_path / "two.jsonl", SMALL_DOCUMENT, second)
     repository.import_documents([d.document for d in read_native([path])])
     return repository
+
+
+@pytest.fixture
+def events_app(repository: Repository, tmp_path) -> AnnotatorApp:
+    """The app over `TWO_EVENTS`, reviewed by ana."""
+    repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "two.jsonl", TWO_EVENTS)])])
+    return AnnotatorApp(repository, reviewer="ana")
 
 
 @pytest.fixture

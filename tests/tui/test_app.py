@@ -159,3 +159,32 @@ async def test_a_click_puts_the_cursor_on_the_candidate_and_the_next_key_decides
         await pilot.press("a")
     found = statuses(small_store)
     assert found["T3"] is Status.ACCEPTED and found["T1"] is Status.PENDING and decisions(small_store) == 1
+
+
+async def test_labels_types_roles_notes_and_warnings_are_shown_as_written(repository, tmp_path):
+    text = "Rebels attacked Homs."
+    doc = {"id": "odd", "text": text,
+           "entities": [{"id": "T1", "start": 0, "end": 6, "label": "[b]ORG\x07"},
+                        {"id": "T2", "start": 16, "end": 20, "label": "GPE"}],
+           "events": [{"id": "E1", "type": "[red]Bad\x1bType", "trigger": {"start": 7, "end": 15},
+                       "attributes": {"polarity": "[i]neg\x1b"},
+                       "arguments": [{"role": "[u]Who\x1b", "entity": "T1"}]}]}
+    repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "odd.jsonl", doc)])])
+    first = repository.load_document("odd").entities[0]
+    repository.set_note("bob", TargetKind.ENTITY, first.pk, "see [bold]this[/]\x1b[31m")
+    app = AnnotatorApp(repository, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        candidates = app.screen.query_one(CandidateList)
+        lines = [str(candidates.get_option_at_index(i).prompt) for i in range(candidates.option_count)]
+        shown = "\n".join(lines)
+        assert "[b]ORG␇" in lines[0] and "✉ see [bold]this[/]␛[31m" in lines[0]
+        assert "[red]Bad␛Type" in shown and "[i]neg␛" in shown and "[u]Who␛" in shown
+        assert "⚠ [red]Bad␛Type is not an event type of the schema" in lines[2]
+        assert "\x1b" not in shown and "\x07" not in shown
+        event = repository.load_document("odd").events[0]
+        await show_candidate(pilot, TargetKind.ARGUMENT, event.arguments[0].pk)
+        detail = str(app.screen.query_one("#detail", Static).render())
+        assert "[u]Who␛ of [red]Bad␛Type «attacked»: “Rebels”  = Rebels ([b]ORG␇)" in detail
+        assert "\x1b" not in detail
+        await show_candidate(pilot, TargetKind.EVENT, event.pk)
+        assert "polarity: [i]neg␛" in str(app.screen.query_one("#detail", Static).render())

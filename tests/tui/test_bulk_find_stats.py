@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, SelectionList, Static
 
 from annotator.domain import Action, Status, TargetKind
 from annotator.formats.native import read_native
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.bulk_preview import BulkPreviewScreen
+from annotator.tui.screens.review import ReviewScreen
 from annotator.tui.screens.stats import StatsScreen
 from tests.conftest import write_jsonl
 from tests.tui.pilot import SIZE, show_candidate
@@ -20,9 +22,9 @@ async def test_accept_the_rest_of_the_sentence_after_a_preview_is_one_undo_step(
     app = AnnotatorApp(two_documents, reviewer="ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("A")
-        preview = str(app.screen.query_one("#edit-body", Static).render())
+        preview = str(app.screen.query_one("#preview-title", Static).render())
         assert "accept 7 pending candidates" in preview
-        await pilot.press("y")
+        await pilot.press("enter")
         first_sentence = entity_statuses(two_documents)
         assert [first_sentence[t] for t in ("T1", "T2", "T3")] == [Status.ACCEPTED] * 3
         assert first_sentence["T4"] is Status.PENDING
@@ -34,10 +36,11 @@ async def test_accept_a_label_in_the_document_or_the_corpus(two_documents):
     app = AnnotatorApp(two_documents, reviewer="ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("L")  # cursor on T1, an ORG
-        preview = str(app.screen.query_one("#edit-body", Static).render())
-        assert "every pending ORG in this document: 2" in preview and "in the whole corpus: 4" in preview
-        assert "scoring ≥ 0.90 in the whole corpus: 2" in preview
-        await pilot.press("c")
+        preview = str(app.screen.query_one("#preview-title", Static).render())
+        assert "accept 2 pending ORG in this document" in preview
+        assert "label, this document: 2" in preview and "label, whole corpus: 4" in preview
+        assert "score, whole corpus: 2" in preview
+        await pilot.press("c", "enter")
     for document in ("d1", "d2"):
         statuses = entity_statuses(two_documents, document)
         assert statuses["T1"] is statuses["T2"] is Status.ACCEPTED
@@ -54,8 +57,8 @@ async def test_apply_a_decision_to_identical_mentions(repository, tmp_path):
         await pilot.press("x")  # reject the first Homs; the cursor moves on
         await show_candidate(pilot, TargetKind.ENTITY, repository.load_document("d").entities[0].pk)
         await pilot.press("I")
-        assert "2 pending mentions" in str(app.screen.query_one("#edit-body", Static).render())
-        await pilot.press("y")
+        assert "reject: 2 other mentions of «Homs»" in str(app.screen.query_one("#preview-title", Static).render())
+        await pilot.press("enter")
     statuses = [e.review.status for e in repository.load_document("d").entities]
     assert statuses == [Status.REJECTED, Status.REJECTED, Status.REJECTED, Status.PENDING]
 
@@ -140,3 +143,55 @@ async def test_filter_shows_only_matching_candidates_and_next_pending_follows_it
         assert statuses["T4"] is statuses["T5"] is Status.ACCEPTED and statuses["T6"] is Status.PENDING
         await pilot.press("F", "1")
         assert session.row_filter == "all"
+
+
+def preview_lines(app) -> list[str]:
+    mentions = app.screen.query_one(SelectionList)
+    return [str(mentions.get_option_at_index(i).prompt) for i in range(mentions.option_count)]
+
+
+async def test_a_bulk_preview_lists_the_mentions_in_context_and_an_unticked_one_is_left_pending(two_documents):
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")
+        assert isinstance(app.screen, BulkPreviewScreen)
+        lines = preview_lines(app)
+        assert len(lines) == 2 and "Rebels" in lines[0] and "[ISIS]" in lines[1] and "attacked [ISIS] in" in lines[1]
+        await pilot.press("down", "space", "enter")  # [ISIS] is no organisation of the corpus's: leave it
+        assert isinstance(app.screen, ReviewScreen)
+        assert "1 left as they were" in str(app.screen.query_one("#message", Static).render())
+    statuses = entity_statuses(two_documents)
+    assert (statuses["T1"], statuses["T2"]) == (Status.ACCEPTED, Status.PENDING)
+    assert entity_statuses(two_documents, "d2")["T1"] is Status.PENDING  # the document scope, not the corpus
+
+
+async def test_identical_mentions_say_what_they_apply(repository, tmp_path):
+    doc = {"id": "d", "text": "Homs fell. Rebels left Homs. Homs is quiet.",
+           "entities": [{"start": 0, "end": 4, "label": "ORG"}, {"start": 23, "end": 27, "label": "ORG"},
+                        {"start": 29, "end": 33, "label": "ORG"}]}
+    repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "d.jsonl", doc)])])
+    first = repository.load_document("d").entities[0]
+    repository.fix("ana", TargetKind.ENTITY, first.pk, label="GPE")
+    app = AnnotatorApp(repository, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await show_candidate(pilot, TargetKind.ENTITY, first.pk)
+        await pilot.press("I")
+        assert "ORG→GPE: 2 other mentions of «Homs»" in str(app.screen.query_one("#preview-title", Static).render())
+        await pilot.press("enter")
+    assert [e.final("label") for e in repository.load_document("d").entities] == ["GPE", "GPE", "GPE"]
+
+
+async def test_a_corpus_wide_preview_reads_its_mentions_as_they_are_scrolled(two_documents, monkeypatch):
+    monkeypatch.setattr("annotator.tui.screens.bulk_preview.PAGE", 2)
+    app = AnnotatorApp(two_documents, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L", "c")  # every pending ORG of the corpus: 4, read two at a time
+        assert "4 of 4 ticked (first 2 shown" in str(app.screen.query_one("#preview-keys", Static).render())
+        assert len(preview_lines(app)) == 2
+        await pilot.press("down")
+        lines = preview_lines(app)
+        assert len(lines) == 4 and lines[2].endswith("d2")
+        await pilot.press("down", "down", "space", "enter")  # untick the last: d2's [ISIS]
+    assert entity_statuses(two_documents, "d2")["T2"] is Status.PENDING
+    assert entity_statuses(two_documents, "d2")["T1"] is Status.ACCEPTED
+    assert entity_statuses(two_documents)["T2"] is Status.ACCEPTED

@@ -51,6 +51,10 @@ def test_keys_command_lists_binding_ids():
     result = CliRunner().invoke(main, ["keys"])
     assert result.exit_code == 0
     assert "accept" in result.output and "keys.json" in result.output
+    listed = {line.split()[0] for line in result.output.splitlines() if line.strip()}
+    new_ids = {"add_entity", "add_event", "add_argument", "move_argument", "edit_attributes", "dismiss_warning", "flags", "jump"}
+    assert new_ids <= listed
+    assert "jump                 '" in result.output and "flags                !" in result.output
 
 
 async def test_the_command_palette_runs_an_action(small_store):

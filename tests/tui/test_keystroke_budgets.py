@@ -8,8 +8,9 @@ screen must be back on top: the work was done within the keys counted.
 from __future__ import annotations
 
 from annotator.domain import Status, TargetKind
-from annotator.review.editing import DIGITS, HINT_LETTERS
+from annotator.review.editing import DIGITS, HINT_LETTERS, hint_labels
 from annotator.tui.screens.review import ReviewScreen
+from tests.tui.conftest import DEMO_DOCUMENT
 from tests.tui.pilot import SIZE, KeyLog, show_candidate
 
 
@@ -109,7 +110,7 @@ async def test_add_an_argument_of_k_tokens_in_at_most_k_plus_three_keys(small_ap
         first = next(i for i, (s, e) in enumerate(tokens) if text[s:e] == "New")
         link = next(c.key for c in session.link_choices(meet.pk, "Place") if c.entity_id == "T6")
         k = 2  # "New York": its first word, one step right, the role's digit, the entity's letter
-        await within_budget(pilot, log, k + 3, "n", HINT_LETTERS[first], "right", DIGITS[roles.index("Place")], link)
+        await within_budget(pilot, log, k + 3, "r", HINT_LETTERS[first], "right", DIGITS[roles.index("Place")], link)
     added = document(small_store).events[1].arguments[-1]
     assert (added.role, added.entity_id, added.review.status) == ("Place", "T6", Status.ADDED)
     assert text[added.start : added.end] == "New York"
@@ -148,3 +149,62 @@ async def test_fix_an_event_trigger_span_and_add_an_event(small_app, small_store
     added = [e for e in events if e.review.status is Status.ADDED]
     assert [(e.type, text[e.trigger_start : e.trigger_end]) for e in added] == [("Contact.Phone-Write", "Wednesday")]
     assert "Contact.Phone-Write" in types
+
+
+async def test_add_an_argument_extent_of_k_tokens_in_a_long_sentence_in_at_most_k_plus_four_keys(demo_app, demo_store):
+    log = KeyLog()
+    async with demo_app.run_test(size=SIZE, message_hook=log) as pilot:
+        session = demo_app.screen.session
+        session.goto_sentence(6)  # "Russian jets began bombing territories held by Syrian opposition forces …": 31 tokens
+        bombing = next(e for e in session.events_in[6] if session.document.text[e.trigger_start : e.trigger_end] == "bombing")
+        await show_candidate(pilot, TargetKind.EVENT, bombing.pk)
+        text = session.document.text
+        tokens = session.sentence.tokens
+        assert len(tokens) > len(HINT_LETTERS)  # every hint is two letters: the worst case
+        first = next(i for i, (s, e) in enumerate(tokens) if text[s:e] == "Syrian")
+        hint = hint_labels(len(tokens))[first]
+        roles = session.role_choices(bombing.pk)
+        k = 3  # "Syrian opposition forces": two hint letters, two steps right, the role's digit, enter for no link
+        await within_budget(pilot, log, k + 4, "r", *hint, "right", "right", DIGITS[roles.index("Target")], "enter")
+    added = next(e for e in demo_store.load_document(DEMO_DOCUMENT).events if e.pk == bombing.pk).arguments[-1]
+    assert (added.role, added.entity_id, added.review.status) == ("Target", None, Status.ADDED)
+    assert text[added.start : added.end] == "Syrian opposition forces"
+
+
+async def test_move_an_argument_in_at_most_three_keys(events_app, repository):
+    log = KeyLog()
+    async with events_app.run_test(size=SIZE, message_hook=log) as pilot:
+        found = {e.id: e for e in repository.load_document("two").events}
+        await show_candidate(pilot, TargetKind.ARGUMENT, found["E1"].arguments[1].pk)  # the attack's Victim
+        session = events_app.screen.session
+        key = next(t.key for t in session.move_targets(session.current_row) if t.event_pk == found["E2"].pk)
+        await within_budget(pilot, log, 3, "M", key)
+    found = {e.id: e for e in repository.load_document("two").events}
+    assert [a.final("role") for a in found["E2"].arguments].count("Victim") == 1
+    assert "Victim" not in [a.final("role") for a in found["E1"].arguments if a.review.status is not Status.REJECTED]
+
+
+async def test_set_an_attribute_in_at_most_two_keys(events_app, repository):
+    log = KeyLog()
+    async with events_app.run_test(size=SIZE, message_hook=log) as pilot:
+        attack = repository.load_document("two").events[0]
+        await show_candidate(pilot, TargetKind.EVENT, attack.pk)
+        await within_budget(pilot, log, 2, "t", "g")  # genericity: generic
+    assert repository.load_document("two").events[0].final("attributes")["genericity"] == "generic"
+
+
+async def test_reject_an_event_with_its_pending_arguments_in_one_key_and_one_undo(small_app, small_store):
+    log = KeyLog()
+    async with small_app.run_test(size=SIZE, message_hook=log) as pilot:
+        attack = document(small_store).events[0]
+        await show_candidate(pilot, TargetKind.ARGUMENT, attack.arguments[0].pk)
+        await pilot.press("a")  # one argument decided before: the event's rejection leaves it as it is
+        await show_candidate(pilot, TargetKind.EVENT, attack.pk)
+        await within_budget(pilot, log, 1, "x")
+        event = document(small_store).events[0]
+        assert event.review.status is Status.REJECTED
+        assert [a.review.status for a in event.arguments] == [Status.ACCEPTED, Status.REJECTED, Status.REJECTED]
+        await within_budget(pilot, log, 1, "u")
+    event = document(small_store).events[0]
+    assert event.review.status is Status.PENDING
+    assert [a.review.status for a in event.arguments] == [Status.ACCEPTED, Status.PENDING, Status.PENDING]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.domain import TargetKind
+from annotator.review.editing import hint_labels
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen
 from tests.tui.conftest import DEMO_DOCUMENT
@@ -70,3 +71,30 @@ def test_stats_screen(snap_compare, decided_demo_app):
         await settle(pilot)
 
     assert snap_compare(decided_demo_app, terminal_size=(120, 36), run_before=open_stats)
+
+
+def test_argument_being_added(snap_compare, decided_demo_app):
+    async def add_argument(pilot):
+        await settle(pilot)
+        session = pilot.app.screen.session
+        session.goto_sentence(6)  # "Russian jets began bombing territories held by Syrian opposition forces …"
+        bombing = next(e for e in session.events_in[6] if session.document.text[e.trigger_start : e.trigger_end] == "bombing")
+        await show_candidate(pilot, TargetKind.EVENT, bombing.pk)
+        text, tokens = session.document.text, session.sentence.tokens
+        first = next(i for i, (s, e) in enumerate(tokens) if text[s:e] == "territories")
+        await pilot.press("r", *hint_labels(len(tokens))[first], "right", "right", "right", "right", "right")
+        await pilot.pause()
+
+    assert snap_compare(decided_demo_app, terminal_size=(120, 36), run_before=add_argument)
+
+
+def test_bulk_preview(snap_compare, decided_demo_app):
+    async def open_preview(pilot):
+        await settle(pilot)
+        session = pilot.app.screen.session
+        gpe = next(e for e in session.document.entities if e.label == "GPE" and e.review.status.value == "pending")
+        await show_candidate(pilot, TargetKind.ENTITY, gpe.pk)
+        await pilot.press("L", "down", "down", "space")  # the third mention unticked
+        await pilot.pause()
+
+    assert snap_compare(decided_demo_app, terminal_size=(120, 36), run_before=open_preview)
