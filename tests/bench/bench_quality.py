@@ -95,16 +95,18 @@ def by_type(gold: list[Document], predicted: list[Document]) -> dict[str, dict[s
     return {event_type: {kind: Score(*numbers) for kind, numbers in kinds.items()} for event_type, kinds in counts.items()}
 
 
-def events_with_an_argument(gold: list[Document], predicted: list[Document]) -> tuple[int, int]:
-    """(correct events with at least one correct argument, correct events)."""
-    with_argument = correct = 0
+def events_with_an_argument(gold: list[Document], predicted: list[Document]) -> tuple[int, int, int]:
+    """(correct events with at least one correct argument, correct events, correct events the gold gives an argument)."""
+    with_argument = correct = arguable = 0
     for g, p in zip(gold, predicted):
         gold_items, predicted_items = items(g), items(p)
         correct_arguments = {a[:3] for a in predicted_items["arguments"] & gold_items["arguments"]}
+        gold_arguments = {a[:3] for a in gold_items["arguments"]}
         for trigger in predicted_items["triggers"] & gold_items["triggers"]:
             correct += 1
+            arguable += trigger[:3] in gold_arguments
             with_argument += trigger[:3] in correct_arguments
-    return with_argument, correct
+    return with_argument, correct, arguable
 
 
 def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, float]:
@@ -122,17 +124,19 @@ def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, fl
         print(f"{event_type:32} {t.precision:6.2f} {t.recall:6.2f} {t.gold:4}   {a.precision:6.2f} {a.recall:6.2f} {a.gold:4}")
     t, a = overall["triggers"], overall["arguments"]
     print(f"{'all':32} {t.precision:6.2f} {t.recall:6.2f} {t.gold:4}   {a.precision:6.2f} {a.recall:6.2f} {a.gold:4}")
-    with_argument, correct = events_with_an_argument(gold, predicted)
+    with_argument, correct, arguable = events_with_an_argument(gold, predicted)
     share = with_argument / correct if correct else 0.0
     print(f"triggers   {t}")
     print(f"arguments  {a}")
-    print(f"correct events with >= 1 correct argument: {with_argument}/{correct} = {share:.2f}")
+    print(f"correct events with >= 1 correct argument: {with_argument}/{correct} = {share:.2f}"
+          f" (of the {arguable} to which the gold gives an argument: {with_argument / arguable if arguable else 0:.2f})")
     print(f"entities   annotator {overall['entities']}")
     print(f"entities   bare      {bare}")
     return {
         "trigger_precision": t.precision, "trigger_recall": t.recall,
         "argument_precision": a.precision, "argument_recall": a.recall,
         "events_with_argument": share,
+        "events_with_argument_of_arguable": with_argument / arguable if arguable else 0.0,
         "entity_f1": overall["entities"].f1, "bare_entity_f1": bare.f1,
     }
 
