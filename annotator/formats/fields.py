@@ -7,6 +7,7 @@ format readers raise `BadRecord` themselves for what their own shapes get wrong.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from typing import Any, TypeGuard
 
@@ -14,6 +15,15 @@ from annotator.domain import FIXABLE_FIELDS, PENDING, Review, Status, TargetKind
 
 REVIEW_KEYS = frozenset({"status", "original", "reviewer", "decided_at", "flagged", "note", "dismissed"})
 IMPORTABLE_STATUSES = {s.value: s for s in Status if s is not Status.WITHDRAWN}
+# A name (label, type, role, id, reviewer) holds no control character at all; free text (a note, a title,
+# an attribute value) may hold tabs and line breaks. ESC, BEL and the C1 controls would reach a terminal.
+NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Decision times a reviewer can have made: from the epoch to the year 2200.
+EARLIEST_DECISION = 0.0
+LATEST_DECISION = datetime(2200, 1, 1).timestamp()
+_OFFSET_FIELDS = frozenset({"start", "end", "trigger_start", "trigger_end"})
+_NAME_FIELDS = frozenset({"label", "type", "role"})
 
 
 class BadRecord(Exception):
@@ -61,10 +71,23 @@ def checked_span(obj: dict, path: str, text: str, start_key: str = "start", end_
 
 
 def nonempty_str(obj: dict, key: str, path: str) -> str:
-    """A field that must be a string with something in it."""
-    value = obj.get(key)
+    """A name that must be a string with something in it and no control character."""
+    return checked_name(obj.get(key), f"{path}.{key}")
+
+
+def checked_name(value: Any, path: str) -> str:
+    """A label, type or role: a non-empty string without control characters (they would reach the terminal)."""
     if not isinstance(value, str) or not value.strip():
-        raise BadRecord(f"{path}.{key}", f"must be a non-empty string, got {value!r}")
+        raise BadRecord(path, f"must be a non-empty string, got {value!r}")
+    if NAME_CONTROLS.search(value):
+        raise BadRecord(path, f"holds a control character: {value!r}; remove it")
+    return value
+
+
+def checked_text(value: str, path: str) -> str:
+    """Free text (a note, a title, an attribute value) without control characters other than tab and newline."""
+    if TEXT_CONTROLS.search(value):
+        raise BadRecord(path, f"holds a control character: {value!r}; remove it")
     return value
 
 
@@ -81,9 +104,11 @@ def checked_score(obj: dict, path: str) -> float | None:
 def optional_str(obj: dict, key: str, path: str) -> str | None:
     """A field that is a string or absent."""
     value = obj.get(key)
-    if value is not None and not isinstance(value, str):
+    if value is None:
+        return None
+    if not isinstance(value, str):
         raise BadRecord(f"{path}.{key}", f"must be a string or null, got {value!r}")
-    return value
+    return checked_text(value, f"{path}.{key}")
 
 
 def checked_keys(obj: Any, allowed: frozenset, path: str) -> dict:
@@ -101,17 +126,40 @@ def checked_keys(obj: Any, allowed: frozenset, path: str) -> dict:
 
 
 def checked_timestamp(value: Any, path: str) -> float | None:
-    """A decision time given as ISO 8601 or as seconds since the epoch."""
+    """A decision time given as ISO 8601 or as seconds since the epoch, between 1970 and 2200."""
     if value is None:
         return None
+    at: float | None = None
     if type(value) in (int, float):
-        return float(value)
-    if isinstance(value, str):
+        at = float(value)
+    elif isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
+            at = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except (ValueError, OverflowError, OSError):
             pass
-    raise BadRecord(f"{path}.decided_at", f"must be an ISO 8601 time or a number, got {value!r}")
+    if at is None:
+        raise BadRecord(f"{path}.decided_at", f"must be an ISO 8601 time or a number, got {value!r}")
+    if not (math.isfinite(at) and EARLIEST_DECISION <= at < LATEST_DECISION):
+        raise BadRecord(f"{path}.decided_at", f"{value!r} is not a time between 1970 and 2200")
+    return at
+
+
+def _checked_original_value(key: str, value: Any, path: str) -> None:
+    """Raise `BadRecord` when a machine value given under `original` has the wrong type for its field."""
+    where = f"{path}.original.{key}"
+    if key in _NAME_FIELDS:
+        checked_name(value, where)
+    elif key in _OFFSET_FIELDS:
+        if not is_int(value) and not (value is None and key in ("start", "end")):
+            raise BadRecord(where, f"must be an integer offset, got {value!r}")
+    elif key == "entity_id":
+        if value is not None and not is_int(value) and not (isinstance(value, str) and value):
+            raise BadRecord(where, f"must be an entity id or null, got {value!r}")
+    elif key == "event_id":
+        if not isinstance(value, str) or not value:
+            raise BadRecord(where, f"must be the id of an event of this document, got {value!r}")
+    elif key == "attributes" and value is not None and not isinstance(value, dict):
+        raise BadRecord(where, f"must be a JSON object of attribute name to value, got {value!r}")
 
 
 def checked_review(obj: dict, path: str, kind: TargetKind, final_values: dict[str, Any]) -> tuple[Review, dict[str, Any]]:
@@ -140,6 +188,7 @@ def checked_review(obj: dict, path: str, kind: TargetKind, final_values: dict[st
     machine = dict(final_values)
     fixed: dict[str, Any] = {}
     for key, value in original.items():
+        _checked_original_value(key, value, path)
         machine[key] = value
         fixed[key] = final_values.get(key)
     flagged = obj.get("flagged", False)
@@ -148,6 +197,10 @@ def checked_review(obj: dict, path: str, kind: TargetKind, final_values: dict[st
     note = obj.get("note") or ""
     if not isinstance(note, str):
         raise BadRecord(f"{path}.note", f"must be a string, got {note!r}")
+    checked_text(note, f"{path}.note")
+    reviewer = obj.get("reviewer")
+    if isinstance(reviewer, str) and NAME_CONTROLS.search(reviewer):
+        raise BadRecord(f"{path}.reviewer", f"holds a control character: {reviewer!r}; remove it")
     review = Review(
         status=status, fixed=fixed, flagged=flagged, note=note,
         reviewer=optional_str(obj, "reviewer", path), decided_at=checked_timestamp(obj.get("decided_at"), path),
@@ -162,4 +215,6 @@ def checked_dismissed(value: Any, path: str) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
         raise BadRecord(f"{path}.dismissed", f"must be a list of warning texts, got {value!r}")
+    for index, warning in enumerate(value):
+        checked_text(warning, f"{path}.dismissed[{index}]")
     return tuple(value)

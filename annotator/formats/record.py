@@ -32,9 +32,12 @@ from annotator.domain import (
     Token,
 )
 from annotator.formats.fields import (
+    NAME_CONTROLS,
     REVIEW_KEYS,
+    TEXT_CONTROLS,
     BadRecord,
     checked_keys,
+    checked_name,
     checked_review,
     checked_score,
     checked_span,
@@ -109,6 +112,8 @@ _PLAIN_ARGUMENT_KEYS = frozenset({"role", "entity", "start", "end", "score"})
 _LIST_TYPE = {list}
 _PAIR_LENGTH = {2}
 _INT_TYPE = {int}
+_name_control = NAME_CONTROLS.search
+_text_control = TEXT_CONTROLS.search
 
 
 def _tokens(raw: Any, start: int, end: int, path: str) -> tuple[Token, ...]:
@@ -149,8 +154,7 @@ def parse_record(obj: Any) -> ParsedRecord:
     doc_id = obj.get("id")
     if is_int(doc_id):
         doc_id = str(doc_id)
-    if not isinstance(doc_id, str) or not doc_id.strip():
-        raise BadRecord("id", f"must be a non-empty string, got {doc_id!r}")
+    doc_id = checked_name(doc_id, "id")
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise BadRecord("text", "must be a non-empty string")
@@ -170,6 +174,8 @@ def parse_record(obj: Any) -> ParsedRecord:
             item_id = str(item_id)
         elif not isinstance(item_id, str) or not item_id:
             raise BadRecord(f"{path}.id", f"must be a non-empty string, got {item_id!r}")
+        elif _name_control(item_id):
+            raise BadRecord(f"{path}.id", f"holds a control character: {item_id!r}; remove it")
         if item_id in ids:
             raise BadRecord(f"{path}.id", f"{item_id!r} is used twice in this document; ids must be unique")
         ids.add(item_id)
@@ -196,8 +202,9 @@ def parse_record(obj: Any) -> ParsedRecord:
                 type(start) is int and type(end) is int and 0 <= start < end <= text_length
                 and type(label) is str and label.strip()
                 and type(entity_id) is str and entity_id and entity_id not in ids
+                and not _name_control(label + entity_id)
                 and (score is None or (type(score) is float and math.isfinite(score)))
-                and (source is None or type(source) is str)
+                and (source is None or (type(source) is str and not _text_control(source)))
                 and not text[start:end].isspace()
             ):
                 ids.add(entity_id)
@@ -252,7 +259,7 @@ def parse_record(obj: Any) -> ParsedRecord:
                 a_end = arg.get("end")
                 entity_span = entity_spans.get(entity_ref) if type(entity_ref) is str else None
                 if (
-                    type(role) is str and role.strip()
+                    type(role) is str and role.strip() and not _name_control(role)
                     and (score is None or (type(score) is float and math.isfinite(score)))
                     and (entity_ref is None or entity_span is not None)
                 ):
@@ -284,6 +291,10 @@ def parse_record(obj: Any) -> ParsedRecord:
         review, machine = checked_review(item, path, TargetKind.EVENT, finals)
         if "attributes" in review.fixed:
             machine["attributes"] = _attributes(machine["attributes"], f"{path}.original.attributes")
+        if "trigger_start" in review.fixed or "trigger_end" in review.fixed:
+            checked_span(
+                machine, f"{path}.original", text, "trigger_start", "trigger_end",
+            )
         events.append(
             Event(event_id, machine["type"], machine["trigger_start"], machine["trigger_end"], checked_score(item, path),
                   optional_str(item, "source", path), tuple(arguments), machine["attributes"], review)
@@ -306,6 +317,11 @@ def _attributes(value: Any, path: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise BadRecord(path, f"must be a JSON object of attribute name to value, got {value!r}")
+    for name, attribute in value.items():
+        if _name_control(name):
+            raise BadRecord(path, f"attribute name {name!r} holds a control character; remove it")
+        if isinstance(attribute, str) and _text_control(attribute):
+            raise BadRecord(f"{path}.{name}", f"holds a control character: {attribute!r}; remove it")
     return value
 
 

@@ -189,6 +189,45 @@ ARGUMENT_FAULTS = {
         bad(events__0__attributes={"polarity": "negative"}, events__0__status="fixed", events__0__original={"attributes": 1}),
         "events[0].original.attributes", "JSON object",
     ),
+    "decided_at far in the future": (
+        bad(entities__0__status="accepted", entities__0__decided_at=1e20), "entities[0].decided_at", "between 1970 and 2200",
+    ),
+    "decided_at in year 1": (
+        bad(entities__0__status="accepted", entities__0__decided_at="0001-01-01T00:00:00Z"),
+        "entities[0].decided_at", "between 1970 and 2200",
+    ),
+    "original label null": (
+        bad(entities__0__status="fixed", entities__0__original={"label": None}), "entities[0].original.label", "non-empty",
+    ),
+    "original label an object": (
+        bad(entities__0__status="fixed", entities__0__original={"label": {}}), "entities[0].original.label", "non-empty",
+    ),
+    "original start a string": (
+        bad(entities__0__status="fixed", entities__0__original={"start": "1"}), "entities[0].original.start", "integer",
+    ),
+    "original type null": (
+        bad(events__0__status="fixed", events__0__original={"type": None}), "events[0].original.type", "non-empty",
+    ),
+    "original trigger past the text": (
+        bad(events__0__status="fixed", events__0__original={"trigger_end": 900}), "events[0].original", "text's length",
+    ),
+    "original role null": (
+        bad(events__0__arguments__0={"role": "Attacker", "entity": "T1", "status": "fixed", "original": {"role": None}}),
+        "events[0].arguments[0].original.role", "non-empty",
+    ),
+    "reversed argument span": (
+        bad(events__1__arguments__2__start=74, events__1__arguments__2__end=65), "events[1].arguments[2]", "start < end",
+    ),
+    "label with ESC": (bad(entities__0__label="ORG\x1b]0;owned\x07"), "entities[0].label", "control character"),
+    "event type with a CSI": (bad(events__0__type="Conflict\x1b[2J"), "events[0].type", "control character"),
+    "role with a C1 control": (bad(events__0__arguments__0__role="Attacker\x9b"), "events[0].arguments[0].role", "control"),
+    "note with BEL": (bad(entities__0__status="accepted", entities__0__note="ok\x07"), "entities[0].note", "control"),
+    "reviewer with ESC": (
+        bad(entities__0__status="accepted", entities__0__reviewer="ann\x1b[31m"), "entities[0].reviewer", "control",
+    ),
+    "attribute value with ESC": (
+        bad(events__0__attributes={"polarity": "neg\x1bative"}), "events[0].attributes.polarity", "control",
+    ),
     "a sentence cannot be rejected": (
         bad(sentences=[{"start": 0, "end": 31, "status": "rejected"}, {"start": 33, "end": 75}]),
         "sentences[0].status", "pending or accepted",
@@ -272,3 +311,9 @@ def test_a_reviewed_export_reads_back_as_the_same_document(tmp_path):
     assert (moved.event_id, moved.final("event_id"), moved.role, moved.final("role")) == ("E2", "E1", "Victim", "Target")
     assert document.sentences[0].confirmed
     assert exported([document]) == first
+
+
+def test_a_note_keeps_its_tabs_and_line_breaks(tmp_path):
+    document = bad(entities__0__status="accepted", entities__0__note="first\tline\nsecond")
+    [sourced] = read_native([write_jsonl(tmp_path / "in.jsonl", document)])
+    assert sourced.document.entities[0].review.note == "first\tline\nsecond"
