@@ -29,7 +29,7 @@ from typing import Any
 
 from annotator.formats.brat import BARE_SPAN_TYPE, REFERS, brat_type, flat_text
 from annotator.formats.exporting import DISMISSED_PREFIX
-from annotator.formats.reading import InputError, InputWarning, Record
+from annotator.formats.reading import InputError, InputWarning, LocatedRecord, Record
 from annotator.schema import Schema, load_schema
 
 _NUMBERED_ROLE = re.compile(r"^(.*?)(\d+)$")
@@ -118,6 +118,7 @@ class _Lines:
         self.attributes: list[tuple[str, str, str, str | bool, int]] = []
         self.notes: list[tuple[str, str, str, int]] = []
         self.left_out: list[InputWarning] = []
+        self.first_lines: dict[str, int] = {}
 
     def drop(self, number: int, ident: str, reason: str, kind: str) -> None:
         """Say that an annotation is left out of the import."""
@@ -129,6 +130,9 @@ class _Lines:
             if not line.strip():
                 continue
             ident, _, rest = line.partition("\t")
+            first = self.first_lines.setdefault(ident, number)
+            if first != number:
+                return InputError(self.name, number, ident, f"{ident} is used twice (first on line {first}); ids must be unique")
             problem = self._line(number, ident, rest)
             if problem is not None:
                 return InputError(self.name, number, ident, problem)
@@ -230,15 +234,20 @@ class _Document:
         """The error that stops this file's import."""
         return _Refused(InputError(self.lines.name, number, ident, reason))
 
-    def record(self, ann: Path) -> dict:
-        """The native record; raise `_Refused` when an annotation points at what it cannot."""
+    def record(self, ann: Path) -> LocatedRecord:
+        """The native record, with the line of each item; raise `_Refused` when an annotation points at what it cannot."""
         self._relations()
         self._entities()
         self._events()
         self._attributes()
         self._notes()
-        return {"id": ann.stem, "text": self.lines.text, "meta": {"file": ann.with_suffix(".txt").name},
-                "entities": list(self.entities.values()), "events": list(self.events.values())}
+        record = {"id": ann.stem, "text": self.lines.text, "meta": {"file": ann.with_suffix(".txt").name},
+                  "entities": list(self.entities.values()), "events": list(self.events.values())}
+        first_lines = self.lines.first_lines
+        item_lines = {f"entities[{index}]": first_lines[ident] for index, ident in enumerate(self.entities)}
+        for index, ident in enumerate(self.events):
+            item_lines[f"events[{index}]"] = first_lines[ident]
+        return LocatedRecord(str(ann), record, item_lines)
 
     def _relations(self) -> None:
         spans = self.lines.spans

@@ -31,6 +31,7 @@ import orjson
 
 from annotator.domain import CONFIRMED_STATUSES, Document, Status, sentence_of
 from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
+from annotator.formats.fields import BadRecord
 from annotator.formats.native import document_to_dict
 from annotator.formats.reading import InputError, Record
 from annotator.schema import load_schema
@@ -199,7 +200,10 @@ def docbin_records(path: Path, progress: Callable[[int], None] | None = None) ->
         return
     event_types = set(load_schema().events)
     for number, doc in enumerate(docs, start=1):
-        yield number, _native_from_doc(doc, f"{path.stem}-{number}", event_types)
+        try:
+            yield number, _native_from_doc(doc, f"{path.stem}-{number}", event_types)
+        except BadRecord as bad:
+            yield number, InputError(name, number, bad.field, bad.reason)
 
 
 def _native_from_doc(doc: Doc, fallback_id: str, event_types: set[str]) -> dict[str, Any]:
@@ -212,8 +216,8 @@ def _native_from_doc(doc: Doc, fallback_id: str, event_types: set[str]) -> dict[
             if tokens:
                 sentences.append({"start": tokens[0][0], "end": tokens[-1][1], "tokens": tokens})
     stored = doc.user_data.get(USER_DATA_KEY)
-    structure = orjson.loads(stored) if isinstance(stored, str) else None
-    if isinstance(structure, dict):
+    structure = _stored_structure(stored)
+    if structure is not None:
         restored = dict(structure)
         restored["text"] = doc.text
         if sentences:
@@ -231,3 +235,19 @@ def _native_from_doc(doc: Doc, fallback_id: str, event_types: set[str]) -> dict[
     if sentences:
         native["sentences"] = sentences
     return native
+
+
+def _stored_structure(stored: Any) -> dict[str, Any] | None:
+    """The native record annotator kept in a Doc's user_data, None when it kept none; `BadRecord` when it is not one."""
+    if stored is None:
+        return None
+    where = f"user_data[{USER_DATA_KEY!r}]"
+    if not isinstance(stored, str):
+        raise BadRecord(where, f"must be native JSON as a string, got {type(stored).__name__}")
+    try:
+        structure = orjson.loads(stored)
+    except orjson.JSONDecodeError as error:
+        raise BadRecord(where, f"is not valid JSON: {error}") from None
+    if not isinstance(structure, dict):
+        raise BadRecord(where, f"must be a JSON object (a native record), got {type(structure).__name__}")
+    return structure

@@ -145,6 +145,11 @@ def doccano_to_native(obj: Any, number: int) -> dict:
         if not isinstance(entity, dict):
             raise BadRecord(f"entities[{index}]", "must be an object")
         ident = _int_id(entity.get("id"), f"entities[{index}].id")
+        _int_id(entity.get("start_offset"), f"entities[{index}].start_offset")
+        _int_id(entity.get("end_offset"), f"entities[{index}].end_offset")
+        label = entity.get("label")
+        if not isinstance(label, str) or not label:
+            raise BadRecord(f"entities[{index}].label", f"must be a non-empty string, got {label!r}")
         if ident in by_id:
             raise BadRecord(f"entities[{index}].id", f"{ident} is used twice")
         by_id[ident] = entity
@@ -196,12 +201,18 @@ def doccano_to_native(obj: Any, number: int) -> dict:
     return native
 
 
+_KEY_TYPES = (int, str)
+
+
 def _attributes(raw: Any) -> dict[tuple[Any, Any, Any], Any]:
     """Event attributes from `annotator_attributes`, by their trigger's offsets and event type."""
     if raw is None:
         return {}
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         raise BadRecord("annotator_attributes", "must be a list of {start, end, type, attributes}")
+    for index, item in enumerate(raw):
+        if not all(type(item.get(key)) in _KEY_TYPES for key in ("start", "end", "type")):
+            raise BadRecord(f"annotator_attributes[{index}]", "start and end must be integers and type a string")
     return {(item.get("start"), item.get("end"), item.get("type")): item.get("attributes") for item in raw}
 
 

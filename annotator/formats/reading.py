@@ -12,7 +12,7 @@ store cannot hold and the import leaves out, collected for the caller to say.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -85,8 +85,33 @@ class SourcedDocument:
     line: int
 
 
+@dataclass(frozen=True)
+class LocatedRecord:
+    """A native record read from another file than the one named (a brat folder's `.ann`), and its items' lines.
+
+    `item_lines` maps a field path such as `entities[0]` or `events[1]` to the line
+    the item came from, so that an error in it names that line.
+    """
+
+    path: str
+    record: Any
+    item_lines: Mapping[str, int]
+
+    def line_of(self, field: str, default: int) -> int:
+        """The line of the item a field path lies in (`events[1].arguments[0].role` in `events[1]`)."""
+        while field:
+            line = self.item_lines.get(field)
+            if line is not None:
+                return line
+            cut = max(field.rfind("."), field.rfind("["))
+            if cut <= 0:
+                break
+            field = field[:cut]
+        return default
+
+
 Record = tuple[int, Any]
-"""A line number and either a decoded object or the `InputError` found there."""
+"""A line number and either a decoded object (or `LocatedRecord`) or the `InputError` found there."""
 
 Progress = Callable[[int], None]
 """Told how many bytes a reader has just read, to move a progress bar."""
@@ -131,6 +156,20 @@ def converted(path: str | Path, records: Iterable[Record], convert: Callable[[An
         except BadRecord as bad:
             line = bad.line if bad.line is not None else number
             yield line, InputError(str(path), line, bad.field, bad.reason)
+        except UNEXPECTED_SHAPES as error:
+            yield number, unreadable(str(path), number, error)
+
+
+# What a reader's code raises when a value in a file has a type it did not expect; said, never a traceback.
+UNEXPECTED_SHAPES = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError, RecursionError)
+
+
+def unreadable(path: str, line: int, error: Exception) -> InputError:
+    """The error for a record a reader could not make sense of: a value of a type its format does not allow."""
+    return InputError(
+        path, line, "",
+        f"a value has a type this format does not allow ({type(error).__name__}: {error}); check the record's fields",
+    )
 
 
 def read_documents(
@@ -148,7 +187,7 @@ def read_documents(
         return _with_sentences(_parsed_records(paths, records, progress, warnings))
 
 
-_Parsed = tuple[ParsedRecord, str, int]
+_Parsed = tuple[ParsedRecord, str, int, "LocatedRecord | None"]
 
 
 def _parsed_records(
@@ -160,8 +199,19 @@ def _parsed_records(
     parsed: list[_Parsed] = []
     seen: dict[str, tuple[str, int, str]] = {}
     for raw_path in paths:
-        path = str(raw_path)
-        for number, item in records(Path(raw_path), progress):
+        given_path = str(raw_path)
+        number = 0
+        reader = iter(records(Path(raw_path), progress))
+        while True:
+            try:
+                number, item = next(reader)
+            except StopIteration:
+                break
+            except UNEXPECTED_SHAPES as error:
+                # The reader stopped on a value it did not expect: said at the last line it reached.
+                total_errors += 1
+                errors.append(unreadable(given_path, max(number, 1), error))
+                break
             if isinstance(item, InputError):
                 total_errors += 1
                 errors.append(item)
@@ -170,11 +220,20 @@ def _parsed_records(
                 if warnings is not None:
                     warnings.append(item)
                 continue
+            path = given_path
+            located: LocatedRecord | None = None
+            if isinstance(item, LocatedRecord):
+                located, path, item = item, item.path, item.record
             try:
                 record = parse_record(item)
             except BadRecord as bad:
                 total_errors += 1
-                errors.append(InputError(path, number, bad.field, bad.reason))
+                line = located.line_of(bad.field, number) if located is not None else number
+                errors.append(InputError(path, line, bad.field, bad.reason))
+                continue
+            except UNEXPECTED_SHAPES as error:
+                total_errors += 1
+                errors.append(unreadable(path, number, error))
                 continue
             document = record.document
             earlier = seen.get(document.id)
@@ -186,7 +245,7 @@ def _parsed_records(
                 ))
                 continue
             seen.setdefault(document.id, (path, number, document.text))
-            parsed.append((record, path, number))
+            parsed.append((record, path, number, located))
     if errors:
         raise InvalidInput(errors, total_errors)
     return parsed
@@ -203,15 +262,16 @@ def _with_sentences(parsed: list[_Parsed]) -> list[SourcedDocument]:
             record.document.sentences if record.sentences_given else None,
             ((start, end) for _kind, _index, start, end in record.spans),
         )
-        for record, _path, _number in parsed
+        for record, _path, _number, _located in parsed
     )
     errors: list[InputError] = []
     result: list[SourcedDocument] = []
-    for (record, path, number), sentences in zip(parsed, completed):
+    for (record, path, number, located), sentences in zip(parsed, completed):
         try:
             _place_in_sentences(sentences, record.spans, record.sentences_given)
         except BadRecord as bad:
-            errors.append(InputError(path, number, bad.field, bad.reason))
+            line = located.line_of(bad.field, number) if located is not None else number
+            errors.append(InputError(path, line, bad.field, bad.reason))
             continue
         if record.sentences_given:
             sentences = _with_reviews(sentences, record.document.sentences)
