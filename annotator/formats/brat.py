@@ -14,7 +14,9 @@ every schema attribute declared with its values in annotation.conf's
 Event types are written with `_` for `.` (`Conflict_Attack`), which brat's
 configuration accepts. Rejected candidates are left out (the summary says how
 many). The text files are written byte for byte, so offsets hold for CRLF line
-ends too.
+ends too. A document id that is not a safe file name (or is longer than 100
+characters) is written under a safe, bounded name, and `annotator_ids.json` maps
+that name back to the id.
 
 Read by `annotator.formats.brat_reader`, which takes these lines back, notes
 included, and says whatever else a brat user wrote that the store cannot hold.
@@ -22,9 +24,12 @@ included, and says whatever else a brat user wrote that the store cannot hold.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+import orjson
 
 from annotator.domain import Document, Review, Status
 from annotator.formats.exporting import (
@@ -41,6 +46,12 @@ BARE_SPAN_TYPE = "ARGUMENT"
 REFERS = "Refers"
 """The relation from an argument's own `T` to the entity it refers to."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_STEM = 100
+"""The longest file name stem written (file systems refuse names over 255 bytes)."""
+DOCUMENT_IDS = "annotator_ids.json"
+"""The file of a brat folder mapping each file stem to the document id it was written for, when they differ."""
+# Every character Python's str.splitlines ends a line at, and the tab: a quoted span or a note holds none of them.
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
 
 
 def brat_type(name: str) -> str:
@@ -49,8 +60,12 @@ def brat_type(name: str) -> str:
 
 
 def file_stem(document_id: str) -> str:
-    """A file name for a document id (unsafe characters replaced)."""
-    return _UNSAFE.sub("_", document_id).strip("._") or "document"
+    """A file name for a document id: unsafe characters replaced, a long id cut and told apart by a hash of it."""
+    stem = _UNSAFE.sub("_", document_id).strip("._") or "document"
+    if len(stem) > MAX_STEM:
+        digest = hashlib.sha256(document_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        stem = f"{stem[:MAX_STEM - 13]}-{digest}"
+    return stem
 
 
 def annotation_conf(schema: Schema, labels: Iterable[str], attributes: Mapping[str, Iterable[str]] | None = None) -> str:
@@ -87,12 +102,15 @@ def write_brat(documents: Iterable[Document], folder: Path, keep: ExportFilter |
     labels: set[str] = set()
     attributes: dict[str, dict[str, None]] = {}
     used: set[str] = set()
+    renamed: dict[str, str] = {}
     for view in final_views(documents, keep or ExportFilter(), summary):
         document = view.document
         stem = file_stem(document.id)
         while stem in used:
             stem += "_"
         used.add(stem)
+        if stem != document.id:
+            renamed[stem] = document.id
         labels.update(entity.label for entity in view.entities)
         for event in view.events:
             for name, value in event.attributes.items():
@@ -102,6 +120,8 @@ def write_brat(documents: Iterable[Document], folder: Path, keep: ExportFilter |
         with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="\n") as handle:
             handle.write(_Ann(view, summary).text())
     (folder / "annotation.conf").write_text(annotation_conf(schema, labels, attributes), encoding="utf-8")
+    if renamed:
+        (folder / DOCUMENT_IDS).write_bytes(orjson.dumps(renamed, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     return summary
 
 
@@ -177,5 +197,5 @@ class _Ann:
 
 
 def flat_text(value: str) -> str:
-    """A span's text on one line, as brat writes it (line breaks and tabs become spaces)."""
-    return value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    """A span's text on one line, as brat writes it (tabs and whatever splitlines breaks at become spaces)."""
+    return value.translate(_LINE_BREAKS)

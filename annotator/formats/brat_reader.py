@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.brat import BARE_SPAN_TYPE, REFERS, brat_type, flat_text
+import orjson
+
+from annotator.formats.brat import BARE_SPAN_TYPE, DOCUMENT_IDS, REFERS, brat_type, flat_text
 from annotator.formats.exporting import DISMISSED_PREFIX
 from annotator.formats.reading import InputError, InputWarning, LocatedRecord, Record
 from annotator.schema import Schema, load_schema
@@ -44,12 +46,17 @@ def brat_records(path: Path, progress: Callable[[int], None] | None = None) -> I
         yield 0, InputError(str(path), 0, "", "no .ann files in this folder")
         return
     names = _SchemaNames(load_schema())
+    document_ids = _document_ids(ann_files[0].parent)
+    if isinstance(document_ids, InputError):
+        yield 0, document_ids
+        return
     for ann in ann_files:
         txt = ann.with_suffix(".txt")
         try:
             with open(txt, encoding="utf-8", newline="") as handle:
                 text = handle.read()
-            ann_lines = ann.read_text(encoding="utf-8").splitlines()
+            # brat ends a line at \n only: a U+2028 or \x1c in a quoted span or a note is not a line break.
+            ann_lines = [line.removesuffix("\r") for line in ann.read_text(encoding="utf-8").split("\n")]
         except OSError as error:
             yield 0, InputError(str(ann), 0, "", f"cannot read it or its .txt: {error.strerror}")
             continue
@@ -64,13 +71,31 @@ def brat_records(path: Path, progress: Callable[[int], None] | None = None) -> I
             yield malformed.line, malformed
             continue
         try:
-            record = _Document(parsed, names).record(ann)
+            record = _Document(parsed, names).record(ann, document_ids.get(ann.stem, ann.stem))
         except _Refused as refused:
             yield refused.error.line, refused.error
             continue
         for warning in sorted(parsed.left_out, key=lambda warning: warning.line):
             yield warning.line, warning
         yield 1, record
+
+
+def _document_ids(folder: Path) -> dict[str, str] | InputError:
+    """The document id of each file stem that is not its own id, from the folder's `annotator_ids.json`."""
+    path = folder / DOCUMENT_IDS
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        return InputError(str(path), 0, "", f"cannot read: {error.strerror}")
+    try:
+        ids = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        return InputError(str(path), 0, "", f"not valid JSON: {error}")
+    if not isinstance(ids, dict) or not all(isinstance(value, str) and value for value in ids.values()):
+        return InputError(str(path), 0, "", "must be a JSON object of file name to document id")
+    return ids
 
 
 class _SchemaNames:
@@ -234,14 +259,14 @@ class _Document:
         """The error that stops this file's import."""
         return _Refused(InputError(self.lines.name, number, ident, reason))
 
-    def record(self, ann: Path) -> LocatedRecord:
+    def record(self, ann: Path, document_id: str) -> LocatedRecord:
         """The native record, with the line of each item; raise `_Refused` when an annotation points at what it cannot."""
         self._relations()
         self._entities()
         self._events()
         self._attributes()
         self._notes()
-        record = {"id": ann.stem, "text": self.lines.text, "meta": {"file": ann.with_suffix(".txt").name},
+        record = {"id": document_id, "text": self.lines.text, "meta": {"file": ann.with_suffix(".txt").name},
                   "entities": list(self.entities.values()), "events": list(self.events.values())}
         first_lines = self.lines.first_lines
         item_lines = {f"entities[{index}]": first_lines[ident] for index, ident in enumerate(self.entities)}

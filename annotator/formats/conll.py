@@ -9,7 +9,8 @@ with the stored tokens; an entity whose boundaries fall inside a token is left
 out. Documents are separated by `-DOCSTART- -X- O O` (the form spaCy's converter
 recognises); both that and the original `-DOCSTART- -X- -X- O` are read, and so
 are IOB1, BIOES and BILUO tags.
-Columns written: token, `_`, `_`, tag.
+Columns written: token, `_`, `_`, tag. A label holding whitespace is written with
+`_` in its place (and the summary says so), since whitespace separates columns.
 """
 
 from __future__ import annotations
@@ -47,9 +48,12 @@ def write_conll(documents: Iterable[Document], out: IO[bytes], keep: ExportFilte
                 if any(tag != "O" for tag in tags[first : last + 1]):
                     summary.count("overlapping entities left out (IOB cannot nest)")
                     continue
-                tags[first] = f"B-{entity.label}"
+                label = conll_label(entity.label)
+                if label != entity.label:
+                    summary.count("entity labels holding whitespace written with _ in its place (a CoNLL column holds none)")
+                tags[first] = f"B-{label}"
                 for i in range(first + 1, last + 1):
-                    tags[i] = f"I-{entity.label}"
+                    tags[i] = f"I-{label}"
             lines = []
             for (start, end), tag in zip(tokens, tags):
                 word = "".join(text[start:end].split()) or "_"
@@ -142,6 +146,11 @@ def _document(sentences: list[list[tuple[str, str, int]]], doc_id: str, name: st
         native_sentences.append({"start": sentence_start, "end": offset, "tokens": tokens})
     return {"id": doc_id, "text": "".join(pieces), "sentences": native_sentences,
             "entities": [dict(e, id=f"T{i + 1}") for i, e in enumerate(entities)]}
+
+
+def conll_label(label: str) -> str:
+    """A label as a CoNLL tag can hold it: each run of whitespace (a column separator) becomes `_`."""
+    return "_".join(label.split())
 
 
 def looks_like_conll(head: str) -> bool:

@@ -13,8 +13,11 @@ that can only point at a span when they can reuse the entity's.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from annotator.domain import GONE_STATUSES, PENDING, Document, Review, Status, sentence_of
 
@@ -208,3 +211,33 @@ def final_views(documents: Iterable[Document], keep: ExportFilter, summary: Expo
         view = final_view(document, keep, summary)
         if view is not None:
             yield view
+
+
+_UMASK_LINE = re.compile(r"^Umask:\s*([0-7]+)$", re.MULTILINE)
+
+
+def current_umask() -> int:
+    """The process's umask: read from /proc where there is one, so that it is never changed, even for an instant."""
+    try:
+        found = _UMASK_LINE.search(Path("/proc/self/status").read_text())
+    except OSError:
+        found = None
+    if found is not None:
+        return int(found.group(1), 8)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+def give_user_mode(path: Path) -> None:
+    """Give an export made by `tempfile` (0600 files, 0700 folders) the mode a new file gets under the user's umask.
+
+    Call it before the temporary name is renamed into place; in a folder, every file and subfolder is set too.
+    """
+    umask = current_umask()
+    if path.is_dir():
+        for child in path.rglob("*"):
+            child.chmod((0o777 if child.is_dir() else 0o666) & ~umask)
+        path.chmod(0o777 & ~umask)
+    else:
+        path.chmod(0o666 & ~umask)

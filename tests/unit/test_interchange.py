@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+from pathlib import Path
 
 import orjson
 import pytest
@@ -467,3 +468,68 @@ def test_a_moved_argument_keeps_its_original_event_through_the_store(tmp_path):
     written, stored = native_through_the_store(tmp_path, record)
     assert written["events"][0]["arguments"][1]["original"] == {"event_id": "E2"}
     assert stored == written
+
+
+LINE_BREAKS = "\u2028\x85\x0c\x1c\x1d\x1e\u2029\x0b"
+
+
+def hostile_document(tmp_path):
+    """A document with a 300-character id, spans across every splitlines separator and a label with a space."""
+    text = "".join(f"Alpha{sep}Beta went home. " for sep in LINE_BREAKS).strip()
+    entities = []
+    position = 0
+    for index, _sep in enumerate(LINE_BREAKS):
+        start = text.index("Alpha", position)
+        entities.append({"id": f"T{index + 1}", "start": start, "end": start + 10, "label": "NAMED PERSON"})
+        position = start + 10
+    record = {"id": "x" * 150 + "/" + "y" * 149, "text": text, "sentences": [[0, len(text)]], "entities": entities}
+    return read_native([write_jsonl(tmp_path / "hostile.jsonl", record)])[0].document
+
+
+def test_brat_reads_back_spans_across_every_line_separator_and_a_300_character_id(tmp_path):
+    from annotator.formats.brat import write_brat
+
+    document = hostile_document(tmp_path)
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    write_brat([document], folder)
+    assert all(len(path.name) <= 120 for path in folder.iterdir())
+    [back] = read_documents([folder], READERS["brat"])
+    assert back.document.id == document.id
+    assert back.document.text == document.text
+    assert [(e.start, e.end, e.label) for e in back.document.entities] == [
+        (e.start, e.end, "NAMED_PERSON") for e in document.entities
+    ]
+
+
+def test_conll_writes_a_label_with_a_space_so_that_it_reads_back_and_says_so(tmp_path):
+    document = hostile_document(tmp_path)
+    out = io.BytesIO()
+    summary = write_conll([document], out)
+    assert any("_ in its place" in line for line in summary.lines())
+    [back] = reimport(tmp_path, out.getvalue(), "conll", ".conll")
+    assert {e.label for e in back.entities} == {"NAMED_PERSON"}
+    assert len(back.entities) == len(LINE_BREAKS)
+
+
+def test_an_export_made_by_tempfile_gets_the_mode_of_the_user_umask(tmp_path):
+    import os
+    import tempfile
+
+    from annotator.formats.exporting import current_umask, give_user_mode
+
+    umask = os.umask(0o027)
+    try:
+        assert current_umask() == 0o027
+        with tempfile.NamedTemporaryFile(dir=tmp_path, delete=False) as handle:
+            made = Path(handle.name)
+        folder = Path(tempfile.mkdtemp(dir=tmp_path))
+        (folder / "d1.ann").write_text("")
+        (folder / "d1.ann").chmod(0o600)
+        give_user_mode(made)
+        give_user_mode(folder)
+    finally:
+        os.umask(umask)
+    assert made.stat().st_mode & 0o777 == 0o640
+    assert folder.stat().st_mode & 0o777 == 0o750
+    assert (folder / "d1.ann").stat().st_mode & 0o777 == 0o640
