@@ -38,7 +38,11 @@ def _iso(at: float | None) -> str | None:
     """A decision time as ISO 8601 in UTC, to the millisecond."""
     if at is None:
         return None
-    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    try:
+        return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    except (ValueError, OverflowError, OSError):
+        # A time no calendar date holds (stored before imports checked them): written as it is, never a crash.
+        return str(at)
 
 
 _PENDING_FIELDS: dict[str, Any] = {

@@ -317,3 +317,10 @@ def test_a_note_keeps_its_tabs_and_line_breaks(tmp_path):
     document = bad(entities__0__status="accepted", entities__0__note="first\tline\nsecond")
     [sourced] = read_native([write_jsonl(tmp_path / "in.jsonl", document)])
     assert sourced.document.entities[0].review.note == "first\tline\nsecond"
+
+
+@pytest.mark.parametrize("decided_at", [1e20, -1e20, float("inf")])
+def test_a_stored_time_no_calendar_holds_does_not_crash_an_export(decided_at):
+    entity = Entity("T1", 0, 7, "NORP", review=Review(Status.ACCEPTED, reviewer="ana", decided_at=decided_at))
+    [line] = exported([Document("t1", MOVED_TEXT, entities=(entity,))]).splitlines()
+    assert orjson.loads(line)["entities"][0]["decided_at"] == str(decided_at)
