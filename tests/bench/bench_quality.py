@@ -118,12 +118,12 @@ def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, fl
     predicted = list(extractor.extract([Document(d.id, d.text, d.title, dict(d.meta)) for d in gold]))
     overall = score(gold, predicted)
     bare = score(gold, bare_entities(model, gold))["entities"]
-    print(f"{'event type':32} {'trig P':>6} {'trig R':>6} {'n':>4}   {'arg P':>6} {'arg R':>6} {'n':>4}")
-    for event_type, scores in sorted(by_type(gold, predicted).items()):
+    print(f"{'event type':32} {'trig P':>6} {'trig R':>6} {'pred':>4} {'gold':>4}   {'arg P':>6} {'arg R':>6} {'pred':>4} {'gold':>4}")
+    for event_type, scores in [*sorted(by_type(gold, predicted).items()), ("all", overall)]:
         t, a = scores["triggers"], scores["arguments"]
-        print(f"{event_type:32} {t.precision:6.2f} {t.recall:6.2f} {t.gold:4}   {a.precision:6.2f} {a.recall:6.2f} {a.gold:4}")
+        print(f"{event_type:32} {_ratio(t.true_positives, t.predicted)} {_ratio(t.true_positives, t.gold)} {t.predicted:4} {t.gold:4}"
+              f"   {_ratio(a.true_positives, a.predicted)} {_ratio(a.true_positives, a.gold)} {a.predicted:4} {a.gold:4}")
     t, a = overall["triggers"], overall["arguments"]
-    print(f"{'all':32} {t.precision:6.2f} {t.recall:6.2f} {t.gold:4}   {a.precision:6.2f} {a.recall:6.2f} {a.gold:4}")
     with_argument, correct, arguable = events_with_an_argument(gold, predicted)
     share = with_argument / correct if correct else 0.0
     print(f"triggers   {t}")
@@ -139,6 +139,11 @@ def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, fl
         "events_with_argument_of_arguable": with_argument / arguable if arguable else 0.0,
         "entity_f1": overall["entities"].f1, "bare_entity_f1": bare.f1,
     }
+
+
+def _ratio(part: int, whole: int) -> str:
+    """A share to two decimals, or a dash when there is nothing to divide by."""
+    return f"{part / whole:6.2f}" if whole else f"{'—':>6}"
 
 
 def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:

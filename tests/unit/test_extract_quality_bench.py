@@ -1,0 +1,25 @@
+"""bench_quality reads the split from SOURCES.md and reports every figure the issue asks for (on DEV here)."""
+
+from __future__ import annotations
+
+from tests.bench import bench_quality
+
+
+def test_the_split_comes_from_the_sources_table():
+    splits = bench_quality.article_splits()
+    assert sum(split == "dev" for split in splits.values()) >= 5
+    assert sum(split == "held-out" for split in splits.values()) >= 5
+    assert splits["007_uk-theresa-may-resigns"] == "dev"
+    assert all(article[:3].isdigit() and not article.endswith(".txt") for article in splits)
+
+
+def test_the_dev_figures_are_measured_and_printed(capsys):
+    figures = bench_quality.main(["--split", "dev"])
+    assert set(figures) == {"dev"}
+    assert set(figures["dev"]) == {
+        "trigger_precision", "trigger_recall", "argument_precision", "argument_recall", "events_with_argument",
+        "events_with_argument_of_arguable", "entity_f1", "bare_entity_f1",
+    }
+    assert 0 < figures["dev"]["trigger_precision"] <= 1 and figures["dev"]["entity_f1"] > 0
+    out = capsys.readouterr().out
+    assert "Justice.Sentence" in out and "entities   bare" in out and "HELD-OUT" not in out
