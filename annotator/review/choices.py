@@ -76,12 +76,22 @@ def link_choices(view: DocumentView, sentence: int, role: str, schema: Schema) -
     """Entities an argument of `role` in a sentence may refer to, lettered: the role's allowed labels first.
 
     The sentence's own entities come before those of the earlier sentences of its paragraph
-    (a pronoun's referent is often there), each group in reading order; every choice shows
+    (a pronoun's referent is often there), then the rest of the document, nearest first;
+    every choice shows
     its label and a few words around it, so two mentions of one name are told apart.
     """
     candidates: list[Entity] = list(view.hint_entities(sentence))
-    for earlier in view.paragraph_before(sentence):
+    nearby = view.paragraph_before(sentence)
+    for earlier in nearby:
         candidates += view.hint_entities(earlier)
+    # A referent may sit further back ("we" → Russia two paragraphs up): the rest of the
+    # document follows, nearest sentence first, earlier text before later, while letters last.
+    count = len(view.document.sentences)
+    further = [i for i in range(sentence - 1, -1, -1) if i not in nearby] + list(range(sentence + 1, count))
+    for index in further:
+        if len(candidates) >= 4 * len(LINK_LETTERS):
+            break
+        candidates += view.hint_entities(index)
     allowed = [e for e in candidates if schema.allows_label(role, e.final("label"))]
     others = [e for e in candidates if not schema.allows_label(role, e.final("label"))]
     text = view.document.text

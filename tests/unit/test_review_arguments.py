@@ -88,12 +88,13 @@ def test_adding_an_argument_where_the_sentence_has_no_event_says_so(session):
     assert session.last_message == NO_EVENT
 
 
-def test_linking_offers_the_roles_allowed_labels_first_with_context_and_the_earlier_sentence(session, repository):
+def test_linking_offers_the_roles_allowed_labels_first_with_context_then_the_rest_of_the_document(session, repository):
     event_pk = row_of(session, "E1").pk
     time_choices = session.link_choices(event_pk, "Time")
     assert time_choices[0].entity_id == "WED"  # the one DATE first, though it comes fourth in the sentence
     attacker = session.link_choices(event_pk, "Attacker")
-    assert [c.entity_id for c in attacker] == ["REB", "HO0", "RU1", "HO1", "RU0", "WED"]
+    # This sentence and the paragraph before it first, then later text (Kerry, Lavrov); the DATE last.
+    assert [c.entity_id for c in attacker] == ["REB", "HO0", "RU1", "HO1", "RU0", "KER", "LAV", "WED"]
     assert UNLINK_KEY not in [c.key for c in attacker]
     homs = [c.description for c in attacker if c.entity_id in ("HO0", "HO1")]
     assert homs[0] != homs[1] and all("Homs  GPE" in d for d in homs)  # two "Homs" told apart by their context
