@@ -112,6 +112,9 @@ def write_brat(documents: Iterable[Document], folder: Path, keep: ExportFilter |
         if stem != document.id:
             renamed[stem] = document.id
         labels.update(entity.label for entity in view.entities)
+        renamed_labels = sum(brat_type(entity.label) != entity.label for entity in view.entities)
+        if renamed_labels:
+            summary.count("entity labels written with _ for characters a brat type cannot hold", renamed_labels)
         for event in view.events:
             for name, value in event.attributes.items():
                 attributes.setdefault(name, {})[str(value)] = None
@@ -177,8 +180,11 @@ class _Ann:
             seen_roles: dict[str, int] = {}
             parts = [f"{brat_type(event.type)}:{trigger}"]
             for argument in event.arguments:
-                seen_roles[argument.role] = seen_roles.get(argument.role, 0) + 1
-                numbered = argument.role + ("" if seen_roles[argument.role] == 1 else str(seen_roles[argument.role]))
+                role = brat_type(argument.role)
+                if role != argument.role:
+                    self.summary.count("roles written with _ for characters a brat name cannot hold")
+                seen_roles[role] = seen_roles.get(role, 0) + 1
+                numbered = role + ("" if seen_roles[role] == 1 else str(seen_roles[role]))
                 parts.append(f"{numbered}:{self.argument_target(argument)}")
                 if argument.review.status is not Status.PENDING:
                     self.summary.count("argument review states not written (brat's E lines have no per-argument attributes)")
