@@ -172,3 +172,58 @@ def test_a_mutated_file_is_read_or_refused_cleanly(valid_files, tmp_path, fmt, d
     path = folder / f"mutated.{fmt}"
     path.write_bytes(content)
     refused_cleanly_or_read(path)
+
+
+CLI_SETTINGS = settings(SETTINGS, max_examples=8)
+
+
+@pytest.fixture(scope="module")
+def good_store_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A store holding one document, as bytes to copy for each example."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    folder = tmp_path_factory.mktemp("store")
+    good = folder / "good.jsonl"
+    good.write_bytes(orjson.dumps(SMALL_DOCUMENT) + b"\n")
+    result = CliRunner().invoke(main, ["--db", str(folder / "store.db"), "import", str(good)])
+    assert result.exit_code == 0, result.output
+    return (folder / "store.db").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", [*WRITERS, "brat"])
+@CLI_SETTINGS
+@given(data=st.data())
+def test_a_mutated_file_imported_by_the_cli_succeeds_or_leaves_the_store_as_it_was(
+    valid_files, good_store_bytes, tmp_path, fmt, data,
+):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from tests.unit.test_bad_inputs import store_dump
+
+    case = tmp_path / "cli-case"
+    shutil.rmtree(case, ignore_errors=True)
+    case.mkdir()
+    db = case / "store.db"
+    db.write_bytes(good_store_bytes)
+    if fmt == "brat":
+        target = case / "brat"
+        target.mkdir()
+        files = dict(valid_files["brat"])
+        name = data.draw(st.sampled_from(sorted(files)))
+        files[name] = mutated_bytes(data, files[name])
+        for file_name, content in files.items():
+            (target / file_name).write_bytes(content)
+    else:
+        content = mutated_json(data, valid_files[fmt]) if fmt in JSON_FORMATS else mutated_bytes(data, valid_files[fmt])
+        target = case / f"mutated.{fmt}"
+        target.write_bytes(content)
+    before = store_dump(db)
+    result = CliRunner().invoke(main, ["--db", str(db), "import", "--format", fmt, str(target)])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    if result.exit_code != 0:
+        assert str(target) in result.output, result.output
+        assert store_dump(db) == before
