@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.widgets import Static
 
 from annotator.domain import Status, TargetKind
@@ -169,7 +171,19 @@ async def test_labels_types_roles_notes_and_warnings_are_shown_as_written(reposi
            "events": [{"id": "E1", "type": "[red]Bad\x1bType", "trigger": {"start": 7, "end": 15},
                        "attributes": {"polarity": "[i]neg\x1b"},
                        "arguments": [{"role": "[u]Who\x1b", "entity": "T1"}]}]}
-    repository.import_documents([d.document for d in read_native([write_jsonl(tmp_path / "odd.jsonl", doc)])])
+    # The readers now refuse control characters, but a store written by an older release or by
+    # another program may hold them: put them on the documents after reading, as such a store would.
+    hostile = {"LABEL": "[b]ORG\x07", "TYPE": "[red]Bad\x1bType", "VALUE": "[i]neg\x1b", "ROLE": "[u]Who\x1b"}
+    doc["entities"][0]["label"], doc["events"][0]["type"] = "LABEL", "TYPE"
+    doc["events"][0]["attributes"]["polarity"], doc["events"][0]["arguments"][0]["role"] = "VALUE", "ROLE"
+    [read] = [d.document for d in read_native([write_jsonl(tmp_path / "odd.jsonl", doc)])]
+    [event] = read.events
+    event = replace(
+        event, type=hostile["TYPE"], attributes={"polarity": hostile["VALUE"]},
+        arguments=tuple(replace(a, role=hostile["ROLE"]) for a in event.arguments),
+    )
+    read = replace(read, entities=(replace(read.entities[0], label=hostile["LABEL"]), *read.entities[1:]), events=(event,))
+    repository.import_documents([read])
     first = repository.load_document("odd").entities[0]
     repository.set_note("bob", TargetKind.ENTITY, first.pk, "see [bold]this[/]\x1b[31m")
     app = AnnotatorApp(repository, reviewer="ana")
