@@ -1,14 +1,18 @@
 """The review store: peewee models, connection and migrations, and the repository in front of them."""
 
-from annotator.store.database import (
-    STORE_VERSION,
+from annotator.store.database import STORE_VERSION, close, connect, default_database_path, store_version
+from annotator.store.errors import (
+    ForeignDatabase,
+    ReadOnlyStore,
+    StoreBusy,
+    StoreDamaged,
     StoreError,
-    close,
-    connect,
-    default_database_path,
-    store_version,
+    StoreFull,
+    StoreMissing,
+    explain,
 )
 from annotator.store.importer import ArgumentWithoutExtent, DocumentConflict, ImportResult
+from annotator.store.locking import set_wait_listener
 from annotator.store.queries import DocumentSummary, FlaggedItem
 from annotator.store.repository import Repository
 from annotator.store.state import DecisionError
@@ -20,11 +24,19 @@ __all__ = [
     "DocumentConflict",
     "DocumentSummary",
     "FlaggedItem",
+    "ForeignDatabase",
     "ImportResult",
+    "ReadOnlyStore",
     "Repository",
+    "StoreBusy",
+    "StoreDamaged",
     "StoreError",
+    "StoreFull",
+    "StoreMissing",
     "close",
     "connect",
     "default_database_path",
+    "explain",
+    "set_wait_listener",
     "store_version",
 ]

@@ -15,8 +15,8 @@ import orjson
 from peewee import JOIN, fn
 
 from annotator.domain import Action, Origin, Status, TargetKind, is_live
+from annotator.store.changes import Change
 from annotator.store.decisions import (
-    Change,
     check_extent,
     entity_pk_of,
     fixed_status,

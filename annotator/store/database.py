@@ -1,37 +1,46 @@
 """Choosing, opening and migrating the store's database.
 
-A plain path (or `sqlite:///path`) opens a SQLite file with a WAL journal,
-foreign keys and a busy timeout. Any other URL is handed to peewee's `db_url`,
-so a server database can be chosen without touching the models.
+A plain path (or `sqlite:///path`) names a SQLite file. Before anything touches
+it, the file is looked at read-only (`probe`): a missing file becomes a store
+only when the caller asks for one to be created, a file that is not an annotator
+store is refused and left byte for byte as it was, and a store this process may
+not write opens read-only (reading and exporting work; writes raise
+`ReadOnlyStore`). A writable store opens with a WAL journal, foreign keys and a
+busy timeout, and any bulk decision a dead process left half-written is finished.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+from peewee import Database, DatabaseError, SqliteDatabase
 
+from annotator.store import locking
+from annotator.store.errors import ReadOnlyStore, StoreBusy, StoreDamaged, StoreError, StoreMissing, explain, is_busy
 from annotator.store.migrations import argument_extents
 from annotator.store.models import ALL_MODELS, MetaRow, database
+from annotator.store.probe import VERSION_KEY, FileKind, probe, read_only_uri
 
 # The version of the store's tables (not the event schema of annotator.schema).
 STORE_VERSION = 2
-# The meta row keeps its first name, so stores written by earlier releases still open.
-_VERSION_KEY = "schema_version"
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
+    # Each attempt at the write lock waits this long inside SQLite; `locking.run_write`
+    # tries again until its patience runs out, saying how long it waited.
+    "busy_timeout": locking.ATTEMPT_MS,
     # FULL: a committed decision survives a power cut, not only a crash.
     "synchronous": "full",
     "cache_size": -64_000,
 }
-
-
-class StoreError(Exception):
-    """A problem with the store that the user can act on."""
+# A read-only store: no journal mode to set (that would write), and no write gets through.
+READ_ONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": locking.ATTEMPT_MS, "cache_size": -64_000, "query_only": 1}
+# Server databases are planned; until then a URL of theirs gets a plain answer.
+_SERVER_SCHEMES = {"postgres", "postgresql", "postgresext", "psql", "cockroachdb", "mysql", "mysql+pool"}
 
 
 def default_database_path() -> Path:
@@ -44,49 +53,142 @@ def default_database_path() -> Path:
     return user_data_path("annotator", appauthor=False) / "annotator.db"
 
 
-def connect(target: str | os.PathLike[str] | None = None) -> Database:
-    """Bind the model proxy to the database named by `target` and bring its tables up to date."""
-    db = _make_database(target)
-    database.initialize(db)
+def store_path(target: str | os.PathLike[str] | None) -> Path:
+    """The SQLite file `target` names (a path or a `sqlite:///` URL); a server URL is refused with a message."""
+    if target is None:
+        return default_database_path()
+    text = os.fspath(target)
+    if "://" in text:
+        scheme = text.split("://", 1)[0].lower()
+        if scheme == "sqlite" and text.startswith("sqlite:///"):
+            return Path(text[len("sqlite:///") :]).expanduser()
+        shown = _without_password(text)
+        if scheme in _SERVER_SCHEMES:
+            raise StoreError(
+                f"{shown}: {scheme} stores are not supported yet; for now give the path of a SQLite file with --db"
+            )
+        raise StoreError(f"{shown}: not a database annotator knows; give the path of a SQLite file with --db")
+    return Path(text).expanduser()
+
+
+def _without_password(url: str) -> str:
+    """The URL with any password replaced by `***`, fit to print."""
     try:
-        db.connect(reuse_if_open=True)
-        migrate(db)
-    except (DatabaseError, OperationalError) as error:
-        if not db.is_closed():
-            db.close()
-        raise StoreError(f"{db.database}: cannot open as an annotator store: {error}") from error
+        parts = urlsplit(url)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+            return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return url.split("://", 1)[0] + "://…"
+    return url
+
+
+def connect(
+    target: str | os.PathLike[str] | None = None, *, create: bool = True, patience: float | None = None
+) -> Database:
+    """Bind the model proxy to the store named by `target`, bring its tables up to date, and return the database.
+
+    With `create` false, a missing (or empty) file raises `StoreMissing` and nothing is
+    created. `patience` is how many seconds a write waits for another process's lock.
+    """
+    path = store_path(target)
+    found = probe(path)
+    if found.kind is not FileKind.STORE and not create:
+        raise StoreMissing(str(path))
+    read_only = not found.writable
+    if read_only and found.kind is not FileKind.STORE:
+        raise ReadOnlyStore(str(path), f"cannot create a store there: {found.why_read_only}")
+    if found.kind is FileKind.STORE and found.version > STORE_VERSION:
+        raise StoreError(
+            f"{path}: the store has version {found.version}, newer than this annotator "
+            f"understands ({STORE_VERSION}); upgrade annotator to open it"
+        )
+    if read_only and found.version < STORE_VERSION:
+        raise ReadOnlyStore(str(path), f"it needs upgrading to version {STORE_VERSION}, which writes to it")
+    if found.kind is FileKind.MISSING:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{path.parent}: cannot create the folder for the store: {error.strerror}") from error
+    locking.configure(str(path), read_only, found.why_read_only, patience)
+    if read_only:
+        return _open_read_only(path)
+    # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two reviewers
+    # on one file wait for each other (busy timeout) instead of failing mid-decision.
+    pragmas = {**SQLITE_PRAGMAS, "busy_timeout": locking.settings.attempt_ms}
+    db = SqliteDatabase(str(path), pragmas=pragmas, check_same_thread=False, lock_type="IMMEDIATE")
+    database.initialize(db)
+    _open(db, path, read_only=False)
     return db
 
 
-def _make_database(target: str | os.PathLike[str] | None) -> Database:
-    if target is None:
-        target = default_database_path()
-    text = os.fspath(target)
-    if "://" in text and not text.startswith("sqlite:///"):
-        from playhouse.db_url import connect as connect_url
+def _open_read_only(path: Path) -> SqliteDatabase:
+    """Open a store this process may not write, for reading.
 
-        return connect_url(text)
-    if text.startswith("sqlite:///"):
-        text = text[len("sqlite:///") :]
-    path = Path(text).expanduser()
-    if path.is_dir():
-        raise StoreError(f"{path}: is a directory; give a database file with --db")
+    A WAL store in a folder this process cannot write has no shared-memory file to
+    read through; it is then read as it lies on disk (`immutable`).
+    """
+    for immutable in (False, True):
+        pragmas = {**READ_ONLY_PRAGMAS, "busy_timeout": locking.settings.attempt_ms}
+        db = SqliteDatabase(read_only_uri(path, immutable), uri=True, pragmas=pragmas, check_same_thread=False)
+        database.initialize(db)
+        try:
+            _open(db, path, read_only=True)
+            db.execute_sql("SELECT 1 FROM store_meta LIMIT 1")
+            return db
+        except StoreError:
+            if not db.is_closed():
+                db.close()
+            if immutable:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _open(db: SqliteDatabase, path: Path, read_only: bool) -> None:
+    """Connect, migrate and finish interrupted work, waiting for another process's lock as writes do."""
+    from annotator.store.bulk import finish_interrupted
+
+    started = time.monotonic()
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            if not read_only:
+                migrate(db)
+                finish_interrupted()
+            return
+        except DatabaseError as error:
+            if not db.is_closed():
+                db.close()
+            waited = time.monotonic() - started
+            if is_busy(error) and waited < locking.settings.patience:
+                time.sleep(0.1)
+                continue
+            if is_busy(error):
+                raise StoreBusy(str(path), waited) from error
+            raise explain(error, str(path)) or StoreError(
+                f"{path}: cannot open as an annotator store: {error}"
+            ) from error
+
+
+def check_integrity() -> None:
+    """Raise `StoreDamaged` when SQLite's quick check finds a damaged page anywhere in the open store.
+
+    It reads the whole file (about half a second per 100 MB), so only imports, which
+    write much and take long anyway, ask for it: a damaged store is never added to.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(f"{path.parent}: cannot create the folder for the store: {error.strerror}") from error
-    # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two reviewers
-    # on one file wait for each other (busy timeout) instead of failing mid-decision.
-    return SqliteDatabase(
-        str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE"
-    )
+        problems = [row[0] for row in database.execute_sql("PRAGMA quick_check").fetchall() if row[0] != "ok"]
+    except DatabaseError as error:
+        raise explain(error, locking.settings.path) or StoreDamaged(locking.settings.path, str(error)) from error
+    if problems:
+        raise StoreDamaged(locking.settings.path, problems[0])
 
 
 def store_version(db: Database) -> int:
     """The version of the store's tables recorded in it, 0 for an empty database."""
     if not db.table_exists(MetaRow._meta.table_name):
         return 0
-    row = MetaRow.get_or_none(MetaRow.key == _VERSION_KEY)
+    row = MetaRow.get_or_none(MetaRow.key == VERSION_KEY)
     return int(row.value) if row else 0
 
 
@@ -102,7 +204,11 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _create_version_1, 2: ar
 
 
 def migrate(db: Database, target_version: int = STORE_VERSION) -> int:
-    """Apply every missing migration, each in its own transaction; return the final version."""
+    """Apply every missing migration, each in its own transaction; return the final version.
+
+    Each step checks the version again inside its transaction, so two processes
+    opening a new store at once apply it once.
+    """
     current = store_version(db)
     if current > target_version:
         raise StoreError(
@@ -111,12 +217,15 @@ def migrate(db: Database, target_version: int = STORE_VERSION) -> int:
         )
     for version in range(current + 1, target_version + 1):
         with db.atomic():
+            if store_version(db) >= version:
+                continue
             MIGRATIONS[version](db)
-            MetaRow.insert(key=_VERSION_KEY, value=str(version)).on_conflict_replace().execute()
+            MetaRow.insert(key=VERSION_KEY, value=str(version)).on_conflict_replace().execute()
     return max(current, target_version)
 
 
 def close() -> None:
-    """Close the bound database, if any."""
+    """Close the bound database, if any; no store is open afterwards."""
     if database.obj is not None and not database.is_closed():
         database.close()
+    locking.configure("", read_only=False)

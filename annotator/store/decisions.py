@@ -29,21 +29,11 @@ from annotator.domain import (
 )
 from annotator.schema import Schema
 from annotator.store import queries
-from annotator.store.models import DecisionRow, DocumentRow, EntityRow, EventRow, SentenceRow, database
+from annotator.store.bulk import record_in_batches
+from annotator.store.changes import Change, record_changes
+from annotator.store.models import DocumentRow, EntityRow, EventRow, SentenceRow, database
 from annotator.store.sql import last_pk
-from annotator.store.state import (
-    REVIEW_FIELDS,
-    DecisionError,
-    current_state,
-    fold,
-    forget_work,
-    next_group,
-    target_facts,
-    write_state,
-)
-
-# One change of a decision group: the target and the values its decision sets.
-Change = tuple[TargetKind, int, Mapping[str, Any]]
+from annotator.store.state import DecisionError, current_state, forget_work, next_group, target_facts
 
 
 def _accepted_status(state: Mapping[str, Any]) -> Status:
@@ -92,10 +82,17 @@ def reject_event(reviewer: str, event_pk: int) -> int:
 
 
 def accept_many(reviewer: str, targets: Sequence[tuple[TargetKind, int]], action: Action) -> int:
-    """Accept many candidates as one decision group (one undo step); `action` names the bulk operation."""
+    """Accept many candidates as one decision group (one undo step); `action` names the bulk operation.
+
+    Written in batches that each hold the write lock briefly (see `bulk`).
+    """
     if action not in BULK_ACCEPT_ACTIONS:
         raise DecisionError(f"{action.value} is not a bulk accept; use one of {sorted(a.value for a in BULK_ACCEPT_ACTIONS)}")
-    return record_group(reviewer, action, [(kind, pk, {"status": Status.ACCEPTED.value}) for kind, pk in targets])
+    if not targets:
+        raise DecisionError("nothing to record")
+    accepted = {"status": Status.ACCEPTED.value}
+    group, _ = record_in_batches(reviewer, action, lambda: [(kind, pk, accepted) for kind, pk in targets])
+    return group
 
 
 def apply_to_identical(reviewer: str, entity_pk: int, only: Collection[int] | None = None) -> int:
@@ -104,24 +101,26 @@ def apply_to_identical(reviewer: str, entity_pk: int, only: Collection[int] | No
     The status and a label fix carry over; a boundary fix is about that one mention's
     offsets and does not, so a mention of an entity whose only fix was a boundary is accepted.
     With `only`, just the identical mentions among those pks (the reviewer unticked the rest).
+    Written in batches that each hold the write lock briefly (see `bulk`).
     """
-    with database.atomic():
+
+    def plan() -> list[Change]:
         state = current_state(TargetKind.ENTITY, entity_pk)
         if not is_decided(Status(state["status"])):
-            return 0
+            return []
         mentions = queries.identical_mentions(entity_pk)
         if only is not None:
             wanted = set(only)
             mentions = [pk for pk in mentions if pk in wanted]
-        if not mentions:
-            return 0
         delta: dict[str, Any] = {"status": state["status"]}
         if "label" in state["fixed"]:
             delta["label"] = state["fixed"]["label"]
         elif state["status"] == Status.FIXED.value:
             delta["status"] = Status.ACCEPTED.value
-        record_group(reviewer, Action.APPLY_TO_IDENTICAL, [(TargetKind.ENTITY, pk, delta) for pk in mentions])
-        return len(mentions)
+        return [(TargetKind.ENTITY, pk, delta) for pk in mentions]
+
+    _, count = record_in_batches(reviewer, Action.APPLY_TO_IDENTICAL, plan)
+    return count
 
 
 def fix(reviewer: str, kind: TargetKind, pk: int, **values: Any) -> int:
@@ -269,30 +268,14 @@ def add_event(
 
 
 def record_group(reviewer: str, action: Action, changes: Sequence[Change]) -> int:
-    """Append one decision group of any number of changes and fold each into its target's state.
+    """Append one decision group of any number of changes and fold each into its target's state, in one transaction.
 
-    The one way a decision enters the log: every named operation ends here.
+    The one way a decision enters the log: every named operation ends here, or, for
+    the large scopes of the bulk operations, in `bulk.record_in_batches`.
     """
     if not changes:
         raise DecisionError("nothing to record")
     with database.atomic():
         group = next_group()
-        now = time.time()
-        documents: set[int] = set()
-        for kind, pk, delta in changes:
-            facts = target_facts(kind, pk)
-            state = current_state(kind, pk, facts.origin)
-            before = {
-                name: state[name] if name in REVIEW_FIELDS else state["fixed"].get(name, facts.machine_values.get(name))
-                for name in delta
-            }
-            DecisionRow.insert(
-                group=group, reviewer=reviewer, at=now, action=action.value, target_kind=kind.value,
-                target_pk=pk, document_pk=facts.document_pk, before=orjson.dumps(before).decode(),
-                after=orjson.dumps(dict(delta)).decode(),
-            ).execute()
-            fold(state, delta)
-            write_state(kind, pk, facts.document_pk, state, reviewer, now)
-            documents.add(facts.document_pk)
-        forget_work(documents)
+        forget_work(record_changes(group, reviewer, action, time.time(), changes))
         return group

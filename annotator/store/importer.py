@@ -120,9 +120,19 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
     different text raises `DocumentConflict` before anything is written.
     Review states carried by the documents (a reviewed export) enter the log
     as `import` decisions, by their own reviewer or else by `reviewer`.
+
+    The check for documents already present runs inside the write transaction, so
+    of two processes importing the same file at once the second finds the first's
+    documents and skips them.
     """
-    result = ImportResult()
     hashes = [text_hash(d.text) for d in documents]
+    with database.atomic():
+        return _import_new(documents, hashes, reviewer)
+
+
+def _import_new(documents: Sequence[Document], hashes: list[str], reviewer: str) -> ImportResult:
+    """Store the documents not yet present (see `import_documents`), inside the caller's transaction."""
+    result = ImportResult()
     stored = existing_hashes(d.id for d in documents)
     conflicts = [d.id for d, h in zip(documents, hashes) if d.id in stored and stored[d.id] != h]
     if conflicts:

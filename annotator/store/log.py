@@ -3,32 +3,37 @@
 Undo never deletes: it appends an `undo` entry naming a group and marks the group
 undone in `undone_group`; redo appends a `redo` entry and clears the mark. The
 review state of each target the group touched is then folded again from its
-decisions still in effect, so `rebuild_derived_state` can redo all of it from the log alone.
+decisions still in effect (in batches for a large group, see `bulk`), so
+`rebuild_derived_state` can redo all of it from the log alone.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from annotator.domain import Action, Decision, TargetKind
+from annotator.store.bulk import Target, finish_interrupted, is_unfinished, refold_in_batches, targets_of
+from annotator.store.changes import refold_targets
 from annotator.store.models import DecisionRow, DocumentWorkRow, ReviewStateRow, UndoneGroupRow, database
-from annotator.store.state import fold, forget_work, initial_state, next_group, target_facts, write_state
+from annotator.store.state import DecisionError, next_group
 
 
 def undo_stacks(reviewer: str) -> tuple[list[int], list[int]]:
     """The reviewer's groups that can be undone and redone, most recent last."""
     done: list[int] = []
     redo: list[int] = []
-    query = (
-        DecisionRow.select(DecisionRow.group, DecisionRow.action, DecisionRow.reverts_group)
-        .where(DecisionRow.reviewer == reviewer)
-        .order_by(DecisionRow.pk)
-        .tuples().iterator()
+    # One row per group, in the order groups began: a bulk group written in batches may
+    # have other processes' entries between its own, and is still one step.
+    query = database.execute_sql(
+        "SELECT group_id, action, reverts_group FROM decision WHERE reviewer = ?"
+        " GROUP BY group_id ORDER BY MIN(id)",
+        (reviewer,),
     )
-    for group, action, reverts in query:
+    for group, action, reverts in query.fetchall():
         if action == Action.UNDO:
             if done and done[-1] == reverts:
                 done.pop()
@@ -39,36 +44,80 @@ def undo_stacks(reviewer: str) -> tuple[list[int], list[int]]:
             done.append(reverts)
         elif action == Action.IMPORT:
             continue
-        elif not done or done[-1] != group:
+        else:
             done.append(group)
             redo.clear()
     return done, redo
 
 
+def _refuse_unfinished(group: int) -> None:
+    if is_unfinished(group):
+        raise DecisionError(
+            f"decision group {group} is still being written by another process; undo it once that has finished"
+        )
+
+
 def undo(reviewer: str) -> int | None:
-    """Undo the reviewer's most recent decision group; return it, or None when nothing is left."""
-    with database.atomic():
+    """Undo the reviewer's most recent decision group; return it, or None when nothing is left.
+
+    The undo entry and the first of the group's targets are one transaction; a large
+    group's other targets are folded again in batches (see `bulk`).
+    """
+
+    def chosen() -> int | None:
         done, _ = undo_stacks(reviewer)
-        if not done:
-            return None
-        group = done[-1]
+        return done[-1] if done else None
+
+    def mark(group: int) -> None:
         UndoneGroupRow.insert(group=group).on_conflict_ignore().execute()
         _append_marker(reviewer, Action.UNDO, group)
-        _refold_group(group)
-        return group
+
+    return _revert(reviewer, chosen, mark)
 
 
 def redo(reviewer: str) -> int | None:
     """Redo the reviewer's most recently undone group; return it, or None."""
-    with database.atomic():
+
+    def chosen() -> int | None:
         _, undone = undo_stacks(reviewer)
-        if not undone:
-            return None
-        group = undone[-1]
+        return undone[-1] if undone else None
+
+    def mark(group: int) -> None:
         UndoneGroupRow.delete().where(UndoneGroupRow.group == group).execute()
         _append_marker(reviewer, Action.REDO, group)
-        _refold_group(group)
-        return group
+
+    return _revert(reviewer, chosen, mark)
+
+
+def _entries_of(reviewer: str) -> tuple[int, int]:
+    """(highest pk, count) of the reviewer's log entries: it changes whenever their undo stacks may have."""
+    row = database.execute_sql("SELECT MAX(id), COUNT(*) FROM decision WHERE reviewer = ?", (reviewer,)).fetchone()
+    return (row[0] or 0, row[1])
+
+
+def _revert(reviewer: str, chosen: Callable[[], int | None], mark: Callable[[int], None]) -> int | None:
+    """Undo or redo: choose the group outside the write lock (reading a long log takes time), then act on it.
+
+    Inside the transaction the choice is checked against the reviewer's entries and made
+    again if another process of theirs wrote meanwhile.
+    """
+    finish_interrupted()
+    seen = _entries_of(reviewer)
+    group = chosen()
+    targets = targets_of(group) if group is not None else []
+
+    def begin() -> tuple[int, list[Target]] | None:
+        nonlocal group, targets
+        if _entries_of(reviewer) != seen:
+            group = chosen()
+            targets = targets_of(group) if group is not None else []
+        if group is None:
+            return None
+        _refuse_unfinished(group)
+        mark(group)
+        return group, targets
+
+    return refold_in_batches(begin)
 
 
 def _append_marker(reviewer: str, action: Action, group: int) -> None:
@@ -77,72 +126,30 @@ def _append_marker(reviewer: str, action: Action, group: int) -> None:
     ).execute()
 
 
-def _refold_group(group: int) -> None:
-    targets = (
-        DecisionRow.select(DecisionRow.target_kind, DecisionRow.target_pk, DecisionRow.document_pk)
-        .where((DecisionRow.group == group) & DecisionRow.target_pk.is_null(False))
-        .distinct()
-        .tuples().iterator()
-    )
-    documents = set()
-    for kind, pk, document_pk in list(targets):
-        _refold_target(TargetKind(kind), pk)
-        documents.add(document_pk)
-    forget_work(documents)
-
-
-def _refold_target(kind: TargetKind, pk: int) -> None:
-    """Fold a target's state again from its decisions in effect.
-
-    With none left the row goes: a target without one reads as its initial state
-    (a machine candidate pending, a reviewer's addition withdrawn).
-    """
-    facts = target_facts(kind, pk)
-    state = initial_state(facts.origin)
-    undone = UndoneGroupRow.select(UndoneGroupRow.group)
-    last = None
-    for after, reviewer, at in (
-        DecisionRow.select(DecisionRow.after, DecisionRow.reviewer, DecisionRow.at)
-        .where((DecisionRow.target_kind == kind.value) & (DecisionRow.target_pk == pk) & DecisionRow.group.not_in(undone))
+def rebuild_derived_state() -> None:
+    """Recompute the undone groups and every review state from the decision log alone (one transaction)."""
+    UndoneGroupRow.delete().execute()
+    ReviewStateRow.delete().execute()
+    DocumentWorkRow.delete().execute()
+    undone: set[int] = set()
+    for action, reverts in (
+        DecisionRow.select(DecisionRow.action, DecisionRow.reverts_group)
+        .where(DecisionRow.action.in_([Action.UNDO.value, Action.REDO.value]))
         .order_by(DecisionRow.pk)
         .tuples().iterator()
     ):
-        fold(state, orjson.loads(after))
-        last = (reviewer, at)
-    if last is not None:
-        write_state(kind, pk, facts.document_pk, state, *last)
-    else:
-        ReviewStateRow.delete().where(
-            (ReviewStateRow.target_kind == kind.value) & (ReviewStateRow.target_pk == pk)
-        ).execute()
-
-
-def rebuild_derived_state() -> None:
-    """Recompute the undone groups and every review state from the decision log alone."""
-    with database.atomic():
-        UndoneGroupRow.delete().execute()
-        ReviewStateRow.delete().execute()
-        DocumentWorkRow.delete().execute()
-        undone: set[int] = set()
-        for action, reverts in (
-            DecisionRow.select(DecisionRow.action, DecisionRow.reverts_group)
-            .where(DecisionRow.action.in_([Action.UNDO.value, Action.REDO.value]))
-            .order_by(DecisionRow.pk)
-            .tuples().iterator()
-        ):
-            if action == Action.UNDO:
-                undone.add(reverts)
-            else:
-                undone.discard(reverts)
-        for group in undone:
-            UndoneGroupRow.insert(group=group).execute()
-        targets = set(
-            DecisionRow.select(DecisionRow.target_kind, DecisionRow.target_pk)
-            .where(DecisionRow.target_pk.is_null(False))
-            .tuples().iterator()
-        )
-        for kind, pk in sorted(targets):
-            _refold_target(TargetKind(kind), pk)
+        if action == Action.UNDO:
+            undone.add(reverts)
+        else:
+            undone.discard(reverts)
+    for group in undone:
+        UndoneGroupRow.insert(group=group).execute()
+    targets = set(
+        DecisionRow.select(DecisionRow.target_kind, DecisionRow.target_pk)
+        .where(DecisionRow.target_pk.is_null(False))
+        .tuples().iterator()
+    )
+    refold_targets((TargetKind(kind), pk) for kind, pk in sorted(targets))
 
 
 def group_targets(group: int) -> list[tuple[int, TargetKind, int]]:
@@ -192,11 +199,13 @@ def decisions(reviewer: str | None = None) -> list[Decision]:
     query = DecisionRow.select().order_by(DecisionRow.pk)
     if reviewer is not None:
         query = query.where(DecisionRow.reviewer == reviewer)
-    return [
-        Decision(
-            row.pk, row.group, row.reviewer, row.at, Action(row.action),
-            TargetKind(row.target_kind) if row.target_kind else None, row.target_pk,
-            orjson.loads(row.before), orjson.loads(row.after), row.reverts_group,
-        )
-        for row in query
-    ]
+    return [decision_of(row) for row in query]
+
+
+def decision_of(row: DecisionRow) -> Decision:
+    """The domain `Decision` of a row of the log."""
+    return Decision(
+        row.pk, row.group, row.reviewer, row.at, Action(row.action),
+        TargetKind(row.target_kind) if row.target_kind else None, row.target_pk,
+        orjson.loads(row.before), orjson.loads(row.after), row.reverts_group,
+    )

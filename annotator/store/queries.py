@@ -9,6 +9,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from annotator.domain import CANDIDATE_KINDS, DECIDED_STATUSES, Origin, Status, TargetKind
+from annotator.store.locking import try_cache_write
 from annotator.store.models import (
     ArgumentRow,
     DocumentRow,
@@ -16,8 +17,8 @@ from annotator.store.models import (
     EventRow,
     MetaRow,
     ReviewStateRow,
-    database,
 )
+from annotator.store.watch import data_version
 
 # The meta row that keeps the number of machine candidates, so progress never counts a corpus.
 _CANDIDATE_COUNT_KEY = "machine_candidates"
@@ -160,8 +161,10 @@ def candidate_count() -> int:
     row = MetaRow.get_or_none(MetaRow.key == _CANDIDATE_COUNT_KEY)
     if row is not None:
         return int(row.value)
-    with database.atomic():
-        return _store_candidate_count(count_candidates())
+    version = data_version()
+    count = count_candidates()
+    try_cache_write(lambda: _store_candidate_count(count), computed_at=version)
+    return count
 
 
 def add_to_candidate_count(added: int) -> None:

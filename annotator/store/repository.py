@@ -3,20 +3,41 @@
 It takes and returns domain objects, and delegates each operation to the module of
 its aggregate: `importer`, `documents`, `decisions`, `arguments`, `sentences`, `log`,
 `queries`, `describe` and `stats`. Every decision is one transaction, committed
-before the method returns.
+before the method returns; the bulk decisions and their undo are batches of
+short transactions that stay one undo step (see `bulk`).
+
+Every write waits, within bounds, for another process's write lock (see
+`locking`) and raises `StoreBusy` when it could not get it, `ReadOnlyStore` on a
+store opened read-only, and another `StoreError` for a full disk or a damaged
+file; nothing of a failed write is kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from annotator.domain import Action, Decision, Document, TargetKind
 from annotator.schema import Schema, load_schema
-from annotator.store import arguments, decisions, describe, documents, importer, log, queries, sentences, stats
+from annotator.store import arguments, decisions, describe, documents, importer, log, queries, sentences, stats, watch
+from annotator.store.database import check_integrity
 from annotator.store.importer import ImportResult
+from annotator.store.locking import check_writable, run_write, settings
 from annotator.store.models import database
 from annotator.store.queries import DocumentSummary, FlaggedItem
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _writes(method: Method) -> Method:
+    """Run a repository method as one write transaction that waits for another process's lock."""
+
+    @functools.wraps(method)
+    def in_one_transaction(*args: Any, **kwargs: Any) -> Any:
+        return run_write(lambda: method(*args, **kwargs))
+
+    return in_one_transaction  # type: ignore[return-value]
 
 
 class Repository:
@@ -32,6 +53,11 @@ class Repository:
         self._schema = schema
 
     @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only: reads work, every write raises `ReadOnlyStore`."""
+        return settings.read_only
+
+    @property
     def schema(self) -> Schema:
         """The event schema the repository checks attributes against (read when first needed)."""
         if self._schema is None:
@@ -41,8 +67,13 @@ class Repository:
     # ------------------------------------------------------------------ import
 
     def import_documents(self, documents: Sequence[Document], reviewer: str = "import") -> ImportResult:
-        """Store new documents with their candidates in one transaction; see `importer.import_documents`."""
-        return importer.import_documents(documents, reviewer)
+        """Store new documents with their candidates in one transaction; see `importer.import_documents`.
+
+        A store SQLite finds damaged anywhere is refused (`StoreDamaged`) before anything is written.
+        """
+        check_writable()
+        check_integrity()
+        return run_write(lambda: importer.import_documents(documents, reviewer))
 
     def existing_hashes(self, document_ids: Iterable[str]) -> dict[str, str]:
         """Text hashes of the given document ids that are already stored."""
@@ -68,18 +99,22 @@ class Repository:
 
     # ------------------------------------------------------------------ decisions
 
+    @_writes
     def accept(self, reviewer: str, kind: TargetKind, pk: int) -> int:
         """Accept a candidate (an item already fixed stays fixed); return the decision group."""
         return decisions.accept(reviewer, kind, pk)
 
+    @_writes
     def accept_event(self, reviewer: str, event_pk: int) -> int:
         """Accept an event and its pending arguments as one decision group (one undo step)."""
         return decisions.accept_event(reviewer, event_pk)
 
+    @_writes
     def reject(self, reviewer: str, kind: TargetKind, pk: int) -> int:
         """Reject a candidate; return the decision group."""
         return decisions.reject(reviewer, kind, pk)
 
+    @_writes
     def reject_event(self, reviewer: str, event_pk: int) -> int:
         """Reject an event and its pending arguments as one decision group (one undo step)."""
         return decisions.reject_event(reviewer, event_pk)
@@ -99,36 +134,44 @@ class Repository:
         """
         return decisions.apply_to_identical(reviewer, entity_pk, only)
 
+    @_writes
     def fix(self, reviewer: str, kind: TargetKind, pk: int, **values: Any) -> int:
         """Correct some of a candidate's values; the machine's values stay as they were."""
         return decisions.fix(reviewer, kind, pk, **values)
 
+    @_writes
     def set_flag(self, reviewer: str, kind: TargetKind, pk: int, flagged: bool) -> int:
         """Flag or unflag a candidate for a second look."""
         return decisions.set_flag(reviewer, kind, pk, flagged)
 
+    @_writes
     def set_note(self, reviewer: str, kind: TargetKind, pk: int, note: str) -> int:
         """Attach a free-text note to a candidate."""
         return decisions.set_note(reviewer, kind, pk, note)
 
+    @_writes
     def dismiss_warning(self, reviewer: str, kind: TargetKind, pk: int, warning: str) -> int:
         """Record that the reviewer overrode a warning (its exact text) on a target; return the decision group."""
         return decisions.dismiss_warning(reviewer, kind, pk, warning)
 
+    @_writes
     def set_attribute(self, reviewer: str, event_pk: int, name: str, value: str) -> int:
         """Set an event attribute to a value the schema lists for it; return the decision group."""
         return decisions.set_attribute(reviewer, event_pk, self.schema, name, value)
 
+    @_writes
     def add_entity(self, reviewer: str, document_pk: int, start: int, end: int, label: str) -> int:
         """Add an entity the machine missed; return its pk."""
         return decisions.add_entity(reviewer, document_pk, start, end, label)
 
+    @_writes
     def add_event(self, reviewer: str, document_pk: int, type_: str, trigger_start: int, trigger_end: int) -> int:
         """Add an event the machine missed, with the schema's default attributes; return its pk."""
         return decisions.add_event(
             reviewer, document_pk, type_, trigger_start, trigger_end, self.schema.default_attributes()
         )
 
+    @_writes
     def add_argument(
         self, reviewer: str, event_pk: int, role: str, start: int | None = None, end: int | None = None,
         entity_pk: int | None = None,
@@ -136,10 +179,12 @@ class Repository:
         """Add an argument: a role, an extent (or, without one, the entity's final span) and optionally an entity."""
         return arguments.add_argument(reviewer, event_pk, role, start, end, entity_pk)
 
+    @_writes
     def move_argument(self, reviewer: str, argument_pk: int, to_event_pk: int) -> int:
         """Move an argument to another event of its document (a fix of its `event_id`); return the decision group."""
         return arguments.move_argument(reviewer, argument_pk, to_event_pk)
 
+    @_writes
     def copy_argument(self, reviewer: str, argument_pk: int, to_event_pk: int) -> int:
         """Add to another event of the document an argument with this one's final role, extent and entity; return its pk."""
         return arguments.copy_argument(reviewer, argument_pk, to_event_pk)
@@ -148,10 +193,12 @@ class Repository:
         """Pairs (lower pk, higher pk) of the document's live events with the same final trigger span."""
         return arguments.events_sharing_trigger(document_pk)
 
+    @_writes
     def merge_events(self, reviewer: str, keep_event_pk: int, other_event_pk: int) -> int:
         """Move the other event's live arguments to the kept one and reject the other, as one undo step."""
         return arguments.merge_events(reviewer, keep_event_pk, other_event_pk)
 
+    @_writes
     def confirm_sentence(self, reviewer: str, document_pk: int, sentence_index: int) -> int:
         """Record that a sentence holds nothing more to annotate ("nothing here"); return the decision group."""
         return sentences.confirm_sentence(reviewer, document_pk, sentence_index)
@@ -190,9 +237,31 @@ class Repository:
         """Every stored review state as (status, fixed, flagged, note), keyed by (kind, target pk)."""
         return log.review_states()
 
+    @_writes
     def rebuild_derived_state(self) -> None:
         """Recompute the undone groups and every review state from the decision log alone."""
         log.rebuild_derived_state()
+
+    # ------------------------------------------------------------------ other processes
+
+    def data_version(self) -> int:
+        """A number that changes whenever any process commits a write to the store; cheap enough to poll every second.
+
+        A review screen keeps the value it last saw; when it differs, another process
+        (or this one) decided, undid or imported something, and the screen reloads.
+        """
+        return watch.data_version()
+
+    def decided_after(
+        self, kind: TargetKind, pk: int, since_ts: float, other_than: str | None = None
+    ) -> Decision | None:
+        """The latest log entry after the time `since_ts` that changed this target (an undo or redo too), or None.
+
+        Before recording a decision on a candidate shown at `since_ts`, a screen asks
+        this (with `other_than` its own reviewer) and warns before overriding another
+        reviewer's decision made meanwhile.
+        """
+        return watch.decided_after(kind, pk, since_ts, other_than)
 
     # ------------------------------------------------------------------ navigation and progress
 

@@ -21,9 +21,11 @@ from peewee import fn
 from annotator.domain import Action, Origin, Status, TargetKind
 from annotator.store.decisions import record_group
 from annotator.store.documents import document_pks
+from annotator.store.locking import try_cache_write
 from annotator.store.models import DocumentWorkRow, SentenceRow, database
 from annotator.store.sql import insert_rows
 from annotator.store.state import DecisionError
+from annotator.store.watch import data_version
 
 # Documents counted per query: enough to amortise it, few enough to bind as parameters.
 _BATCH = 250
@@ -103,21 +105,28 @@ def _batches(pks: Sequence[int]) -> Iterator[list[int]]:
 
 
 def _count(pks: list[int]) -> list[tuple[int, int, int, bool]]:
-    """Count and store the sentence progress of documents without a `document_work` row."""
-    with database.atomic():
-        sql = _COUNT_SQL.format(marks=", ".join([database.param] * len(pks)))
-        counted = {
-            document_pk: (sentences, seen)
-            for document_pk, sentences, seen in database.execute_sql(sql, (*_COUNT_PARAMETERS, *pks)).fetchall()
-        }
-        rows = []
-        for pk in pks:
-            sentences, seen = counted.get(pk, (0, 0))
-            # Without sentences, a pending candidate is the only work there can be.
-            has_work = seen < sentences if sentences else _has_pending(pk)
-            rows.append((pk, sentences, seen, has_work))
+    """Count the sentence progress of documents without a `document_work` row, and keep it when the lock is free.
+
+    Counting only reads, so it never waits for another process's write lock.
+    """
+    version = data_version()
+    sql = _COUNT_SQL.format(marks=", ".join([database.param] * len(pks)))
+    counted = {
+        document_pk: (sentences, seen)
+        for document_pk, sentences, seen in database.execute_sql(sql, (*_COUNT_PARAMETERS, *pks)).fetchall()
+    }
+    rows = []
+    for pk in pks:
+        sentences, seen = counted.get(pk, (0, 0))
+        # Without sentences, a pending candidate is the only work there can be.
+        has_work = seen < sentences if sentences else _has_pending(pk)
+        rows.append((pk, sentences, seen, has_work))
+
+    def keep() -> None:
         DocumentWorkRow.delete().where(DocumentWorkRow.document_pk.in_(pks)).execute()
         insert_rows(DocumentWorkRow, rows)
+
+    try_cache_write(keep, computed_at=version)
     return rows
 
 
@@ -138,12 +147,17 @@ def _uncounted(after_document_pk: int = 0) -> list[int]:
 
 def sentence_progress() -> tuple[int, int]:
     """(seen, total) sentences of the whole store; see the module docstring for what "seen" means."""
-    for batch in _batches(_uncounted()):
-        _count(batch)
+    uncounted = _uncounted()
     sentences, seen = DocumentWorkRow.select(
         fn.SUM(DocumentWorkRow.sentences), fn.SUM(DocumentWorkRow.seen)
     ).tuples().first() or (0, 0)
-    return int(seen or 0), int(sentences or 0)
+    sentences, seen = int(sentences or 0), int(seen or 0)
+    # Added from what was counted, not read back: another process's lock may have kept it from being stored.
+    for batch in _batches(uncounted):
+        for _, in_document, seen_in_document, _ in _count(batch):
+            sentences += in_document
+            seen += seen_in_document
+    return seen, sentences
 
 
 def next_document_with_work(after_document_pk: int) -> int | None:

@@ -8,23 +8,15 @@ decision still in effect, so reading a document never replays the log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from peewee import JOIN, fn
 
 from annotator.domain import Origin, Review, Status, TargetKind
-from annotator.store.models import (
-    ArgumentRow,
-    DecisionRow,
-    DocumentWorkRow,
-    EntityRow,
-    EventRow,
-    ReviewStateRow,
-    SentenceRow,
-)
+from annotator.store.models import DocumentWorkRow, ReviewStateRow, database
+from annotator.store.sql import insert_rows
 
 # Decision fields that are the review itself; any other field of a decision is a correction.
 REVIEW_FIELDS = ("status", "flagged", "note", "dismissed")
@@ -74,80 +66,108 @@ def review_from_row(
     )
 
 
-def target_facts(kind: TargetKind, pk: int) -> TargetFacts:
-    """The document, origin and machine values of a target; `DecisionError` when there is no such target."""
+# The machine's values of each kind of target, selected by pk (`{marks}`: one `?` per pk).
+_FACTS_SQL = {
+    TargetKind.ENTITY: 'SELECT id, document_id, origin, start, "end", label FROM entity WHERE id IN ({marks})',
+    TargetKind.EVENT: (
+        "SELECT id, document_id, origin, type, trigger_start, trigger_end, attributes FROM event WHERE id IN ({marks})"
+    ),
+    TargetKind.SENTENCE: "SELECT id, document_id, 'machine' FROM sentence WHERE id IN ({marks})",
+    TargetKind.ARGUMENT: (
+        'SELECT a.id, v.document_id, a.origin, a.role, e."key", a.start, a."end", v."key" FROM argument a'
+        " JOIN event v ON v.id = a.event_id LEFT JOIN entity e ON e.id = a.entity_id WHERE a.id IN ({marks})"
+    ),
+}
+# How many pks one `IN (...)` binds: well under SQLite's limit on parameters.
+IDS_PER_QUERY = 500
+
+
+def _machine_values(kind: TargetKind, values: tuple) -> dict[str, Any]:
+    """The machine's values of a target from the columns `_FACTS_SQL` selects after id, document and origin."""
     if kind is TargetKind.ENTITY:
-        entity = (
-            EntityRow.select(EntityRow.document, EntityRow.origin, EntityRow.start, EntityRow.end, EntityRow.label)
-            .where(EntityRow.pk == pk)
-            .tuples()
-            .first()
-        )
-        if entity is None:
-            raise DecisionError(f"no entity with pk {pk}")
-        document_pk, origin, start, end, label = entity
-        return TargetFacts(document_pk, Origin(origin), {"start": start, "end": end, "label": label})
+        start, end, label = values
+        return {"start": start, "end": end, "label": label}
     if kind is TargetKind.EVENT:
-        event = (
-            EventRow.select(
-                EventRow.document, EventRow.origin, EventRow.type, EventRow.trigger_start, EventRow.trigger_end,
-                EventRow.attributes,
-            )
-            .where(EventRow.pk == pk)
-            .tuples()
-            .first()
-        )
-        if event is None:
-            raise DecisionError(f"no event with pk {pk}")
-        document_pk, origin, type_, trigger_start, trigger_end, attributes = event
-        values = {
+        type_, trigger_start, trigger_end, attributes = values
+        return {
             "type": type_, "trigger_start": trigger_start, "trigger_end": trigger_end,
             "attributes": orjson.loads(attributes) if attributes else {},
         }
-        return TargetFacts(document_pk, Origin(origin), values)
     if kind is TargetKind.SENTENCE:
-        document_pk = SentenceRow.select(SentenceRow.document).where(SentenceRow.pk == pk).scalar()
-        if document_pk is None:
-            raise DecisionError(f"no sentence with pk {pk}")
-        return TargetFacts(document_pk, Origin.MACHINE, {})
-    argument = (
-        ArgumentRow.select(
-            EventRow.document, ArgumentRow.origin, ArgumentRow.role, EntityRow.external_id, ArgumentRow.start,
-            ArgumentRow.end, EventRow.external_id,
+        return {}
+    role, entity_id, start, end, event_id = values
+    return {"role": role, "entity_id": entity_id, "start": start, "end": end, "event_id": event_id}
+
+
+def target_facts_many(kind: TargetKind, pks: Iterable[int]) -> dict[int, TargetFacts]:
+    """The document, origin and machine values of each target of one kind that exists, by pk."""
+    unique = list(dict.fromkeys(pks))
+    found: dict[int, TargetFacts] = {}
+    for i in range(0, len(unique), IDS_PER_QUERY):
+        chunk = unique[i : i + IDS_PER_QUERY]
+        sql = _FACTS_SQL[kind].format(marks=", ".join("?" * len(chunk)))
+        for pk, document_pk, origin, *values in database.execute_sql(sql, chunk).fetchall():
+            found[pk] = TargetFacts(document_pk, Origin(origin), _machine_values(kind, tuple(values)))
+    return found
+
+
+def target_facts(kind: TargetKind, pk: int) -> TargetFacts:
+    """The document, origin and machine values of a target; `DecisionError` when there is no such target."""
+    facts = target_facts_many(kind, [pk]).get(pk)
+    if facts is None:
+        raise DecisionError(f"no {kind.value} with pk {pk}")
+    return facts
+
+
+_STATE_COLUMNS = "status, fixed, flagged, note, dismissed"
+
+
+def _stored_state(status: str, fixed: str, flagged: Any, note: str, dismissed: str | None) -> dict[str, Any]:
+    """A state from the columns `_STATE_COLUMNS` of a `review_state` row."""
+    return {
+        "status": status, "fixed": orjson.loads(fixed), "flagged": bool(flagged), "note": note,
+        "dismissed": orjson.loads(dismissed) if dismissed else [],
+    }
+
+
+def current_states(kind: TargetKind, facts: Mapping[int, TargetFacts]) -> dict[int, dict[str, Any]]:
+    """The state now of each target of one kind whose facts are given, by pk."""
+    states = {pk: initial_state(fact.origin) for pk, fact in facts.items()}
+    pks = list(facts)
+    for i in range(0, len(pks), IDS_PER_QUERY):
+        chunk = pks[i : i + IDS_PER_QUERY]
+        sql = (
+            f"SELECT target_id, {_STATE_COLUMNS} FROM review_state"
+            f" WHERE target_kind = ? AND target_id IN ({', '.join('?' * len(chunk))})"
         )
-        .join_from(ArgumentRow, EventRow)
-        .join_from(ArgumentRow, EntityRow, JOIN.LEFT_OUTER)
-        .where(ArgumentRow.pk == pk)
-        .tuples()
-        .first()
+        for pk, *columns in database.execute_sql(sql, (kind.value, *chunk)).fetchall():
+            states[pk] = _stored_state(*columns)
+    return states
+
+
+def state_row(
+    kind: TargetKind, pk: int, document_pk: int, state: Mapping[str, Any], reviewer: str | None, at: float | None
+) -> tuple:
+    """A `review_state` row of a state, in the order of the table's columns."""
+    return (
+        kind.value, pk, document_pk, state["status"], orjson.dumps(state["fixed"]).decode(), bool(state["flagged"]),
+        state["note"], reviewer, at, orjson.dumps(state["dismissed"]).decode(),
     )
-    if argument is None:
-        raise DecisionError(f"no argument with pk {pk}")
-    document_pk, origin, role, entity_id, start, end, event_id = argument
-    values = {"role": role, "entity_id": entity_id, "start": start, "end": end, "event_id": event_id}
-    return TargetFacts(document_pk, Origin(origin), values)
 
 
 def current_state(kind: TargetKind, pk: int, origin: Origin | None = None) -> dict[str, Any]:
     """A target's state now; pass its origin when known, to spare a query for an undecided target."""
-    row = ReviewStateRow.get_or_none((ReviewStateRow.target_kind == kind.value) & (ReviewStateRow.target_pk == pk))
+    row = database.execute_sql(
+        f"SELECT {_STATE_COLUMNS} FROM review_state WHERE target_kind = ? AND target_id = ?", (kind.value, pk)
+    ).fetchone()
     if row is not None:
-        return {
-            "status": row.status, "fixed": orjson.loads(row.fixed), "flagged": row.flagged, "note": row.note,
-            "dismissed": orjson.loads(row.dismissed) if row.dismissed else [],
-        }
+        return _stored_state(*row)
     return initial_state(origin if origin is not None else target_facts(kind, pk).origin)
 
 
-def write_state(
-    kind: TargetKind, pk: int, document_pk: int, state: Mapping[str, Any], reviewer: str | None, at: float | None
-) -> None:
-    """Store a target's state, replacing the one kept before."""
-    ReviewStateRow.insert(
-        target_kind=kind.value, target_pk=pk, document_pk=document_pk, status=state["status"],
-        fixed=orjson.dumps(state["fixed"]).decode(), flagged=bool(state["flagged"]),
-        note=state["note"], reviewer=reviewer, decided_at=at, dismissed=orjson.dumps(state["dismissed"]).decode(),
-    ).on_conflict_replace().execute()
+def write_states(rows: Sequence[tuple]) -> None:
+    """Store targets' states (rows of `state_row`), replacing the ones kept before."""
+    insert_rows(ReviewStateRow, rows, replace=True)
 
 
 def forget_work(document_pks: Iterable[int]) -> None:
@@ -159,4 +179,4 @@ def forget_work(document_pks: Iterable[int]) -> None:
 
 def next_group() -> int:
     """The number of the next decision group (one undo step)."""
-    return DecisionRow.select(fn.COALESCE(fn.MAX(DecisionRow.group), 0)).scalar() + 1
+    return int(database.execute_sql("SELECT COALESCE(MAX(group_id), 0) + 1 FROM decision").fetchone()[0])
