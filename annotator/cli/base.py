@@ -1,4 +1,9 @@
-"""The command group, its options and the context every subcommand gets: the store and the reviewer."""
+"""The command group, its options and the context every subcommand gets: the store and the reviewer.
+
+The group also turns every store error (a missing or foreign file, a held lock, a
+read-only, damaged or full store) into a message that names the path, with a
+non-zero exit status, from whichever subcommand it comes.
+"""
 
 from __future__ import annotations
 
@@ -21,18 +26,23 @@ def default_reviewer() -> str:
 
 
 class Context:
-    """What the group's options chose: the database and the reviewer."""
+    """What the group's options chose: the database, the reviewer, and how long writes wait for a lock."""
 
-    def __init__(self, db: str | None, reviewer: str | None):
+    def __init__(self, db: str | None, reviewer: str | None, wait: float | None = None):
         self.db = db
         self.reviewer = reviewer or default_reviewer()
+        self.wait = wait
 
-    def open_store(self):
-        """Connect to the chosen database and return the repository."""
+    def open_store(self, create: bool = False):
+        """Connect to the chosen store and return the repository.
+
+        Only the commands that fill a store (`import`, `demo`, `extract --into-store`)
+        pass `create`; for any other a missing file is an error and nothing is created.
+        """
         from annotator.store import Repository, StoreError, connect
 
         try:
-            connect(self.db)
+            connect(self.db, create=create, patience=None if self.wait is None else float(self.wait))
         except StoreError as error:
             raise click.ClickException(str(error)) from error
         return Repository()
@@ -60,17 +70,56 @@ def counted(items: Iterable[T], bar) -> Iterator[T]:
         bar.update(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class StoreErrorsAsMessages(click.Group):
+    """A command group whose subcommands report store errors as one plain message, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the subcommand; a store error becomes a `ClickException` naming the store's path."""
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:
+            message = _store_problem(error, ctx)
+            if message is None:
+                raise
+            raise click.ClickException(message) from error
+
+
+def _store_problem(error: Exception, ctx: click.Context) -> str | None:
+    """What a store error (or an error SQLite raised) says to the user; None for anything else."""
+    import sqlite3
+
+    from annotator.store import StoreError, explain
+
+    if isinstance(error, StoreError):
+        return str(error)
+    import peewee
+
+    if not isinstance(error, (sqlite3.Error, peewee.DatabaseError)):
+        return None
+    from annotator.store.locking import settings
+
+    path = settings.path or (ctx.obj.db_label if isinstance(ctx.obj, Context) else "the store")
+    explained = explain(error, path)
+    return str(explained) if explained is not None else f"{path}: the store failed: {error}"
+
+
+WAIT_HELP = "How long a write waits for another process's lock before giving up, in seconds. Default: 30."
+
+
+@click.group(cls=StoreErrorsAsMessages, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--db", metavar="PATH|URL", envvar="ANNOTATOR_DB",
-    help="Database file (or URL). Default: annotator.db in the per-user data directory.",
+    "--db", metavar="PATH", envvar="ANNOTATOR_DB",
+    help="Store file (a SQLite database). Default: annotator.db in the per-user data directory.",
 )
 @click.option("--reviewer", metavar="NAME", envvar="ANNOTATOR_REVIEWER", help="Who is deciding. Default: the OS user name.")
+@click.option("--wait", metavar="SECONDS", type=click.FloatRange(min=0), envvar="ANNOTATOR_WAIT", help=WAIT_HELP)
 @click.version_option(package_name="annotator")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, reviewer: str | None) -> None:
+def main(ctx: click.Context, db: str | None, reviewer: str | None, wait: float | None) -> None:
     """Review machine-extracted entities and events in news text, from the keyboard."""
-    ctx.obj = Context(db, reviewer)
+    ctx.obj = Context(db, reviewer, wait)
     ctx.call_on_close(_close_store)
 
 
@@ -81,21 +130,25 @@ def _chosen_after_the_subcommand(ctx: click.Context, param: click.Parameter, val
 
 
 def store_options() -> list[click.Option]:
-    """`--db` and `--reviewer` for a subcommand, so they may stand where hands put them."""
+    """`--db`, `--reviewer` and `--wait` for a subcommand, so they may stand where hands put them."""
     return [
         click.Option(
-            ["--db"], metavar="PATH|URL", expose_value=False, callback=_chosen_after_the_subcommand,
-            help="Database file (or URL); the same as before the subcommand.",
+            ["--db"], metavar="PATH", expose_value=False, callback=_chosen_after_the_subcommand,
+            help="Store file; the same as before the subcommand.",
         ),
         click.Option(
             ["--reviewer"], metavar="NAME", expose_value=False, callback=_chosen_after_the_subcommand,
             help="Who is deciding; the same as before the subcommand.",
         ),
+        click.Option(
+            ["--wait"], metavar="SECONDS", type=click.FloatRange(min=0), expose_value=False,
+            callback=_chosen_after_the_subcommand, help=WAIT_HELP,
+        ),
     ]
 
 
 def accept_store_options_everywhere(group: click.Group) -> None:
-    """Give every subcommand of the group the group's `--db` and `--reviewer` options."""
+    """Give every subcommand of the group the group's `--db`, `--reviewer` and `--wait` options."""
     for command in group.commands.values():
         taken = {name for param in command.params for name in param.opts}
         command.params.extend(option for option in store_options() if not taken & set(option.opts))

@@ -61,7 +61,7 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
         raise click.ClickException(
             f"nothing imported; {invalid.total} problem(s):\n{invalid}"
         ) from invalid
-    repository = context.open_store()
+    repository = context.open_store(create=True)
     try:
         result = repository.import_documents([d.document for d in documents], reviewer=context.reviewer)
     except DocumentConflict as conflict:
@@ -106,6 +106,8 @@ def export_command(
     wanted = {Status(s) for s in statuses}
     if reviewed:
         wanted |= {Status.ACCEPTED, Status.FIXED, Status.ADDED}
+    if output != "-" and format_name not in FOLDER_WRITERS:
+        check_output_file(Path(output))
     repository = context.open_store()
     unknown = [d for d in documents if repository.document_pk(d) is None]
     if unknown:
@@ -144,31 +146,60 @@ def write_folder_atomically(folder: Path, write):
     folder = folder.expanduser()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise click.ClickException(f"{folder}: exists and is not an empty folder; choose a new one")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    except OSError as error:
+        raise _cannot_write(folder, error) from error
     try:
         result = write(temporary)
         if folder.exists():
             folder.rmdir()
         os.replace(temporary, folder)
+    except OSError as error:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise _cannot_write(folder, error) from error
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     return result
 
 
+def check_output_file(path: Path) -> None:
+    """Refuse an output path that names a folder, before any work is done."""
+    if path.expanduser().is_dir():
+        raise click.ClickException(f"{path}: is a folder; give the name of a file to write with -o")
+
+
 def write_atomically(path: Path, write):
-    """Run `write(handle)` on a temporary file beside `path`, then rename it into place."""
+    """Run `write(handle)` on a temporary file beside `path`, then rename it into place.
+
+    A failure to write (a full disk, a folder where the file should go, no permission)
+    is reported with the path, and the file that was there before is left as it was.
+    """
     path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    check_output_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    except OSError as error:
+        raise _cannot_write(path, error) from error
     try:
         with handle:
             result = write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, path)
+    except OSError as error:
+        Path(handle.name).unlink(missing_ok=True)
+        raise _cannot_write(path, error) from error
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
     return result
+
+
+def _cannot_write(path: Path, error: OSError) -> click.ClickException:
+    """The message for an output that could not be written; anything there before is untouched."""
+    reason = error.strerror or str(error)
+    return click.ClickException(f"{path}: cannot write the output ({reason}); nothing was written there")

@@ -84,7 +84,7 @@ def extract_command(
 
     with progress_bar(len(documents), "Extracting") as bar:
         if into_store:
-            repository = context.open_store()
+            repository = context.open_store(create=True)
             result = repository.import_documents(list(extracted(bar)), reviewer=context.reviewer)
             message = (f"extracted and imported {len(result.added)} document(s) with {result.candidates} candidates; "
                        f"{len(result.skipped)} already present, skipped  [{context.db_label}]")

@@ -63,9 +63,13 @@ def demo_command(context: Context, no_review: bool, keys: Path | None) -> None:
     from annotator.demo import demo_path
     from annotator.formats.native import read_native
 
-    repository = context.open_store()
-    result = repository.import_documents([d.document for d in read_native([demo_path()])], reviewer=context.reviewer)
-    if result.added:
-        click.echo(f"loaded the demo into {context.db_label}", err=True)
+    repository = context.open_store(create=True)
+    if repository.read_only:
+        click.echo(f"{context.db_label}: read-only store, opened for reading only; the demo is not loaded", err=True)
+    else:
+        documents = [d.document for d in read_native([demo_path()])]
+        result = repository.import_documents(documents, reviewer=context.reviewer)
+        if result.added:
+            click.echo(f"loaded the demo into {context.db_label}", err=True)
     if not no_review:
         _review(context, repository, keys)
