@@ -10,6 +10,13 @@ document), then times, each on a fresh database file:
   * annotator export (load from the store, write native JSONL)
   * raw SELECT of the same rows + json.dumps per document
 and prints candidates per second and the ratios.
+
+Then, on one store of the corpus, the decisions:
+  * one accept at a time: latency from the call to the committed decision (p50/p95)
+  * a bulk accept of every pending candidate of the store as one decision group,
+    and its undo and redo: the time each takes and the longest time the write lock
+    was held at once, as another process sees it (a probe thread takes the write
+    lock every 50 ms and records its longest wait).
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+import statistics
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -112,6 +121,70 @@ def raw_export(db: Path, out: Path) -> int:
     return count
 
 
+class LockProbe:
+    """Another writer on the same file: takes the write lock every 50 ms and keeps its longest wait."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.longest_wait = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> LockProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self.db, timeout=600, isolation_level=None)
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            connection.execute("BEGIN IMMEDIATE")
+            self.longest_wait = max(self.longest_wait, time.perf_counter() - started)
+            connection.execute("COMMIT")
+            self._stop.wait(0.05)
+        connection.close()
+
+
+def bench_decisions(corpus: Path, db: Path, singles: int = 200) -> dict[str, float]:
+    """Single-decision latency, and a bulk accept of the whole store with its undo and redo under a lock probe."""
+    from annotator.domain import Action, Origin, TargetKind
+    from annotator.store.models import ArgumentRow, EventRow
+
+    store.connect(db)
+    repository = Repository()
+    repository.import_documents([d.document for d in read_native([corpus])])
+    entity_pks = repository.pending_entities()
+    latencies = []
+    for pk in entity_pks[:singles]:
+        started = time.perf_counter()
+        repository.accept("bench", TargetKind.ENTITY, pk)
+        latencies.append(time.perf_counter() - started)
+    repository.undo("bench")  # the singles stay; only the store's log grows, as in real use
+    targets = [(TargetKind.ENTITY, pk) for pk in entity_pks[singles:]]
+    for kind, model in ((TargetKind.EVENT, EventRow), (TargetKind.ARGUMENT, ArgumentRow)):
+        targets += [(kind, pk) for (pk,) in model.select(model.pk).where(model.origin == Origin.MACHINE.value).tuples()]
+    figures: dict[str, float] = {
+        "decision_p50_ms": statistics.median(latencies) * 1000,
+        "decision_p95_ms": statistics.quantiles(latencies, n=20)[-1] * 1000,
+        "bulk_targets": len(targets),
+    }
+    for name, operation in (
+        ("bulk", lambda: repository.accept_many("bench", targets, Action.BULK_ACCEPT)),
+        ("undo", lambda: repository.undo("bench")),
+        ("redo", lambda: repository.redo("bench")),
+    ):
+        with LockProbe(db) as probe:
+            seconds, _ = timed(operation)
+        figures[f"{name}_s"] = seconds
+        figures[f"{name}_lock_wait_s"] = probe.longest_wait
+    store.close()
+    return figures
+
+
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=10_000)
@@ -142,6 +215,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             assert exported == raw_count == candidates
             raw_db.unlink()
             ours_db.unlink()
+        decided = bench_decisions(corpus, folder / "decisions.db")
 
     figures = {
         "import_per_s": candidates / ours_seconds,
@@ -160,6 +234,13 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"export   annotator {figures['export_per_s']:>10,.0f} candidates/s ({export_seconds:.2f} s)")
     print(f"         raw select + json.dumps {figures['raw_export_per_s']:>10,.0f} candidates/s ({raw_export_seconds:.2f} s)")
     print(f"         ratio {figures['export_ratio']:.2f} (target >= 0.5)")
+    print(f"decide   one accept: p50 {decided['decision_p50_ms']:.2f} ms, p95 {decided['decision_p95_ms']:.2f} ms")
+    for name, what in (("bulk", "accept"), ("undo", "undo  "), ("redo", "redo  ")):
+        print(
+            f"         bulk {what} of {decided['bulk_targets']:,.0f} candidates: {decided[name + '_s']:.2f} s; "
+            f"another writer waited at most {decided[name + '_lock_wait_s']:.2f} s (target <= 1)"
+        )
+    figures.update(decided)
     return figures
 
 
