@@ -11,6 +11,7 @@ import click
 
 from annotator.cli.base import Context, counted, main, pass_context, progress_bar
 from annotator.domain import Status
+from annotator.formats.exporting import give_user_mode
 
 FORMAT_NAMES = ["native", "prodigy", "brat", "spacy", "doccano", "conll"]
 FORMAT_HELP = (
@@ -153,6 +154,7 @@ def write_folder_atomically(folder: Path, write):
         raise _cannot_write(folder, error) from error
     try:
         result = write(temporary)
+        give_user_mode(temporary)
         if folder.exists():
             folder.rmdir()
         os.replace(temporary, folder)
@@ -189,6 +191,7 @@ def write_atomically(path: Path, write):
             result = write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        give_user_mode(Path(handle.name))
         os.replace(handle.name, path)
     except OSError as error:
         Path(handle.name).unlink(missing_ok=True)

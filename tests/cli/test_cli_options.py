@@ -101,3 +101,17 @@ def test_export_shows_progress_on_a_terminal(tmp_path, small_file):
         os.close(leader)
     assert completed.returncode == 0
     assert b"Exporting" in shown
+
+
+def test_exports_get_the_mode_the_users_umask_gives(tmp_path, small_file):
+    db = tmp_path / "mode.db"
+    assert invoke("--db", str(db), "import", str(small_file)).exit_code == 0
+    previous = os.umask(0o022)
+    try:
+        assert invoke("export", "--db", str(db), "-o", str(tmp_path / "out.jsonl")).exit_code == 0
+        assert invoke("export", "--db", str(db), "--format", "brat", "-o", str(tmp_path / "brat")).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "out.jsonl").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "brat").stat().st_mode & 0o777 == 0o755
+    assert {path.stat().st_mode & 0o777 for path in (tmp_path / "brat").iterdir()} == {0o644}
