@@ -65,7 +65,9 @@ def _checksum(text: str) -> int:
 def kept_task(start: int, text: str, task: Mapping[str, Any]) -> dict[str, Any]:
     """What a document keeps of a task read at `start` in its text: its place, a checksum, meta, hashes, view."""
     kept = {"start": start, "end": start + len(text), "crc32": _checksum(text)}
-    kept.update((key, task[key]) for key in KEPT_TASK_KEYS if key in task)
+    for key in KEPT_TASK_KEYS:
+        if key in task:
+            kept[key] = task[key]
     return kept
 
 

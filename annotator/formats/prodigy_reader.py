@@ -33,7 +33,6 @@ from annotator.formats.reading import InputError, InputWarning, Record, jsonl_ob
 from annotator.formats.record import BadRecord
 from annotator.schema import load_schema
 
-_INT_TYPE = {int}
 _START = itemgetter("start")
 _END = itemgetter("end")
 
@@ -44,32 +43,13 @@ def _meta(task: dict) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def _task_spans(task: dict) -> tuple[list[dict], list[dict]]:
-    """A task's spans and relations, checked against its text and tokens."""
+def _task_spans(task: dict, event_types: set[str]) -> tuple[list[dict], list[dict]]:
+    """A task's spans and relations, checked against its text and tokens; each span says if it is a trigger.
+
+    A span is an event trigger when a relation starts from it, or its label is an event type.
+    """
     text = task["text"]
-    spans = task.get("spans") or []
-    tokens = task.get("tokens")
-    if not isinstance(spans, list):
-        raise BadRecord("spans", "must be a list")
-    checked = []
-    for index, span in enumerate(spans):
-        if not isinstance(span, dict):
-            raise BadRecord(f"spans[{index}]", "must be an object")
-        start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
-            raise BadRecord(f"spans[{index}]", f"offsets {start}-{end} must lie inside the task's text (length {len(text)})")
-        if not isinstance(label, str) or not label:
-            raise BadRecord(f"spans[{index}].label", "must be a non-empty string")
-        if "text" in span and span["text"] != text[start:end]:
-            raise BadRecord(f"spans[{index}].text", f"{span['text']!r} does not match the text at {start}-{end}: {text[start:end]!r}")
-        if isinstance(tokens, list) and "token_start" in span and "token_end" in span:
-            try:
-                first, last = tokens[span["token_start"]], tokens[span["token_end"]]
-            except (IndexError, TypeError):
-                raise BadRecord(f"spans[{index}]", "token_start/token_end are not token indices of this task") from None
-            if first.get("start") != start or last.get("end") != end:
-                raise BadRecord(f"spans[{index}]", "token_start/token_end (inclusive) do not match start/end")
-        checked.append({"start": start, "end": end, "label": label, "meta": _meta(span)})
+    length = len(text)
     relations = task.get("relations") or []
     if not isinstance(relations, list):
         raise BadRecord("relations", "must be a list")
@@ -85,6 +65,33 @@ def _task_spans(task: dict) -> tuple[list[dict], list[dict]]:
         found.append({"head": (head.get("start"), head.get("end"), head.get("label")),
                       "child": (child.get("start"), child.get("end"), child.get("label")), "role": relation["label"],
                       "meta": _meta(relation), "index": index})
+    heads = {relation["head"] for relation in found}
+    spans = task.get("spans") or []
+    tokens = task.get("tokens")
+    if not isinstance(spans, list):
+        raise BadRecord("spans", "must be a list")
+    checked = []
+    for index, span in enumerate(spans):
+        if type(span) is not dict:
+            raise BadRecord(f"spans[{index}]", "must be an object")
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+            raise BadRecord(f"spans[{index}]", f"offsets {start}-{end} must lie inside the task's text (length {length})")
+        if type(label) is not str or not label:
+            raise BadRecord(f"spans[{index}].label", "must be a non-empty string")
+        if "text" in span and span["text"] != text[start:end]:
+            raise BadRecord(f"spans[{index}].text", f"{span['text']!r} does not match the text at {start}-{end}: {text[start:end]!r}")
+        if isinstance(tokens, list) and "token_start" in span and "token_end" in span:
+            try:
+                first, last = tokens[span["token_start"]], tokens[span["token_end"]]
+            except (IndexError, TypeError):
+                raise BadRecord(f"spans[{index}]", "token_start/token_end are not token indices of this task") from None
+            if first.get("start") != start or last.get("end") != end:
+                raise BadRecord(f"spans[{index}]", "token_start/token_end (inclusive) do not match start/end")
+        meta = span.get("meta")
+        trigger = label in event_types or (start, end, label) in heads or (start, end, None) in heads
+        checked.append({"start": start, "end": end, "label": label, "meta": meta if type(meta) is dict else {},
+                        "trigger": trigger})
     return checked, found
 
 
@@ -92,48 +99,30 @@ def _task_tokens(task: dict, base: int) -> list[list[int]] | None:
     """The task's own tokens at document offsets, whitespace tokens left out; None unless they cover its text.
 
     Prodigy placed the spans on these tokens, so keeping them keeps every span on a
-    token boundary; partial or malformed tokens leave the text to the tokeniser.
+    token boundary. Tokens that are partial, out of order or malformed leave the text
+    to the tokeniser: in order, tokens cover the text exactly when their characters,
+    whitespace left out, are the text's.
     """
     tokens = task.get("tokens")
     if not isinstance(tokens, list) or not tokens:
         return None
     text = task["text"]
+    # C-level passes rather than a Python loop per token: import speed matters on big files.
+    letters = "".join(text.split())
     try:
         starts = list(map(_START, tokens))
         ends = list(map(_END, tokens))
+        pieces = list(map(text.__getitem__, map(slice, starts, ends)))
+        if "" in pieces or "".join(pieces) != letters:
+            # spaCy gives a newline or a second space a token of its own: leave those out.
+            kept = [i for i, piece in enumerate(pieces) if piece and not piece.isspace()]
+            if "".join([pieces[i] for i in kept]) != letters:
+                return None
+            starts = [starts[i] for i in kept]
+            ends = [ends[i] for i in kept]
+        return [[start + base, end + base] for start, end in zip(starts, ends)]
     except (TypeError, KeyError):
         return None
-    # C-level passes rather than a Python loop per token: import speed matters on big files.
-    if (
-        set(map(type, starts)) != _INT_TYPE or set(map(type, ends)) != _INT_TYPE
-        or starts[0] < 0 or ends[-1] > len(text)
-        or not all(map(int.__lt__, starts, ends)) or not all(map(int.__le__, ends, starts[1:]))
-    ):
-        return None
-    pieces = list(map(text.__getitem__, map(slice, starts, ends)))
-    covered = "".join(pieces)
-    if covered != "".join(covered.split()):
-        kept = [i for i, piece in enumerate(pieces) if not piece.isspace()]
-        starts = [starts[i] for i in kept]
-        ends = [ends[i] for i in kept]
-        covered = "".join(pieces[i] for i in kept)
-        if covered != "".join(covered.split()):
-            return None
-    # In order and apart, tokens without whitespace cover the text when they hold all its non-space characters.
-    if len(covered) != len("".join(text.split())):
-        return None
-    if base:
-        starts = list(map(base.__add__, starts))
-        ends = list(map(base.__add__, ends))
-    return list(map(list, zip(starts, ends)))
-
-
-def _is_trigger(span: dict, heads: set[tuple], event_types: set[str]) -> bool:
-    """True when a span is an event trigger: a relation starts from it, or its label is an event type."""
-    return (
-        (span["start"], span["end"], span["label"]) in heads or span["label"] in event_types
-        or (span["start"], span["end"], None) in heads
-    )
 
 
 def _reviewed(item: dict, meta: dict) -> dict:
@@ -177,27 +166,26 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) 
                 sentence["tokens"] = tokens
             sentences.append(sentence)
         try:
-            spans, relations = _task_spans(task)
+            spans, relations = _task_spans(task, event_types)
         except BadRecord as bad:
             bad.line = number
             raise
         # Spans are told apart by offsets and label: one span can be an event's trigger
         # and, with the label ARGUMENT, another event's bare-span argument.
-        heads = {relation["head"] for relation in relations}
         ids: dict[tuple[int, int, str | None], str] = {}
+        triggers = []
         for span in spans:
-            if _is_trigger(span, heads, event_types) or span["label"] == BARE_SPAN_LABEL:
+            if span["trigger"]:
+                triggers.append(span)
                 continue
-            key = (span["start"], span["end"], span["label"])
-            ids[key] = ids[(span["start"], span["end"], None)] = f"T{len(entities) + 1}"
-            entities.append(_reviewed(
-                {"id": ids[key], "start": base + span["start"], "end": base + span["end"], "label": span["label"]},
-                span["meta"],
-            ))
+            start, end, label = span["start"], span["end"], span["label"]
+            if label == BARE_SPAN_LABEL:
+                continue
+            entity_id = ids[(start, end, label)] = ids[(start, end, None)] = f"T{len(entities) + 1}"
+            entities.append(_reviewed({"id": entity_id, "start": base + start, "end": base + end, "label": label},
+                                      span["meta"]))
         placed: set[int] = set()
-        for span in spans:
-            if not _is_trigger(span, heads, event_types):
-                continue
+        for span in triggers:
             key = (span["start"], span["end"], span["label"])
             arguments = []
             for relation in relations:
@@ -221,12 +209,13 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) 
             if "attributes" in span["meta"]:
                 event["attributes"] = span["meta"]["attributes"]
             events.append(_reviewed(event, span["meta"]))
-        left_out.extend(
-            InputWarning(name, number, f"relations[{relation['index']}]",
-                         f"{relation['role']!r} starts from {relation['head']}, which is not one of the task's spans;"
-                         " left out", "relations whose head is not a span of their task")
-            for relation in relations if relation["index"] not in placed
-        )
+        if len(placed) < len(relations):
+            left_out.extend(
+                InputWarning(name, number, f"relations[{relation['index']}]",
+                             f"{relation['role']!r} starts from {relation['head']}, which is not one of the task's spans;"
+                             " left out", "relations whose head is not a span of their task")
+                for relation in relations if relation["index"] not in placed
+            )
         if "after" in meta and isinstance(meta["after"], str):
             text_parts.append(meta["after"])
             offset += len(meta["after"])

@@ -259,3 +259,14 @@ def test_a_relation_from_a_span_the_task_does_not_have_is_said(tmp_path):
     assert [str(w) for w in warnings] == [
         f"{path}:1: relations[0]: 'Entity' starts from (10, 16, 'PERSON'), which is not one of the task's spans; left out"
     ]
+
+
+def test_tokens_that_do_not_cover_the_text_leave_it_to_the_tokeniser(tmp_path):
+    task = {"text": "Kerry met Lavrov in Geneva.", "tokens": [{"text": "Kerry", "start": 0, "end": 5, "id": 0}],
+            "spans": [{"start": 0, "end": 5, "token_start": 0, "token_end": 0, "label": "PERSON"}], "_input_hash": 3}
+    path = tmp_path / "partial.jsonl"
+    path.write_bytes(orjson.dumps(task) + b"\n")
+    [sourced] = read_documents([path], READERS["prodigy"])
+    document = sourced.document
+    [sentence] = document.sentences
+    assert [document.text[start:end] for start, end in sentence.tokens] == ["Kerry", "met", "Lavrov", "in", "Geneva", "."]
