@@ -189,5 +189,9 @@ def test_errors_speak_to_the_user(tmp_path):
 
 
 def test_an_empty_store_is_said(tmp_path):
+    from annotator import store
+
+    store.connect(tmp_path / "empty.db")  # an empty store, not a missing one (which is refused first)
+    store.close()
     result = run("--db", str(tmp_path / "empty.db"), "evaluate")
     assert result.exit_code == 1 and "holds no documents" in result.output
