@@ -36,7 +36,7 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
     document again with the same id and text adds nothing; the same id with a
     different text is refused.
     """
-    from annotator.formats.reading import InvalidInput, read_documents
+    from annotator.formats.reading import InputWarning, InvalidInput, read_documents, warning_lines
     from annotator.formats.registry import READERS, UnknownFormat, detect_format
     from annotator.store import DocumentConflict
 
@@ -54,10 +54,11 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
     def records(path, progress):
         return READERS[formats[path]](path, progress)
 
+    left_out: list[InputWarning] = []
     total = sum(sum(a.stat().st_size for a in f.glob("*.ann")) if f.is_dir() else f.stat().st_size for f in files)
     try:
         with progress_bar(total, "Checking") as bar:
-            documents = read_documents(list(files), records, progress=bar.update)
+            documents = read_documents(list(files), records, progress=bar.update, warnings=left_out)
     except InvalidInput as invalid:
         raise click.ClickException(
             f"nothing imported; {invalid.total} problem(s):\n{invalid}"
@@ -72,6 +73,8 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
             "nothing imported; give a changed document a new id (annotator never merges texts):\n"
             + "\n".join(lines)
         ) from conflict
+    for line in warning_lines(left_out):
+        click.echo(f"left out: {line}", err=True)
     click.echo(
         f"imported {len(result.added)} document(s) with {result.candidates} candidates"
         f"; {len(result.skipped)} already present, skipped  [{context.db_label}]"

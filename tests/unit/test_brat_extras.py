@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
 from annotator import store
+from annotator.cli import main
 from annotator.domain import Status
 from annotator.formats.reading import InputWarning, InvalidInput, read_documents, warning_lines
 from annotator.formats.registry import READERS, detect_format
@@ -128,3 +130,12 @@ def test_many_left_out_items_end_in_a_count_per_kind(tmp_path):
     assert len(lines) == 21 and lines[0].endswith(":2: N1: normalisation of T1 to Wikidata:Q1 (Kerry) is not carried by annotator; left out")
     assert lines[-1] == "... 24 left out in all: 23 normalisations (N), 1 equivalences (*)"
 
+
+def test_the_import_command_prints_what_it_left_out_on_standard_error(tmp_path):
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "cli.db"), "import", str(USER)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "imported 1 document(s)" in result.stdout
+    left_out = [line for line in result.stderr.splitlines() if line.startswith("left out: ")]
+    assert len(left_out) == 6
+    assert left_out[0].startswith(f"left out: {USER / 'aleppo.ann'}:11: R1: relation Reports")
+    assert "left out" not in result.stdout
