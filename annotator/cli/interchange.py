@@ -15,7 +15,7 @@ from annotator.formats.exporting import give_user_mode
 
 FORMAT_NAMES = ["native", "prodigy", "brat", "spacy", "doccano", "conll"]
 FORMAT_HELP = (
-    "native (annotator's JSONL), prodigy (one task per sentence; events as trigger spans and relations), "
+    "native (annotator's JSONL), prodigy (the tasks a document came in as, else one task per sentence; events as trigger spans and relations), "
     "brat (a folder of .txt + .ann with annotation.conf; -o names the folder), "
     "spacy (a DocBin for training: reviewed entities in doc.ents, unreviewed tokens missing), "
     "doccano (JSONL with integer ids; events as trigger entities and relations) "
