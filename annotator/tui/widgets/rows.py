@@ -54,14 +54,19 @@ def candidate_line(
         line = _argument_line(view, row, width)
     parts: list[Content | str | tuple[str, str]] = [(hint, hint_style), " "] if hint else []
     parts.append(line)
-    if warnings:
-        parts.append(_warnings(warnings))
+    parts += _marks(view, row, warnings, "  ⚑")
+    return Content.assemble(*parts)
+
+
+def _marks(view: DocumentView, row: Row, warnings: Sequence[str], flag: str) -> list[Content | tuple[str, str]]:
+    """What follows a row's own words: its warnings, its flag and its note."""
+    marks: list[Content | tuple[str, str]] = [_warnings(warnings)] if warnings else []
     review = view.review_of(row)
     if review.flagged:
-        parts.append(("  ⚑", WARNING_STYLE))
+        marks.append((flag, WARNING_STYLE))
     if review.note:
-        parts.append(("  ✉ " + one_line(review.note), WARNING_STYLE))
-    return Content.assemble(*parts)
+        marks.append(("  ✉ " + one_line(review.note), WARNING_STYLE))
+    return marks
 
 
 def _warnings(warnings: Sequence[str]) -> Content:
@@ -174,11 +179,5 @@ def row_detail(view: DocumentView, row: Row | None, schema: Schema, warnings: Se
         linked = referent(view, argument)
         if linked is not None:
             parts += ["  ", linked]
-    if warnings:
-        parts.append(_warnings(warnings))
-    review = view.review_of(row)
-    if review.flagged:
-        parts.append(("  ⚑ flagged", WARNING_STYLE))
-    if review.note:
-        parts.append(("  ✉ " + one_line(review.note), WARNING_STYLE))
+    parts += _marks(view, row, warnings, "  ⚑ flagged")
     return Content.assemble(*parts)
