@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from annotator.review.session import ReviewSession
 from annotator.schema import Schema
-from annotator.store import Repository
+from annotator.store import Repository, StoreError
 from annotator.tui.keymap import effective_key
 from annotator.tui.screens.review import ReviewScreen
 
@@ -65,3 +65,18 @@ class AnnotatorApp(App[None]):
         if self.session.document_count:
             self.session.resume()
             self.push_screen(ReviewScreen(self.session, self.schema))
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Run an action; a store that refuses the write (read-only, locked too long) is said, not a crash.
+
+        The write was one transaction that rolled back, so the session still shows what the
+        store holds, and the next key is read as usual.
+        """
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except StoreError as error:
+            self.session.last_message = str(error)
+            review = next((s for s in reversed(self.screen_stack) if isinstance(s, ReviewScreen)), None)
+            if review is not None:
+                review.show_session()
+            return True
