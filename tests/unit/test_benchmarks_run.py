@@ -26,3 +26,11 @@ def test_formats_benchmark_runs_for_every_format():
     figures = bench_formats.main(["--documents", "3"])
     assert set(figures) == {"native", "prodigy", "doccano", "conll", "spacy", "brat"}
     assert all(value > 0 for value in figures.values())
+
+
+def test_team_load_benchmark_loses_nothing_with_two_reviewers_at_once():
+    from tests.bench import bench_team_load
+
+    figures = bench_team_load.main(["--seconds", "2", "--reviewers", "2", "--documents", "2"])
+    assert figures["decisions"] > 0
+    assert figures["lost"] == 0 and figures["errors"] == 0
