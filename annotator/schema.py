@@ -31,7 +31,7 @@ class SchemaError(Exception):
 # What a trigger condition may say, and the kind of value each key takes.
 CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
-    "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers",
+    "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object")
 
@@ -45,7 +45,8 @@ class TriggerCondition:
     `needs_object`: it needs an object or passive subject, whose entity label must be
     one of `object_labels` or whose head one of `object_nouns` when either is given;
     `forbid_*` / `require_preps`: dependents, prepositions, subject or object nouns,
-    governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs; `slots`: slot-to-role mappings
+    governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs;
+    `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal); `slots`: slot-to-role mappings
     that replace the type's own for this trigger ("pay £8bn for X": for → Artifact).
     """
 
@@ -62,6 +63,7 @@ class TriggerCondition:
     require_preps: tuple[str, ...] = ()
     forbid_governors: tuple[str, ...] = ()
     forbid_modifiers: tuple[str, ...] = ()
+    forbid_object_pos: tuple[str, ...] = ()
     slots: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -28,6 +28,7 @@ MODIFYING_DEPS = frozenset({"compound", "amod", "nmod", "neg", "npadvmod", "advm
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass"})
+QUANTIFIERS = frozenset({"dozens", "hundreds", "thousands", "scores", "millions", "some", "many", "most", "all", "several", "none"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,17 @@ def object_of(head: Token) -> Token | None:
             if child.dep_ in PASSIVE_SUBJECT_DEPS:
                 return child
     return None
+
+
+def partitive_head(token: Token) -> Token:
+    """The noun a number or quantifier picks from: "Two of their fighters" → fighters."""
+    if token.pos_ in ("NUM", "PRON", "DET", "ADJ") or token.lower_ in QUANTIFIERS:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for noun in child.children:
+                    if noun.dep_ == "pobj":
+                        return noun
+    return token
 
 
 def subject_of(head: Token) -> Token | None:
@@ -152,6 +164,10 @@ class TriggerFinder:
             if subject is not None and subject.lemma_.lower() in condition.forbid_subject_nouns:
                 return False
         target = object_of(head)
+        if target is not None:
+            target = partitive_head(target)
+            if target.pos_ in condition.forbid_object_pos:
+                return False
         if condition.forbid_object_nouns and target is not None and target.lemma_.lower() in condition.forbid_object_nouns:
             return False
         if condition.needs_object or condition.object_labels or condition.object_nouns:
