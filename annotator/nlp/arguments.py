@@ -54,7 +54,9 @@ LIGHT_VERBS = frozenset({
     "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand",
 })
 # Verbs whose subject is the one the event happens to ("he faces charges").
-UNDERGOING_VERBS = frozenset({"face", "stand", "undergo", "suffer", "sustain", "receive", "escape", "survive", "win"})
+UNDERGOING_VERBS = frozenset({
+    "face", "stand", "undergo", "suffer", "sustain", "receive", "escape", "survive", "win", "serve", "experience", "see",
+})
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,8 @@ class ArgumentFinder:
         for child in head.children:
             dep = child.dep_
             if dep in ("nsubj", "csubj", "nsubjpass", "dobj", "obj"):
-                yield from self._inside_participant(child)
+                for participant in self._conjuncts(child):
+                    yield from self._inside_participant(participant)
             if dep in ("nsubj", "csubj"):
                 has_subject = True
                 # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
@@ -202,6 +205,7 @@ class ArgumentFinder:
             # "A jury in St. Paul found Fry guilty": the finder, and where and when, sit on the verb.
             for child in governor.children:
                 if child.dep_ == "nsubj" and head.dep_ != "oprd":
+                    yield from self._inside_participant(child)
                     yield "subject", child, None
                 elif child.dep_ in ("dobj", "obj") and head.dep_ in ("oprd", "ccomp"):
                     yield "passive_subject", child, None  # "left two people dead"
@@ -261,6 +265,9 @@ class ArgumentFinder:
         """What a participant phrase says about the event: its places and times, the maker of a
         weapon ("Russian jets"), and who did an event it names ("its air strikes were targeted")."""
         yield from self._nested_places(filler)
+        for child in filler.children:
+            if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS:
+                yield "time", child, None
         lemma = filler.lemma_.lower()
         nominal_event = lemma in self.trigger_lemmas and filler.pos_ == "NOUN"
         if lemma in WEAPON_NOUNS or nominal_event:
@@ -295,11 +302,19 @@ class ArgumentFinder:
         has_possessor = any(c.dep_ == "poss" for c in head.children)
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
             slot = "passive_subject" if governor.lemma_.lower() in UNDERGOING_VERBS else "subject"
-            for child in governor.children:
-                if child.dep_ == "nsubj" and not has_possessor:
+            subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subjects and governor.dep_ == "conj":
+                # "Petters was convicted in 2009 and is serving a 50-year sentence"
+                subjects = [c for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            for child in subjects:
+                if not has_possessor:
+                    yield from self._inside_participant(child)
                     yield slot, child, None
-                elif child.dep_ == "prep":
+            for child in governor.children:
+                if child.dep_ == "prep":
                     yield from self._prepositional(child)
+                elif child.dep_ in ("npadvmod", "tmod"):
+                    yield "time", child, None
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
             for child in governor.head.children:

@@ -16,9 +16,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Span as SpanType
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ARTICLE_FREE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "LAW"})
 TITLES = frozenset({
     "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "president", "judge", "justice", "prime",
     "minister", "senator", "sen", "rep", "gov", "governor", "mayor", "general", "gen", "colonel", "col",
@@ -32,6 +37,21 @@ TITLE_VOTES = 3
 MAJORITY = 2
 FULL_NAME_VOTES = 3
 _WORD = re.compile(r"[\w'’.-]+")
+
+
+def without_article(entities: Sequence[SpanType]) -> list[SpanType]:
+    """The entities with a leading "the" left out of every name but an organisation's.
+
+    "the United States", "the Nur Khan Airbase": the article belongs to the noun phrase, not to the
+    place's name; an ORG keeps it ("the Free Syrian Army"), as the annotation guides have it.
+    """
+    from spacy.tokens import Span
+
+    return [
+        Span(entity.doc, entity.start + 1, entity.end, label=entity.label_)
+        if len(entity) > 1 and entity.label_ in ARTICLE_FREE_LABELS and entity[0].lower_ == "the" else entity
+        for entity in entities
+    ]
 
 
 def _normal(name: str) -> str:

@@ -141,6 +141,9 @@ class Candidates:
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the Doc's sentences, entities and rule-found events in its user_data, as plain data."""
+        from annotator.nlp.entities import without_article
+
+        doc.ents = without_article(doc.ents)
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents
         ]

@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
 TIME_LABELS = frozenset({"DATE", "TIME"})
 # Dependents that end a noun phrase's extent: they add a second referent or a side remark.
 CUT_DEPS = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "preconj", "dep", "meta", "case"})
+# Dependents that, after a comma, add a side remark: a non-restrictive relative clause, an apposition.
+ASIDE_DEPS = frozenset({"relcl", "appos", "advcl", "acl"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
 PERSONAL_PRONOUNS = frozenset({
     "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its", "itself",
@@ -46,7 +48,9 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
             continue
         if child.i > token.i and any(t.is_punct and t.text in ",;:([—–-" for t in token.doc[token.i + 1 : child.i + 1]):
             continue
-        subtree = subtree_without_places(child) if cut_places and child.i > token.i else [t.i for t in child.subtree]
+        if cut_places and child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS:
+            continue  # "The rebels today": the date is the event's time, not part of the phrase
+        subtree = subtree_without_places(child) if cut_places and child.i > token.i else without_asides(child)
         if own.intersection(subtree):
             continue
         keep.update(subtree)
@@ -108,12 +112,30 @@ def names_place_or_time(preposition: Token) -> bool:
     return False
 
 
+def without_asides(node: Token) -> list[int]:
+    """The token indices of `node`'s subtree without a comma-separated clause or apposition inside it.
+
+    "charges related to the misleading of investors ... Tom Petters, who also was convicted of fraud":
+    the relative clause after the comma is a side remark about Petters, not part of the charges.
+    """
+    kept = [node.i]
+    doc = node.doc
+    for child in node.children:
+        if child.i > node.i and child.dep_ in ASIDE_DEPS and doc[child.left_edge.i - 1].text in (",", "(", "—", "–"):
+            continue
+        kept.extend(without_asides(child))
+    return kept
+
+
 def subtree_without_places(node: Token) -> list[int]:
     """The token indices of `node`'s subtree, cut at the first place or time phrase inside it."""
     if names_place_or_time(node):
         return []
     kept = [node.i]
+    doc = node.doc
     for child in node.children:
+        if child.i > node.i and child.dep_ in ASIDE_DEPS and doc[child.left_edge.i - 1].text in (",", "(", "—", "–"):
+            continue
         kept.extend(subtree_without_places(child))
     cut = [t.i for t in node.subtree if t.i not in kept]
     if cut:
