@@ -24,61 +24,141 @@ FORMAT_HELP = (
 
 
 @main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES),
               help="Input format; detected from each file when not given. " + FORMAT_HELP)
 @pass_context
 def import_command(context: Context, files: tuple[Path, ...], format_name: str | None) -> None:
     """Import annotation FILES into the store, all or nothing.
 
-    Every record of every file is checked before anything is written; any bad one
-    imports nothing and is reported as FILE:LINE: FIELD: REASON. Importing a
-    document again with the same id and text adds nothing; the same id with a
-    different text is refused.
+    Every record of every file is checked; any bad one imports nothing and is
+    reported as FILE:LINE: FIELD: REASON. Files of any size are read a batch at a
+    time inside one transaction. `-` reads standard input, and a FIFO is read as
+    it comes (JSONL and CoNLL formats; the format is told from the first line when
+    not given). Importing a document again with the same id and text adds
+    nothing; the same id with a different text is refused.
     """
-    from annotator.formats.reading import InputWarning, InvalidInput, read_documents, warning_lines
+    from annotator.formats.inputs import LineTooLong, StreamedInput, UnusableInput, usable_input
+    from annotator.formats.reading import CheckedInput, InvalidInput, LeftOut
     from annotator.formats.registry import READERS, UnknownFormat, detect_format
     from annotator.store import DocumentConflict
+    from annotator.store.importer import import_stream
 
-    missing = [str(f) for f in files if not f.exists()]
-    if missing:
-        raise click.ClickException("no such file: " + ", ".join(missing))
+    sources: list[Path | StreamedInput] = []
     try:
-        formats = {path: format_name or detect_format(path) for path in files}
-        bad_folders = [str(p) for p in files if p.is_dir() and formats[p] != "brat"]
-        if bad_folders:
-            raise UnknownFormat("only a brat folder can be imported as a folder: " + ", ".join(bad_folders))
-    except UnknownFormat as error:
+        for given in files:
+            sources.append(usable_input(given))
+        formats = {str(source): format_name or _format_of(source, detect_format) for source in sources}
+        _check_kinds(sources, formats)
+    except (UnusableInput, UnknownFormat) as error:
+        _close(sources)
         raise click.ClickException(str(error)) from error
+    except LineTooLong as too_long:
+        _close(sources)
+        raise click.ClickException(f"{sources[-1]}:{too_long.line}: {too_long.reason}; nothing imported") from too_long
 
-    def records(path, progress):
-        return READERS[formats[path]](path, progress)
+    def records(source, progress):
+        return READERS[formats[str(source)]](source, progress)
 
-    left_out: list[InputWarning] = []
-    total = sum(sum(a.stat().st_size for a in f.glob("*.ann")) if f.is_dir() else f.stat().st_size for f in files)
+    left_out = LeftOut()
+    checked = CheckedInput(sources, records, warnings=left_out)
     try:
-        with progress_bar(total, "Checking") as bar:
-            documents = read_documents(list(files), records, progress=bar.update, warnings=left_out)
+        context.open_store(create=True)
+        with progress_bar(_input_size(sources), "Importing") as bar:
+            checked.progress = bar.update
+            result = import_stream((
+                [sourced.document for sourced in batch] for batch in checked.batches()
+            ), reviewer=context.reviewer)
     except InvalidInput as invalid:
-        raise click.ClickException(
-            f"nothing imported; {invalid.total} problem(s):\n{invalid}"
-        ) from invalid
-    repository = context.open_store(create=True)
-    try:
-        result = repository.import_documents([d.document for d in documents], reviewer=context.reviewer)
+        raise click.ClickException(f"nothing imported; {invalid.total} problem(s):\n{invalid}") from invalid
     except DocumentConflict as conflict:
-        where = {d.document.id: f"{d.path}:{d.line}" for d in documents}
-        lines = [f"{where[key]}: id: {key!r} is already in the store with a different text" for key in conflict.document_ids]
+        lines = [f"{checked.where(key)}: id: {key!r} is already in the store with a different text"
+                 for key in conflict.document_ids]
         raise click.ClickException(
             "nothing imported; give a changed document a new id (annotator never merges texts):\n"
             + "\n".join(lines)
         ) from conflict
-    for line in warning_lines(left_out):
+    finally:
+        _close(sources)
+    for line in left_out.lines():
         click.echo(f"left out: {line}", err=True)
     click.echo(
         f"imported {len(result.added)} document(s) with {result.candidates} candidates"
         f"; {len(result.skipped)} already present, skipped  [{context.db_label}]"
     )
+
+
+# Formats read a line at a time, which standard input and a FIFO can give; brat is a folder and a DocBin a whole.
+STREAMED_FORMATS = ("native", "prodigy", "doccano", "conll")
+
+
+def _format_of(source, detect_format) -> str:
+    """The format of a file (from its name and first line) or of a stream (from its first line)."""
+    from annotator.formats.inputs import StreamedInput
+    from annotator.formats.registry import UnknownFormat
+
+    if not isinstance(source, StreamedInput):
+        return detect_format(source)
+    found = format_of_first_line(source.first_line())
+    if found is None:
+        raise UnknownFormat(f"{source}: cannot tell its format from its first line; name it with --format")
+    return found
+
+
+def format_of_first_line(first_line: bytes) -> str | None:
+    """The line format a first line looks like (conll, doccano, prodigy or native), or None."""
+    import orjson
+
+    from annotator.formats.conll import looks_like_conll
+    from annotator.formats.doccano import looks_like_doccano
+    from annotator.formats.prodigy_reader import looks_like_prodigy
+
+    if looks_like_conll(first_line[:4096].decode("utf-8", errors="replace")):
+        return "conll"
+    try:
+        first = orjson.loads(first_line)
+    except orjson.JSONDecodeError:
+        return None
+    if looks_like_doccano(first):
+        return "doccano"
+    if looks_like_prodigy(first):
+        return "prodigy"
+    if isinstance(first, dict) and "id" in first and "text" in first:
+        return "native"
+    return None
+
+
+def _check_kinds(sources, formats: dict[str, str]) -> None:
+    """Refuse a folder given in a format other than brat, and a stream in a format not read line by line."""
+    from annotator.formats.inputs import StreamedInput
+    from annotator.formats.registry import UnknownFormat
+
+    for source in sources:
+        chosen = formats[str(source)]
+        if isinstance(source, StreamedInput) and chosen not in STREAMED_FORMATS:
+            raise UnknownFormat(
+                f"{source}: {chosen} cannot be read from standard input or a FIFO"
+                f" ({'a folder' if chosen == 'brat' else 'a whole file'} is needed); give its path"
+            )
+        if isinstance(source, Path) and source.is_dir() and chosen != "brat":
+            raise UnknownFormat(f"only a brat folder can be imported as a folder: {source}")
+
+
+def _input_size(sources) -> int:
+    """How many bytes the files hold, for the progress bar (a stream's size is not known: 0)."""
+    total = 0
+    for source in sources:
+        if isinstance(source, Path):
+            total += sum(a.stat().st_size for a in source.glob("*.ann")) if source.is_dir() else source.stat().st_size
+    return total
+
+
+def _close(sources) -> None:
+    """Close the streams among the inputs (a FIFO's reading end)."""
+    for source in sources:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
 
 
 STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]

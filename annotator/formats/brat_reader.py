@@ -31,6 +31,7 @@ import orjson
 
 from annotator.formats.brat import BARE_SPAN_TYPE, DOCUMENT_IDS, REFERS, brat_type, flat_text
 from annotator.formats.exporting import DISMISSED_PREFIX
+from annotator.formats.inputs import Source, StreamedInput, is_regular_file
 from annotator.formats.reading import InputError, InputWarning, LocatedRecord, Record
 from annotator.schema import Schema, load_schema
 
@@ -39,8 +40,11 @@ _ARGUMENT_NOTE = re.compile(r"^(\S+) argument: (" + re.escape(DISMISSED_PREFIX) 
 IMPORTED_STATUSES = ("accepted", "fixed", "added")
 
 
-def brat_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """Documents of a brat folder (or of one .ann file), one per .ann file, as native records."""
+def brat_records(path: Source, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Documents of a brat folder (or of one .ann file), one per .ann file, as native records, one at a time."""
+    if isinstance(path, StreamedInput):
+        yield 0, InputError(str(path), 0, "", "brat is a folder of .txt and .ann files; give the folder's path")
+        return
     ann_files = sorted(path.glob("*.ann")) if path.is_dir() else [path]
     if not ann_files:
         yield 0, InputError(str(path), 0, "", "no .ann files in this folder")
@@ -52,6 +56,11 @@ def brat_records(path: Path, progress: Callable[[int], None] | None = None) -> I
         return
     for ann in ann_files:
         txt = ann.with_suffix(".txt")
+        special = next((f for f in (ann, txt) if f.exists() and not is_regular_file(f)), None)
+        if special is not None:
+            # A .txt linked to /dev/zero would be read without end: only regular files are read.
+            yield 0, InputError(str(ann), 0, "", f"{special.name} is not a regular file (a device or a FIFO?); give a file")
+            continue
         try:
             with open(txt, encoding="utf-8", newline="") as handle:
                 text = handle.read()

@@ -16,11 +16,11 @@ Columns written: token, `_`, `_`, tag. A label holding whitespace is written wit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import IO
 
 from annotator.domain import Document
 from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
+from annotator.formats.inputs import LineTooLong, Source, input_lines
 from annotator.formats.reading import InputError, Record
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -62,52 +62,76 @@ def write_conll(documents: Iterable[Document], out: IO[bytes], keep: ExportFilte
     return summary
 
 
-def conll_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """Documents of a CoNLL/IOB file as native records (the line number is where the document starts)."""
+def conll_records(path: Source, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Documents of a CoNLL/IOB file or stream as native records (the line number is where the document starts).
+
+    Read a line at a time: a document is handed on at the `-DOCSTART-` after it, so
+    memory holds one document whatever the size of the file.
+    """
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        yield 0, InputError(name, 0, "", f"cannot read: {error.strerror}")
-        return
-    if progress is not None:
-        progress(len(data))
-    try:
-        lines = data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as error:
-        yield data[: error.start].count(b"\n") + 1, InputError(name, data[: error.start].count(b"\n") + 1, "", "not valid UTF-8")
-        return
-    documents: list[tuple[int, list[list[tuple[str, str, int]]]]] = []
+    stem = path.stem
     current: list[list[tuple[str, str, int]]] = []
     sentence: list[tuple[str, str, int]] = []
     start_line = 1
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith("-DOCSTART-"):
-            if sentence:
-                current.append(sentence)
-                sentence = []
-            if current:
-                documents.append((start_line, current))
-            current, start_line = [], number
-            continue
-        if not stripped:
-            if sentence:
-                current.append(sentence)
-                sentence = []
-            continue
-        columns = stripped.split()
-        if len(columns) < 2:
-            yield number, InputError(name, number, "", f"expected a token and a tag, got {stripped!r}")
-            continue
-        sentence.append((columns[0], columns[-1], number))
+    index = 0
+    number = 0
+    try:
+        for number, stripped in _logical_lines(path, progress):
+            if stripped.startswith("-DOCSTART-"):
+                if sentence:
+                    current.append(sentence)
+                    sentence = []
+                if current:
+                    index += 1
+                    yield start_line, _document(current, f"{stem}-{index}", name)
+                current, start_line = [], number
+                continue
+            if not stripped:
+                if sentence:
+                    current.append(sentence)
+                    sentence = []
+                continue
+            columns = stripped.split()
+            if len(columns) < 2:
+                yield number, InputError(name, number, "", f"expected a token and a tag, got {stripped!r}")
+                continue
+            sentence.append((columns[0], columns[-1], number))
+    except LineTooLong as too_long:
+        yield too_long.line, InputError(name, too_long.line, "", too_long.reason)
+        return
+    except _NotUtf8 as bad:
+        yield bad.line, InputError(name, bad.line, "", "not valid UTF-8")
+        return
+    except OSError as error:
+        yield number, InputError(name, number, "", f"cannot read: {error.strerror or error}")
+        return
     if sentence:
         current.append(sentence)
     if current:
-        documents.append((start_line, current))
-    for index, (line_number, sentences) in enumerate(documents, start=1):
-        record = _document(sentences, f"{path.stem}-{index}", name)
-        yield line_number, record
+        index += 1
+        yield start_line, _document(current, f"{stem}-{index}", name)
+
+
+class _NotUtf8(Exception):
+    """A line that is not UTF-8; reading stops there, as CoNLL has no record boundary to go on from."""
+
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _logical_lines(path: Source, progress: Callable[[int], None] | None) -> Iterator[tuple[int, str]]:
+    """Each line, stripped, with its number; every break `str.splitlines` knows ends a line, as a whole-file read would."""
+    number = 0
+    for raw in input_lines(path):
+        if progress is not None:
+            progress(len(raw))
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotUtf8(number + 1) from None
+        for line in text.splitlines():
+            number += 1
+            yield number, line.strip()
 
 
 def _document(sentences: list[list[tuple[str, str, int]]], doc_id: str, name: str) -> dict | InputError:

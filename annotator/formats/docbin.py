@@ -32,6 +32,7 @@ import orjson
 from annotator.domain import CONFIRMED_STATUSES, Document, Status, sentence_of
 from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
 from annotator.formats.fields import BadRecord
+from annotator.formats.inputs import Source, is_regular_file
 from annotator.formats.native import document_to_dict
 from annotator.formats.reading import InputError, Record
 from annotator.schema import load_schema
@@ -184,8 +185,14 @@ def _fully_reviewed_sentences(document: Document) -> set[int]:
 # ---------------------------------------------------------------------------- reading
 
 
-def docbin_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """The Docs of a DocBin as native records (record number = the Doc's position, from 1)."""
+def docbin_records(path: Source, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """The Docs of a DocBin as native records (record number = the Doc's position, from 1).
+
+    A DocBin is one compressed whole, so it is read whole, from a regular file only.
+    """
+    if not isinstance(path, Path) or (path.exists() and not is_regular_file(path)):
+        yield 0, InputError(str(path), 0, "", "a DocBin is read whole from a regular file; give its path")
+        return
     import spacy
     from spacy.tokens import DocBin
 

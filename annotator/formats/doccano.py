@@ -29,13 +29,13 @@ the reader of the file).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
 from annotator.domain import Document, Review
 from annotator.formats.exporting import ExportFilter, ExportSummary, FinalDocument, final_views
+from annotator.formats.inputs import Source
 from annotator.formats.reading import Record, converted, jsonl_objects
 from annotator.formats.record import BadRecord
 from annotator.schema import load_schema
@@ -216,8 +216,8 @@ def _attributes(raw: Any) -> dict[tuple[Any, Any, Any], Any]:
     return {(item.get("start"), item.get("end"), item.get("type")): item.get("attributes") for item in raw}
 
 
-def doccano_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """The records of a doccano JSONL file as native documents."""
+def doccano_records(path: Source, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """The records of a doccano JSONL file or stream as native documents, a line at a time."""
     return converted(path, jsonl_objects(path, progress), doccano_to_native)
 
 

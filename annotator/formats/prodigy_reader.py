@@ -22,12 +22,14 @@ one of its task's spans cannot be placed and is said as left out.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from annotator.formats.inputs import LineTooLong, Source, StreamedInput, input_lines
 from annotator.formats.prodigy import BARE_SPAN_LABEL, TASKS_META_KEY, kept_task
 from annotator.formats.reading import InputError, InputWarning, Record, jsonl_objects
 from annotator.formats.record import BadRecord
@@ -70,6 +72,7 @@ def _task_spans(task: dict, event_types: set[str]) -> tuple[list[dict], list[dic
     tokens = task.get("tokens")
     if not isinstance(spans, list):
         raise BadRecord("spans", "must be a list")
+    _check_tokens(tokens)
     checked = []
     for index, span in enumerate(spans):
         if type(span) is not dict:
@@ -93,6 +96,17 @@ def _task_spans(task: dict, event_types: set[str]) -> tuple[list[dict], list[dic
         checked.append({"start": start, "end": end, "label": label, "meta": meta if type(meta) is dict else {},
                         "trigger": trigger})
     return checked, found
+
+
+def _check_tokens(tokens: Any) -> None:
+    """Raise `BadRecord` naming `tokens` (or the first bad token) unless they are a list of objects."""
+    if tokens is None:
+        return
+    if not isinstance(tokens, list):
+        raise BadRecord("tokens", "must be a list of {text, start, end, id} objects")
+    if not set(map(type, tokens)) <= {dict}:  # one C-level pass; the loop below only finds the culprit
+        index = next(i for i, token in enumerate(tokens) if type(token) is not dict)
+        raise BadRecord(f"tokens[{index}]", f"{tokens[index]!r} must be an object {{text, start, end, id}}")
 
 
 def _task_tokens(task: dict, base: int) -> list[list[int]] | None:
@@ -240,11 +254,20 @@ def _link(links: list[tuple[dict, Any, int, str]], entities: list[dict]) -> None
         argument["entity"] = by_span[key]
 
 
-def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """Documents rebuilt from a Prodigy JSONL file (the line number is the document's first task)."""
+def prodigy_records(path: Source, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Documents rebuilt from a Prodigy JSONL file or stream (the line number is the document's first task).
+
+    A document is handed on as soon as its last task is read, in the order of
+    first tasks, so memory holds the documents still open, not the file. In a file
+    a first quick pass finds each document's last task; a stream cannot be read
+    twice, so there a document ends where a task of another begins, and a task that
+    comes back to an ended document is refused.
+    """
     name = str(path)
-    grouped: dict[str, list[tuple[int, dict]]] = defaultdict(list)
-    order: list[str] = []
+    stem = path.stem
+    last_lines = None if isinstance(path, StreamedInput) else _last_task_lines(path)
+    open_documents: dict[str, list[tuple[int, dict]]] = {}
+    ended: set[str] = set()
     for number, item in jsonl_objects(path, progress):
         if isinstance(item, InputError):
             yield number, item
@@ -252,25 +275,77 @@ def prodigy_records(path: Path, progress: Callable[[int], None] | None = None) -
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             yield number, InputError(name, number, "text", "a Prodigy task needs a text string")
             continue
-        meta = _meta(item)
-        document = meta.get("document")
-        key = str(document) if document is not None else str(meta.get("id") or item.get("_input_hash") or f"{path.stem}-{number}")
-        if key not in grouped:
-            order.append(key)
-        grouped[key].append((number, item))
-    for key in order:
-        tasks = grouped[key]
-        tasks.sort(key=_sentence_number)
-        number = tasks[0][0]
-        try:
-            native, left_out = _document_from_tasks(key, tasks, name)
-        except BadRecord as bad:
-            line = bad.line if bad.line is not None else number
-            yield line, InputError(name, line, bad.field, bad.reason)
-            continue
-        for warning in left_out:
-            yield warning.line, warning
-        yield number, native
+        key, field = _document_key(item, stem, number)
+        if last_lines is None:
+            if key in ended:
+                yield number, InputError(
+                    name, number, field,
+                    f"a task of document {key!r} comes after another document's tasks; read from standard input or a"
+                    " FIFO, a document's tasks must come together: sort them by document, or import the file by its path",
+                )
+                continue
+            for other in [other for other in open_documents if other != key]:
+                ended.add(other)
+                yield from _rebuilt(other, open_documents.pop(other), name)
+        open_documents.setdefault(key, []).append((number, item))
+        if last_lines is not None and last_lines.get(key, number) <= number:
+            # Documents go out in the order of their first tasks: one still open holds back those after it.
+            last_lines[key] = 0
+            while open_documents:
+                first = next(iter(open_documents))
+                if last_lines.get(first, 0) != 0:
+                    break
+                yield from _rebuilt(first, open_documents.pop(first), name)
+    for key in list(open_documents):
+        yield from _rebuilt(key, open_documents.pop(key), name)
+
+
+def _document_key(task: dict, stem: str, number: int) -> tuple[str, str]:
+    """Which document a task belongs to, and the field that said so."""
+    meta = _meta(task)
+    document = meta.get("document")
+    if document is not None:
+        return str(document), "meta.document"
+    if meta.get("id"):
+        return str(meta["id"]), "meta.id"
+    if task.get("_input_hash"):
+        return str(task["_input_hash"]), "_input_hash"
+    return f"{stem}-{number}", "text"
+
+
+def _last_task_lines(path: Path) -> dict[str, int]:
+    """The line of each document's last task in a file (a quick pass; bad lines are left for the real one)."""
+    last: dict[str, int] = {}
+    stem = path.stem
+    loads = orjson.loads
+    try:
+        for number, raw in enumerate(input_lines(path), start=1):
+            if not raw.strip():
+                continue
+            try:
+                task = loads(raw)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(task, dict):
+                last[_document_key(task, stem, number)[0]] = number
+    except (OSError, LineTooLong):
+        pass  # said by the real pass, at its line
+    return last
+
+
+def _rebuilt(key: str, tasks: list[tuple[int, dict]], name: str) -> Iterator[Record]:
+    """The records of one document from its tasks: what it left out, then the document (or its error)."""
+    tasks.sort(key=_sentence_number)
+    number = tasks[0][0]
+    try:
+        native, left_out = _document_from_tasks(key, tasks, name)
+    except BadRecord as bad:
+        line = bad.line if bad.line is not None else number
+        yield line, InputError(name, line, bad.field, bad.reason)
+        return
+    for warning in left_out:
+        yield warning.line, warning
+    yield number, native
 
 
 def _sentence_number(numbered_task: tuple[int, dict]) -> int:

@@ -1,13 +1,16 @@
-"""How every format is read: records with their line numbers, checked all before any is returned.
+"""How every format is read: records with their line numbers, checked in bounded batches.
 
-A format's reader turns a file into native records (`annotator.formats.record`),
-each with the line (or position) it came from, or an `InputError` in its place.
-`read_documents` checks every record of every file and raises `InvalidInput`
-naming each bad one, so an import takes all of its input or nothing; then it
-gives each document its sentences and tokens, computing the missing ones with
-the segmenter of `annotator.nlp.segment`. A reader may also yield an
-`InputWarning` in place of a record: something valid in its format that the
-store cannot hold and the import leaves out, collected for the caller to say.
+A format's reader turns a file (or a stream, see `annotator.formats.inputs`) into
+native records (`annotator.formats.record`), each with the line (or position) it
+came from, or an `InputError` in its place. `CheckedInput` checks every record of
+every input and gives each document its sentences and tokens, computing the
+missing ones with the segmenter of `annotator.nlp.segment`, a batch at a time: it
+hands on the valid documents of each batch while no record has been bad, and at
+the end raises `InvalidInput` naming every bad one, so an import written inside
+one transaction takes all of its input or nothing, in bounded memory.
+`read_documents` is the same for callers that want every document at once. A
+reader may also yield an `InputWarning` in place of a record: something valid in
+its format that the store cannot hold and the import leaves out, for the caller to say.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import orjson
 
 from annotator.domain import PENDING, Document, Sentence, sentence_of
+from annotator.formats.inputs import LineTooLong, Source, StreamedInput, input_lines
 from annotator.formats.record import BadRecord, ParsedRecord, PlacedSpan, parse_record
 from annotator.gc_pause import collector_paused
 
@@ -116,20 +120,20 @@ Record = tuple[int, Any]
 Progress = Callable[[int], None]
 """Told how many bytes a reader has just read, to move a progress bar."""
 
-RecordReader = Callable[[Path, Progress | None], Iterable[Record]]
-"""A format's reader: the native records of one file (or folder)."""
+RecordReader = Callable[[Source, Progress | None], Iterable[Record]]
+"""A format's reader: the native records of one file (or folder, or stream)."""
 
 
-def jsonl_objects(path: str | Path, progress: Progress | None = None) -> Iterator[Record]:
-    """Every non-blank line of a JSONL file, decoded, with its line number; errors in place of bad lines."""
+def jsonl_objects(path: Source, progress: Progress | None = None) -> Iterator[Record]:
+    """Every non-blank line of a JSONL file or stream, decoded, with its line number; errors in place of bad lines.
+
+    A line longer than `MAX_LINE_BYTES` is an error at its number, and nothing after it is read.
+    """
     name = str(path)
+    number = 0
+    loads = orjson.loads
     try:
-        handle = open(path, "rb")
-    except OSError as error:
-        yield 0, InputError(name, 0, "", f"cannot open: {error.strerror}")
-        return
-    with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(input_lines(path), start=1):
             if progress is not None:
                 progress(len(raw))
             if not raw.strip():
@@ -140,12 +144,16 @@ def jsonl_objects(path: str | Path, progress: Progress | None = None) -> Iterato
                 yield number, InputError(name, number, "", f"not valid UTF-8 (byte {error.start} of the line)")
                 continue
             try:
-                yield number, orjson.loads(line)
+                yield number, loads(line)
             except orjson.JSONDecodeError as error:
                 yield number, InputError(name, number, "", f"not valid JSON: {error}")
+    except LineTooLong as too_long:
+        yield too_long.line, InputError(name, too_long.line, "", too_long.reason)
+    except OSError as error:
+        yield number, InputError(name, number, "", f"cannot read: {error.strerror or error}")
 
 
-def converted(path: str | Path, records: Iterable[Record], convert: Callable[[Any, int], dict]) -> Iterator[Record]:
+def converted(path: Source, records: Iterable[Record], convert: Callable[[Any, int], dict]) -> Iterator[Record]:
     """Records turned into native records by `convert`; a `BadRecord` it raises becomes an error at that line."""
     for number, item in records:
         if isinstance(item, InputError):
@@ -173,7 +181,7 @@ def unreadable(path: str, line: int, error: Exception) -> InputError:
 
 
 def read_documents(
-    paths: Sequence[str | Path], records: RecordReader, progress: Progress | None = None,
+    paths: Sequence[str | Path | StreamedInput], records: RecordReader, progress: Progress | None = None,
     warnings: list[InputWarning] | None = None,
 ) -> list[SourcedDocument]:
     """Validate the native records a format reader makes of each file, all before returning any.
@@ -181,104 +189,180 @@ def read_documents(
     Every format goes through the same checks as native JSONL, so an import is as
     strict whatever it reads; `InvalidInput` names every bad record. `progress`
     receives the bytes read; `warnings` receives what the readers left out, for
-    the caller to say (the CLI prints it).
+    the caller to say (the CLI prints it). An import of any size reads through
+    `CheckedInput` instead, a batch at a time.
     """
-    with collector_paused():
-        return _with_sentences(_parsed_records(paths, records, progress, warnings))
+    checked = CheckedInput(paths, records, progress, warnings)
+    return [document for batch in checked.batches() for document in batch]
 
+
+# How much of the input one batch holds: characters of text plus `_SPAN_WEIGHT` per span. A batch
+# is checked, completed with sentences and written before the next is read, so memory stays bounded.
+BATCH_BUDGET = 4_000_000
+_SPAN_WEIGHT = 200
+# Errors kept to report (all are counted): enough for any user to act on, bounded on a file of garbage.
+MAX_KEPT_ERRORS = 1000
 
 _Parsed = tuple[ParsedRecord, str, int, "LocatedRecord | None"]
 
 
-def _parsed_records(
-    paths: Sequence[str | Path], records: RecordReader, progress: Progress | None, warnings: list[InputWarning] | None,
-) -> list[_Parsed]:
-    """Every record of every file checked, with where it came from; raise `InvalidInput` if any is bad."""
-    errors: list[InputError] = []
-    total_errors = 0
-    parsed: list[_Parsed] = []
-    seen: dict[str, tuple[str, int, str]] = {}
-    for raw_path in paths:
-        given_path = str(raw_path)
-        number = 0
-        reader = iter(records(Path(raw_path), progress))
-        while True:
-            try:
-                number, item = next(reader)
-            except StopIteration:
-                break
-            except UNEXPECTED_SHAPES as error:
-                # The reader stopped on a value it did not expect: said at the last line it reached.
-                total_errors += 1
-                errors.append(unreadable(given_path, max(number, 1), error))
-                break
-            if isinstance(item, InputError):
-                total_errors += 1
-                errors.append(item)
-                continue
-            if isinstance(item, InputWarning):
-                if warnings is not None:
-                    warnings.append(item)
-                continue
-            path = given_path
-            located: LocatedRecord | None = None
-            if isinstance(item, LocatedRecord):
-                located, path, item = item, item.path, item.record
-            try:
-                record = parse_record(item)
-            except BadRecord as bad:
-                total_errors += 1
-                line = located.line_of(bad.field, number) if located is not None else number
-                errors.append(InputError(path, line, bad.field, bad.reason))
-                continue
-            except UNEXPECTED_SHAPES as error:
-                total_errors += 1
-                errors.append(unreadable(path, number, error))
-                continue
-            document = record.document
-            earlier = seen.get(document.id)
-            if earlier is not None and earlier[2] != document.text:
-                total_errors += 1
-                errors.append(InputError(
-                    path, number, "id",
-                    f"{document.id!r} appears at {earlier[0]}:{earlier[1]} with a different text",
-                ))
-                continue
-            seen.setdefault(document.id, (path, number, document.text))
-            parsed.append((record, path, number, located))
-    if errors:
-        raise InvalidInput(errors, total_errors)
-    return parsed
+class CheckedInput:
+    """The documents of some inputs, checked and completed in bounded batches, and every problem found in them.
 
+    `batches()` reads the inputs once. It yields the valid documents a batch at a
+    time for as long as no record has been bad; after the first bad one it yields
+    no more but keeps checking to the end, then raises `InvalidInput` naming every
+    bad record. A caller that writes each batch inside one transaction and lets the
+    exception roll it back imports all of its input or nothing, in bounded memory.
+    """
 
-def _with_sentences(parsed: list[_Parsed]) -> list[SourcedDocument]:
-    """Documents with their sentences and tokens completed; raise `InvalidInput` if a span crosses sentences."""
-    # Imported here so that reading a file never loads spaCy until a document needs segmenting.
-    from annotator.nlp.segment import complete_sentences
+    def __init__(
+        self, paths: Sequence[str | Path | StreamedInput], records: RecordReader, progress: Progress | None = None,
+        warnings: list[InputWarning] | LeftOut | None = None, budget: int = BATCH_BUDGET,
+    ):
+        self.paths = paths
+        self.records = records
+        self.progress = progress
+        self.warnings = warnings
+        self.budget = budget
+        self.errors: list[InputError] = []
+        self.total_errors = 0
+        # Each document id read, with where it was first read and a fingerprint of its text.
+        self._seen: dict[str, tuple[str, int, int]] = {}
 
-    completed = complete_sentences(
-        (
-            record.document.text,
-            record.document.sentences if record.sentences_given else None,
-            ((start, end) for _kind, _index, start, end in record.spans),
+    def where(self, document_id: str) -> str:
+        """`file:line` of the record a document id was first read from, for messages."""
+        path, line, _fingerprint = self._seen.get(document_id, ("?", 0, 0))
+        return f"{path}:{line}"
+
+    def add_error(self, error: InputError) -> None:
+        """Count a problem, keeping the first `MAX_KEPT_ERRORS` to report."""
+        self.total_errors += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(error)
+
+    def batches(self) -> Iterator[list[SourcedDocument]]:
+        """The valid documents in bounded batches while none is bad; `InvalidInput` at the end if any was."""
+        pending: list[_Parsed] = []
+        used = 0
+        with collector_paused():
+            for parsed in self._parsed_records():
+                pending.append(parsed)
+                used += len(parsed[0].document.text) + _SPAN_WEIGHT * len(parsed[0].spans)
+                if used >= self.budget:
+                    done = self._with_sentences(pending)
+                    pending, used = [], 0
+                    if not self.total_errors:
+                        yield done
+            done = self._with_sentences(pending)
+            if not self.total_errors and done:
+                yield done
+        if self.total_errors:
+            raise InvalidInput(self.errors, self.total_errors)
+
+    def _parsed_records(self) -> Iterator[_Parsed]:
+        """Every good record of every input, with where it came from; each bad one counted in `errors`."""
+        seen = self._seen
+        warnings = self.warnings
+        for raw_path in self.paths:
+            given_path = str(raw_path)
+            number = 0
+            source = raw_path if isinstance(raw_path, StreamedInput) else Path(raw_path)
+            reader = iter(self.records(source, self.progress))
+            while True:
+                try:
+                    number, item = next(reader)
+                except StopIteration:
+                    break
+                except UNEXPECTED_SHAPES as error:
+                    # The reader stopped on a value it did not expect: said at the last line it reached.
+                    self.add_error(unreadable(given_path, max(number, 1), error))
+                    break
+                if isinstance(item, InputError):
+                    self.add_error(item)
+                    continue
+                if isinstance(item, InputWarning):
+                    if warnings is not None:
+                        warnings.append(item)
+                    continue
+                path = given_path
+                located: LocatedRecord | None = None
+                if isinstance(item, LocatedRecord):
+                    located, path, item = item, item.path, item.record
+                try:
+                    record = parse_record(item)
+                except BadRecord as bad:
+                    line = located.line_of(bad.field, number) if located is not None else number
+                    self.add_error(InputError(path, line, bad.field, bad.reason))
+                    continue
+                except UNEXPECTED_SHAPES as error:
+                    self.add_error(unreadable(path, number, error))
+                    continue
+                document = record.document
+                # A fingerprint, not the text: holding every text read would make memory grow with the input.
+                fingerprint = hash(document.text)
+                earlier = seen.get(document.id)
+                if earlier is not None and earlier[2] != fingerprint:
+                    self.add_error(InputError(
+                        path, number, "id",
+                        f"{document.id!r} appears at {earlier[0]}:{earlier[1]} with a different text",
+                    ))
+                    continue
+                if earlier is None:
+                    seen[document.id] = (path, number, fingerprint)
+                yield record, path, number, located
+
+    def _with_sentences(self, parsed: list[_Parsed]) -> list[SourcedDocument]:
+        """Documents with their sentences and tokens completed; a span crossing sentences counted in `errors`."""
+        if not parsed:
+            return []
+        # Imported here so that reading a file never loads spaCy until a document needs segmenting.
+        from annotator.nlp.segment import complete_sentences
+
+        completed = complete_sentences(
+            (
+                record.document.text,
+                record.document.sentences if record.sentences_given else None,
+                ((start, end) for _kind, _index, start, end in record.spans),
+            )
+            for record, _path, _number, _located in parsed
         )
-        for record, _path, _number, _located in parsed
-    )
-    errors: list[InputError] = []
-    result: list[SourcedDocument] = []
-    for (record, path, number, located), sentences in zip(parsed, completed):
-        try:
-            _place_in_sentences(sentences, record.spans, record.sentences_given)
-        except BadRecord as bad:
-            line = located.line_of(bad.field, number) if located is not None else number
-            errors.append(InputError(path, line, bad.field, bad.reason))
-            continue
-        if record.sentences_given:
-            sentences = _with_reviews(sentences, record.document.sentences)
-        result.append(SourcedDocument(replace(record.document, sentences=tuple(sentences)), path, number))
-    if errors:
-        raise InvalidInput(errors)
-    return result
+        result: list[SourcedDocument] = []
+        for (record, path, number, located), sentences in zip(parsed, completed):
+            try:
+                _place_in_sentences(sentences, record.spans, record.sentences_given)
+            except BadRecord as bad:
+                line = located.line_of(bad.field, number) if located is not None else number
+                self.add_error(InputError(path, line, bad.field, bad.reason))
+                continue
+            if record.sentences_given:
+                sentences = _with_reviews(sentences, record.document.sentences)
+            result.append(SourcedDocument(replace(record.document, sentences=tuple(sentences)), path, number))
+        return result
+
+
+class LeftOut:
+    """What readers left out: the first few warnings to show, and a count of all of them by kind."""
+
+    def __init__(self, limit: int = MAX_REPORTED_ERRORS):
+        self.limit = limit
+        self.shown: list[InputWarning] = []
+        self.kinds: dict[str, int] = {}
+        self.total = 0
+
+    def append(self, warning: InputWarning) -> None:
+        """Count a warning, keeping it when fewer than `limit` are kept."""
+        self.total += 1
+        self.kinds[warning.kind] = self.kinds.get(warning.kind, 0) + 1
+        if len(self.shown) < self.limit:
+            self.shown.append(warning)
+
+    def lines(self) -> list[str]:
+        """What was left out, for the user: the first warnings by file:line, then a count per kind."""
+        lines = [str(warning) for warning in self.shown]
+        if self.total > len(self.shown):
+            lines.append(f"... {self.total} left out in all: " + ", ".join(f"{n} {kind}" for kind, n in self.kinds.items()))
+        return lines
 
 
 def _with_reviews(completed: Sequence[Sentence], given: Sequence[Sentence]) -> list[Sentence]:

@@ -1,5 +1,7 @@
 """Bulk import: documents with their sentences and candidates, all or nothing, in one transaction.
 
+Documents come in batches (`import_stream`), each written before the next is read,
+so an import of any size holds one batch in memory; the transaction spans them all.
 Rows are built as plain tuples with primary keys assigned here and written with
 one `executemany` per table: on a corpus of millions of candidates, a peewee
 object per row would cost more than SQLite does.
@@ -117,7 +119,7 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
     """Store new documents with their candidates, all in one transaction.
 
     A document already stored with the same text is skipped; one stored with a
-    different text raises `DocumentConflict` before anything is written.
+    different text raises `DocumentConflict` and nothing is written.
     Review states carried by the documents (a reviewed export) enter the log
     as `import` decisions, by their own reviewer or else by `reviewer`.
 
@@ -125,40 +127,99 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
     of two processes importing the same file at once the second finds the first's
     documents and skips them.
     """
-    hashes = [text_hash(d.text) for d in documents]
+    batches = (documents[i : i + _DOCUMENTS_PER_BATCH] for i in range(0, len(documents), _DOCUMENTS_PER_BATCH))
     with database.atomic():
-        return _import_new(documents, hashes, reviewer)
+        return import_batches(batches, reviewer)
 
 
-def _import_new(documents: Sequence[Document], hashes: list[str], reviewer: str) -> ImportResult:
-    """Store the documents not yet present (see `import_documents`), inside the caller's transaction."""
+# How many documents of a list one batch of rows is built from, so that the rows of a big list never all exist at once.
+_DOCUMENTS_PER_BATCH = 500
+
+
+def import_stream(batches: Iterable[Sequence[Document]], reviewer: str = "import") -> ImportResult:
+    """Store documents that come in batches (an import of any size), in one write transaction that waits for the lock.
+
+    The batches are read inside the transaction, each written before the next is
+    read, so memory holds one batch at a time. An exception the batches raise (the
+    reader's `InvalidInput` once it has found a bad record) rolls everything back;
+    so does a `DocumentConflict`, raised once every batch has been checked. A store
+    SQLite finds damaged is refused (`StoreDamaged`) before anything is read.
+    """
+    from annotator.store.database import check_integrity
+    from annotator.store.locking import check_writable, run_write
+
+    check_writable()
+    check_integrity()
+    started = False
+
+    def once() -> ImportResult:
+        nonlocal started
+        # The lock is taken before the batches are touched, so a retry for the lock never finds them half read.
+        if started:
+            raise RuntimeError("an import stream can be read only once")
+        started = True
+        return import_batches(batches, reviewer)
+
+    return run_write(once)
+
+
+def import_batches(batches: Iterable[Sequence[Document]], reviewer: str) -> ImportResult:
+    """Store each batch's new documents (see `import_documents`), inside the caller's transaction.
+
+    After the first document that conflicts with the store nothing more is
+    written, but every batch is still read and checked, so that `DocumentConflict`
+    names every conflicting document.
+    """
     result = ImportResult()
-    stored = existing_hashes(d.id for d in documents)
-    conflicts = [d.id for d, h in zip(documents, hashes) if d.id in stored and stored[d.id] != h]
+    conflicts: list[str] = []
+    reviewed: list[tuple[TargetKind, int, int, Review]] = []
+    group: int | None = None
+    machine_candidates = 0
+    now = time.time()
+    for documents in batches:
+        hashes = [text_hash(d.text) for d in documents]
+        stored = existing_hashes(d.id for d in documents)
+        found = [d.id for d, h in zip(documents, hashes) if d.id in stored and stored[d.id] != h]
+        conflicts.extend(found)
+        if conflicts:
+            continue
+        seen: set[str] = set()
+        fresh: list[tuple[Document, str]] = []
+        for document, digest in zip(documents, hashes):
+            if document.id in stored or document.id in seen:
+                result.skipped.append(document.id)
+                continue
+            seen.add(document.id)
+            fresh.append((document, digest))
+        if not fresh:
+            continue
+        reviewed.clear()
+        machine_candidates += _store_batch(fresh, result, reviewed, now)
+        if reviewed:
+            # One import is one decision group, one undo step, however many batches it takes.
+            group = group if group is not None else next_group()
+            _import_reviews(reviewed, reviewer, now, group)
     if conflicts:
         raise DocumentConflict(conflicts)
-    seen: set[str] = set()
-    fresh: list[tuple[Document, str]] = []
-    for document, digest in zip(documents, hashes):
-        if document.id in stored or document.id in seen:
-            result.skipped.append(document.id)
-            continue
-        seen.add(document.id)
-        fresh.append((document, digest))
-    if not fresh:
-        return result
+    if result.added:
+        queries.add_to_candidate_count(machine_candidates)
+    return result
 
-    now = time.time()
+
+def _store_batch(
+    fresh: list[tuple[Document, str]], result: ImportResult, reviewed: list[tuple[TargetKind, int, int, Review]],
+    now: float,
+) -> int:
+    """Write one batch of new documents' rows; add to `result` and `reviewed`; return its machine candidates."""
     machine = Origin.MACHINE.value
     document_rows: list[tuple] = []
     sentence_rows: list[tuple] = []
     entity_rows: list[tuple] = []
     event_rows: list[tuple] = []
     argument_rows: list[tuple] = []
-    reviewed: list[tuple[TargetKind, int, int, Review]] = []
     machine_candidates = 0
 
-    with database.atomic(), collector_paused():
+    with collector_paused():
         document_pk = last_pk(DocumentRow)
         sentence_pk = last_pk(SentenceRow)
         entity_pk = last_pk(EntityRow)
@@ -227,16 +288,13 @@ def _import_new(documents: Sequence[Document], hashes: list[str], reviewer: str)
                     if review is not PENDING:
                         reviewed.append((TargetKind.ARGUMENT, argument_pk, document_pk, review))
             result.added.append(document.id)
-        result.candidates = len(entity_rows) + len(event_rows) + len(argument_rows)
+        result.candidates += len(entity_rows) + len(event_rows) + len(argument_rows)
         insert_rows(DocumentRow, document_rows)
         insert_rows(SentenceRow, sentence_rows)
         insert_rows(EntityRow, entity_rows)
         insert_rows(EventRow, event_rows)
         insert_rows(ArgumentRow, argument_rows)
-        if reviewed:
-            _import_reviews(reviewed, reviewer, now)
-        queries.add_to_candidate_count(machine_candidates)
-    return result
+    return machine_candidates
 
 
 def _entity_span(
@@ -262,9 +320,10 @@ def _with_relink_extent(review: Review, entities: dict[str, Entity]) -> Review:
     return replace(review, fixed={**fixed, "start": entity.start, "end": entity.end})
 
 
-def _import_reviews(reviewed: list[tuple[TargetKind, int, int, Review]], default_reviewer: str, now: float) -> None:
-    """Log the review states an import carries as one `import` group, and store them as the current states."""
-    group = next_group()
+def _import_reviews(
+    reviewed: list[tuple[TargetKind, int, int, Review]], default_reviewer: str, now: float, group: int,
+) -> None:
+    """Log the review states an import carries in its `import` group, and store them as the current states."""
     decisions = []
     states = []
     for kind, pk, document_pk, review in reviewed:
