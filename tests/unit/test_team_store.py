@@ -157,6 +157,38 @@ def test_two_claiming_threads_never_get_the_same_document(twenty):
     assert sorted(results["t1"] + results["t2"]) == twenty.document_pks()
 
 
+def test_a_claim_still_open_in_another_transaction_is_never_handed_out_again(twenty):
+    from annotator.store.models import database
+    from annotator.store.team import _claim, ensure_tables
+
+    ensure_tables()
+    holding, release = threading.Event(), threading.Event()
+    got: dict[str, int | None] = {}
+
+    def first_claimer() -> None:
+        with database.atomic():
+            got["a"] = _claim("a")
+            holding.set()
+            release.wait(30)
+
+    def second_claimer() -> None:
+        got["b"] = claim_next("b")
+
+    a = threading.Thread(target=first_claimer)
+    a.start()
+    assert holding.wait(30)
+    b = threading.Thread(target=second_claimer)
+    b.start()
+    # The second claimer either waits for the first transaction (SQLite's single writer) or
+    # passes over the row it locked (FOR UPDATE SKIP LOCKED); either way not the same document.
+    b.join(1)
+    release.set()
+    a.join(30)
+    b.join(30)
+    pks = twenty.document_pks()
+    assert (got.get("a"), got.get("b")) == (pks[0], pks[1])
+
+
 def _process_claimer(store_url: str, reviewer: str, queue) -> None:
     store.connect(store_url, create=False)
     try:
