@@ -266,6 +266,8 @@ def reviewer_states(
 
     Folded from that reviewer's entries still in effect, oldest first, starting from
     pending: a target a reviewer never decided (or whose decisions they undid) is absent.
+    An accept records "fixed" when the shared state held someone's fix; without a fix of
+    the reviewer's own it is read as the accept it was.
     """
     undone = UndoneGroupRow.select(UndoneGroupRow.group)
     base = (
@@ -297,9 +299,14 @@ def reviewer_states(
                     state["fixed"][name] = value
             where[key] = document_pk
     return {
-        reviewer: {key: ReviewerState(Status(s["status"]), s["fixed"], where[key]) for key, s in states.items()}
+        reviewer: {key: ReviewerState(_own_status(s), s["fixed"], where[key]) for key, s in states.items()}
         for reviewer, states in folded.items()
     }
+
+
+def _own_status(state: Mapping[str, Any]) -> Status:
+    status = Status(state["status"])
+    return Status.ACCEPTED if status is Status.FIXED and not state["fixed"] else status
 
 
 @dataclass(frozen=True)

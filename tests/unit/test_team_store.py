@@ -234,8 +234,9 @@ def test_each_reviewer_state_folds_only_their_own_decisions_in_effect(repository
     assert ana[(TargetKind.ENTITY, t1)].status is Status.ACCEPTED
     assert bo[(TargetKind.ENTITY, t1)].status is Status.REJECTED
     assert ana[(TargetKind.ENTITY, t2)].status is Status.FIXED and ana[(TargetKind.ENTITY, t2)].fixed == {"label": "GPE"}
-    # bo's accept came after ana's fix: the shared state says fixed, bo's own fold holds no fixed value.
-    assert bo[(TargetKind.ENTITY, t2)].fixed == {}
+    # bo's accept came after ana's fix: the log entry says fixed (the shared state's), bo's own state says accepted.
+    assert repository.decisions("bo")[-2].after == {"status": "fixed"}
+    assert bo[(TargetKind.ENTITY, t2)].status is Status.ACCEPTED and bo[(TargetKind.ENTITY, t2)].fixed == {}
     assert (TargetKind.ENTITY, t3) not in ana
     assert bo[(TargetKind.ENTITY, t3)].status is Status.PENDING
     assert reviewer_states([d1.pk], ["bo"]).keys() == {"bo"}
