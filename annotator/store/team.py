@@ -203,8 +203,9 @@ def claim_next(reviewer: str) -> int | None:
 
     The claim is one write transaction. On SQLite it holds the write lock from its
     first read (BEGIN IMMEDIATE), so claimers take turns; on PostgreSQL it locks the
-    document row with `FOR UPDATE SKIP LOCKED`, so concurrent claimers pass over each
-    other's. In both, the unique (document, slot) index refuses a second first reviewer.
+    document row it takes with `FOR UPDATE SKIP LOCKED`, so claimers running at once pass
+    over each other's row instead of waiting on it. In both, the unique (document, slot)
+    index refuses a second first reviewer.
     None when nothing is left.
     """
     _check_names([reviewer])
