@@ -25,12 +25,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
+    AGENT_NOUNS,
+    GATHERING_NOUNS,
     GEOGRAPHIC_NOUNS,
     MUNITION_NOUNS,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
     SITUATING_PREPOSITIONS,
     TIME_LABELS,
+    VEHICLE_NOUNS,
     WEAPON_NOUNS,
     antecedent,
     entity_for,
@@ -174,8 +177,9 @@ class ArgumentFinder:
         for child in head.children:
             dep = child.dep_
             if dep in ("nsubj", "csubj", "nsubjpass", "dobj", "obj"):
+                named_actor = dep in ("dobj", "obj") and any(c.dep_ in ("nsubj", "agent") for c in head.children)
                 for participant in self._conjuncts(child):
-                    yield from self._inside_participant(participant)
+                    yield from self._inside_participant(participant, owners=not named_actor)
             if dep in ("nsubj", "csubj"):
                 has_subject = True
                 # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
@@ -222,6 +226,12 @@ class ArgumentFinder:
                         yield ("passive_subject" if passive and head.dep_ == "xcomp" else subject_slot), child, None
                     elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
                         yield ("passive_subject" if passive else subject_slot), child, None
+                if head.dep_ == "conj" and governor.dep_ in ("advcl", "xcomp") and governor.tag_ == "VBG" and not any(
+                    c.dep_ in ("nsubj", "nsubjpass") for c in governor.children
+                ):
+                    for child in governor.head.children:
+                        if child.dep_ == "nsubj":
+                            yield subject_slot, child, None
             elif head.dep_ == "acl" and infinitive(head):
                 # "AT&T clinched a deal to acquire DirecTV": the one who agreed acts;
                 # "AT&T to buy DirecTV" (a headline): the noun itself.
@@ -261,7 +271,7 @@ class ArgumentFinder:
                         if preposition in self.locatives:
                             yield slot, filler, preposition
 
-    def _inside_participant(self, filler: Token) -> Iterator[tuple[str, Token, str | None]]:
+    def _inside_participant(self, filler: Token, owners: bool = True) -> Iterator[tuple[str, Token, str | None]]:
         """What a participant phrase says about the event: its places and times, the maker of a
         weapon ("Russian jets"), and who did an event it names ("its air strikes were targeted")."""
         yield from self._nested_places(filler)
@@ -270,7 +280,7 @@ class ArgumentFinder:
                 yield "time", child, None
         lemma = filler.lemma_.lower()
         nominal_event = lemma in self.trigger_lemmas and filler.pos_ == "NOUN"
-        if lemma in WEAPON_NOUNS or nominal_event:
+        if owners and (lemma in WEAPON_NOUNS or nominal_event):
             for child in filler.children:
                 if child.dep_ in ("amod", "compound", "nmod", "poss") and (
                     child.ent_type_ in ("NORP", "GPE", "ORG") or child.lower_ in PERSONAL_PRONOUNS
@@ -294,7 +304,9 @@ class ArgumentFinder:
                             if filler.dep_ == "pobj":
                                 yield "agent", filler, None
                                 yield from self._nested_places(filler)
-                    elif grandchild.dep_ == "prep" and grandchild.lower_ in self.locatives | {"on", "against"}:
+                    elif grandchild.dep_ == "prep" and (grandchild.lower_ in self.locatives or (
+                        grandchild.lower_ in ("on", "against") and child.lemma_.lower() in LIGHT_VERBS
+                    )):
                         yield from self._prepositional(grandchild)
         governor = head.head
         if governor is head:
@@ -329,15 +341,19 @@ class ArgumentFinder:
             # A nominal trigger as a clause's subject often names where and when in that clause.
             for child in governor.children:
                 if child.dep_ == "prep":
-                    for slot, filler, preposition in self._prepositional(child):
+                    for _slot, filler, preposition in self._prepositional(child):
                         if preposition in self.locatives or preposition in ("on", "during"):
-                            yield slot, filler, preposition
+                            yield "nested", filler, preposition
                 elif child.dep_ in ("npadvmod", "tmod"):
                     yield "time", child, None
 
     def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
         """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""
         for nested in token.children:
+            if nested.lower_ == "of" and any(
+                c.dep_ == "pobj" and c.pos_ == "NOUN" and c.lemma_.lower() in self.trigger_lemmas for c in nested.children
+            ):
+                continue
             if nested.dep_ == "prep" and (nested.lower_ in SITUATING_PREPOSITIONS or nested.lower_ == "of"):
                 for _slot, filler, nested_word in self._prepositional(nested, depth + 1):
                     if nested_word in SITUATING_PREPOSITIONS:
@@ -454,8 +470,13 @@ class ArgumentFinder:
             return None
         if token.pos_ not in ("NOUN", "PROPN", "NUM") or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
-        if token.lemma_.lower() in self.trigger_lemmas and token.pos_ == "NOUN":
-            return None  # an event as a participant ("the air strikes were targeting")
+        lemma = token.lemma_.lower()
+        if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not (role == "Target" and lemma in GATHERING_NOUNS):
+            return None  # an event as a participant ("the air strikes were targeting"); a meeting can be attacked
+        if slot == "modifier" and lemma not in AGENT_NOUNS:
+            return None  # "suicide attack", "car bombing": a manner or means, not who acted
+        if role in ("Agent", "Artifact") and "Vehicle" in event_type.roles and lemma in VEHICLE_NOUNS:
+            role = "Vehicle"  # "a bus carrying passengers"
         refers = f"noun:{token.lemma_.lower()}" if is_bare_definite(span) else None
         return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2), refers)
 

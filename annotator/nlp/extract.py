@@ -94,7 +94,11 @@ def lines_of(text: str) -> Iterator[tuple[int, str]]:
 
 
 # "NURPUR, India -- At least 23 children ...", "LONDON — Theresa May has ...": a dateline.
-DATELINE = re.compile(r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)*)? ?(?:--|—|–) ?")
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)*)?(?: ?(?:--|—|–) ?| - )"
+    # "PESHAWAR, Dec 8, 2010 (AFP): At least 17 people ...": a date and a wire service.
+    r"|, [\w ,.]{3,30} \([A-Z][A-Za-z]+\): ?)"
+)
 
 
 def segments_of(text: str) -> Iterator[tuple[int, str]]:

@@ -160,6 +160,22 @@ WEAPON_NOUNS = frozenset({
     "artillery", "mortar", "gun", "rifle", "grenade", "explosive", "knife", "car", "vehicle", "truck", "ship",
     "warship", "airstrike", "bullet", "munition", "weapon", "gas", "canister", "round", "shot", "ball",
 })
+# Common nouns that can act: a bare one before an event noun is its agent ("rebel attack", not "suicide attack").
+AGENT_NOUNS = frozenset({
+    "rebel", "militant", "insurgent", "terrorist", "jihadist", "extremist", "gunman", "gunmen", "army", "police",
+    "troop", "soldier", "government", "opposition", "coalition", "separatist", "guerrilla", "fighter", "militia",
+    "regime", "mob", "protester", "settler", "pirate", "gang", "military", "navy", "enemy", "bomber", "sniper",
+})
+# Vehicles: what carries people or goods is a Transport's Vehicle, not its Agent.
+VEHICLE_NOUNS = frozenset({
+    "bus", "car", "truck", "lorry", "van", "train", "plane", "aircraft", "jet", "helicopter", "ship", "boat",
+    "ferry", "vessel", "vehicle", "taxi", "coach", "minibus", "airliner", "flight",
+})
+# Events that are gatherings of people: attacking one attacks the people in it.
+GATHERING_NOUNS = frozenset({
+    "meeting", "rally", "wedding", "funeral", "gathering", "demonstration", "protest", "march", "procession",
+    "ceremony", "convoy", "summit", "conference", "celebration", "concert", "festival",
+})
 # Nouns that name the class of the entity beside them, by the labels that class takes.
 _ORG = ("ORG",)
 _GPE = ("GPE", "LOC", "FAC")
