@@ -173,3 +173,16 @@ def test_agree_needs_two_reviewers(store_url):
     result = run(store_url, "agree")
     assert result.exit_code == 1 and "agreement needs two reviewers with decisions; found 0" in result.output
     assert run(store_url, "agree", "--reviewers", "ana").exit_code == 2
+
+
+def test_progress_before_any_assignment_says_what_to_do_and_creates_nothing(store_url):
+    ok(run(store_url, "import", str(TEAM)))
+    assert "give them documents with `annotator assign`" in ok(run(store_url, "progress"))
+    assert orjson.loads(ok(run(store_url, "progress", "--json"))) == {"reviewers": []}
+    store.connect(store_url, create=False)
+    try:
+        from annotator.store.models import database
+
+        assert not database.table_exists("assignment")
+    finally:
+        store.close()
