@@ -59,6 +59,10 @@ class ReviewerDocument(Protocol):
     def events(self) -> Sequence[EventSpan]:
         """The reviewer's final events: (type, trigger start, trigger end, arguments)."""
 
+    @property
+    def done(self) -> bool:
+        """Whether the reviewer decided everything in the document."""
+
 
 @dataclass(frozen=True)
 class Kappa:
@@ -214,6 +218,8 @@ class PairAgreement:
     first: str
     second: str
     documents: int = 0
+    # Of those, the documents both reviewers finished.
+    finished: int = 0
     # Candidates decided by only one of the two: not in kappa, but worth knowing.
     decided_by_one: int = 0
     kappa_pairs: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
@@ -244,7 +250,7 @@ class PairAgreement:
         """Every figure as plain values, for JSON."""
         kappa = self.kappa()
         return {
-            "first": self.first, "second": self.second, "documents": self.documents,
+            "first": self.first, "second": self.second, "documents": self.documents, "finished": self.finished,
             "decided_by_one": self.decided_by_one,
             "kappa": {
                 "overall": self.kappa_total().as_dict(),
@@ -269,15 +275,19 @@ KINDS = ("entity", "event", "argument")
 
 
 def compare(
-    first_name: str, first: Mapping[int, ReviewerDocument], second_name: str, second: Mapping[int, ReviewerDocument]
+    first_name: str, first: Mapping[int, ReviewerDocument], second_name: str, second: Mapping[int, ReviewerDocument],
+    finished_only: bool = False,
 ) -> PairAgreement:
-    """The agreement of two reviewers over the documents (by pk) both of them worked on."""
+    """The agreement of two reviewers over the documents (by pk) both of them worked on, or both finished."""
     pair = PairAgreement(first_name, second_name)
     pair.kappa_pairs = {kind: defaultdict(list) for kind in KINDS}
     pair.spans = {measure: defaultdict(Overlap) for measure in MEASURES}
     for document in sorted(set(first) & set(second)):
         a, b = first[document], second[document]
+        if finished_only and not (a.done and b.done):
+            continue
         pair.documents += 1
+        pair.finished += int(a.done and b.done)
         for key in sorted(set(a.decisions) | set(b.decisions)):
             a_category = CATEGORIES.get(a.decisions[key][1]) if key in a.decisions else None
             b_category = CATEGORIES.get(b.decisions[key][1]) if key in b.decisions else None
@@ -299,6 +309,11 @@ def compare(
     return pair
 
 
-def pairwise(by_reviewer: Mapping[str, Mapping[int, ReviewerDocument]], reviewers: Sequence[str]) -> list[PairAgreement]:
+def pairwise(
+    by_reviewer: Mapping[str, Mapping[int, ReviewerDocument]], reviewers: Sequence[str], finished_only: bool = False
+) -> list[PairAgreement]:
     """The agreement of every pair of the given reviewers, in the order given (a with b, a with c, b with c)."""
-    return [compare(a, by_reviewer.get(a, {}), b, by_reviewer.get(b, {})) for a, b in combinations(reviewers, 2)]
+    return [
+        compare(a, by_reviewer.get(a, {}), b, by_reviewer.get(b, {}), finished_only)
+        for a, b in combinations(reviewers, 2)
+    ]

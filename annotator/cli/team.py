@@ -149,7 +149,8 @@ def pair_lines(pair: dict[str, Any]) -> list[str]:
     kappa = pair["kappa"]
     overall = kappa["overall"]
     lines = [
-        f"{shown(pair['first'])} and {shown(pair['second'])}: {pair['documents']} document(s) both worked on; "
+        f"{shown(pair['first'])} and {shown(pair['second'])}: {pair['documents']} document(s) both worked on "
+        f"({pair['finished']} finished by both); "
         f"{overall['items']} candidate(s) decided by both, {pair['decided_by_one']} by only one",
         f"kappa overall (micro): {_figure(overall['kappa'])} over {overall['items']}",
         "",
@@ -184,9 +185,11 @@ def _span_cells(c: dict[str, Any]) -> list[str]:
 
 @main.command("agree")
 @click.option("--reviewers", metavar="A,B", help="Compare these reviewers (pairwise). Default: everyone who decided something.")
+@click.option("--finished", "finished_only", is_flag=True,
+              help="Compare only the documents both reviewers of a pair finished (decided every candidate in).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @pass_context
-def agree_command(context: Context, reviewers: str | None, as_json: bool) -> None:
+def agree_command(context: Context, reviewers: str | None, finished_only: bool, as_json: bool) -> None:
     """Show how far reviewers agree, pairwise, over the documents both worked on.
 
     \b
@@ -215,9 +218,9 @@ def agree_command(context: Context, reviewers: str | None, as_json: bool) -> Non
             f"{context.db_label}: agreement needs two reviewers with decisions; found "
             f"{len(chosen)}{': ' + shown(chosen[0]) if chosen else ''}"
         )
-    pairs = [pair.as_dict() for pair in pairwise(work, chosen)]
+    pairs = [pair.as_dict() for pair in pairwise(work, chosen, finished_only)]
     if as_json:
-        _json({"reviewers": chosen, "definitions": DEFINITIONS, "pairs": pairs})
+        _json({"reviewers": chosen, "finished_only": finished_only, "definitions": DEFINITIONS, "pairs": pairs})
         return
     lines = ["Agreement between reviewers; a fix counts as its own category (accept / fix / reject) in kappa", ""]
     for pair in pairs:

@@ -100,7 +100,9 @@ def test_agree_json_gives_the_hand_computed_figures(team_store):
     result = orjson.loads(ok(run(team_store, "agree", "--json")))
     assert result["reviewers"] == ["ana", "bo"] and "own category" in result["definitions"]["kappa"]
     (pair,) = result["pairs"]
-    assert (pair["first"], pair["second"], pair["documents"], pair["decided_by_one"]) == ("ana", "bo", 2, 0)
+    assert (pair["first"], pair["second"], pair["documents"], pair["finished"], pair["decided_by_one"]) == (
+        "ana", "bo", 2, 2, 0
+    )
     kappa = pair["kappa"]
     assert kappa["entity"]["by_name"]["NORP"]["kappa"] == pytest.approx(0.16 / 0.46)
     assert round(kappa["entity"]["by_name"]["NORP"]["kappa"], 3) == 0.348
@@ -137,7 +139,7 @@ def test_agree_only_over_the_reference_document_gives_its_worked_span_figures(te
 def test_agree_table_says_how_a_fix_counts_and_shows_undefined_kappa(team_store):
     lines = ok(run(team_store, "agree", "--reviewers", "ana,bo")).splitlines()
     assert "a fix counts as its own category" in lines[0]
-    assert "ana and bo: 2 document(s) both worked on; 16 candidate(s) decided by both, 0 by only one" in lines
+    assert "ana and bo: 2 document(s) both worked on (2 finished by both); 16 candidate(s) decided by both, 0 by only one" in lines
     assert "kappa overall (micro): 0.226 over 16" in lines
     start = lines.index(next(line for line in lines if line.startswith("decisions on the same candidates")))
     kappa_table = lines[start : lines.index("", start)]
@@ -186,3 +188,24 @@ def test_progress_before_any_assignment_says_what_to_do_and_creates_nothing(stor
         assert not database.table_exists("assignment")
     finally:
         store.close()
+
+
+def test_agree_finished_compares_only_documents_both_finished(team_store):
+    store.connect(team_store, create=False)
+    try:
+        repository = Repository()
+        homs = repository.load_document("t3").entities[0].pk
+        repository.accept("bo", TargetKind.ENTITY, homs)
+        repository.set_flag("ana", TargetKind.ENTITY, homs, True)  # ana looked, decided nothing yet
+    finally:
+        store.close()
+    (everything,) = orjson.loads(ok(run(team_store, "agree", "--json")))["pairs"]
+    assert (everything["documents"], everything["finished"], everything["decided_by_one"]) == (3, 2, 1)
+    finished = orjson.loads(ok(run(team_store, "agree", "--json", "--finished")))
+    assert finished["finished_only"] is True
+    (pair,) = finished["pairs"]
+    assert (pair["documents"], pair["finished"], pair["decided_by_one"]) == (2, 2, 0)
+    assert pair["kappa"]["overall"]["kappa"] == pytest.approx(7 / 31)
+    # bo's final GPE "Homs" is in the comparison of every document, not of the finished ones.
+    assert everything["entities_exact"]["by_name"]["GPE"]["second"] == 2
+    assert pair["entities_exact"]["by_name"]["GPE"]["second"] == 1

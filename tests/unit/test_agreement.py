@@ -110,6 +110,7 @@ class Work:
     decisions: dict = field(default_factory=dict)
     entities: tuple = ()
     events: tuple = ()
+    done: bool = False
 
 
 def test_compare_pairs_decisions_on_the_same_candidates_per_kind_and_name():
@@ -139,3 +140,12 @@ def test_pairwise_covers_every_pair_in_order():
     assert [(p.first, p.second, p.documents) for p in pairwise(work, ["a", "b", "c"])] == [
         ("a", "b", 1), ("a", "c", 0), ("b", "c", 0)
     ]
+
+
+def test_finished_only_leaves_out_documents_one_of_the_pair_has_not_finished():
+    a = {1: Work({("entity", 1): ("GPE", "accepted")}, done=True), 2: Work({("entity", 2): ("GPE", "rejected")}, done=True)}
+    b = {1: Work({("entity", 1): ("GPE", "accepted")}, done=True), 2: Work({("entity", 2): ("GPE", "accepted")})}
+    everything = compare("a", a, "b", b)
+    assert (everything.documents, everything.finished, everything.kappa_total().items) == (2, 1, 2)
+    finished = compare("a", a, "b", b, finished_only=True)
+    assert (finished.documents, finished.finished, finished.kappa_total().items) == (1, 1, 1)
