@@ -1,5 +1,10 @@
-"""Shared fixtures: isolation from the user's own setup, a store in a real SQLite file under tmp_path,
-and small native documents."""
+"""Shared fixtures: isolation from the user's own setup, stores on both backends, and small native documents.
+
+`store_url` (and `repository`, bound to it) is parametrised: a real SQLite file under
+tmp_path, and a fresh database on a throwaway PostgreSQL server (see
+`tests.postgres_server`). A test that looks at the SQLite file itself asks for
+`db_path` or is marked `sqlite_only`, and runs on SQLite alone.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import pytest
 
 from annotator import store
 from annotator.store import Repository
+from tests import postgres_server as pg_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -65,15 +71,62 @@ def write_jsonl(path: Path, *documents: dict) -> Path:
     return path
 
 
+# Read once, before any test's isolation takes the ANNOTATOR_* variables away.
+_SERVER_URL = os.environ.get(pg_cluster.ENVIRONMENT)
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: runs against the throwaway PostgreSQL server")
+    config.addinivalue_line("markers", "sqlite_only(reason): looks at what only a SQLite store has (its file)")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL server of this session: the one ANNOTATOR_TEST_PG names, or one started here."""
+    if _SERVER_URL:
+        server = pg_cluster.Server(_SERVER_URL)
+        server.prepare()
+        yield server
+        return
+    why = pg_cluster.why_no_server()
+    if why is not None:
+        pytest.skip(f"PostgreSQL half skipped: {why}")
+    with pg_cluster.started_server() as url:
+        server = pg_cluster.Server(url)
+        server.prepare()
+        yield server
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.db"
 
 
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """What `--db` names for this test: a SQLite file under tmp_path, or a PostgreSQL database of its own.
+
+    The database is empty, or, for a test that also asks for `repository` (which would
+    create the store at once), a copy of an empty store: copying it is faster than creating it.
+    """
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    marker = request.node.get_closest_marker("sqlite_only")
+    if marker is not None:
+        pytest.skip(f"SQLite only: {marker.args[0] if marker.args else 'looks at the SQLite file'}")
+    if "db_path" in request.fixturenames:
+        pytest.skip("SQLite only: the test looks at the SQLite file at db_path")
+    server = request.getfixturevalue("postgres_server")
+    name, url = server.fresh_database(with_store="repository" in request.fixturenames)
+    request.addfinalizer(lambda: server.drop(name))
+    return url
+
+
 @pytest.fixture
-def repository(db_path: Path):
-    """A repository bound to a fresh SQLite file; closed after the test."""
-    store.connect(db_path)
+def repository(store_url: str):
+    """A repository bound to a fresh store (a SQLite file, or a PostgreSQL database); closed after the test."""
+    store.connect(store_url)
     yield Repository()
     store.close()
 

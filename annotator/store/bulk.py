@@ -30,7 +30,8 @@ from annotator.domain import Action, TargetKind
 from annotator.store.changes import Change, record_changes, refold_targets
 from annotator.store.errors import StoreError
 from annotator.store.locking import run_write, settings
-from annotator.store.models import MetaRow, database
+from annotator.store.models import MetaRow
+from annotator.store.sql import marks, put_meta, run
 from annotator.store.state import IDS_PER_QUERY, forget_work, next_group
 
 # How long one batch may hold the write lock before it commits, and the pause after
@@ -49,7 +50,7 @@ Target = tuple[TargetKind, int]
 
 def _mark(group: int, job: str) -> None:
     info = {"job": job, "pid": os.getpid(), "host": socket.gethostname(), "at": time.time()}
-    MetaRow.insert(key=f"{_MARKER}{group}", value=orjson.dumps(info).decode()).on_conflict_replace().execute()
+    put_meta(f"{_MARKER}{group}", orjson.dumps(info).decode())
 
 
 def _unmark(group: int) -> None:
@@ -72,7 +73,7 @@ def _still_mine(group: int) -> None:
 
 def targets_of(group: int) -> list[Target]:
     """Every target a decision group touched, each once, in the order it first did."""
-    rows = database.execute_sql(
+    rows = run(
         "SELECT target_kind, target_id FROM decision WHERE group_id = ? AND target_id IS NOT NULL ORDER BY id", (group,)
     )
     return list(dict.fromkeys((_KINDS[kind], pk) for kind, pk in rows.fetchall()))
@@ -217,7 +218,9 @@ def _abandoned(info: dict[str, Any], group: int) -> bool:
 
 def unfinished_groups() -> list[tuple[int, dict[str, Any]]]:
     """(group, marker) of every group marked as being written, alive or abandoned."""
-    rows = database.execute_sql("SELECT key, value FROM store_meta WHERE key GLOB ?", (_MARKER + "*",)).fetchall()
+    rows = run(
+        "SELECT key, value FROM store_meta WHERE SUBSTR(key, 1, ?) = ?", (len(_MARKER), _MARKER)
+    ).fetchall()
     return [(int(key[len(_MARKER):]), orjson.loads(value)) for key, value in rows]
 
 
@@ -255,15 +258,14 @@ def _take_back_some(group: int) -> bool:
     """
     started = time.perf_counter()
     while True:
-        rows = database.execute_sql(
+        rows = run(
             "SELECT id, target_kind, target_id FROM decision WHERE group_id = ? ORDER BY id DESC LIMIT ?",
             (group, IDS_PER_QUERY + 1),
         ).fetchall()
         last_one = len(rows) <= 1
         taken = rows if last_one else rows[:-1]
         if taken:
-            marks = ", ".join("?" * len(taken))
-            database.execute_sql(f"DELETE FROM decision WHERE id IN ({marks})", [row[0] for row in taken])
+            run(f"DELETE FROM decision WHERE id IN ({marks(len(taken))})", [row[0] for row in taken])
             forget_work(refold_targets((TargetKind(kind), pk) for _, kind, pk in taken if pk is not None))
         if last_one:
             _unmark(group)

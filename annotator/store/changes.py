@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 
 from annotator.domain import Action, TargetKind
-from annotator.store.models import DecisionRow, database
-from annotator.store.sql import insert_rows
+from annotator.store.models import DecisionRow
+from annotator.store.sql import insert_rows, run
 from annotator.store.state import (
     IDS_PER_QUERY,
     REVIEW_FIELDS,
@@ -103,7 +103,7 @@ def _refold_chunk(kind: TargetKind, pks: list[int]) -> set[int]:
     states = {pk: initial_state(fact.origin) for pk, fact in facts.items()}
     last: dict[int, tuple[str, float]] = {}
     marks = ", ".join("?" * len(pks))
-    rows = database.execute_sql(
+    rows = run(
         "SELECT target_id, after, reviewer, at FROM decision"
         f" WHERE target_kind = ? AND target_id IN ({marks})"
         " AND group_id NOT IN (SELECT group_id FROM undone_group) ORDER BY id",
@@ -116,7 +116,7 @@ def _refold_chunk(kind: TargetKind, pks: list[int]) -> set[int]:
     write_states([state_row(kind, pk, facts[pk].document_pk, states[pk], *last[pk]) for pk in last])
     gone = [pk for pk in pks if pk not in last]
     if gone:
-        database.execute_sql(
+        run(
             f"DELETE FROM review_state WHERE target_kind = ? AND target_id IN ({', '.join('?' * len(gone))})",
             (kind.value, *gone),
         )

@@ -7,6 +7,11 @@ store is refused and left byte for byte as it was, and a store this process may
 not write opens read-only (reading and exporting work; writes raise
 `ReadOnlyStore`). A writable store opens with a WAL journal, foreign keys and a
 busy timeout, and any bulk decision a dead process left half-written is finished.
+
+A `postgresql://` URL names a database on a server (see `postgres`): the same
+models and repository, the same rules: a database without a store becomes one
+(its tables are created) only when the caller asks, and one holding other tables
+is refused.
 """
 
 from __future__ import annotations
@@ -15,15 +20,16 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
-from annotator.store import locking
+from annotator.store import locking, postgres
 from annotator.store.errors import ReadOnlyStore, StoreBusy, StoreDamaged, StoreError, StoreMissing, explain, is_busy
 from annotator.store.migrations import argument_extents
 from annotator.store.models import ALL_MODELS, MetaRow, database
-from annotator.store.probe import VERSION_KEY, FileKind, probe, read_only_uri
+from annotator.store.postgres import is_server_url, without_password
+from annotator.store.probe import VERSION_KEY, FileKind, Probe, probe, read_only_uri
+from annotator.store.sql import is_postgres, put_meta
 
 # The version of the store's tables (not the event schema of annotator.schema).
 STORE_VERSION = 2
@@ -39,8 +45,8 @@ SQLITE_PRAGMAS = {
 }
 # A read-only store: no journal mode to set (that would write), and no write gets through.
 READ_ONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": locking.ATTEMPT_MS, "cache_size": -64_000, "query_only": 1}
-# Server databases are planned; until then a URL of theirs gets a plain answer.
-_SERVER_SCHEMES = {"postgres", "postgresql", "postgresext", "psql", "cockroachdb", "mysql", "mysql+pool"}
+# Server databases annotator does not speak; a URL of theirs gets a plain answer.
+_OTHER_SERVERS = {"postgresext", "psql", "cockroachdb", "mysql", "mysql+pool", "postgresql+pool", "psycopg3"}
 
 
 def default_database_path() -> Path:
@@ -54,7 +60,7 @@ def default_database_path() -> Path:
 
 
 def store_path(target: str | os.PathLike[str] | None) -> Path:
-    """The SQLite file `target` names (a path or a `sqlite:///` URL); a server URL is refused with a message."""
+    """The SQLite file `target` names (a path or a `sqlite:///` URL); any other URL is refused with a message."""
     if target is None:
         return default_database_path()
     text = os.fspath(target)
@@ -62,25 +68,24 @@ def store_path(target: str | os.PathLike[str] | None) -> Path:
         scheme = text.split("://", 1)[0].lower()
         if scheme == "sqlite" and text.startswith("sqlite:///"):
             return Path(text[len("sqlite:///") :]).expanduser()
-        shown = _without_password(text)
-        if scheme in _SERVER_SCHEMES:
+        shown = without_password(text)
+        if scheme in _OTHER_SERVERS:
             raise StoreError(
-                f"{shown}: {scheme} stores are not supported yet; for now give the path of a SQLite file with --db"
+                f"{shown}: {scheme} stores are not supported; give a postgresql://USER@HOST:PORT/NAME URL "
+                "or the path of a SQLite file with --db"
             )
-        raise StoreError(f"{shown}: not a database annotator knows; give the path of a SQLite file with --db")
+        raise StoreError(
+            f"{shown}: not a database annotator knows; give the path of a SQLite file "
+            "or a postgresql://USER@HOST:PORT/NAME URL with --db"
+        )
     return Path(text).expanduser()
 
 
-def _without_password(url: str) -> str:
-    """The URL with any password replaced by `***`, fit to print."""
-    try:
-        parts = urlsplit(url)
-        if parts.password:
-            netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-            return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return url.split("://", 1)[0] + "://…"
-    return url
+def _target(target: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
+    """`target`, or else the store `ANNOTATOR_DB` names (a path or a URL), or else None for the default file."""
+    if target is None:
+        return os.environ.get("ANNOTATOR_DB") or None
+    return target
 
 
 def connect(
@@ -91,20 +96,13 @@ def connect(
     With `create` false, a missing (or empty) file raises `StoreMissing` and nothing is
     created. `patience` is how many seconds a write waits for another process's lock.
     """
+    target = _target(target)
+    if target is not None and is_server_url(os.fspath(target)):
+        return _connect_server(os.fspath(target), create, patience)
     path = store_path(target)
     found = probe(path)
-    if found.kind is not FileKind.STORE and not create:
-        raise StoreMissing(str(path))
+    _check_found(found, str(path), create)
     read_only = not found.writable
-    if read_only and found.kind is not FileKind.STORE:
-        raise ReadOnlyStore(str(path), f"cannot create a store there: {found.why_read_only}")
-    if found.kind is FileKind.STORE and found.version > STORE_VERSION:
-        raise StoreError(
-            f"{path}: the store has version {found.version}, newer than this annotator "
-            f"understands ({STORE_VERSION}); upgrade annotator to open it"
-        )
-    if read_only and found.version < STORE_VERSION:
-        raise ReadOnlyStore(str(path), f"it needs upgrading to version {STORE_VERSION}, which writes to it")
     if found.kind is FileKind.MISSING:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +142,50 @@ def _open_read_only(path: Path) -> SqliteDatabase:
     raise AssertionError("unreachable")
 
 
-def _open(db: SqliteDatabase, path: Path, read_only: bool) -> None:
+def _connect_server(url: str, create: bool, patience: float | None) -> Database:
+    """Bind the model proxy to a store in a PostgreSQL database (see `connect`)."""
+    shown = without_password(url)
+    locking.configure(shown, False, "", patience)
+    db = postgres.open_database(url)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        found = postgres.probe_server(db, shown)
+    except DatabaseError as error:
+        if not db.is_closed():
+            db.close()
+        raise explain(error, shown) or StoreError(f"{shown}: cannot open as an annotator store: {error}") from error
+    except StoreError:
+        db.close()
+        raise
+    try:
+        _check_found(found, shown, create)
+    except StoreError:
+        db.close()
+        raise
+    if not found.writable:
+        db.close()
+        locking.configure(shown, True, found.why_read_only, patience)
+    _open(db, shown, read_only=not found.writable)
+    return db
+
+
+def _check_found(found: Probe, shown: str, create: bool) -> None:
+    """Refuse a store that is missing (unless it is to be created), too new, or read-only and too old."""
+    if found.kind is not FileKind.STORE and not create:
+        raise StoreMissing(shown)
+    if not found.writable and found.kind is not FileKind.STORE:
+        raise ReadOnlyStore(shown, f"cannot create a store there: {found.why_read_only}")
+    if found.kind is FileKind.STORE and found.version > STORE_VERSION:
+        raise StoreError(
+            f"{shown}: the store has version {found.version}, newer than this annotator "
+            f"understands ({STORE_VERSION}); upgrade annotator to open it"
+        )
+    if not found.writable and found.version < STORE_VERSION:
+        raise ReadOnlyStore(shown, f"it needs upgrading to version {STORE_VERSION}, which writes to it")
+
+
+def _open(db: Database, path: Path | str, read_only: bool) -> None:
     """Connect, migrate and finish interrupted work, waiting for another process's lock as writes do."""
     from annotator.store.bulk import finish_interrupted
 
@@ -175,7 +216,10 @@ def check_integrity() -> None:
 
     It reads the whole file (about half a second per 100 MB), so only imports, which
     write much and take long anyway, ask for it: a damaged store is never added to.
+    A PostgreSQL server checks its own pages (and says so when one is damaged).
     """
+    if is_postgres():
+        return
     try:
         problems = [row[0] for row in database.execute_sql("PRAGMA quick_check").fetchall() if row[0] != "ok"]
     except DatabaseError as error:
@@ -220,7 +264,7 @@ def migrate(db: Database, target_version: int = STORE_VERSION) -> int:
             if store_version(db) >= version:
                 continue
             MIGRATIONS[version](db)
-            MetaRow.insert(key=VERSION_KEY, value=str(version)).on_conflict_replace().execute()
+            put_meta(VERSION_KEY, str(version))
     return max(current, target_version)
 
 

@@ -22,9 +22,9 @@ from annotator.store.models import (
     EventRow,
     ReviewStateRow,
     SentenceRow,
-    database,
 )
 from annotator.store.queries import FlaggedItem
+from annotator.store.sql import run, true_literal
 from annotator.store.state import REVIEW_FIELDS, DecisionError
 
 # How many characters of a span a list row or a message shows.
@@ -129,8 +129,8 @@ def _texts(document_pks: Iterable[int]) -> dict[int, tuple[str, str]]:
 def flagged_items() -> list[FlaggedItem]:
     """Every flagged or noted target of the store, in document order, then by position in the text."""
     # Written as the partial index `review_state_marked` is, so SQLite reads only the marked rows.
-    marked = database.execute_sql(
-        "SELECT target_kind, target_id, flagged, note FROM review_state WHERE flagged = 1 OR note <> ''"
+    marked = run(
+        f"SELECT target_kind, target_id, flagged, note FROM review_state WHERE flagged = {true_literal()} OR note <> ''"
     ).fetchall()
     marks = {(TargetKind(kind), pk): (bool(flagged), note or "") for kind, pk, flagged, note in marked}
     targets = _targets(marks)

@@ -23,6 +23,7 @@ from peewee import DatabaseError
 
 from annotator.store.errors import ReadOnlyStore, StoreBusy, explain, is_busy
 from annotator.store.models import database
+from annotator.store.sql import set_lock_wait
 
 T = TypeVar("T")
 
@@ -123,7 +124,7 @@ def try_cache_write(operation: Callable[[], object], computed_at: int) -> bool:
     if database.in_transaction():
         operation()
         return True
-    database.execute_sql("PRAGMA busy_timeout = 0")
+    set_lock_wait(0)
     try:
         with database.atomic():
             if data_version() != computed_at:
@@ -135,7 +136,7 @@ def try_cache_write(operation: Callable[[], object], computed_at: int) -> bool:
             return False
         raise
     finally:
-        database.execute_sql(f"PRAGMA busy_timeout = {settings.attempt_ms}")
+        set_lock_wait(settings.attempt_ms)
 
 
 def longest_hold(reset: bool = False) -> float:

@@ -18,7 +18,8 @@ import orjson
 from annotator.domain import Action, Decision, TargetKind
 from annotator.store.bulk import Target, finish_interrupted, is_unfinished, refold_in_batches, targets_of
 from annotator.store.changes import refold_targets
-from annotator.store.models import DecisionRow, DocumentWorkRow, ReviewStateRow, UndoneGroupRow, database
+from annotator.store.models import DecisionRow, DocumentWorkRow, ReviewStateRow, UndoneGroupRow
+from annotator.store.sql import run
 from annotator.store.state import DecisionError, next_group
 
 
@@ -28,9 +29,10 @@ def undo_stacks(reviewer: str) -> tuple[list[int], list[int]]:
     redo: list[int] = []
     # One row per group, in the order groups began: a bulk group written in batches may
     # have other processes' entries between its own, and is still one step.
-    query = database.execute_sql(
-        "SELECT group_id, action, reverts_group FROM decision WHERE reviewer = ?"
-        " GROUP BY group_id ORDER BY MIN(id)",
+    query = run(
+        "SELECT d.group_id, d.action, d.reverts_group FROM decision d JOIN"
+        " (SELECT MIN(id) AS first FROM decision WHERE reviewer = ? GROUP BY group_id) f ON d.id = f.first"
+        " ORDER BY d.id",
         (reviewer,),
     )
     for group, action, reverts in query.fetchall():
@@ -91,7 +93,7 @@ def redo(reviewer: str) -> int | None:
 
 def _entries_of(reviewer: str) -> tuple[int, int]:
     """(highest pk, count) of the reviewer's log entries: it changes whenever their undo stacks may have."""
-    row = database.execute_sql("SELECT MAX(id), COUNT(*) FROM decision WHERE reviewer = ?", (reviewer,)).fetchone()
+    row = run("SELECT MAX(id), COUNT(*) FROM decision WHERE reviewer = ?", (reviewer,)).fetchone()
     return (row[0] or 0, row[1])
 
 

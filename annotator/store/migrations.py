@@ -12,6 +12,7 @@ import orjson
 from peewee import Database
 
 from annotator.store.models import DocumentWorkRow
+from annotator.store.sql import is_postgres, run
 
 # Decision fields that are the review itself, as the log of version 1 wrote them.
 _V1_REVIEW_FIELDS = ("status", "flagged", "note")
@@ -30,16 +31,16 @@ def argument_extents(db: Database) -> None:
     """
     columns = {column.name for column in db.get_columns("review_state")}
     if "dismissed" not in columns:
-        db.execute_sql("ALTER TABLE review_state ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]'")
+        run("ALTER TABLE review_state ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]'", db=db)
     db.create_tables([DocumentWorkRow], safe=True)
-    db.execute_sql(
-        "CREATE INDEX IF NOT EXISTS review_state_marked ON review_state (document_id)"
-        " WHERE flagged = 1 OR note <> ''"
-    )
-    db.execute_sql(
+    # Written as `describe.flagged_items` asks, so the planner knows the index serves it.
+    true = "TRUE" if is_postgres(db) else "1"
+    run(f"CREATE INDEX IF NOT EXISTS review_state_marked ON review_state (document_id) WHERE flagged = {true} OR note <> ''", db=db)
+    run(
         'UPDATE argument SET start = (SELECT e.start FROM entity e WHERE e.id = argument.entity_id),'
         ' "end" = (SELECT e."end" FROM entity e WHERE e.id = argument.entity_id)'
-        ' WHERE entity_id IS NOT NULL AND (start IS NULL OR "end" IS NULL)'
+        ' WHERE entity_id IS NOT NULL AND (start IS NULL OR "end" IS NULL)',
+        db=db,
     )
     relinked = _spans_for_relinks(db)
     for argument_pk in sorted(relinked):
@@ -49,22 +50,23 @@ def argument_extents(db: Database) -> None:
 def _spans_for_relinks(db: Database) -> set[int]:
     """Give each logged relink of an argument its entity's machine span; return the arguments touched."""
     touched: set[int] = set()
-    rows = db.execute_sql(
+    rows = run(
         "SELECT id, target_id, document_id, after FROM decision"
-        " WHERE target_kind = 'argument' AND after LIKE '%\"entity_id\"%'"
+        " WHERE target_kind = 'argument' AND after LIKE '%\"entity_id\"%'",
+        db=db,
     ).fetchall()
     for decision_pk, argument_pk, document_pk, after_json in rows:
         after = orjson.loads(after_json)
         entity_id = after.get("entity_id")
         if entity_id is None or "start" in after or "end" in after:
             continue
-        span = db.execute_sql(
-            'SELECT start, "end" FROM entity WHERE document_id = ? AND "key" = ?', (document_pk, entity_id)
+        span = run(
+            'SELECT start, "end" FROM entity WHERE document_id = ? AND "key" = ?', (document_pk, entity_id), db=db
         ).fetchone()
         if span is None:
             continue
         after["start"], after["end"] = span
-        db.execute_sql("UPDATE decision SET after = ? WHERE id = ?", (orjson.dumps(after).decode(), decision_pk))
+        run("UPDATE decision SET after = ? WHERE id = ?", (orjson.dumps(after).decode(), decision_pk), db=db)
         touched.add(argument_pk)
     return touched
 
@@ -72,13 +74,15 @@ def _spans_for_relinks(db: Database) -> set[int]:
 def _refold_fixed(db: Database, argument_pk: int) -> None:
     """Fold an argument's corrections again from its decisions in effect, into its stored review state."""
     fixed: dict = {}
-    for (after_json,) in db.execute_sql(
+    for (after_json,) in run(
         "SELECT after FROM decision WHERE target_kind = 'argument' AND target_id = ?"
         " AND group_id NOT IN (SELECT group_id FROM undone_group) ORDER BY id",
         (argument_pk,),
+        db=db,
     ).fetchall():
         fixed.update({k: v for k, v in orjson.loads(after_json).items() if k not in _V1_REVIEW_FIELDS})
-    db.execute_sql(
+    run(
         "UPDATE review_state SET fixed = ? WHERE target_kind = 'argument' AND target_id = ?",
         (orjson.dumps(fixed).decode(), argument_pk),
+        db=db,
     )

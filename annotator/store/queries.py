@@ -18,6 +18,7 @@ from annotator.store.models import (
     MetaRow,
     ReviewStateRow,
 )
+from annotator.store.sql import contains_ignoring_case, put_meta
 from annotator.store.watch import data_version
 
 # The meta row that keeps the number of machine candidates, so progress never counts a corpus.
@@ -116,7 +117,7 @@ def find_text(needle: str, after_document_pk: int) -> int | None:
     """The pk of the first document after the given one whose text contains `needle` (ignoring case), or None."""
     return (
         DocumentRow.select(DocumentRow.pk)
-        .where((DocumentRow.pk > after_document_pk) & (fn.INSTR(fn.LOWER(DocumentRow.text), needle.lower()) > 0))
+        .where((DocumentRow.pk > after_document_pk) & contains_ignoring_case(DocumentRow.text, needle))
         .order_by(DocumentRow.pk)
         .limit(1)
         .scalar()
@@ -184,7 +185,7 @@ def count_candidates() -> int:
 
 
 def _store_candidate_count(count: int) -> int:
-    MetaRow.insert(key=_CANDIDATE_COUNT_KEY, value=str(count)).on_conflict_replace().execute()
+    put_meta(_CANDIDATE_COUNT_KEY, str(count))
     return count
 
 

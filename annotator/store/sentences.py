@@ -22,8 +22,8 @@ from annotator.domain import Action, Origin, Status, TargetKind
 from annotator.store.decisions import record_group
 from annotator.store.documents import document_pks
 from annotator.store.locking import try_cache_write
-from annotator.store.models import DocumentWorkRow, SentenceRow, database
-from annotator.store.sql import insert_rows
+from annotator.store.models import DocumentWorkRow, SentenceRow
+from annotator.store.sql import insert_rows, marks, run
 from annotator.store.state import DecisionError
 from annotator.store.watch import data_version
 
@@ -110,10 +110,10 @@ def _count(pks: list[int]) -> list[tuple[int, int, int, bool]]:
     Counting only reads, so it never waits for another process's write lock.
     """
     version = data_version()
-    sql = _COUNT_SQL.format(marks=", ".join([database.param] * len(pks)))
+    sql = _COUNT_SQL.format(marks=marks(len(pks)))
     counted = {
         document_pk: (sentences, seen)
-        for document_pk, sentences, seen in database.execute_sql(sql, (*_COUNT_PARAMETERS, *pks)).fetchall()
+        for document_pk, sentences, seen in run(sql, (*_COUNT_PARAMETERS, *pks)).fetchall()
     }
     rows = []
     for pk in pks:
@@ -132,7 +132,7 @@ def _count(pks: list[int]) -> list[tuple[int, int, int, bool]]:
 
 def _has_pending(document_pk: int) -> bool:
     parameters = (document_pk, _MACHINE, _PENDING) * 3
-    return bool(database.execute_sql(_HAS_PENDING_SQL, parameters).fetchone()[0])
+    return bool(run(_HAS_PENDING_SQL, parameters).fetchone()[0])
 
 
 def _uncounted(after_document_pk: int = 0) -> list[int]:

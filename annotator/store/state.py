@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 
 from annotator.domain import Origin, Review, Status, TargetKind
-from annotator.store.models import DocumentWorkRow, ReviewStateRow, database
-from annotator.store.sql import insert_rows
+from annotator.store.models import DocumentWorkRow, ReviewStateRow
+from annotator.store.sql import insert_rows, run
 
 # Decision fields that are the review itself; any other field of a decision is a correction.
 REVIEW_FIELDS = ("status", "flagged", "note", "dismissed")
@@ -106,7 +106,7 @@ def target_facts_many(kind: TargetKind, pks: Iterable[int]) -> dict[int, TargetF
     for i in range(0, len(unique), IDS_PER_QUERY):
         chunk = unique[i : i + IDS_PER_QUERY]
         sql = _FACTS_SQL[kind].format(marks=", ".join("?" * len(chunk)))
-        for pk, document_pk, origin, *values in database.execute_sql(sql, chunk).fetchall():
+        for pk, document_pk, origin, *values in run(sql, chunk).fetchall():
             found[pk] = TargetFacts(document_pk, Origin(origin), _machine_values(kind, tuple(values)))
     return found
 
@@ -140,7 +140,7 @@ def current_states(kind: TargetKind, facts: Mapping[int, TargetFacts]) -> dict[i
             f"SELECT target_id, {_STATE_COLUMNS} FROM review_state"
             f" WHERE target_kind = ? AND target_id IN ({', '.join('?' * len(chunk))})"
         )
-        for pk, *columns in database.execute_sql(sql, (kind.value, *chunk)).fetchall():
+        for pk, *columns in run(sql, (kind.value, *chunk)).fetchall():
             states[pk] = _stored_state(*columns)
     return states
 
@@ -157,7 +157,7 @@ def state_row(
 
 def current_state(kind: TargetKind, pk: int, origin: Origin | None = None) -> dict[str, Any]:
     """A target's state now; pass its origin when known, to spare a query for an undecided target."""
-    row = database.execute_sql(
+    row = run(
         f"SELECT {_STATE_COLUMNS} FROM review_state WHERE target_kind = ? AND target_id = ?", (kind.value, pk)
     ).fetchone()
     if row is not None:
@@ -179,4 +179,4 @@ def forget_work(document_pks: Iterable[int]) -> None:
 
 def next_group() -> int:
     """The number of the next decision group (one undo step)."""
-    return int(database.execute_sql("SELECT COALESCE(MAX(group_id), 0) + 1 FROM decision").fetchone()[0])
+    return int(run("SELECT COALESCE(MAX(group_id), 0) + 1 FROM decision").fetchone()[0])

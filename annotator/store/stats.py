@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 import orjson
+from peewee import fn
 
 from annotator.domain import DECIDED_STATUSES, GONE_STATUSES, NOT_UNDOABLE_ACTIONS, Origin, Status, TargetKind
 from annotator.store.models import ArgumentRow, DecisionRow, DocumentRow, EntityRow, EventRow, ReviewStateRow
@@ -114,7 +115,8 @@ def _throughput() -> dict[str, dict[str, Any]]:
     """Per reviewer: decision groups, active minutes, and groups per active minute."""
     times: dict[str, list[float]] = defaultdict(list)
     for reviewer, at in (
-        DecisionRow.select(DecisionRow.reviewer, DecisionRow.at)
+        # One group has one reviewer and one time; MIN picks them as every database allows.
+        DecisionRow.select(fn.MIN(DecisionRow.reviewer), fn.MIN(DecisionRow.at))
         .where(
             DecisionRow.action.not_in([a.value for a in NOT_UNDOABLE_ACTIONS]) & DecisionRow.target_pk.is_null(False)
         )

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from annotator.domain import Decision, TargetKind
 from annotator.store.log import decision_of
-from annotator.store.models import DecisionRow, MetaRow, database
+from annotator.store.models import DecisionRow, MetaRow
+from annotator.store.sql import run
 
 _DATA_VERSION_KEY = "data_version"
 
 
 def bump_data_version() -> None:
     """Add one to the data version; call inside the write transaction whose change it announces."""
-    database.execute_sql(
+    run(
         "INSERT INTO store_meta (key, value) VALUES (?, '1')"
-        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        " ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(store_meta.value AS INTEGER) + 1 AS TEXT)",
         (_DATA_VERSION_KEY,),
     )
 
@@ -40,7 +41,7 @@ def decided_after(kind: TargetKind, pk: int, since: float, other_than: str | Non
     on_target = (DecisionRow.target_kind == kind.value) & (DecisionRow.target_pk == pk)
     direct = DecisionRow.select().where(on_target & (DecisionRow.at > since))
     groups = [
-        row[0] for row in database.execute_sql(
+        row[0] for row in run(
             "SELECT DISTINCT group_id FROM decision WHERE target_kind = ? AND target_id = ?", (kind.value, pk)
         ).fetchall()
     ]

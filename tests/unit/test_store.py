@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,6 +15,7 @@ from annotator.domain import Action, Sentence, Status, TargetKind, is_decided, s
 from annotator.formats.native import ExportFilter, read_native, write_native
 from annotator.store import DecisionError, DocumentConflict, Repository, StoreError, queries
 from annotator.store.models import database
+from annotator.store.sql import run
 from tests.conftest import SMALL_DOCUMENT, write_jsonl
 
 
@@ -41,12 +41,12 @@ def test_connect_sets_wal_foreign_keys_busy_timeout_and_store_version(repository
     assert store.store_version(db) == store.STORE_VERSION
 
 
-def test_a_store_from_a_newer_release_is_refused(repository, db_path):
+def test_a_store_from_a_newer_release_is_refused(repository, store_url):
     # The meta key keeps its first name, so stores written by earlier releases still open.
-    database.obj.execute_sql("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
+    run("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
     store.close()
-    with pytest.raises(StoreError, match="store.db: the store has version 99"):
-        store.connect(db_path)
+    with pytest.raises(StoreError, match=": the store has version 99"):
+        store.connect(store_url)
 
 
 def test_migrations_run_in_order_from_an_empty_database(tmp_path, monkeypatch):
@@ -81,7 +81,7 @@ def test_import_export_import_round_trip(repository, small_file, tmp_path):
     assert meet["arguments"][2]["text"] == "Wednesday"
 
 
-def test_reimport_adds_nothing(repository, small_file, db_path):
+def test_reimport_adds_nothing(repository, small_file):
     import_file(repository, small_file)
     before = export_lines(repository)
     counts = repository.status_counts()
@@ -147,7 +147,7 @@ def test_every_decision_kind_targets_entities_events_and_arguments(repository, s
     assert meet.arguments[-1].pk == new_argument and meet.arguments[-1].review.status is Status.ADDED
 
 
-def test_undo_and_redo_are_log_entries_and_survive_reopening(repository, small_file, db_path):
+def test_undo_and_redo_are_log_entries_and_survive_reopening(repository, small_file, store_url):
     import_file(repository, small_file)
     t1, t2 = entity_pk(repository, "T1"), entity_pk(repository, "T2")
     repository.accept("ana", TargetKind.ENTITY, t1)
@@ -155,20 +155,20 @@ def test_undo_and_redo_are_log_entries_and_survive_reopening(repository, small_f
     repository.fix("ana", TargetKind.ENTITY, t1, label="NORP")
     store.close()
 
-    store.connect(db_path)
+    store.connect(store_url)
     reopened = Repository()
     assert reopened.undo("ana") is not None
     assert reopened.undo("ana") is not None
     store.close()
 
-    store.connect(db_path)
+    store.connect(store_url)
     reopened = Repository()
     statuses = {e.id: e.review.status for e in reopened.load_document("d1").entities}
     assert statuses["T1"] is Status.ACCEPTED and statuses["T2"] is Status.PENDING
     assert reopened.redo("ana") is not None
     store.close()
 
-    store.connect(db_path)
+    store.connect(store_url)
     reopened = Repository()
     entities = {e.id: e for e in reopened.load_document("d1").entities}
     assert entities["T2"].review.status is Status.REJECTED
@@ -257,7 +257,7 @@ def test_export_filters_by_status_and_reviewer_and_drops_dangling_arguments(repo
     assert summary.dropped_arguments == 1
 
 
-def test_a_decision_survives_the_process_being_killed(db_path, small_file):
+def test_a_decision_survives_the_process_being_killed(store_url, small_file):
     script = textwrap.dedent(
         f"""
         import os, signal
@@ -265,7 +265,7 @@ def test_a_decision_survives_the_process_being_killed(db_path, small_file):
         from annotator.domain import TargetKind
         from annotator.formats.native import read_native
         from annotator.store import Repository
-        store.connect({str(db_path)!r})
+        store.connect({store_url!r})
         repository = Repository()
         repository.import_documents([d.document for d in read_native([{str(small_file)!r}])])
         pk = repository.load_document("d1").entities[0].pk
@@ -275,10 +275,12 @@ def test_a_decision_survives_the_process_being_killed(db_path, small_file):
     )
     completed = subprocess.run([sys.executable, "-c", script], timeout=120)
     assert completed.returncode == -9
-    connection = sqlite3.connect(db_path)
-    assert connection.execute("SELECT status FROM review_state").fetchall() == [("rejected",)]
-    assert connection.execute("SELECT action, reviewer FROM decision").fetchall() == [("reject", "ana")]
-    connection.close()
+    store.connect(store_url, create=False)
+    try:
+        assert run("SELECT status FROM review_state").fetchall() == [("rejected",)]
+        assert run("SELECT action, reviewer FROM decision").fetchall() == [("reject", "ana")]
+    finally:
+        store.close()
 
 
 def test_the_candidate_counter_follows_imports_and_ignores_reviewer_additions(repository, small_file, tmp_path):
@@ -293,7 +295,7 @@ def test_the_candidate_counter_follows_imports_and_ignores_reviewer_additions(re
 
 def statuses_in_database(document: str = "d1") -> dict[tuple[str, str], str]:
     """(kind, external id) -> status, read from the tables with SQL, pending where no state row exists."""
-    rows = database.obj.execute_sql(
+    rows = run(
         """
         SELECT 'entity', e.key, COALESCE(s.status, 'pending') FROM entity e
           JOIN document d ON d.id = e.document_id
@@ -389,7 +391,7 @@ MENTIONS = {
 
 def entity_states(repository: Repository) -> dict[str, tuple[str, dict]]:
     """Entity id -> (status, fixed values), read from the review_state table."""
-    rows = database.obj.execute_sql(
+    rows = run(
         "SELECT e.key, COALESCE(s.status, 'pending'), COALESCE(s.fixed, '{}') FROM entity e"
         " LEFT JOIN review_state s ON s.target_kind = 'entity' AND s.target_id = e.id"
     ).fetchall()
@@ -445,7 +447,7 @@ def test_an_added_entity_goes_in_the_sentence_holding_its_start(repository, ment
     document_pk = repository.document_pk("m")
     added = [repository.add_entity("ana", document_pk, start, start + 2, "GPE") for start in (10, 11, 39)]
     rows = dict(
-        database.obj.execute_sql(f"SELECT id, sentence_idx FROM entity WHERE id IN ({', '.join('?' * 3)})", added)
+        run(f"SELECT id, sentence_idx FROM entity WHERE id IN ({', '.join('?' * 3)})", added)
     )
     assert [rows[pk] for pk in added] == [0, 1, 3]
 
@@ -472,5 +474,5 @@ def test_every_log_action_is_stored_as_its_string(repository, small_file):
     repository.accept("ana", TargetKind.ENTITY, t1)
     repository.set_note("ana", TargetKind.ENTITY, t1, "why")
     repository.undo("ana")
-    stored = [action for (action,) in database.obj.execute_sql("SELECT action FROM decision ORDER BY id")]
+    stored = [action for (action,) in run("SELECT action FROM decision ORDER BY id")]
     assert stored == ["accept", "note", "undo"]

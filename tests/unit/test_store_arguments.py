@@ -9,7 +9,7 @@ from annotator import store
 from annotator.domain import Action, Argument, Document, Entity, Event, Status, TargetKind
 from annotator.formats.native import read_native
 from annotator.store import ArgumentWithoutExtent, DecisionError, Repository
-from annotator.store.models import database
+from annotator.store.sql import run
 from tests.conftest import SMALL_DOCUMENT, write_jsonl
 
 # SMALL_DOCUMENT's text: "Rebels attacked [ISIS] in Homs.\n\nKerry met Lavrov in New York on Wednesday."
@@ -23,7 +23,7 @@ def d1(repository, small_file) -> Document:
 
 def argument_rows() -> dict[int, tuple]:
     """Argument pk -> (event key, role, entity key, start, end, origin), read from the tables."""
-    rows = database.obj.execute_sql(
+    rows = run(
         'SELECT a.id, v.key, a.role, e.key, a.start, a."end", a.origin FROM argument a'
         " JOIN event v ON v.id = a.event_id LEFT JOIN entity e ON e.id = a.entity_id"
     ).fetchall()
@@ -31,7 +31,7 @@ def argument_rows() -> dict[int, tuple]:
 
 
 def state(kind: str, pk: int) -> tuple[str, dict] | None:
-    row = database.obj.execute_sql(
+    row = run(
         "SELECT status, fixed FROM review_state WHERE target_kind = ? AND target_id = ?", (kind, pk)
     ).fetchone()
     return (row[0], orjson.loads(row[1])) if row else None

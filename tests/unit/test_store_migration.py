@@ -9,7 +9,7 @@ import orjson
 from annotator import store
 from annotator.domain import Status, TargetKind
 from annotator.store import Repository
-from annotator.store.models import database
+from annotator.store.sql import run
 
 # The tables exactly as version 1 created them (sqlite_master of a version 1 store).
 V1_SCHEMA = """
@@ -134,7 +134,7 @@ def test_migrating_twice_changes_nothing_and_new_decisions_work_on_a_migrated_st
         meet = repository.load_document("d1").events[1]
         repository.dismiss_warning("ana", TargetKind.EVENT, meet.pk, "required role Entity is missing")
         assert repository.load_document("d1").events[1].review.dismissed == ("required role Entity is missing",)
-        assert database.obj.execute_sql("SELECT dismissed FROM review_state WHERE target_kind = 'event'").fetchone() == (
+        assert run("SELECT dismissed FROM review_state WHERE target_kind = 'event'").fetchone() == (
             '["required role Entity is missing"]',
         )
     finally:

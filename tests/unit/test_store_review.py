@@ -8,7 +8,7 @@ import pytest
 from annotator.domain import Action, Status, TargetKind
 from annotator.formats.native import read_native
 from annotator.store import DecisionError, FlaggedItem, Repository
-from annotator.store.models import database
+from annotator.store.sql import run
 from tests.conftest import SMALL_DOCUMENT, write_jsonl
 
 # SMALL_DOCUMENT's text: "Rebels attacked [ISIS] in Homs.\n\nKerry met Lavrov in New York on Wednesday."
@@ -31,7 +31,7 @@ def d1(repository, small_file):
 
 
 def stored_state(kind: str, pk: int) -> dict | None:
-    row = database.obj.execute_sql(
+    row = run(
         "SELECT status, fixed, flagged, note, dismissed FROM review_state WHERE target_kind = ? AND target_id = ?",
         (kind, pk),
     ).fetchone()
@@ -65,7 +65,7 @@ def test_set_attribute_fixes_the_whole_final_mapping_and_refuses_what_the_schema
 
 def test_an_added_event_starts_with_the_schema_defaults_and_stays_added_when_set(repository, d1):
     added = repository.add_event("ana", d1.pk, "Conflict.Attack", 0, 6)
-    row = database.obj.execute_sql("SELECT attributes FROM event WHERE id = ?", (added,)).fetchone()
+    row = run("SELECT attributes FROM event WHERE id = ?", (added,)).fetchone()
     assert orjson.loads(row[0]) == {"polarity": "positive", "modality": "asserted", "genericity": "specific",
                                     "tense": "unspecified"}
     repository.set_attribute("ana", added, "modality", "other")
