@@ -32,6 +32,7 @@ class SchemaError(Exception):
 CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
+    "require_modifiers",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object")
 
@@ -46,7 +47,8 @@ class TriggerCondition:
     one of `object_labels` or whose head one of `object_nouns` when either is given;
     `forbid_*` / `require_preps`: dependents, prepositions, subject or object nouns,
     governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs;
-    `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal); `slots`: slot-to-role mappings
+    `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal);
+    `require_modifiers`: words one of which must modify it ("election victory", not a match's); `slots`: slot-to-role mappings
     that replace the type's own for this trigger ("pay £8bn for X": for → Artifact).
     """
 
@@ -64,6 +66,7 @@ class TriggerCondition:
     forbid_governors: tuple[str, ...] = ()
     forbid_modifiers: tuple[str, ...] = ()
     forbid_object_pos: tuple[str, ...] = ()
+    require_modifiers: tuple[str, ...] = ()
     slots: Mapping[str, Any] = field(default_factory=dict)
 
 

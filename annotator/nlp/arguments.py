@@ -28,11 +28,13 @@ from annotator.nlp.phrases import (
     AGENT_NOUNS,
     GATHERING_NOUNS,
     GEOGRAPHIC_NOUNS,
+    LIGHT_VERBS,
     MUNITION_NOUNS,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
     SITUATING_PREPOSITIONS,
     TIME_LABELS,
+    UNDERGOING_VERBS,
     VEHICLE_NOUNS,
     WEAPON_NOUNS,
     antecedent,
@@ -50,16 +52,6 @@ if TYPE_CHECKING:  # pragma: no cover
 NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
-# Verbs whose subject takes part in the event a nominal object names ("launched strikes").
-LIGHT_VERBS = frozenset({
-    "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
-    "begin", "start", "continue", "resume", "lead", "announce", "complete", "seal",
-    "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand",
-})
-# Verbs whose subject is the one the event happens to ("he faces charges").
-UNDERGOING_VERBS = frozenset({
-    "face", "stand", "undergo", "suffer", "sustain", "receive", "escape", "survive", "win", "serve", "experience", "see",
-})
 
 
 @dataclass(frozen=True)
@@ -86,11 +78,13 @@ class ArgumentFinder:
         self.schema = schema
         self.trigger_lemmas = trigger_lemmas
         self.locatives = schema.locative_prepositions
+        self.trigger_tokens: set[int] = set()
 
     def __call__(self, doc: Doc, trigger: Trigger, entity_of_token: dict[int, int],
                  trigger_tokens: set[int]) -> list[FoundArgument]:
         """The arguments of `trigger`, at most one per entity and one per role and extent."""
         own = {t.i for t in trigger.span}
+        self.trigger_tokens = trigger_tokens
         sentence = trigger.span.sent
         event_type = trigger.event_type
         slots = {**event_type.slots, **trigger.condition.slots}
@@ -127,13 +121,14 @@ class ArgumentFinder:
     @staticmethod
     def _position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
                          used_entities: set[int]) -> list[FoundArgument]:
-        """The organisation a position belongs to, named before it ("Conservative leader")."""
-        for child in token.lefts:
+        """The organisation a position belongs to, named before it ("Conservative leader") or after ("president of Kenya")."""
+        named_after = [g for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        for child in [*token.lefts, *named_after]:
             index = entity_of_token.get(child.i)
             if index is not None and doc.ents[index].label_ in ("ORG", "NORP", "GPE") and index not in used_entities:
                 entity = doc.ents[index]
                 used_entities.add(index)
-                label_ok = entity.label_ != "GPE" or child.dep_ == "poss"
+                label_ok = entity.label_ != "GPE" or child.dep_ in ("poss", "pobj")
                 if label_ok:
                     start, end = extent(child, set())
                     span = doc[start:end]
@@ -276,7 +271,7 @@ class ArgumentFinder:
         weapon ("Russian jets"), and who did an event it names ("its air strikes were targeted")."""
         yield from self._nested_places(filler)
         for child in filler.children:
-            if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS:
+            if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS and filler.lower_ != "old":
                 yield "time", child, None
         lemma = filler.lemma_.lower()
         nominal_event = lemma in self.trigger_lemmas and filler.pos_ == "NOUN"
@@ -312,6 +307,8 @@ class ArgumentFinder:
         if governor is head:
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
+        if governor.i in self.trigger_tokens:
+            return  # "won the election": the verb is a mention of its own and takes the clause
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
             slot = "passive_subject" if governor.lemma_.lower() in UNDERGOING_VERBS else "subject"
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -450,6 +447,13 @@ class ArgumentFinder:
                     doc[span.start].ent_type_ in ("ORG", "NORP", "GPE") or doc[span.start].dep_ == "case"
                 ):
                     span = doc[span.start + 1 : span.end]
+                # "president of Kenya": the country is the Entity, the Position is the job.
+                of = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" and any(
+                    g.dep_ == "pobj" and g.ent_type_ in ("ORG", "NORP", "GPE") for g in c.children)), None)
+                if of is not None:
+                    span = doc[span.start : of.i]
+                if doc[span.start].dep_ == "det" and len(span) > 1:
+                    span = doc[span.start + 1 : span.end]  # a position is a job title: "president", not "the president"
             return self._value(span, role, score, entity_index, entity)
         if token.lower_ in PERSONAL_PRONOUNS and token.pos_ == "PRON":
             if role in PLACE_ROLES or token.dep_ == "expl":

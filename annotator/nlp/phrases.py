@@ -48,7 +48,7 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
             continue
         if child.i > token.i and any(t.is_punct and t.text in ",;:([—–-" for t in token.doc[token.i + 1 : child.i + 1]):
             continue
-        if cut_places and child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS:
+        if cut_places and child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS and token.lower_ != "old":
             continue  # "The rebels today": the date is the event's time, not part of the phrase
         subtree = subtree_without_places(child) if cut_places and child.i > token.i else without_asides(child)
         if own.intersection(subtree):
@@ -159,6 +159,16 @@ WEAPON_NOUNS = frozenset({
     "missile", "rocket", "bomb", "jet", "drone", "shell", "aircraft", "warplane", "plane", "helicopter", "tank",
     "artillery", "mortar", "gun", "rifle", "grenade", "explosive", "knife", "car", "vehicle", "truck", "ship",
     "warship", "airstrike", "bullet", "munition", "weapon", "gas", "canister", "round", "shot", "ball",
+})
+# Verbs whose subject takes part in the event a nominal object names ("launched strikes").
+LIGHT_VERBS = frozenset({
+    "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
+    "begin", "start", "continue", "resume", "lead", "announce", "complete", "seal",
+    "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take",
+})
+# Verbs whose subject is the one the event happens to ("he faces charges").
+UNDERGOING_VERBS = frozenset({
+    "face", "stand", "undergo", "suffer", "sustain", "receive", "escape", "survive", "win", "serve", "experience", "see",
 })
 # Common nouns that can act: a bare one before an event noun is its agent ("rebel attack", not "suicide attack").
 AGENT_NOUNS = frozenset({

@@ -152,6 +152,10 @@ class TriggerFinder:
                 child.lower_ in condition.forbid_modifiers or child.lemma_.lower() in condition.forbid_modifiers
             ):
                 return False
+        if condition.require_modifiers and not any(
+            child.dep_ in MODIFYING_DEPS and child.lemma_.lower() in condition.require_modifiers for child in head.children
+        ):
+            return False
         if condition.forbid_governors and head.head is not head and head.head.lower_ in condition.forbid_governors:
             return False
         prepositions = prepositions_of(head)
