@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from annotator.domain import Action, Entity, TargetKind, is_decided
+from annotator.domain import Action, Decision, Entity, TargetKind, is_decided
 from annotator.review import bulk, checks
 from annotator.review.bulk import BulkPreview, Mention
 from annotator.review.choices import AttributeChoice, LinkChoice, MoveTarget
@@ -60,6 +60,10 @@ class ReviewSession(Corrections):
         return Progress(self.repository.decided_count(), self.total_candidates, seen, sentences)
 
     # ------------------------------------------------------------------ deciding
+
+    def decided_elsewhere(self, row: Row, since: float) -> Decision | None:
+        """Another reviewer's latest decision on a row's target made after the time `since` (when it was shown), or None."""
+        return self.repository.decided_after(row.kind, row.pk, since, other_than=self.reviewer)
 
     def accept(self, row: Row | None) -> bool:
         """Accept a row's target (on an event, its pending arguments too, as one undo step), then go to the next work."""

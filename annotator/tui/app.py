@@ -75,8 +75,9 @@ class AnnotatorApp(App[None]):
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except StoreError as error:
-            self.session.last_message = str(error)
             review = next((s for s in reversed(self.screen_stack) if isinstance(s, ReviewScreen)), None)
             if review is not None:
-                review.show_session()
+                review.refused(error)
+            else:
+                self.notify(str(error), severity="error", markup=False)
             return True

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.screen import Screen
-
 from annotator.domain import TargetKind
 from annotator.review.editing import DIGITS, HINT_LETTERS, EditRequest, EditResult
 from annotator.review.session import BulkPreview, ReviewSession, Row
 from annotator.schema import Schema
 from annotator.tui import questions
-from annotator.tui.messages import DecisionRecorded
 from annotator.tui.questions import Scope
 from annotator.tui.screens.bulk_preview import BulkPreviewScreen
 from annotator.tui.screens.edit import EditScreen
 from annotator.tui.screens.picker import PickerScreen, PickLine
+from annotator.tui.screens.writes import StoreWrites
 
 NOT_AN_ARGUMENT = "Put the cursor on an argument to move it (M), then pick its new event by letter."
 NO_OTHER_EVENT = "No other event in this sentence to move this argument to: add one (N) first."
@@ -28,21 +26,15 @@ NOT_AN_EVENT = "Put the cursor on an event, or one of its arguments, to set the 
 NO_WARNING = "This row has no warning to dismiss."
 
 
-class CorrectionKeys(Screen[None]):
-    """Actions of the review screen that open a dialog, then record what it answered for the row they were keyed on."""
+class CorrectionKeys(StoreWrites):
+    """Actions of the review screen that open a dialog, then record what it answered for the row they were keyed on.
+
+    Every answer is written through `commit` and every dialog opened through `ask`, so a
+    store that refuses or waits is handled in one place (see `writes`).
+    """
 
     session: ReviewSession
     schema: Schema
-
-    def show_session(self) -> None:
-        """Show where the session stands (the review screen draws it)."""
-        raise NotImplementedError
-
-    def _decided(self, wrote: bool | int) -> None:
-        """After an intent: announce a write to the store, then show where the session stands."""
-        if wrote:
-            self.post_message(DecisionRecorded())
-        self.show_session()
 
     def _say(self, line: str) -> None:
         """Show a line on the message bar: why a key did nothing here."""
@@ -59,13 +51,16 @@ class CorrectionKeys(Screen[None]):
         """
         row = self.session.current_row
         request = self.session.fix_request(row, self.schema)
-        if row is None or request is None:
+        if row is None or request is None or not self.writable():
             return
 
-        def fixed(result: EditResult | None) -> None:
-            self._decided(result is not None and self.session.apply_fix(row, result))
+        async def fixed(result: EditResult | None) -> None:
+            if result is None:
+                self.show_session()
+            else:
+                await self.commit(lambda: self.session.apply_fix(row, result), row)
 
-        self.app.push_screen(EditScreen(request), fixed)
+        self.ask(EditScreen(request), fixed)
 
     def action_add_entity(self) -> None:
         """Add an entity in this sentence, whatever the row under the cursor: its first word, extent, then its label."""
@@ -77,17 +72,17 @@ class CorrectionKeys(Screen[None]):
 
     def _add_span(self, request: EditRequest | None, add: Callable[[int, int, str], int]) -> None:
         """Ask for a span and a value; a complete answer adds the candidate with `add(start, end, value)`."""
-        if request is None:
+        if request is None or not self.writable():
             return
 
-        def answered(result: EditResult | None) -> None:
+        async def answered(result: EditResult | None) -> None:
             if result is None or result.value is None or result.start is None or result.end is None:
-                self._decided(False)
+                self.show_session()
                 return
-            add(result.start, result.end, result.value)
-            self._decided(True)
+            start, end, value = result.start, result.end, result.value
+            await self.commit(lambda: add(start, end, value) is not None)
 
-        self.app.push_screen(EditScreen(request), answered)
+        self.ask(EditScreen(request), answered)
 
     def action_add_argument(self) -> None:
         """Add an argument to the current event (or the current argument's): its extent and role, then an optional link."""
@@ -95,21 +90,26 @@ class CorrectionKeys(Screen[None]):
         if found is None:
             self.show_session()
             return
+        if not self.writable():
+            return
         event_pk, extent_request = found
-
-        def linked(role: str, start: int, end: int, result: EditResult | None) -> None:
-            if result is not None:
-                self.session.add_argument(event_pk, role, start, end, link=result.choice)
-            self._decided(result is not None)
 
         def placed(result: EditResult | None) -> None:
             if result is None or result.value is None or result.start is None or result.end is None:
+                self.show_session()
                 return
             role, start, end = result.value, result.start, result.end
-            link_request = self.session.link_request(event_pk, role)
-            self.app.push_screen(EditScreen(link_request), lambda chosen: linked(role, start, end, chosen))
 
-        self.app.push_screen(EditScreen(extent_request), placed)
+            async def linked(chosen: EditResult | None) -> None:
+                if chosen is None:
+                    self.show_session()
+                    return
+                link = chosen.choice
+                await self.commit(lambda: self.session.add_argument(event_pk, role, start, end, link=link) is not None)
+
+            self.ask(EditScreen(self.session.link_request(event_pk, role)), linked)
+
+        self.ask(EditScreen(extent_request), placed)
 
     # ------------------------------------------------------------------ arguments between events, attributes
 
@@ -123,20 +123,22 @@ class CorrectionKeys(Screen[None]):
         if not targets:
             self._say(NO_OTHER_EVENT)
             return
+        if not self.writable():
+            return
         lines = [PickLine(t.description, ((t.key, "move"), (t.key.upper(), "copy"))) for t in targets]
 
-        def picked(key: str | None) -> None:
+        async def picked(key: str | None) -> None:
             target = next((t for t in targets if key is not None and t.key == key.lower()), None)
             if target is None or key is None:
                 self.show_session()
             elif key == target.key:
-                self._decided(self.session.move_argument(row, target.event_pk))
+                await self.commit(lambda: self.session.move_argument(row, target.event_pk))
             else:
-                self._decided(self.session.copy_argument(row, target.event_pk) is not None)
+                await self.commit(lambda: self.session.copy_argument(row, target.event_pk) is not None)
 
         argument = self.session.argument(row.event_pk, row.pk) if row.event_pk is not None else None
         role = argument.final("role") if argument is not None else "argument"
-        self.app.push_screen(PickerScreen(f"Move this {role} to…", lines, "letter: move · capital: copy"), picked)
+        self.ask(PickerScreen(f"Move this {role} to…", lines, "letter: move · capital: copy"), picked)
 
     def action_edit_attributes(self) -> None:
         """Set one attribute of the current event (or the current argument's event) with one key per value."""
@@ -146,6 +148,8 @@ class CorrectionKeys(Screen[None]):
         if not choices or event_pk is None:
             self._say(NOT_AN_EVENT)
             return
+        if not self.writable():
+            return
         event = self.session.event(event_pk)
         held = event.final("attributes") or {}
         lines: list[PickLine] = []
@@ -154,10 +158,13 @@ class CorrectionKeys(Screen[None]):
             current = next((c.key for c in values if held.get(name) == c.value), "")
             lines.append(PickLine(name, tuple((c.key, c.value) for c in values), current))
 
-        def picked(key: str | None) -> None:
-            self._decided(key is not None and self.session.set_attribute_by_key(row, key))
+        async def picked(key: str | None) -> None:
+            if key is None:
+                self.show_session()
+            else:
+                await self.commit(lambda: self.session.set_attribute_by_key(row, key))
 
-        self.app.push_screen(PickerScreen(f"Attributes of {event.final('type')}", lines, "key: set that value"), picked)
+        self.ask(PickerScreen(f"Attributes of {event.final('type')}", lines, "key: set that value"), picked)
 
     def action_dismiss_warning(self) -> None:
         """Dismiss one of the row's warnings where you know better (logged), or merge an event sharing this trigger."""
@@ -166,6 +173,8 @@ class CorrectionKeys(Screen[None]):
         partners = self.session.trigger_partners(row.pk) if row is not None and row.kind is TargetKind.EVENT else []
         if row is None or not (warnings or partners):
             self._say(NO_WARNING)
+            return
+        if not self.writable():
             return
         lines = [PickLine("dismiss" if i == 0 else "", ((key, text),)) for i, (key, text) in enumerate(zip(HINT_LETTERS, warnings))]
         merges = dict(zip(DIGITS, partners))
@@ -177,15 +186,17 @@ class CorrectionKeys(Screen[None]):
             lines.append(PickLine("merge" if i == 0 else "", ((digit, description),)))
         answers = dict(zip(HINT_LETTERS, warnings))
 
-        def picked(key: str | None) -> None:
+        async def picked(key: str | None) -> None:
             if key in answers:
-                self._decided(self.session.dismiss_warning(row, answers[key]))
+                warning = answers[key]
+                await self.commit(lambda: self.session.dismiss_warning(row, warning))
             elif key in merges:
-                self._decided(self.session.merge_events(row.pk, merges[key]))
+                other_pk = merges[key]
+                await self.commit(lambda: self.session.merge_events(row.pk, other_pk))
             else:
                 self.show_session()
 
-        self.app.push_screen(PickerScreen("Dismiss a warning, or merge", lines), picked)
+        self.ask(PickerScreen("Dismiss a warning, or merge", lines), picked)
 
     # ------------------------------------------------------------------ bulk, previewed mention by mention
 
@@ -194,20 +205,26 @@ class CorrectionKeys(Screen[None]):
         if isinstance(scopes, str):
             self._say(scopes)
             return
+        if not self.writable():
+            return
 
-        def answered(result: tuple[BulkPreview, list[Row]] | None) -> None:
+        async def answered(result: tuple[BulkPreview, list[Row]] | None) -> None:
             if result is None:
                 self.show_session()
                 return
             preview, exceptions = result
-            count = self.session.apply_preview(preview, exceptions)
-            if count and not self.session.last_message:
-                kept = f", {len(exceptions)} left as they were" if exceptions else ""
-                self.session.last_message = f"Decided {count} candidates in one undo step{kept}."
-            self._decided(count)
+
+            def apply() -> int:
+                count = self.session.apply_preview(preview, exceptions)
+                if count and not self.session.last_message:
+                    kept = f", {len(exceptions)} left as they were" if exceptions else ""
+                    self.session.last_message = f"Decided {count} candidates in one undo step{kept}."
+                return count
+
+            await self.commit(apply)
 
         document = self.session.document
-        self.app.push_screen(BulkPreviewScreen(scopes, document.id if document else ""), answered)
+        self.ask(BulkPreviewScreen(scopes, document.id if document else ""), answered)
 
     def action_accept_rest(self) -> None:
         """Accept the pending candidates of this sentence, after a preview of each (one undo step)."""

@@ -112,6 +112,7 @@ class ReviewScreen(CorrectionKeys):
         self.candidates.focus()
         self.show_session()
         self._recount_progress()
+        self.start_watching()
 
     @property
     def candidates(self) -> CandidateList:
@@ -144,6 +145,7 @@ class ReviewScreen(CorrectionKeys):
 
     def watch_target(self, target: Row | None) -> None:
         """The cursor moved within the sentence: move the highlight, the marks in the article and the detail line."""
+        self.note_shown(target)
         place = self.place
         if place is None:
             return
@@ -170,7 +172,10 @@ class ReviewScreen(CorrectionKeys):
         if place is None or place.view is None:
             return
         document = place.view.document
-        self.query_one(ReviewHeader).show(document.title or document.id, place.position, self.session.reviewer, self.progress)
+        self.query_one(ReviewHeader).show(
+            document.title or document.id, place.position, self.session.reviewer, self.progress,
+            self.session.repository.read_only,
+        )
 
     # ------------------------------------------------------------------ progress
 
@@ -198,12 +203,14 @@ class ReviewScreen(CorrectionKeys):
 
     @on(CandidateList.RowHighlighted)
     def _row_clicked(self, event: CandidateList.RowHighlighted) -> None:
+        if self.writing:
+            return  # the writer thread owns the session; the screen redraws the cursor when it is done
         if event.row == self.candidates.highlighted_row and self.session.select(event.row.kind, event.row.pk):
             self.show_session()
 
     # ------------------------------------------------------------------ deciding
 
-    def action_accept(self) -> None:
+    async def action_accept(self) -> None:
         """Accept the candidate under the cursor (on an event, its pending arguments too).
 
         On a sentence that keeps no candidate, confirm instead that nothing is missing there.
@@ -211,36 +218,41 @@ class ReviewScreen(CorrectionKeys):
         session = self.session
         row = session.current_row
         if session.needs_confirmation and (row is None or session.row_filter == ALL):
-            self._decided(session.confirm_sentence())
+            await self.commit(session.confirm_sentence)
         else:
-            self._decided(session.accept(row))
+            await self.commit(lambda: session.accept(row), row)
 
-    def action_reject(self) -> None:
+    async def action_reject(self) -> None:
         """Reject the candidate under the cursor; on an event, its pending arguments too (one undo step)."""
-        self._decided(self.session.reject(self.session.current_row))
+        row = self.session.current_row
+        await self.commit(lambda: self.session.reject(row), row)
 
-    def action_flag(self) -> None:
+    async def action_flag(self) -> None:
         """Flag the candidate under the cursor for a second look, or clear its flag."""
-        self._decided(self.session.toggle_flag(self.session.current_row))
+        row = self.session.current_row
+        await self.commit(lambda: self.session.toggle_flag(row))
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
         """Undo the reviewer's last decision."""
-        self._decided(self.session.undo())
+        await self.commit(self.session.undo)
 
-    def action_redo(self) -> None:
+    async def action_redo(self) -> None:
         """Redo the last undone decision."""
-        self._decided(self.session.redo())
+        await self.commit(self.session.redo)
 
     def action_note(self) -> None:
         """Attach a note to the candidate under the cursor."""
         row = self.session.current_row
-        if row is None:
+        if row is None or not self.writable():
             return
 
-        def noted(note: str | None) -> None:
-            self._decided(note is not None and self.session.set_note(row, note))
+        async def noted(note: str | None) -> None:
+            if note is None:
+                self.show_session()
+            else:
+                await self.commit(lambda: self.session.set_note(row, note))
 
-        self.app.push_screen(TextPrompt("Note on this candidate (exported with it)"), noted)
+        self.ask(TextPrompt("Note on this candidate (exported with it)"), noted)
 
     # ------------------------------------------------------------------ moving
 
@@ -277,7 +289,7 @@ class ReviewScreen(CorrectionKeys):
             self.show_session()
 
         prompt = "Find text, wrapping round the corpus (then . next, , previous)"
-        self.app.push_screen(TextPrompt(prompt, self.session.last_query), searched)
+        self.ask(TextPrompt(prompt, self.session.last_query), searched)
 
     def action_find_next(self, step: int) -> None:
         """Go to the next (1) or previous (-1) occurrence of the last text searched for."""
@@ -323,7 +335,7 @@ class ReviewScreen(CorrectionKeys):
                 self.session.last_message = "That candidate is no longer in the store."
             self.show_session()
 
-        self.app.push_screen(FlagsScreen(self.session), chosen)
+        self.ask(FlagsScreen(self.session), chosen)
 
     def action_filter(self) -> None:
         """Choose which candidates the list shows."""
@@ -337,7 +349,7 @@ class ReviewScreen(CorrectionKeys):
                 session.set_filter(result.value)
             self.show_session()
 
-        self.app.push_screen(EditScreen(request), chosen)
+        self.ask(EditScreen(request), chosen)
 
     def action_documents(self) -> None:
         """Open the documents list and jump to the chosen one."""
@@ -347,7 +359,7 @@ class ReviewScreen(CorrectionKeys):
                 self.session.open_document(index)
             self.show_session()
 
-        self.app.push_screen(DocumentsScreen(self.session.repository, self.session.document_index), chosen)
+        self.ask(DocumentsScreen(self.session.repository, self.session.document_index), chosen)
 
     def action_stats(self) -> None:
         """Open the statistics screen."""

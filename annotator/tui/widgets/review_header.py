@@ -11,6 +11,8 @@ from annotator.review.session import Progress
 from annotator.tui.render import plain
 
 BAR_CELLS = 10
+READ_ONLY_MARK = " read-only: nothing is saved "
+"""The header's first words on a store opened read-only."""
 WIDE_SCREEN = 100
 """Narrower screens leave the bar out, so the title keeps some room."""
 
@@ -23,13 +25,15 @@ class ReviewHeader(Horizontal):
         yield Static(id="header-title", markup=False)
         yield Static(id="header-status", markup=False)
 
-    def show(self, title: str, position: str, reviewer: str, progress: Progress | None) -> None:
+    def show(self, title: str, position: str, reviewer: str, progress: Progress | None, read_only: bool = False) -> None:
         """Draw the title and the status: candidates decided and sentences seen, or `counting…` until counted.
 
         The bar and the percentage count both; "done" needs every candidate decided and every sentence seen.
+        A store opened read-only says so first, so nobody decides in vain.
         """
         self.query_one("#header-title", Static).update(Content.assemble(("annotator", "bold"), " · ", plain(title, "bold")))
-        status = Content.assemble(f"{position} · ", plain(reviewer), progress_text(progress, self.app.size.width))
+        marker: tuple[str, str] | str = (READ_ONLY_MARK, "bold reverse") if read_only else ""
+        status = Content.assemble(marker, " " if read_only else "", f"{position} · ", plain(reviewer), progress_text(progress, self.app.size.width))
         widget = self.query_one("#header-status", Static)
         widget.update(status)
         # Sized here, not by `width: auto`: Textual 8.2.8 caches a widget's box model per layout request, so a
