@@ -1,17 +1,15 @@
-"""`import` and `export`: the interchange formats in and out, all or nothing, written atomically."""
+"""`import` and `export`: the interchange formats in and out, all or nothing, written atomically (see `outputs`)."""
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from annotator.cli.base import Context, counted, main, pass_context, progress_bar
+from annotator.cli.outputs import check_output_file, write_atomically, write_folder_atomically
 from annotator.domain import Status
-from annotator.formats.exporting import give_user_mode
 
 FORMAT_NAMES = ["native", "prodigy", "brat", "spacy", "doccano", "conll"]
 FORMAT_HELP = (
@@ -99,7 +97,10 @@ def _format_of(source, detect_format) -> str:
 
     if not isinstance(source, StreamedInput):
         return detect_format(source)
-    found = format_of_first_line(source.first_line())
+    first_line = source.first_line()
+    if not first_line:
+        raise UnknownFormat(f"{source}: is empty; nothing to import")
+    found = format_of_first_line(first_line)
     if found is None:
         raise UnknownFormat(f"{source}: cannot tell its format from its first line; name it with --format")
     return found
@@ -181,7 +182,8 @@ def export_command(
     """Export the store as native JSONL, one document per line, in a stable order.
 
     A file is written to a temporary name and renamed when complete, so a reader
-    never sees half an export.
+    never sees half an export; an interrupted export (Ctrl-C, SIGTERM) removes it
+    and leaves what was there before.
     """
     from annotator.formats.exporting import ExportFilter
     from annotator.formats.native import write_native
@@ -221,71 +223,3 @@ def export_command(
                 summary = write_atomically(Path(output), write)
     for line in summary.lines():
         click.echo(line, err=True)
-
-
-def write_folder_atomically(folder: Path, write):
-    """Run `write(temporary folder)` beside `folder`, then rename it into place (an existing folder must be empty)."""
-    import shutil
-
-    folder = folder.expanduser()
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise click.ClickException(f"{folder}: exists and is not an empty folder; choose a new one")
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
-    except OSError as error:
-        raise _cannot_write(folder, error) from error
-    try:
-        result = write(temporary)
-        give_user_mode(temporary)
-        if folder.exists():
-            folder.rmdir()
-        os.replace(temporary, folder)
-    except OSError as error:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise _cannot_write(folder, error) from error
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    return result
-
-
-def check_output_file(path: Path) -> None:
-    """Refuse an output path that names a folder, before any work is done."""
-    if path.expanduser().is_dir():
-        raise click.ClickException(f"{path}: is a folder; give the name of a file to write with -o")
-
-
-def write_atomically(path: Path, write):
-    """Run `write(handle)` on a temporary file beside `path`, then rename it into place.
-
-    A failure to write (a full disk, a folder where the file should go, no permission)
-    is reported with the path, and the file that was there before is left as it was.
-    """
-    path = path.expanduser()
-    check_output_file(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    except OSError as error:
-        raise _cannot_write(path, error) from error
-    try:
-        with handle:
-            result = write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        give_user_mode(Path(handle.name))
-        os.replace(handle.name, path)
-    except OSError as error:
-        Path(handle.name).unlink(missing_ok=True)
-        raise _cannot_write(path, error) from error
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return result
-
-
-def _cannot_write(path: Path, error: OSError) -> click.ClickException:
-    """The message for an output that could not be written; anything there before is untouched."""
-    reason = error.strerror or str(error)
-    return click.ClickException(f"{path}: cannot write the output ({reason}); nothing was written there")

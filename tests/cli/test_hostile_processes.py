@@ -1,4 +1,4 @@
-"""Other processes on the same store: a held lock, two writers, two importers, and kill -9 mid-write.
+"""Other processes on the same store: a held lock, two writers, two importers, kill -9 mid-write, signals to an export.
 
 Every process here is real, with its own timeout. What must hold: a write waits
 for a short lock and succeeds, gives up on a long one with a message naming the
@@ -15,6 +15,9 @@ import signal
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
+
+import pytest
 
 from annotator import store
 from annotator.store import Repository
@@ -286,3 +289,71 @@ def test_a_review_process_sees_another_process_decide(tmp_path):
     now, reviewer, after = out.split(maxsplit=2)
     assert int(now) > version
     assert reviewer == "bo" and ast.literal_eval(after) == {"status": "rejected"}
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory) -> Path:
+    """A store big enough that exporting it takes a few seconds, so a signal lands in the middle."""
+    folder = tmp_path_factory.mktemp("big")
+    db = folder / "store.db"
+    build_store(db, folder / "corpus.jsonl", documents=1500)
+    return db
+
+
+def _temporaries(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name.endswith(".tmp"))
+
+
+def _export_until_half_written(db: Path, output: Path, *args: str) -> subprocess.Popen:
+    """Start an export and return once its temporary output holds a megabyte (or it has ended)."""
+    exporter = subprocess.Popen([str(ANNOTATOR), "--db", str(db), "export", "-o", str(output), *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def written() -> int:
+        total = 0
+        for path in output.parent.glob(f".{output.name}.*.tmp"):
+            total += sum(f.stat().st_size for f in path.rglob("*")) if path.is_dir() else path.stat().st_size
+        return total
+
+    wait_for(lambda: written() > 1_000_000 or exporter.poll() is not None, 120, "the export to be writing")
+    assert exporter.poll() is None, "the export finished before the signal; give it a bigger store"
+    return exporter
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_export_removes_its_temporary_file_and_leaves_the_old_output(big_store, tmp_path, signum):
+    output = tmp_path / "out.jsonl"
+    output.write_bytes(b"the previous export\n")
+    exporter = _export_until_half_written(big_store, output)
+    exporter.send_signal(signum)
+    _out, err = exporter.communicate(timeout=60)
+    assert exporter.returncode == 128 + signum, err
+    assert "Traceback" not in err and f"interrupted ({signal.Signals(signum).name})" in err, err
+    assert output.read_bytes() == b"the previous export\n"
+    assert _temporaries(tmp_path) == []
+
+
+def test_an_interrupted_folder_export_removes_its_temporary_folder(big_store, tmp_path):
+    output = tmp_path / "brat"
+    exporter = _export_until_half_written(big_store, output, "--format", "brat")
+    exporter.send_signal(signal.SIGTERM)
+    _out, err = exporter.communicate(timeout=60)
+    assert exporter.returncode == 128 + signal.SIGTERM and "Traceback" not in err, err
+    assert not output.exists() and _temporaries(tmp_path) == []
+
+
+def test_kill_9_of_an_export_leaves_the_old_output_and_the_next_export_sweeps_the_leftover(big_store, tmp_path):
+    output = tmp_path / "out.jsonl"
+    output.write_bytes(b"the previous export\n")
+    exporter = _export_until_half_written(big_store, output)
+    exporter.send_signal(signal.SIGKILL)
+    exporter.communicate(timeout=60)
+    assert output.read_bytes() == b"the previous export\n"
+    [leftover] = _temporaries(tmp_path)
+    assert leftover.startswith(f".out.jsonl.{exporter.pid}.")
+    other = tmp_path / f".out.jsonl.{os.getpid()}.live.tmp"  # a running process's: not swept
+    other.write_bytes(b"")
+    ran = annotator("--db", str(big_store), "export", "-o", str(output), "--document", "doc-000001", timeout=120)
+    assert ran.returncode == 0, ran.output
+    assert output.read_bytes().startswith(b'{"id":"doc-000001"')
+    assert _temporaries(tmp_path) == [other.name]
