@@ -32,7 +32,7 @@ class UnusableInput(Exception):
 class LineTooLong(Exception):
     """A line longer than `MAX_LINE_BYTES`: nothing after it can be told apart, so reading stops there."""
 
-    def __init__(self, line: int, limit: int = MAX_LINE_BYTES):
+    def __init__(self, line: int, limit: int):
         self.line = line
         self.limit = limit
         super().__init__(f"line {line} is longer than {limit // (1024 * 1024)} MB")
@@ -46,8 +46,9 @@ class LineTooLong(Exception):
         )
 
 
-def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE_BYTES, first_number: int = 1) -> Iterator[bytes]:
+def bounded_lines(handle: BinaryIO, limit: int | None = None, first_number: int = 1) -> Iterator[bytes]:
     """Each line of a binary stream, its line break included; raise `LineTooLong` at one longer than `limit`."""
+    limit = limit or MAX_LINE_BYTES
     readline = handle.readline
     number = first_number
     while True:
@@ -63,7 +64,7 @@ def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE_BYTES, first_number: i
 class StreamedInput:
     """Standard input or a FIFO: opened once and read once, its first non-blank line kept for telling the format."""
 
-    def __init__(self, name: str, handle: BinaryIO, limit: int = MAX_LINE_BYTES):
+    def __init__(self, name: str, handle: BinaryIO, limit: int | None = None):
         self.name = name
         self.handle = handle
         self._lines = bounded_lines(handle, limit)

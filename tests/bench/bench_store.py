@@ -4,12 +4,20 @@ Run: python -m tests.bench.bench_store [--documents 10000]
 
 Builds a synthetic corpus (about 100 candidate entities, events and arguments per
 document), then times, each on a fresh database file:
-  * annotator import (read + validate native JSONL, store in one transaction)
+  * annotator import (read + validate native JSONL, store in one transaction), run as
+    `annotator import` in a child process, so that its peak resident memory is its own
+    (the child's rusage, as getrusage(RUSAGE_CHILDREN) gives it for one child)
   * a raw importer: json.loads of each line, the same rows built in Python and
     stored with sqlite3.executemany into the same schema (no validation)
   * annotator export (load from the store, write native JSONL)
   * raw SELECT of the same rows + json.dumps per document
 and prints candidates per second and the ratios.
+
+Then the import of a big file: copies of the demo article with distinct ids
+(`--demo-copies`, by default one per five documents: 2,000, a 187 MB file), with its
+throughput and peak resident memory (target: under 300 MB). `--annotator-root DIR`
+runs the imports with the annotator package of another checkout (say, the commit
+before a change), to compare throughput and memory before and after in one run.
 
 Then, on one store of the corpus, the decisions:
   * one accept at a time: latency from the call to the committed decision (p50/p95)
@@ -23,13 +31,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+
+import orjson
 
 from annotator import store
 from annotator.formats.native import read_native, write_native
@@ -44,12 +57,43 @@ def timed(function, *args):
     return time.perf_counter() - start, result
 
 
-def annotator_import(corpus: Path, db: Path) -> int:
-    store.connect(db)
-    documents = [d.document for d in read_native([corpus])]
-    result = Repository().import_documents(documents)
-    store.close()
-    return result.candidates
+ROOT = Path(__file__).resolve().parents[2]
+
+IMPORT_CHILD = """
+import sys, time
+sys.path.insert(0, sys.argv[3])
+from annotator.cli import main
+started = time.perf_counter()
+main(["--db", sys.argv[1], "import", sys.argv[2]], standalone_mode=False)
+print("seconds", time.perf_counter() - started)
+"""
+
+
+def annotator_import(corpus: Path, db: Path, root: Path = ROOT) -> tuple[float, int, float]:
+    """Run `annotator import` in a child process: its seconds (start-up left out), candidates stored, peak RSS in MB."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-c", IMPORT_CHILD, str(db), str(corpus), str(root)], cwd=root,
+                                 stdout=out, stderr=err)
+        # wait4 gives this one child's rusage: what getrusage(RUSAGE_CHILDREN) reports when it is the only child.
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        said, problems = out.read().decode().split(), err.read().decode()
+    if child.returncode != 0:
+        raise RuntimeError(f"annotator import failed: {problems}")
+    seconds = float(said[said.index("seconds") + 1])
+    candidates = int(said[said.index("with") + 1])
+    return seconds, candidates, usage.ru_maxrss / 1024
+
+
+def demo_copies(path: Path, copies: int) -> None:
+    """Write `copies` copies of the demo article, each with its own id, one per line."""
+    document = orjson.loads((ROOT / "fixtures" / "demo.jsonl").read_bytes())
+    with open(path, "wb") as handle:
+        for number in range(copies):
+            document["id"] = f"demo-{number:05d}"
+            handle.write(orjson.dumps(document) + b"\n")
 
 
 def raw_rows(corpus: Path):
@@ -189,6 +233,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--demo-copies", type=int, default=None, help="copies of the demo article in the big file")
+    parser.add_argument("--annotator-root", type=Path, default=ROOT, help="checkout whose annotator does the imports")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -199,15 +245,16 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         # Each side runs `repeats` times, alternating, on fresh files; the best time counts
         # (as timeit does), since this machine's background load only ever adds time.
         raw_seconds = insert_seconds = ours_seconds = raw_export_seconds = export_seconds = float("inf")
+        ours_peak = 0.0
         for round_number in range(args.repeats):
             raw_db, ours_db = folder / f"raw{round_number}.db", folder / f"ours{round_number}.db"
             parse, rows = timed(raw_rows, corpus)
             insert, _ = timed(raw_insert, raw_db, rows)
             del rows
             raw_seconds, insert_seconds = min(raw_seconds, parse + insert), min(insert_seconds, insert)
-            seconds, imported = timed(annotator_import, corpus, ours_db)
+            seconds, imported, peak = annotator_import(corpus, ours_db, args.annotator_root)
             assert imported == candidates
-            ours_seconds = min(ours_seconds, seconds)
+            ours_seconds, ours_peak = min(ours_seconds, seconds), max(ours_peak, peak)
             seconds, raw_count = timed(raw_export, ours_db, folder / "raw.jsonl")
             raw_export_seconds = min(raw_export_seconds, seconds)
             seconds, exported = timed(annotator_export, ours_db, folder / "ours.jsonl")
@@ -216,6 +263,11 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             raw_db.unlink()
             ours_db.unlink()
         decided = bench_decisions(corpus, folder / "decisions.db")
+        copies = args.demo_copies if args.demo_copies is not None else max(1, args.documents // 5)
+        big = folder / "demo-copies.jsonl"
+        demo_copies(big, copies)
+        big_mb = big.stat().st_size / 1e6
+        big_seconds, big_candidates, big_peak = annotator_import(big, folder / "big.db", args.annotator_root)
 
     figures = {
         "import_per_s": candidates / ours_seconds,
@@ -224,13 +276,19 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "raw_export_per_s": candidates / raw_export_seconds,
     }
     figures["import_ratio"] = figures["import_per_s"] / figures["raw_insert_per_s"]
+    figures["import_peak_mb"] = ours_peak
+    figures["big_import_per_s"] = big_candidates / big_seconds
+    figures["big_import_peak_mb"] = big_peak
     figures["export_ratio"] = figures["export_per_s"] / figures["raw_export_per_s"]
-    print(f"import   annotator {figures['import_per_s']:>10,.0f} candidates/s ({ours_seconds:.2f} s)")
+    print(f"import   annotator {figures['import_per_s']:>10,.0f} candidates/s ({ours_seconds:.2f} s), "
+          f"peak RSS {ours_peak:,.0f} MB  [{args.annotator_root}]")
     print(
         f"         raw json.loads + sqlite3.executemany {figures['raw_insert_per_s']:>10,.0f} candidates/s "
         f"({raw_seconds:.2f} s, of which executemany {insert_seconds:.2f} s)"
     )
     print(f"         ratio {figures['import_ratio']:.2f} (target >= 0.5)")
+    print(f"         big file: {copies} demo articles, {big_mb:.0f} MB: {figures['big_import_per_s']:>10,.0f} candidates/s "
+          f"({big_seconds:.2f} s), peak RSS {big_peak:,.0f} MB (target < 300)")
     print(f"export   annotator {figures['export_per_s']:>10,.0f} candidates/s ({export_seconds:.2f} s)")
     print(f"         raw select + json.dumps {figures['raw_export_per_s']:>10,.0f} candidates/s ({raw_export_seconds:.2f} s)")
     print(f"         ratio {figures['export_ratio']:.2f} (target >= 0.5)")
