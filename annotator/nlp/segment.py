@@ -8,8 +8,10 @@ Hard-wrapped text (paragraphs broken into lines of ~72 characters) is recognised
 wrapped lines joined first (`unwrap`), keeping every offset into the original text.
 Sentences and tokens never include whitespace at their edges.
 
-`complete_sentences` is the one entry point the import formats use; nothing here
-imports spaCy until a function needs it.
+A text goes through spaCy in pieces of at most `PIECE_CHARS` characters, cut at line
+breaks (`pieces_of`), so a book-sized text needs no more memory than its sentences and
+never exceeds spaCy's max_length. `complete_sentences` is the one entry point the import
+formats use; nothing here imports spaCy until a function needs it.
 """
 
 from __future__ import annotations
@@ -19,39 +21,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from annotator.domain import Sentence, Token, sentence_of
+from annotator.domain import Sentence, sentence_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-LINE_BREAK_COMPONENT = "annotator_line_breaks"
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
 
 
 def has_line_break(whitespace: str) -> bool:
     """True when the text holds any character that Python's str.splitlines breaks at."""
     return not _LINE_BREAKS.isdisjoint(whitespace)
-
-
-def _register_line_break_component() -> None:
-    from spacy.language import Language
-
-    if Language.has_factory(LINE_BREAK_COMPONENT):
-        return
-
-    @Language.component(LINE_BREAK_COMPONENT)
-    def line_breaks(doc: Doc) -> Doc:
-        """Start a sentence at the first token after every line break."""
-        after_break = False
-        for token in doc:
-            if token.is_space:
-                after_break = after_break or has_line_break(token.text)
-                continue
-            if after_break and token.i > 0:
-                token.is_sent_start = True
-            after_break = False
-        return doc
 
 
 SENTENCE_RULES_COMPONENT = "annotator_sentence_rules"
@@ -98,60 +79,126 @@ def add_sentence_rules(nlp: Language, before: str = "parser") -> None:
             nlp.add_pipe(SENTENCE_RULES_COMPONENT, first=True)
 
 
-def add_line_breaks(nlp: Language, before: str | None = None) -> None:
-    """Put the line-break rule in front of whatever sets sentence boundaries in `nlp`."""
-    _register_line_break_component()
-    if LINE_BREAK_COMPONENT in nlp.pipe_names:
-        return
-    if before is not None and before in nlp.pipe_names:
-        nlp.add_pipe(LINE_BREAK_COMPONENT, before=before)
-    else:
-        nlp.add_pipe(LINE_BREAK_COMPONENT, first=True)
+# The most characters spaCy sees as one Doc. A text is cut into pieces at line breaks,
+# which end sentences anyway, so a news article segments exactly as it would whole,
+# while a book-sized text never becomes one huge Doc (memory) nor exceeds spaCy's
+# max_length. A single line longer than this is cut where a sentence ends, else at
+# whitespace; only a run this long without any whitespace is cut inside a word.
+PIECE_CHARS = 20_000
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»›]*\s")
+_WHITESPACE = re.compile(r"\s")
 
 
 @lru_cache(maxsize=1)
 def segmenter() -> Language:
-    """A blank English pipeline: tokenizer, line-break rule, punctuation sentencizer."""
+    """A blank English pipeline: tokenizer and punctuation sentencizer (line breaks: `sentences_of_piece`)."""
     import spacy
 
     nlp = spacy.blank("en")
-    nlp.max_length = 50_000_000
-    add_line_breaks(nlp)
     nlp.add_pipe("sentencizer")
     return nlp
 
 
-def sentences_from_doc(doc: Doc) -> list[Sentence]:
-    """Sentences of a processed Doc with their non-space tokens, never across a line break."""
-    result: list[Sentence] = []
-    current: list[Token] = []
+def pieces_of(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive pieces that together make up `text`, none longer than `limit`.
 
-    def close() -> None:
-        if current:
-            result.append(Sentence(len(result), current[0][0], current[-1][1], tuple(current)))
-            current.clear()
-
-    for token in doc:
-        if token.is_space:
-            if has_line_break(token.text):
-                close()
-            continue
-        if token.is_sent_start and token.i > 0:
-            close()
-        current.append((token.idx, token.idx + len(token.text)))
-    close()
-    return result
+    A piece ends after the last line break that fits; a longer line is cut after its last
+    sentence-final punctuation in the second half of the piece, else after its last whitespace
+    there, and only a run of `limit` characters without whitespace is cut inside a word.
+    """
+    if limit < 2:
+        raise ValueError("a piece must hold at least 2 characters")
+    start, length = 0, len(text)
+    while length - start > limit:
+        end = _cut(text, start, start + limit)
+        yield start, end
+        start = end
+    if start < length or not text:
+        yield start, length
 
 
-def segment(text: str) -> list[Sentence]:
-    """Split a text into sentences with their tokens."""
-    return sentences_from_doc(segmenter()(unwrap(text)))
+def _cut(text: str, start: int, stop: int) -> int:
+    """Where the piece from `start` ends, at most at `stop`."""
+    after_break = max(text.rfind(mark, start, stop) for mark in _LINE_BREAKS) + 1
+    if after_break > start:
+        return after_break
+    middle = start + (stop - start) // 2
+    for pattern in (_SENTENCE_END, _WHITESPACE):
+        ends = [match.end() for match in pattern.finditer(text, middle, stop)]
+        if ends:
+            return ends[-1]
+    return stop
 
 
-def segment_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Sentence]]:
-    """Sentences of many texts, using spaCy's batched pipe."""
-    for doc in segmenter().pipe((unwrap(text) for text in texts), batch_size=batch_size):
-        yield sentences_from_doc(doc)
+def sentences_of_piece(doc: Doc, text: str, offset: int, first_index: int = 0) -> list[Sentence]:
+    """Sentences of a Doc made from `text[offset:]`, with offsets into `text`, never across a line break.
+
+    Reads the Doc as arrays rather than as Token objects, which would cost more than the tokenizer.
+    """
+    import numpy
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
+    rows = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).astype(numpy.int64)
+    if not len(rows):
+        return []
+    starts = rows[:, 0] + offset
+    ends = starts + rows[:, 1]
+    is_space = rows[:, 2] == 1
+    breaks = numpy.zeros(len(rows), dtype=numpy.int64)
+    for position in numpy.flatnonzero(is_space).tolist():
+        breaks[position] = has_line_break(text[starts[position] : ends[position]])
+    words = numpy.flatnonzero(~is_space)
+    if not len(words):
+        return []
+    breaks_before = numpy.cumsum(breaks)[words]
+    opens = (rows[words, 3] == 1) | (numpy.diff(breaks_before, prepend=breaks_before[0]) > 0)
+    opens[0] = True
+    tokens = list(zip(starts[words].tolist(), ends[words].tolist()))
+    bounds = [*numpy.flatnonzero(opens).tolist(), len(tokens)]
+    return [
+        Sentence(first_index + number, tokens[first][0], tokens[last - 1][1], tuple(tokens[first:last]))
+        for number, (first, last) in enumerate(zip(bounds, bounds[1:]))
+    ]
+
+
+def _pieces(texts: Iterable[str], limit: int) -> Iterator[tuple[str, tuple[str, int, bool]]]:
+    """Each text's pieces for `nlp.pipe`, with (the unwrapped text, the piece's offset, whether it is the last)."""
+    for text in texts:
+        unwrapped = unwrap(text)
+        spans = list(pieces_of(unwrapped, limit))
+        for number, (start, end) in enumerate(spans):
+            yield unwrapped[start:end], (unwrapped, start, number == len(spans) - 1)
+
+
+def _sentences_by_piece(texts: Iterable[str], batch_size: int, limit: int) -> Iterator[tuple[list[Sentence], bool]]:
+    """The sentences of each piece of each text, numbered within their text, and whether the piece ends it."""
+    count = 0
+    pieces = segmenter().pipe(_pieces(texts, limit), as_tuples=True, batch_size=batch_size)
+    for doc, (unwrapped, offset, last) in pieces:
+        found = sentences_of_piece(doc, unwrapped, offset, count)
+        count = 0 if last else count + len(found)
+        yield found, last
+
+
+def iter_sentences(text: str, limit: int = PIECE_CHARS, batch_size: int = 16) -> Iterator[Sentence]:
+    """The sentences of one text, a piece at a time: memory grows with what the caller keeps, not with the text."""
+    for found, _last in _sentences_by_piece([text], batch_size, limit):
+        yield from found
+
+
+def segment_many(texts: Iterable[str], batch_size: int = 64, limit: int = PIECE_CHARS) -> Iterator[list[Sentence]]:
+    """The sentences of each text, in order, through spaCy's batched pipe a bounded piece at a time."""
+    sentences: list[Sentence] = []
+    for found, last in _sentences_by_piece(texts, batch_size, limit):
+        sentences.extend(found)
+        if last:
+            yield sentences
+            sentences = []
+
+
+def segment(text: str, limit: int = PIECE_CHARS) -> list[Sentence]:
+    """Split a text into sentences with their tokens (offsets into `text`, end-exclusive)."""
+    return list(iter_sentences(text, limit))
 
 
 def tokenize_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[Sentence]:
