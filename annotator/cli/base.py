@@ -30,8 +30,18 @@ class Context:
 
     def __init__(self, db: str | None, reviewer: str | None, wait: float | None = None):
         self.db = db
-        self.reviewer = reviewer or default_reviewer()
+        self.named_reviewer = reviewer
+        """The reviewer `--reviewer` named; None leaves it to the store (the database role) or the OS user."""
         self.wait = wait
+
+    @property
+    def reviewer(self) -> str:
+        """Who is deciding: the name given, else on PostgreSQL the database role, else the OS user name."""
+        return self.named_reviewer or default_reviewer()
+
+    @reviewer.setter
+    def reviewer(self, name: str) -> None:
+        self.named_reviewer = name
 
     def open_store(self, create: bool = False):
         """Connect to the chosen store and return the repository.
@@ -40,9 +50,12 @@ class Context:
         pass `create`; for any other a missing file is an error and nothing is created.
         """
         from annotator.store import Repository, StoreError, connect
+        from annotator.store.roles import reviewer_for
 
         try:
             connect(self.db, create=create, patience=None if self.wait is None else float(self.wait))
+            # On PostgreSQL the reviewer is the database role; a role bound to its own decisions cannot name another.
+            self.named_reviewer = reviewer_for(self.named_reviewer)
         except StoreError as error:
             raise click.ClickException(str(error)) from error
         return Repository()
@@ -113,7 +126,7 @@ WAIT_HELP = "How long a write waits for another process's lock before giving up,
     "--db", metavar="PATH", envvar="ANNOTATOR_DB",
     help="Store file (a SQLite database). Default: annotator.db in the per-user data directory.",
 )
-@click.option("--reviewer", metavar="NAME", envvar="ANNOTATOR_REVIEWER", help="Who is deciding. Default: the OS user name.")
+@click.option("--reviewer", metavar="NAME", envvar="ANNOTATOR_REVIEWER", help="Who is deciding. Default: the OS user name; on PostgreSQL, the database role.")
 @click.option("--wait", metavar="SECONDS", type=click.FloatRange(min=0), envvar="ANNOTATOR_WAIT", help=WAIT_HELP)
 @click.version_option(package_name="annotator")
 @click.pass_context
