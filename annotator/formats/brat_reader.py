@@ -279,9 +279,11 @@ class _Document:
                   "entities": list(self.entities.values()), "events": list(self.events.values())}
         first_lines = self.lines.first_lines
         item_lines = {f"entities[{index}]": first_lines[ident] for index, ident in enumerate(self.entities)}
+        item_names = {f"entities[{index}]": ident for index, ident in enumerate(self.entities)}
         for index, ident in enumerate(self.events):
             item_lines[f"events[{index}]"] = first_lines[ident]
-        return LocatedRecord(str(ann), record, item_lines)
+            item_names[f"events[{index}]"] = ident
+        return LocatedRecord(str(ann), record, item_lines, item_names)
 
     def _relations(self) -> None:
         spans = self.lines.spans

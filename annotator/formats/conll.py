@@ -21,7 +21,7 @@ from typing import IO
 from annotator.domain import Document
 from annotator.formats.exporting import ExportFilter, ExportSummary, final_views
 from annotator.formats.inputs import LineTooLong, Source, input_lines
-from annotator.formats.reading import InputError, Record
+from annotator.formats.reading import InputError, LocatedRecord, Record
 
 DOCSTART = "-DOCSTART- -X- O O"
 
@@ -134,10 +134,12 @@ def _logical_lines(path: Source, progress: Callable[[int], None] | None) -> Iter
             yield number, line.strip()
 
 
-def _document(sentences: list[list[tuple[str, str, int]]], doc_id: str, name: str) -> dict | InputError:
+def _document(sentences: list[list[tuple[str, str, int]]], doc_id: str, name: str) -> LocatedRecord | InputError:
+    """The native record of one document's tagged tokens, each entity located at its first token's line and tag."""
     pieces: list[str] = []
     offset = 0
     entities = []
+    item_lines: dict[str, int] = {}
     native_sentences = []
     for sentence in sentences:
         if pieces:
@@ -164,12 +166,14 @@ def _document(sentences: list[list[tuple[str, str, int]]], doc_id: str, name: st
                 open_entity["end"] = end
             else:  # B-, S-/U-, or an I- that starts a new entity (IOB1)
                 open_entity = {"start": start, "end": end, "label": label}
+                item_lines[f"entities[{len(entities)}]"] = line
                 entities.append(open_entity)
             if prefix in ("E", "L", "S", "U"):
                 open_entity = None
         native_sentences.append({"start": sentence_start, "end": offset, "tokens": tokens})
-    return {"id": doc_id, "text": "".join(pieces), "sentences": native_sentences,
-            "entities": [dict(e, id=f"T{i + 1}") for i, e in enumerate(entities)]}
+    record = {"id": doc_id, "text": "".join(pieces), "sentences": native_sentences,
+              "entities": [dict(e, id=f"T{i + 1}") for i, e in enumerate(entities)]}
+    return LocatedRecord(name, record, item_lines, {f"{item}.label": "tag" for item in item_lines})
 
 
 def conll_label(label: str) -> str:

@@ -31,7 +31,7 @@ import orjson
 
 from annotator.formats.inputs import LineTooLong, Source, StreamedInput, input_lines
 from annotator.formats.prodigy import BARE_SPAN_LABEL, TASKS_META_KEY, kept_task
-from annotator.formats.reading import InputError, InputWarning, Record, jsonl_objects
+from annotator.formats.reading import InputError, InputWarning, LocatedRecord, Record, jsonl_objects
 from annotator.formats.record import BadRecord
 from annotator.schema import load_schema
 
@@ -94,7 +94,7 @@ def _task_spans(task: dict, event_types: set[str]) -> tuple[list[dict], list[dic
         meta = span.get("meta")
         trigger = label in event_types or (start, end, label) in heads or (start, end, None) in heads
         checked.append({"start": start, "end": end, "label": label, "meta": meta if type(meta) is dict else {},
-                        "trigger": trigger})
+                        "trigger": trigger, "index": index})
     return checked, found
 
 
@@ -146,8 +146,12 @@ def _reviewed(item: dict, meta: dict) -> dict:
     return item
 
 
-def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) -> tuple[dict, list[InputWarning]]:
-    """The native record of a document rebuilt from its tasks, in sentence order, and what it left out."""
+def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) -> tuple[LocatedRecord, list[InputWarning]]:
+    """The native record of a document rebuilt from its tasks, in sentence order, and what it left out.
+
+    Each entity, event and argument is located at its task's line, under the name
+    of the span or relation it came from, so that an error in it names them.
+    """
     event_types = set(load_schema().events)
     text_parts: list[str] = []
     offset = 0
@@ -157,6 +161,8 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) 
     kept = []
     left_out: list[InputWarning] = []
     title = None
+    item_lines: dict[str, int] = {}
+    item_names: dict[str, str] = {}
     # Arguments whose relation names the entity they refer to, resolved once every task is read.
     links: list[tuple[dict, Any, int, str]] = []
     for number, task in tasks:
@@ -196,6 +202,8 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) 
             if label == BARE_SPAN_LABEL:
                 continue
             entity_id = ids[(start, end, label)] = ids[(start, end, None)] = f"T{len(entities) + 1}"
+            item_lines[f"entities[{len(entities)}]"] = number
+            item_names[f"entities[{len(entities)}]"] = f"spans[{span['index']}]"
             entities.append(_reviewed({"id": entity_id, "start": base + start, "end": base + end, "label": label},
                                       span["meta"]))
         placed: set[int] = set()
@@ -217,11 +225,15 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) 
                                       f"relations[{relation['index']}].meta.entity"))
                 else:
                     raise BadRecord("relations", f"a relation's child_span {child[:2]} has no offsets", number)
+                where = f"events[{len(events)}].arguments[{len(arguments)}]"
+                item_lines[where], item_names[where] = number, f"relations[{relation['index']}]"
                 arguments.append(_reviewed(argument, relation["meta"]))
             event = {"id": f"E{len(events) + 1}", "type": span["label"],
                      "trigger": {"start": base + span["start"], "end": base + span["end"]}, "arguments": arguments}
             if "attributes" in span["meta"]:
                 event["attributes"] = span["meta"]["attributes"]
+            item_lines[f"events[{len(events)}]"] = number
+            item_names[f"events[{len(events)}]"] = f"spans[{span['index']}]"
             events.append(_reviewed(event, span["meta"]))
         if len(placed) < len(relations):
             left_out.extend(
@@ -239,7 +251,7 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) 
                               "entities": entities, "events": events, "sentences": sentences}
     if isinstance(title, str):
         native["title"] = title
-    return native, left_out
+    return LocatedRecord(name, native, item_lines, item_names), left_out
 
 
 def _link(links: list[tuple[dict, Any, int, str]], entities: list[dict]) -> None:

@@ -16,7 +16,7 @@ its format that the store cannot hold and the import leaves out, for the caller 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,27 +91,48 @@ class SourcedDocument:
 
 @dataclass(frozen=True)
 class LocatedRecord:
-    """A native record read from another file than the one named (a brat folder's `.ann`), and its items' lines.
+    """A native record and where its items came from: their lines, and what the format calls them.
 
     `item_lines` maps a field path such as `entities[0]` or `events[1]` to the line
-    the item came from, so that an error in it names that line.
+    the item came from, so that an error in it names that line; `item_names` maps
+    it to the item's name in the file read (`T1` in brat, `spans[2]` in Prodigy),
+    so that the error names the field as the user wrote it. `path` is the file
+    read (a brat folder's `.ann`).
     """
 
     path: str
     record: Any
     item_lines: Mapping[str, int]
+    item_names: Mapping[str, str] = field(default_factory=dict)
 
     def line_of(self, field: str, default: int) -> int:
         """The line of the item a field path lies in (`events[1].arguments[0].role` in `events[1]`)."""
+        item = self._item_of(field, self.item_lines)
+        return self.item_lines[item] if item is not None else default
+
+    def name_of(self, field: str) -> str:
+        """A native field path as the file read names it: `entities[0].label` as `T1.label` in brat."""
+        item = self._item_of(field, self.item_names)
+        return self.item_names[item] + field[len(item):] if item is not None else field
+
+    @staticmethod
+    def _item_of(field: str, items: Mapping[str, Any]) -> str | None:
+        """The longest prefix of a field path that `items` has a key for."""
         while field:
-            line = self.item_lines.get(field)
-            if line is not None:
-                return line
+            if field in items:
+                return field
             cut = max(field.rfind("."), field.rfind("["))
             if cut <= 0:
                 break
             field = field[:cut]
-        return default
+        return None
+
+
+def _where(located: LocatedRecord | None, bad: BadRecord, number: int) -> tuple[int, str]:
+    """The line and field an error in a record names: the item's own, as its file calls it, when known."""
+    if located is None:
+        return number, bad.field
+    return located.line_of(bad.field, number), located.name_of(bad.field)
 
 
 Record = tuple[int, Any]
@@ -292,8 +313,8 @@ class CheckedInput:
                 try:
                     record = parse_record(item)
                 except BadRecord as bad:
-                    line = located.line_of(bad.field, number) if located is not None else number
-                    self.add_error(InputError(path, line, bad.field, bad.reason))
+                    line, where = _where(located, bad, number)
+                    self.add_error(InputError(path, line, where, bad.reason))
                     continue
                 except UNEXPECTED_SHAPES as error:
                     self.add_error(unreadable(path, number, error))
@@ -332,8 +353,8 @@ class CheckedInput:
             try:
                 _place_in_sentences(sentences, record.spans, record.sentences_given)
             except BadRecord as bad:
-                line = located.line_of(bad.field, number) if located is not None else number
-                self.add_error(InputError(path, line, bad.field, bad.reason))
+                line, where = _where(located, bad, number)
+                self.add_error(InputError(path, line, where, bad.reason))
                 continue
             if record.sentences_given:
                 sentences = _with_reviews(sentences, record.document.sentences)

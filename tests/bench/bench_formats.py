@@ -1,10 +1,14 @@
-"""Export throughput per format on the 10,000-document corpus.
+"""Export and import throughput per format on the 10,000-document corpus, with the import's peak memory.
 
 Run: python -m tests.bench.bench_formats [--documents 10000]
 
 Imports the synthetic corpus (about 100 candidates per document) once, then
 exports it in every format and prints candidates per second for each, native
-JSONL being the reference in the same run.
+JSONL being the reference in the same run. Then each export is imported into a
+fresh store by `annotator import` in a child process, and its candidates per
+second and peak resident memory are printed: the readers that stream (native,
+Prodigy, doccano, CoNLL a line at a time, brat a file at a time) stay flat as
+the corpus grows; a DocBin is read whole.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from annotator import store
 from annotator.formats.native import read_native
 from annotator.formats.registry import FOLDER_WRITERS, WRITERS
 from annotator.store import Repository
+from tests.bench.bench_store import annotator_import
 from tests.synthetic import write_corpus
 
 TOKENS_NEEDED = {"conll", "prodigy", "spacy"}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -51,6 +57,12 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             print(f"{name:8} {figures[name]:>10,.0f} candidates/s ({seconds:.2f} s; "
                   f"{summary.entities} entities, {summary.events} events written)")
         store.close()
+        print("import back, each in a child process:")
+        for name in [*WRITERS, *FOLDER_WRITERS]:
+            exported = folder / (f"export-{name}" if name in FOLDER_WRITERS else f"export.{name}")
+            seconds, imported, peak = annotator_import(exported, folder / f"back-{name}.db", ROOT, "--format", name)
+            print(f"{name:8} {imported / seconds:>10,.0f} candidates/s ({seconds:.2f} s; {imported} candidates), "
+                  f"peak RSS {peak:,.0f} MB")
     return figures
 
 

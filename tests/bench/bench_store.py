@@ -64,15 +64,15 @@ import sys, time
 sys.path.insert(0, sys.argv[3])
 from annotator.cli import main
 started = time.perf_counter()
-main(["--db", sys.argv[1], "import", sys.argv[2]], standalone_mode=False)
+main(["--db", sys.argv[1], "import", *sys.argv[4:], sys.argv[2]], standalone_mode=False)
 print("seconds", time.perf_counter() - started)
 """
 
 
-def annotator_import(corpus: Path, db: Path, root: Path = ROOT) -> tuple[float, int, float]:
-    """Run `annotator import` in a child process: its seconds (start-up left out), candidates stored, peak RSS in MB."""
+def annotator_import(corpus: Path, db: Path, root: Path = ROOT, *options: str) -> tuple[float, int, float]:
+    """Run `annotator import [OPTIONS] CORPUS` in a child process: its seconds (start-up left out), candidates stored, peak RSS in MB."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([sys.executable, "-c", IMPORT_CHILD, str(db), str(corpus), str(root)], cwd=root,
+        child = subprocess.Popen([sys.executable, "-c", IMPORT_CHILD, str(db), str(corpus), str(root), *options], cwd=root,
                                  stdout=out, stderr=err)
         # wait4 gives this one child's rusage: what getrusage(RUSAGE_CHILDREN) reports when it is the only child.
         _pid, status, usage = os.wait4(child.pid, 0)

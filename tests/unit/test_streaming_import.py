@@ -19,7 +19,15 @@ from annotator.formats import inputs
 from annotator.formats.inputs import StreamedInput
 from annotator.formats.native import write_native
 from annotator.formats.prodigy_reader import prodigy_records
-from annotator.formats.reading import CheckedInput, InputError, InvalidInput, LeftOut, jsonl_objects, read_documents
+from annotator.formats.reading import (
+    CheckedInput,
+    InputError,
+    InvalidInput,
+    LeftOut,
+    LocatedRecord,
+    jsonl_objects,
+    read_documents,
+)
 from annotator.store import DocumentConflict
 from annotator.store.importer import import_stream
 from tests.conftest import SMALL_DOCUMENT
@@ -128,7 +136,7 @@ def test_prodigy_documents_come_out_in_the_order_of_their_first_tasks_as_soon_as
     task = {"text": "Rebels attacked.", "spans": [{"start": 0, "end": 6, "label": "ORG"}]}
     keys = ["a", "b", "a", "c", "c"]
     path = write_lines(tmp_path / "t.jsonl", [dict(task, meta={"document": key}) for key in keys])
-    documents = [(number, item["id"]) for number, item in prodigy_records(path) if isinstance(item, dict)]
+    documents = [(number, item.record["id"]) for number, item in prodigy_records(path) if isinstance(item, LocatedRecord)]
     assert documents == [(1, "a"), (2, "b"), (4, "c")]
     with open(path, "rb") as handle:
         streamed = list(prodigy_records(StreamedInput("<stdin>", handle)))
