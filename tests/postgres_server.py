@@ -12,8 +12,11 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
+import threading
 import tempfile
 import time
 from collections.abc import Iterator
@@ -75,6 +78,7 @@ def started_server() -> Iterator[str]:
     def run(*command: str) -> None:
         subprocess.run([*as_postgres, *command], check=True, capture_output=True, stdin=subprocess.DEVNULL)
 
+    _stop_on_sigterm()
     try:
         run(str(_binary("initdb")), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 {_FAST}"
@@ -85,6 +89,16 @@ def started_server() -> Iterator[str]:
             run(str(_binary("pg_ctl")), "-D", str(data), "-m", "immediate", "-w", "stop")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM end the process as Ctrl-C does, through the `finally` that stops the server.
+
+    pg_ctl leaves the server running on its own, so a test run killed without this
+    would leave it behind.
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
 
 def with_database(url: str, name: str) -> str:

@@ -194,3 +194,15 @@ def test_text_postgresql_cannot_hold_is_refused_with_a_message(repository, tmp_p
     with pytest.raises(StoreError):
         repository.import_documents(documents)
     assert repository.document_summaries() == []
+
+
+def test_the_postgresql_benchmark_runs_and_prints_its_ratios(postgres_server, monkeypatch, capsys):
+    from tests.bench import bench_postgres
+    from tests.postgres_server import ENVIRONMENT
+
+    monkeypatch.setenv(ENVIRONMENT, postgres_server.url)
+    figures = bench_postgres.main(["--documents", "5", "--repeats", "1"])
+    assert set(figures) >= {"pg_import_per_s", "pg_raw_copy_per_s", "pg_import_ratio", "pg_export_ratio"}
+    assert all(value > 0 for value in figures.values())
+    printed = capsys.readouterr().out
+    assert "raw json.loads + psycopg COPY FROM" in printed and "ratio" in printed
