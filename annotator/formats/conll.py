@@ -138,7 +138,7 @@ def _document(sentences: list[list[tuple[str, str, int]]], doc_id: str, name: st
     """The native record of one document's tagged tokens, each entity located at its first token's line and tag."""
     pieces: list[str] = []
     offset = 0
-    entities = []
+    entities: list[dict] = []
     item_lines: dict[str, int] = {}
     native_sentences = []
     for sentence in sentences:

@@ -209,7 +209,7 @@ def _document_from_tasks(doc_id: str, tasks: list[tuple[int, dict]], name: str) 
         placed: set[int] = set()
         for span in triggers:
             key = (span["start"], span["end"], span["label"])
-            arguments = []
+            arguments: list[dict] = []
             for relation in relations:
                 if relation["head"] not in (key, (span["start"], span["end"], None)):
                     continue
