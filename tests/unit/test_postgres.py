@@ -206,3 +206,24 @@ def test_the_postgresql_benchmark_runs_and_prints_its_ratios(postgres_server, mo
     assert all(value > 0 for value in figures.values())
     printed = capsys.readouterr().out
     assert "raw json.loads + psycopg COPY FROM" in printed and "ratio" in printed
+
+
+def test_every_command_that_reads_or_fills_a_store_works_on_a_server_store(empty_url, tmp_path):
+    """The same commands, the same code: demo, extract --into-store, stats, evaluate, export in every format, report."""
+    from tests.conftest import ROOT
+
+    steps = [
+        ("demo", "--no-review"),
+        ("extract", str(ROOT / "seeds" / "000_64f573a14888b357.txt"), "--into-store"),
+        ("stats", "--json"),
+        ("evaluate",),
+        ("report", "-o", str(tmp_path / "report")),
+        *(("export", "--format", name, "-o", str(tmp_path / f"out-{name}")) for name in
+          ("native", "prodigy", "brat", "spacy", "doccano", "conll")),
+    ]
+    for step in steps:
+        result = cli(empty_url, *step)
+        assert result.exit_code == 0, (step, result.output)
+        assert "Traceback" not in result.output
+    assert (tmp_path / "report" / "index.html").exists()
+    assert (tmp_path / "out-native").read_text().count("\n") >= 1
