@@ -337,6 +337,17 @@ def _check_owner(tables: list[str]) -> None:
         )
 
 
+def is_protected() -> bool:
+    """Whether `db grant` turned on the store's row-level security.
+
+    A migration that changes `review_state` (adding lanes) then calls `protect_store`
+    again, so the policies follow the new columns.
+    """
+    if not is_postgres():
+        return False
+    return bool(_execute("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass('review_state')")[0][0])
+
+
 def protect_store(tables: list[str] | None = None) -> str:
     """Turn on row-level security with the reviewer policies and the decision trigger; return the review_state key.
 

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from annotator import store
-from annotator.domain import Status, TargetKind
+from annotator.domain import Action, Status, TargetKind
 from annotator.formats.native import read_native
 from annotator.review.editing import EditResult
 from annotator.review.session import ReviewSession, Row
@@ -317,3 +317,30 @@ def test_once_review_states_have_lanes_a_role_writes_only_its_own_lane(owner_url
         for target, lane in ((2, "bob"), (3, "")):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
                 connection.execute(insert, (target, alice, lane))
+
+
+def test_a_bulk_decision_written_in_batches_works_as_a_reviewer_role(owner_url, alice_and_bob, tmp_path):
+    alice, _ = alice_and_bob
+    words = 600
+    many = {
+        "id": "many", "text": "word " * words,
+        "entities": [{"id": f"W{i}", "start": 5 * i, "end": 5 * i + 4, "label": "ORG"} for i in range(words)],
+    }
+    store.connect(owner_url)
+    Repository().import_documents([d.document for d in read_native([write_jsonl(tmp_path / "many.jsonl", many)])])
+    repository = open_as(owner_url, alice)
+    targets = [(TargetKind.ENTITY, e.pk) for e in repository.load_document("many").entities]
+    assert len(targets) > 500  # more than one batch: the group is marked in store_meta while it is written
+    repository.accept_many(alice, targets, Action.BULK_ACCEPT)
+    assert {e.review.status for e in repository.load_document("many").entities} == {Status.ACCEPTED}
+    assert repository.undo(alice) is not None
+    assert {e.review.status for e in repository.load_document("many").entities} == {Status.PENDING}
+    with raw(owner_url) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM store_meta WHERE key LIKE 'unfinished%'").fetchone() == (0,)
+
+
+def test_a_store_is_protected_once_a_role_is_granted(owner_url, make_role):
+    store.connect(owner_url)
+    assert not roles.is_protected()
+    roles.grant_reviewer(make_role("alice"))
+    assert roles.is_protected()
