@@ -472,12 +472,13 @@ class ArgumentFinder:
             return None  # a name whose label the role does not take
         if entity is None and token.ent_type_ and token.ent_type_ not in NUMBER_LABELS:
             return None
-        if token.pos_ not in ("NOUN", "PROPN", "NUM") or token.lemma_.lower() in NOT_PARTICIPANTS:
+        agentive = slot == "modifier" and token.lemma_.lower() in AGENT_NOUNS  # "rebel attack", tagged ADJ or NOUN
+        if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
         lemma = token.lemma_.lower()
         if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not (role == "Target" and lemma in GATHERING_NOUNS):
             return None  # an event as a participant ("the air strikes were targeting"); a meeting can be attacked
-        if slot == "modifier" and lemma not in AGENT_NOUNS:
+        if slot == "modifier" and not agentive:
             return None  # "suicide attack", "car bombing": a manner or means, not who acted
         if role in ("Agent", "Artifact") and "Vehicle" in event_type.roles and lemma in VEHICLE_NOUNS:
             role = "Vehicle"  # "a bus carrying passengers"

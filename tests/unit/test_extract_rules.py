@@ -136,3 +136,48 @@ def test_a_trigger_condition_the_extractor_cannot_use_is_refused(condition, mess
            "events": {"Life.Die": {"roles": ["Victim"], "triggers": ["kill"], "conditions": condition}}}
     with pytest.raises(SchemaError, match=message):
         parse_schema(raw, "schema.json")
+
+
+def test_a_visit_to_a_country_and_an_arrival_are_transport_and_receiving_a_guest_is_a_meeting(extractor):
+    events = found(extractor, "The president arrived in Pakistan on a state visit to Pakistan on Sunday.")
+    assert [(t, w) for t, w, _r in events] == [("Movement.Transport", "arrived"), ("Movement.Transport", "visit")]
+    assert events[0][2]["Destination"] == ["Pakistan"] and events[1][2]["Destination"] == ["Pakistan"]
+    assert ("Contact.Meet", "received") in types(extractor, "The prime minister received the Sri Lankan president at the airbase.")
+    assert ("Movement.Transport", "left") in types(extractor, "After a brief stopover, he left for Islamabad.")
+
+
+def test_firing_a_named_person_is_no_attack_and_repelling_an_attack_is_one(extractor):
+    assert all(t != "Conflict.Attack" for t, _w in types(extractor, "In 2013 President Salva Kiir fired Machar."))
+    assert ("Conflict.Attack", "repulsed") in types(extractor, "The army said it repulsed the rebels.")
+
+
+def test_a_number_of_fighters_can_be_captured(extractor):
+    assert ("Justice.Arrest-Jail", "captured") in types(extractor, "Two of their fighters were also captured.")
+
+
+def test_a_manner_before_an_attack_noun_is_no_attacker_but_an_actor_is(extractor):
+    [(_t, _w, roles)] = [e for e in found(extractor, "A suicide attack killed ten people.") if e[1] == "attack"]
+    assert "Attacker" not in roles
+    [(_t, _w, roles)] = [e for e in found(extractor, "The army repelled a rebel attack.") if e[1] == "attack"]
+    assert roles["Attacker"] == ["rebel"]
+
+
+def test_the_participles_after_a_clause_share_its_subject(extractor):
+    events = {w: r for _t, w, r in found(
+        extractor, "A suicide bomber attacked a marketplace in Baghdad, killing eight people and wounding 15.")}
+    assert events["killing"]["Agent"] == ["A suicide bomber"] and events["wounding"]["Agent"] == ["A suicide bomber"]
+
+
+def test_a_position_of_a_country_gives_the_job_as_position_and_the_country_as_entity(extractor):
+    [(_t, _w, roles)] = [e for e in found(extractor, "He was sworn in as president of Kenya on Tuesday.") if e[1] == "sworn in"]
+    assert roles["Position"] == ["president"] and roles["Entity"] == ["Kenya"]
+
+
+def test_a_dateline_with_a_wire_service_is_parsed_apart(extractor):
+    [(_t, _w, roles)] = found(extractor, "PESHAWAR, Dec 8, 2010 (AFP): At least 17 people were killed on Wednesday.")
+    assert roles["Victim"] == ["At least 17 people"]
+
+
+def test_an_event_noun_subject_takes_its_clause_place_as_place_not_target(extractor):
+    [(_t, _w, roles)] = found(extractor, "The explosion took place at a busy bus terminal.")
+    assert roles.get("Place") == ["a busy bus terminal"] and "Target" not in roles
