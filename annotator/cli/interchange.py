@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from itertools import chain
 from pathlib import Path
 
 import click
@@ -61,12 +62,14 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
     left_out = LeftOut()
     checked = CheckedInput(sources, records, warnings=left_out)
     try:
-        context.open_store(create=True)
         with progress_bar(_input_size(sources), "Importing") as bar:
             checked.progress = bar.update
-            result = import_stream((
-                [sourced.document for sourced in batch] for batch in checked.batches()
-            ), reviewer=context.reviewer)
+            batches = ([sourced.document for sourced in batch] for batch in checked.batches())
+            # The first batch is read before the store is opened: input bad from the start (the usual
+            # mistake) is refused having neither created a store nor waited for its lock.
+            first = next(batches, None)
+            context.open_store(create=True)
+            result = import_stream(chain([first] if first is not None else [], batches), reviewer=context.reviewer)
     except InvalidInput as invalid:
         raise click.ClickException(f"nothing imported; {invalid.total} problem(s):\n{invalid}") from invalid
     except DocumentConflict as conflict:

@@ -154,3 +154,10 @@ def test_a_brat_file_linked_to_a_device_is_refused_by_name(demo_store, tmp_path)
     ran = annotator("--db", str(demo_store), "import", "--format", "brat", str(folder), timeout=60)
     assert_refused(ran, "d1.ann:0: d1.txt is not a regular file")
     assert dump(demo_store) == before
+
+
+def test_input_bad_from_its_first_batch_creates_no_store(tmp_path):
+    db = tmp_path / "new.db"
+    ran = annotator("--db", str(db), "import", str(ROOT / "fixtures" / "bad" / "native_empty_label.jsonl"), timeout=60)
+    assert_refused(ran, "native_empty_label.jsonl:2: entities[3].label: ")
+    assert list(tmp_path.iterdir()) == []
