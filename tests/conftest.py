@@ -88,6 +88,7 @@ def postgres_server():
         server = pg_cluster.Server(_SERVER_URL)
         server.prepare()
         yield server
+        server.close()
         return
     why = pg_cluster.why_no_server()
     if why is not None:
@@ -96,6 +97,7 @@ def postgres_server():
         server = pg_cluster.Server(url)
         server.prepare()
         yield server
+        server.close()
 
 
 @pytest.fixture

@@ -20,10 +20,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ENVIRONMENT = "ANNOTATOR_TEST_PG"
@@ -109,11 +111,18 @@ def with_database(url: str, name: str) -> str:
 
 @dataclass
 class Server:
-    """A running server, and the databases made on it for tests."""
+    """A running server, and the databases made on it for tests.
+
+    One worker thread makes the next database of each kind while a test runs, and drops
+    a finished test's database after it, so a test seldom waits for either.
+    """
 
     url: str
     _numbers: Iterator[int] = field(default_factory=count)
-    _prefix: str = field(default_factory=lambda: f"t{os.getpid()}_{int(time.time()) % 100000}_")
+    _prefix: str = field(default_factory=lambda: f"t{os.getpid()}_{time.monotonic_ns() % 10**9}_")
+    _worker: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "test-databases"))
+    _ahead: dict[bool, Future] = field(default_factory=dict)
+    _connection: Any = None
 
     def admin(self):
         """An autocommit connection to the server's maintenance database."""
@@ -122,8 +131,8 @@ class Server:
         return psycopg.connect(self.url, autocommit=True)
 
     def template(self, with_store: bool) -> str:
-        """The name of the template database: empty, or holding an empty store of the current version."""
-        return f"{TEMPLATE}_{os.getpid()}_{'store' if with_store else 'empty'}"
+        """The name of a template database: empty, or holding an empty store of the current version."""
+        return f"{self._prefix}{'store' if with_store else 'empty'}"
 
     def prepare(self) -> None:
         """Make the two templates test databases are copied from: an empty one, and one with an empty store."""
@@ -131,20 +140,38 @@ class Server:
 
         with self.admin() as connection:
             for with_store in (False, True):
-                name = self.template(with_store)
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                connection.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+                connection.execute(f"CREATE DATABASE \"{self.template(with_store)}\" TEMPLATE template0 ENCODING 'UTF8'")
         store.connect(with_database(self.url, self.template(True)))
         store.close()
 
-    def fresh_database(self, with_store: bool = False) -> tuple[str, str]:
-        """Create a database for one test, empty or holding an empty store; return its name and URL."""
+    def _execute(self, sql: str) -> None:
+        """Run a statement on the worker's own connection (opened on first use)."""
+        if self._connection is None:
+            self._connection = self.admin()
+        self._connection.execute(sql)
+
+    def _create(self, with_store: bool) -> tuple[str, str]:
         name = f"{self._prefix}{next(self._numbers)}"
-        with self.admin() as connection:
-            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template(with_store)}"')
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template(with_store)}"')
         return name, with_database(self.url, name)
 
+    def fresh_database(self, with_store: bool = False) -> tuple[str, str]:
+        """A database for one test, empty or holding an empty store; return its name and URL."""
+        ready = self._ahead.pop(with_store, None) or self._worker.submit(self._create, with_store)
+        self._ahead[with_store] = self._worker.submit(self._create, with_store)
+        return ready.result()
+
     def drop(self, name: str) -> None:
-        """Drop a test's database, ending whatever connections it left open."""
-        with self.admin() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop a test's database (soon, on the worker), ending whatever connections it left open."""
+        self._worker.submit(self._execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Drop the databases made ahead and the templates; wait for every drop to finish."""
+        for ready in self._ahead.values():
+            self.drop(ready.result()[0])
+        self._ahead.clear()
+        for with_store in (False, True):
+            self.drop(self.template(with_store))
+        self._worker.shutdown(wait=True)
+        if self._connection is not None:
+            self._connection.close()

@@ -43,6 +43,7 @@ def server() -> Iterator[postgres_server.Server]:
         found = postgres_server.Server(url)
         found.prepare()
         yield found
+        found.close()
         return
     why = postgres_server.why_no_server()
     if why is not None:
@@ -51,6 +52,7 @@ def server() -> Iterator[postgres_server.Server]:
         found = postgres_server.Server(started)
         found.prepare()
         yield found
+        found.close()
 
 
 def annotator_import(corpus: Path, url: str) -> int:
