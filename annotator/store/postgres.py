@@ -89,7 +89,8 @@ def without_password(url: str) -> str:
 def open_database(url: str) -> StoreDatabase:
     """A (not yet connected) database for the URL; libpq reads the password from wherever it is kept."""
     conninfo = "postgresql://" + url.split("://", 1)[1]
-    options: dict[str, Any] = {"application_name": "annotator"}
+    # psycopg 3 even where psycopg2 is installed too: the bulk loads use its COPY interface.
+    options: dict[str, Any] = {"application_name": "annotator", "prefer_psycopg3": True}
     if "connect_timeout" not in conninfo:
         options["connect_timeout"] = CONNECT_SECONDS
     return StoreDatabase(conninfo, **options)
