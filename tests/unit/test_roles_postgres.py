@@ -344,3 +344,14 @@ def test_a_store_is_protected_once_a_role_is_granted(owner_url, make_role):
     assert not roles.is_protected()
     roles.grant_reviewer(make_role("alice"))
     assert roles.is_protected()
+
+
+def test_until_the_store_has_lanes_a_target_another_role_decided_stays_theirs(owner_url, alice_and_bob):
+    alice, bob = alice_and_bob
+    repository = open_as(owner_url, alice)
+    before = repository.decisions()
+    with pytest.raises(ReadOnlyStore, match="row-level security"):
+        repository.reject(alice, TargetKind.ENTITY, entity_pk(repository, "T1"))
+    # Refused whole: no decision of alice's is left without its state.
+    assert repository.decisions() == before
+    assert {e.id: e.review.status for e in repository.load_document("d1").entities}["T1"] is Status.ACCEPTED
