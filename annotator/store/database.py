@@ -93,8 +93,8 @@ def connect(
 ) -> Database:
     """Bind the model proxy to the store named by `target`, bring its tables up to date, and return the database.
 
-    With `create` false, a missing (or empty) file raises `StoreMissing` and nothing is
-    created. `patience` is how many seconds a write waits for another process's lock.
+    With `create` false, a missing (or empty) file or database raises `StoreMissing` and
+    nothing is created. `patience` is how many seconds a write waits for another process's lock.
     """
     target = _target(target)
     if target is not None and is_server_url(os.fspath(target)):
@@ -151,18 +151,13 @@ def _connect_server(url: str, create: bool, patience: float | None) -> Database:
     try:
         db.connect(reuse_if_open=True)
         found = postgres.probe_server(db, shown)
-    except DatabaseError as error:
+        _check_found(found, shown, create)
+    except (DatabaseError, StoreError) as error:
         if not db.is_closed():
             db.close()
+        if isinstance(error, StoreError):
+            raise
         raise explain(error, shown) or StoreError(f"{shown}: cannot open as an annotator store: {error}") from error
-    except StoreError:
-        db.close()
-        raise
-    try:
-        _check_found(found, shown, create)
-    except StoreError:
-        db.close()
-        raise
     if not found.writable:
         db.close()
         locking.configure(shown, True, found.why_read_only, patience)
