@@ -227,3 +227,57 @@ def test_every_command_that_reads_or_fills_a_store_works_on_a_server_store(empty
         assert "Traceback" not in result.output
     assert (tmp_path / "report" / "index.html").exists()
     assert (tmp_path / "out-native").read_text().count("\n") >= 1
+
+
+def test_two_writers_on_one_server_store_both_finish_and_the_states_match_the_log(empty_url):
+    from tests.cli.hostile import annotator, python
+    from tests.cli.test_hostile_processes import WRITER
+
+    assert annotator("--db", empty_url, "demo", "--no-review").returncode == 0
+    writers = [
+        subprocess.Popen([*python(WRITER), empty_url, name, str(parity)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for name, parity in (("ana", 0), ("bo", 1))
+    ]
+    results = [writer.communicate(timeout=240) for writer in writers]
+    for writer, (_, err) in zip(writers, results):
+        assert writer.returncode == 0 and "Traceback" not in err, err
+    store.connect(empty_url, create=False)
+    by_reviewer = dict(run("SELECT reviewer, COUNT(*) FROM decision GROUP BY reviewer").fetchall())
+    for (out, _), name in zip(results, ("ana", "bo")):
+        made = int(out)
+        assert made > 50 and by_reviewer[name] == made + made // 10  # every decision and every undo entry
+    repository = Repository()
+    states = repository.review_states()
+    repository.rebuild_derived_state()
+    assert repository.review_states() == states  # what each writer folded agrees with the log
+
+
+def test_two_imports_of_one_file_at_once_add_it_once_and_a_killed_one_adds_nothing(empty_url, tmp_path):
+    from tests.cli.hostile import ANNOTATOR
+    from tests.synthetic import write_corpus
+
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 200)
+    importers = [subprocess.Popen([str(ANNOTATOR), "--db", empty_url, "import", str(corpus)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [importer.communicate(timeout=240) for importer in importers]
+    for importer, (out, err) in zip(importers, outputs):
+        assert importer.returncode == 0 and "Traceback" not in err, out + err
+    said = sorted(out for out, _ in outputs)
+    assert said[0].startswith("imported 0 document(s) with 0 candidates; 200 already present"), said
+    assert said[1].startswith("imported 200 document(s)"), said
+
+    bigger = tmp_path / "bigger.jsonl"
+    write_corpus(bigger, 1500)
+    killed = subprocess.Popen([str(ANNOTATOR), "--db", empty_url, "import", str(bigger)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)
+    assert killed.poll() is None, "the import finished before it could be killed; give it a bigger file"
+    killed.kill()
+    killed.communicate(timeout=30)
+    store.connect(empty_url, create=False)
+    assert run("SELECT COUNT(*) FROM document").fetchone() == (200,)
+    # The killed import's keys were never committed: the next rows are numbered without a clash.
+    repository = Repository()
+    assert repository.add_entity("ana", repository.document_pks()[0], 0, 1, "X") > 0
