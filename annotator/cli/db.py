@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import click
 
@@ -29,6 +30,13 @@ def _open_server_store(context: Context) -> None:
 
     context.open_store()
     require_postgres()
+
+
+def _as_role(url: str, role: str) -> str:
+    """The store's URL with `role` as its user and no password, fit to print."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(role, safe='')}@{host}"))
 
 
 def _in_terminal() -> bool:
@@ -83,9 +91,10 @@ def grant(context: Context, name: str, variable: str, no_password: bool) -> None
     secret = "password set" if granted.password_set else "no password set" if granted.created else "password unchanged"
     click.echo(f"{what} reviewer role {shown(name)!r} (LOGIN, {secret}).")
     click.echo(
-        f"It reads the whole store and writes only its own decisions and review states "
-        f"(review_state rows keyed on their {granted.state_key!r} column). It reviews with --db naming it as the user."
+        "It reads the whole store and writes only its own decisions and review states "
+        f"(review_state rows keyed on their {granted.state_key!r} column)."
     )
+    click.echo(f"The reviewer opens the store as that role: --db {_as_role(context.db_label, name)}")
 
 
 @db.command("revoke")

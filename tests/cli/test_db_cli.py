@@ -67,7 +67,9 @@ def owner_url(postgres_server, make_role, small_file) -> Iterator[str]:
     ok(run(url, "import", str(small_file)))
     yield url
     store.close()
-    postgres_server.drop(name)
+    # Dropped here and now, not later as the server fixture may: the test's roles go next.
+    with postgres_server.admin() as connection:
+        connection.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name)))
 
 
 def scalar(url: str, query: str, *params):
@@ -84,6 +86,7 @@ def test_grant_makes_a_reviewer_role_and_granting_again_changes_nothing(owner_ur
     alice = make_role("alice")
     first = ok(run(owner_url, "db", "grant", alice, "--no-password"))
     assert f"Created reviewer role {alice!r} (LOGIN, no password set)" in first
+    assert f"--db {as_role(owner_url, alice)}" in first
     policies = scalar(owner_url, POLICIES)
     again = ok(run(owner_url, "db", "grant", alice, "--no-password"))
     assert f"Updated reviewer role {alice!r} (LOGIN, password unchanged)" in again
@@ -126,6 +129,9 @@ def test_the_password_comes_from_the_environment_and_is_never_printed(owner_url,
     monkeypatch.setenv("ANNOTATOR_ROLE_PASSWORD", PASSWORD)
     output = ok(run(owner_url, "db", "grant", alice))
     assert "password set" in output and PASSWORD not in output
+    with_password = owner_url.replace("postgres@", f"postgres:{PASSWORD}@")
+    again = ok(run(with_password, "db", "grant", alice))
+    assert PASSWORD not in again and f"--db {as_role(owner_url, alice)}" in again
     kept = scalar(owner_url, "SELECT rolpassword FROM pg_authid WHERE rolname = %s", alice)
     assert kept.startswith("SCRAM-SHA-256$") and PASSWORD not in kept
 

@@ -46,7 +46,9 @@ def owner_url(postgres_server, make_role, tmp_path) -> Iterator[str]:
     store.close()
     yield url
     store.close()
-    postgres_server.drop(name)
+    # Dropped here and now, not later as the server fixture may: the test's roles go next.
+    with postgres_server.admin() as connection:
+        connection.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name)))
 
 
 @pytest.fixture
