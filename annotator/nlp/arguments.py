@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
+VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
 
 
 @dataclass(frozen=True)
@@ -410,6 +411,8 @@ class ArgumentFinder:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
             role, score = "Place", 0.6
+        if slot == "prep" and preposition in VEHICLE_PREPOSITIONS and "Vehicle" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
+            role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
         if role is None or role not in event_type.roles:
             return None
         if role == "Time":
@@ -475,10 +478,12 @@ class ArgumentFinder:
         agentive = slot == "modifier" and token.lemma_.lower() in AGENT_NOUNS  # "rebel attack", tagged ADJ or NOUN
         if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
+        if role in ("Attacker", "Agent") and token.lemma_.lower() in self.schema.place_nouns:
+            return None
         lemma = token.lemma_.lower()
         if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not (role == "Target" and lemma in GATHERING_NOUNS):
             return None  # an event as a participant ("the air strikes were targeting"); a meeting can be attacked
-        if slot == "modifier" and not agentive:
+        if slot == "modifier" and not agentive and role != "Instrument":
             return None  # "suicide attack", "car bombing": a manner or means, not who acted
         if role in ("Agent", "Artifact") and "Vehicle" in event_type.roles and lemma in VEHICLE_NOUNS:
             role = "Vehicle"  # "a bus carrying passengers"
@@ -487,9 +492,8 @@ class ArgumentFinder:
 
     def _value(self, span: Span, role: str, score: float, entity_index: int | None, entity) -> FoundArgument | None:
         if role in ("Money", "Price"):
-            if not any(t.ent_type_ == "MONEY" for t in span):
-                return None
-            return FoundArgument(role, None, span.start_char, span.end_char, score)
+            has_amount = any(t.ent_type_ == "MONEY" for t in span)
+            return FoundArgument(role, None, span.start_char, span.end_char, score) if has_amount else None
         if span.root.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and not (role == "Crime" and span.root.tag_ == "VBG"):
             return None
         return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))

@@ -151,7 +151,7 @@ MUNITION_NOUNS = frozenset({
 })
 GEOGRAPHIC_NOUNS = frozenset({
     "territory", "town", "city", "village", "area", "region", "district", "province", "governorate", "country",
-    "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "county", "state", "island", "coast",
+    "neighbourhood", "neighborhood", "suburb", "outskirts", "outskirt", "countryside", "county", "state", "island", "coast",
 })
 SITUATING_PREPOSITIONS = frozenset({"in", "at", "near", "on", "during", "across", "inside", "outside", "around"})
 PLACE_OR_TIME_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
@@ -179,7 +179,7 @@ AGENT_NOUNS = frozenset({
 # Vehicles: what carries people or goods is a Transport's Vehicle, not its Agent.
 VEHICLE_NOUNS = frozenset({
     "bus", "car", "truck", "lorry", "van", "train", "plane", "aircraft", "jet", "helicopter", "ship", "boat",
-    "ferry", "vessel", "vehicle", "taxi", "coach", "minibus", "airliner", "flight",
+    "ferry", "vessel", "vehicle", "taxi", "coach", "minibus", "airliner", "flight", "ambulance",
 })
 # Events that are gatherings of people: attacking one attacks the people in it.
 GATHERING_NOUNS = frozenset({
