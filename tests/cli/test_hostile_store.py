@@ -88,10 +88,15 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_as_it_was(tmp_path, small
     assert file_hash(notes) == before
 
 
-def test_a_server_url_is_not_supported_yet_and_its_password_is_not_shown(tmp_path):
-    ran = annotator("--db", "postgresql://ann:s3cret@db.example.org/reviews", "stats")
-    assert_refused(ran, "postgresql://ann:***@db.example.org/reviews", "not supported yet")
+def test_a_server_out_of_reach_is_said_without_its_password(tmp_path):
+    # Port 9 on loopback: nothing listens there, so the connection is refused at once.
+    ran = annotator("--db", "postgresql://ann:s3cret@127.0.0.1:9/reviews", "stats")
+    assert_refused(ran, "postgresql://ann:***@127.0.0.1:9/reviews", "cannot reach the database server")
     assert "s3cret" not in ran.output
+    ran = annotator("--db", "mysql://ann:s3cret@127.0.0.1/reviews", "stats")
+    assert_refused(ran, "mysql://ann:***@127.0.0.1/reviews", "not supported")
+    assert "s3cret" not in ran.output
+    assert_refused(annotator("--db", "mongodb://db.example.org/x", "stats"), "mongodb://db.example.org/x")
     assert_refused(annotator("--db", "mongodb://db.example.org/x", "stats"), "mongodb://db.example.org/x")
 
 

@@ -18,7 +18,7 @@ from annotator import store
 from annotator.cli import main
 from annotator.domain import TargetKind
 from annotator.formats.native import read_native
-from annotator.store import ForeignDatabase, ReadOnlyStore, Repository, StoreBusy, StoreError
+from annotator.store import ForeignDatabase, ReadOnlyStore, Repository, StoreBusy, StoreError, locking
 from annotator.store.postgres import WRITE_LOCK, without_password
 from annotator.store.sql import run
 from tests.postgres_server import with_database
@@ -130,16 +130,21 @@ def test_a_write_waits_for_the_write_lock_within_its_patience(repository, small_
     pk = repository.load_document("d1").entities[0].pk
     store.close()
     store.connect(store_url, patience=0.6)
-    waiting = Repository()
-    with psycopg.connect(store_url) as holder:
-        holder.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        started = time.monotonic()
-        with pytest.raises(StoreBusy, match="the store is busy"):
-            waiting.reject("ana", TargetKind.ENTITY, pk)
-        assert 0.5 <= time.monotonic() - started < 5
-        holder.rollback()
-    waiting.reject("ana", TargetKind.ENTITY, pk)
-    assert waiting.load_document("d1").entities[0].review.status.value == "rejected"
+    try:
+        waiting = Repository()
+        with psycopg.connect(store_url) as holder:
+            holder.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            started = time.monotonic()
+            with pytest.raises(StoreBusy, match="the store is busy"):
+                waiting.reject("ana", TargetKind.ENTITY, pk)
+            assert 0.5 <= time.monotonic() - started < 5
+            holder.rollback()
+        waiting.reject("ana", TargetKind.ENTITY, pk)
+        assert waiting.load_document("d1").entities[0].review.status.value == "rejected"
+    finally:
+        store.close()
+        # The patience is the process's setting: give the next test the default again.
+        locking.configure("", patience=locking.DEFAULT_PATIENCE)
 
 
 def test_two_processes_creating_one_store_at_once_migrate_it_once(empty_url):
