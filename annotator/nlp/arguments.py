@@ -173,7 +173,7 @@ class ArgumentFinder:
         for child in head.children:
             dep = child.dep_
             if dep in ("nsubj", "csubj", "nsubjpass", "dobj", "obj"):
-                named_actor = dep in ("dobj", "obj") and any(c.dep_ in ("nsubj", "agent") for c in head.children)
+                named_actor = dep in ("dobj", "obj") and (head.dep_ == "conj" or any(c.dep_ in ("nsubj", "agent") for c in head.children))
                 for participant in self._conjuncts(child):
                     yield from self._inside_participant(participant, owners=not named_actor)
             if dep in ("nsubj", "csubj"):
