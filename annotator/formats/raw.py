@@ -2,6 +2,8 @@
 
 A `.txt` file's first line is its title when a blank line follows it. A
 `NAME.meta.json` beside `NAME.txt` adds metadata (and may set `id` and `title`).
+Every document's id, text, title and metadata pass the native record's checks
+(`record.parse_record`), so what `extract` writes, its own `import` takes back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import orjson
 
 from annotator.domain import Document
 from annotator.formats.reading import InputError, InvalidInput
+from annotator.formats.record import BadRecord, parse_record
 
 RAW_SUFFIXES = (".txt", ".jsonl")
 
@@ -65,7 +68,9 @@ def read_raw(paths: Iterable[str | Path]) -> list[Document]:
             meta: dict = {"file": path.name}
             sidecar = path.with_suffix(".meta.json")
             doc_id, title = path.stem, title_of(text)
+            source = name
             if sidecar.is_file():
+                source = str(sidecar)
                 try:
                     extra = json.loads(sidecar.read_text(encoding="utf-8"))
                 except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -74,10 +79,12 @@ def read_raw(paths: Iterable[str | Path]) -> list[Document]:
                 if not isinstance(extra, dict):
                     errors.append(InputError(str(sidecar), 1, "", "must be a JSON object"))
                     continue
-                doc_id = str(extra.pop("id", doc_id))
+                doc_id = extra.pop("id", doc_id)
                 title = extra.pop("title", title)
                 meta.update(extra)
-            documents.append(Document(doc_id, text, title, meta))
+            document = _checked({"id": doc_id, "text": text, "title": title, "meta": meta}, source, 1, errors)
+            if document is not None:
+                documents.append(document)
     for document in documents:
         if document.id in seen and seen[document.id] != document.text:
             errors.append(InputError(document.meta.get("file", ""), 0, "id", f"{document.id!r} is used by two different texts"))
@@ -111,22 +118,17 @@ def _read_jsonl(path: Path, errors: list[InputError]) -> list[Document]:
             if obj.get("entities") or obj.get("events"):
                 errors.append(InputError(name, number, "entities", "already annotated; use `annotator import` for it"))
                 continue
-            doc_id, text = obj.get("id"), obj.get("text")
-            if isinstance(doc_id, int) and not isinstance(doc_id, bool):
-                doc_id = str(doc_id)
-            if not isinstance(doc_id, str) or not doc_id.strip():
-                errors.append(InputError(name, number, "id", f"must be a non-empty string, got {doc_id!r}"))
-                continue
-            if not isinstance(text, str) or not text.strip():
-                errors.append(InputError(name, number, "text", "must be a non-empty string"))
-                continue
-            title = obj.get("title")
-            meta = obj.get("meta") or {}
-            if title is not None and not isinstance(title, str):
-                errors.append(InputError(name, number, "title", "must be a string or null"))
-                continue
-            if not isinstance(meta, dict):
-                errors.append(InputError(name, number, "meta", "must be a JSON object"))
-                continue
-            documents.append(Document(doc_id, text, title, meta))
+            fields = {key: obj[key] for key in ("id", "text", "title", "meta") if key in obj}
+            document = _checked(fields, name, number, errors)
+            if document is not None:
+                documents.append(document)
     return documents
+
+
+def _checked(fields: dict, name: str, line: int, errors: list[InputError]) -> Document | None:
+    """The document of a raw record's id, text, title and meta, checked as a native record; else an error noted."""
+    try:
+        return parse_record(fields).document
+    except BadRecord as bad:
+        errors.append(InputError(name, line, bad.field, bad.reason))
+        return None
