@@ -6,7 +6,7 @@ the session leaves dismissed texts out.
 
 from __future__ import annotations
 
-from annotator.domain import TargetKind
+from annotator.domain import Entity, Event, TargetKind
 from annotator.review.document import DocumentView, Row
 from annotator.schema import Schema
 
@@ -26,8 +26,15 @@ def row_warnings(view: DocumentView, row: Row, schema: Schema) -> list[str]:
         return [elsewhere_warning(others)] if others else []
     if row.kind is TargetKind.EVENT:
         event = view.event(row.pk)
-        return [message for index, message in schema.event_warnings(event, document.entities) if index is None]
+        return [message for index, message in schema.event_warnings(event, referred_entities(view, event)) if index is None]
     assert row.event_pk is not None
     event = view.event(row.event_pk)
     index = [a.pk for a in event.arguments].index(row.pk)
-    return [message for i, message in schema.event_warnings(event, document.entities) if i == index]
+    return [message for i, message in schema.event_warnings(event, referred_entities(view, event)) if i == index]
+
+
+def referred_entities(view: DocumentView, event: Event) -> list[Entity]:
+    """The entities an event's arguments point at: all the schema's checks look at, found by id, not by a scan."""
+    ids = {a.final("entity_id") for a in event.arguments} - {None}
+    found = (view.entity_by_id(entity_id) for entity_id in ids)
+    return [entity for entity in found if entity is not None]

@@ -84,13 +84,16 @@ class DocumentView:
         """Every label the document gives a piece of text, to point out inconsistent labelling."""
         sentences = document.sentences
         for entity in document.entities:
-            self.entities_in[sentence_of(sentences, entity.final("start"))].append(entity)
+            start, end = span_of_entity(entity)
+            self.entities_in[sentence_of(sentences, start)].append(entity)
             if is_live(entity.review.status):
-                words = document.text[entity.final("start") : entity.final("end")]
-                self.labels_of_words[words].add(entity.final("label"))
+                self.labels_of_words[document.text[start:end]].add(entity.final("label"))
         for event in document.events:
             self.events_in[sentence_of(sentences, event.final("trigger_start"))].append(event)
         self._entities_by_pk = {e.pk: e for e in document.entities}
+        self._entities_by_id: dict[str, Entity] = {}
+        for entity in document.entities:
+            self._entities_by_id.setdefault(entity.id, entity)  # the first, as a scan in file order finds
         self._events_by_pk = {e.pk: e for e in document.events}
         self._event_of_argument = {a.pk: e for e in document.events for a in e.arguments}
 
@@ -110,7 +113,7 @@ class DocumentView:
 
     def entity_by_id(self, entity_id: str) -> Entity | None:
         """The entity with this id in the source file, or None."""
-        return next((e for e in self.document.entities if e.id == entity_id), None)
+        return self._entities_by_id.get(entity_id)
 
     def event_of_argument(self, pk: int) -> Event | None:
         """The event an argument belongs to, or None when the document has no such argument."""
@@ -175,7 +178,9 @@ class DocumentView:
 
     def has_live_candidates(self, sentence: int) -> bool:
         """True when a sentence lists an entity or event that is neither rejected nor withdrawn."""
-        return bool(self.hint_entities(sentence) or self.live_events(sentence))
+        return any(is_live(e.review.status) for e in self.entities_in.get(sentence, ())) or any(
+            is_live(e.review.status) for e in self.events_in.get(sentence, ())
+        )
 
     def needs_confirmation(self, sentence: int) -> bool:
         """True when a sentence keeps no candidate and the reviewer has not yet confirmed there is nothing in it.
@@ -206,10 +211,11 @@ class DocumentView:
             return []
         kind, _, value = row_filter.partition(": ")
         rows: list[Row] = []
-        for entity in sorted(self.entities_in.get(index, ()), key=lambda e: e.final_span):
+        keep_all = row_filter == ALL
+        for entity in sorted(self.entities_in.get(index, ()), key=span_of_entity):
             if entity.review.status in HIDDEN or kind == "type":
                 continue
-            if _keeps(row_filter, entity, entity.final("label")):
+            if keep_all or _keeps(row_filter, entity, entity.final("label")):
                 rows.append(Row(TargetKind.ENTITY, _key(entity), entity.review.status))
         if kind == "label":
             return rows
@@ -236,6 +242,17 @@ class DocumentView:
             *(f"label: {label}" for label in labels), *(f"type: {t}" for t in types),
             *(f"{SCORE_PREFIX}{threshold}" for threshold in ("0.5", "0.8", "0.9")),
         ]
+
+
+def span_of_entity(entity: Entity) -> tuple[int, int]:
+    """An entity's span after correction (`Entity.final_span`), without a lookup per field when nothing was fixed.
+
+    Loading a document asks this of every entity, and a sentence may hold thousands.
+    """
+    fixed = entity.review.fixed
+    if not fixed:
+        return entity.start, entity.end
+    return fixed.get("start", entity.start), fixed.get("end", entity.end)
 
 
 def _key(item: Entity | Event | Argument) -> int:

@@ -7,13 +7,18 @@ from dataclasses import dataclass
 from annotator.review.document import DocumentView
 from annotator.review.session import ReviewSession, Row
 
+PAGE_ROWS = 200
+"""Rows the candidate list holds at a time: a sentence of thousands of candidates is listed a page at a time."""
+
 
 @dataclass(frozen=True)
 class Place:
-    """A document as last loaded, one of its sentences, the rows the filter lists with their hints and warnings.
+    """A document as last loaded, one of its sentences, the rows the filter lists, and the page of them on screen.
 
-    `warnings` holds, for each row in order, the warnings it shows (dismissed ones left out);
-    `hints` the letters that `jump` takes to each row.
+    `rows` holds every row the filter keeps; the list shows the page of `PAGE_ROWS` rows
+    holding the cursor, and only those rows' hints and warnings are worked out (a
+    sentence of 10,000 candidates would otherwise cost seconds per key). `hints` holds
+    the letters that `jump` takes to each row of the page; `warnings` what each shows.
     """
 
     view: DocumentView | None
@@ -22,6 +27,8 @@ class Place:
     sentence_index: int
     row_filter: str
     rows: tuple[Row, ...]
+    page_start: int = 0
+    """Index in `rows` of the first row of the page on screen."""
     hints: tuple[str, ...] = ()
     warnings: tuple[tuple[str, ...], ...] = ()
     needs_confirmation: bool = False
@@ -31,15 +38,22 @@ class Place:
 
     @classmethod
     def of(cls, session: ReviewSession) -> Place:
-        """Where a session stands now."""
+        """Where a session stands now, with the page of rows that holds its cursor."""
         s = session
         rows = tuple(s.rows)
-        hints = tuple(hint for hint, _row in s.row_hints())
-        warnings = tuple(tuple(s.warnings(row)) for row in rows) if s.view is not None else ()
+        start = page_start(s.cursor, len(rows))
+        page = rows[start : start + PAGE_ROWS]
+        hints = tuple(hint for hint, _row in s.row_hints())[start : start + PAGE_ROWS]
+        warnings = tuple(tuple(s.warnings(row)) for row in page) if s.view is not None else ()
         return cls(
-            s.view, s.document_index, s.document_count, s.sentence_index, s.row_filter, rows, hints, warnings,
+            s.view, s.document_index, s.document_count, s.sentence_index, s.row_filter, rows, start, hints, warnings,
             s.needs_confirmation, s.match,
         )
+
+    @property
+    def page(self) -> tuple[Row, ...]:
+        """The rows the candidate list holds now."""
+        return self.rows[self.page_start : self.page_start + PAGE_ROWS]
 
     @property
     def position(self) -> str:
@@ -47,9 +61,20 @@ class Place:
         sentences = len(self.view.document.sentences) if self.view else 0
         return f"doc {self.document_index + 1}/{self.document_count} · sentence {self.sentence_index + 1}/{sentences}"
 
+    def lists(self, row: Row | None) -> bool:
+        """Whether a row is one of the rows the filter keeps (looked for in the page first: the cursor is there)."""
+        return row is not None and (row in self.page or row in self.rows)
+
     def warnings_of(self, row: Row) -> tuple[str, ...]:
-        """The warnings a listed row shows; none for a row not listed."""
+        """The warnings a row of the page shows; none for a row not on the page."""
         try:
-            return self.warnings[self.rows.index(row)]
+            return self.warnings[self.page.index(row)]
         except (ValueError, IndexError):
             return ()
+
+
+def page_start(cursor: int, count: int) -> int:
+    """The first row of the page holding the cursor: pages are fixed, so moving within one never relists it."""
+    if count <= PAGE_ROWS:
+        return 0
+    return max(0, min(cursor, count - 1)) // PAGE_ROWS * PAGE_ROWS

@@ -1,8 +1,8 @@
 """The review screen: the article on the left, the sentence's candidates on the right.
 
-Every key runs one action on the `ReviewSession`, synchronously and in key order: a
-decision takes the row under the cursor when its key is handled, by kind and key, and
-commits before the next key is read. `show_session` then copies where the session
+Every key runs one action on the `ReviewSession`, in key order: a decision takes the
+row under the cursor when its key is handled, by kind and key, and commits (on the
+writer thread of `StoreWrites`, the screen still drawn) before the next key is read. `show_session` then copies where the session
 stands into three reactives, and their watchers redraw only what changed: a new
 sentence or document relists the candidates, a decision redraws the lines in place,
 a move only moves the highlight. Progress is counted in a worker after each write.
@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.review.document import ALL
 from annotator.review.editing import EditRequest, EditResult
@@ -33,6 +33,7 @@ from annotator.tui.screens.edit import EditScreen
 from annotator.tui.screens.flags import FlagsScreen
 from annotator.tui.screens.text_prompt import TextPrompt
 from annotator.tui.widgets.article_view import ArticleView
+from annotator.tui.widgets.bindings_footer import BindingsFooter
 from annotator.tui.widgets.candidate_list import CandidateList
 from annotator.tui.widgets.review_header import ReviewHeader
 from annotator.tui.widgets.rows import NEEDS_CONFIRMATION, row_detail
@@ -104,7 +105,7 @@ class ReviewScreen(CorrectionKeys):
                 yield CandidateList(self.schema, id="candidates")
                 yield Static(id="detail", markup=False)
         yield Static(id="message", markup=False)
-        yield Footer()
+        yield BindingsFooter()
 
     def on_mount(self) -> None:
         """Show where the session stands and start counting the progress."""
@@ -157,7 +158,7 @@ class ReviewScreen(CorrectionKeys):
         """The current row in full under the list, never cut; or what an empty sentence asks."""
         if place.view is None:
             return
-        if target is None or target not in place.rows:
+        if target is None or not place.lists(target):
             content = plain(NEEDS_CONFIRMATION if place.needs_confirmation else "")
         else:
             content = row_detail(place.view, target, self.schema, place.warnings_of(target))

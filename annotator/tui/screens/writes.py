@@ -47,10 +47,7 @@ Answer = Callable[[Any], Awaitable[None] | None]
 def waiting_line(waited: float | None) -> str:
     """What the message bar says while a write waits for another process's write lock."""
     since = "" if waited is None else f" ({waited:.0f} s)"
-    return (
-        f"Waiting for the database: another process is writing to it{since}. "
-        "Your key is saved as soon as it finishes; the keys after it wait their turn."
-    )
+    return f"Waiting for the database: another process is writing{since}; your key is saved when it finishes."
 
 
 def override_question(other: Decision) -> str:

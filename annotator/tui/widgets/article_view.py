@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from textual.content import Content, Span
 from textual.widgets import Static
 
 from annotator.domain import Status, TargetKind
@@ -24,11 +24,21 @@ CONTEXT_SENTENCES = 3
 TALL_SCREEN_ROWS = 30
 
 
+LONG_SENTENCE = 1_200
+"""A sentence longer than this (in characters) is shown as a window of it, around what the cursor is on."""
+WINDOW_BEFORE, WINDOW_AFTER = 300, 700
+"""Characters of a long sentence shown before and after the start of the cursor's target."""
+
+Spans = list[tuple[int, int, str]]
+
+
 class ArticleView(Static):
     """The current sentence and its context: entities coloured by label, triggers reversed, the cursor's target marked.
 
     On an argument, its extent is underlined and the entity it refers to is marked, so the
-    reviewer sees both; the last match of find stands out.
+    reviewer sees both; the last match of find stands out. A sentence of thousands of
+    candidates is shown as a window around the cursor, and only the candidates in that
+    window are styled, so a key costs about the same there as anywhere.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -68,10 +78,56 @@ def _marks(view: DocumentView, target: Row | None) -> list[tuple[tuple[int, int]
     return marks
 
 
-def _stylize(content: Content, sentence: tuple[int, int], style: str, start: int, end: int) -> Content:
-    """Style the part of a document span that falls in a sentence drawn as `content`."""
-    start, end = max(start, sentence[0]), min(end, sentence[1])
-    return content if start >= end else content.stylize(style, start - sentence[0], end - sentence[0])
+def candidate_spans(view: DocumentView, sentence: int, part: tuple[int, int]) -> Spans:
+    """The styled spans of a sentence's candidates that fall in `part`: entities by label and status, then triggers.
+
+    A candidate is passed over by its machine offsets unless it was fixed (its offsets may
+    have moved), so a window of a sentence of thousands costs little more than a short one.
+    """
+    first, last = part
+    withdrawn = Status.WITHDRAWN
+    spans: Spans = []
+    for entity in view.entities_in.get(sentence, ()):
+        review = entity.review
+        if ((entity.end <= first or entity.start >= last) and not review.fixed) or review.status is withdrawn:
+            continue
+        start, end = entity.final_span
+        spans.append((start, end, f"{label_colour(entity.final('label'))} {review_style(review)}"))
+    for event in view.events_in.get(sentence, ()):
+        review = event.review
+        if ((event.trigger_end <= first or event.trigger_start >= last) and not review.fixed) or review.status is withdrawn:
+            continue
+        style = TRIGGER_STYLE if event.review.status is not Status.REJECTED else "strike dim"
+        spans.append((event.final("trigger_start"), event.final("trigger_end"), style))
+    return spans
+
+
+def shown_part(sentence: tuple[int, int], focus: int | None, is_current: bool, is_before: bool) -> tuple[int, int]:
+    """The part of a sentence drawn: all of it, or for a long one a window around `focus` (its start when none)."""
+    start, end = sentence
+    if end - start <= LONG_SENTENCE:
+        return start, end
+    if is_current and focus is not None:
+        first = max(start, min(focus - WINDOW_BEFORE, end - WINDOW_BEFORE - WINDOW_AFTER))
+        return first, min(end, first + WINDOW_BEFORE + WINDOW_AFTER)
+    return (end - LONG_SENTENCE, end) if is_before else (start, start + LONG_SENTENCE)
+
+
+def _sentence_content(text: str, part: tuple[int, int], whole: tuple[int, int], style: str, spans: Spans) -> Content:
+    """One sentence's shown part with the spans that fall in it, styled once (never one copy of the text per span)."""
+    first, last = part
+    drawn = plain(text[first:last], style)
+    found = [
+        Span(max(start, first) - first, min(end, last) - first, span_style)
+        for start, end, span_style in spans
+        if start < last and end > first and start < end
+    ]
+    content = Content(drawn.plain, [*drawn.spans, *found], strip_control_codes=False)
+    if first > whole[0]:
+        content = Content.assemble(("… ", "dim"), content)
+    if last < whole[1]:
+        content = Content.assemble(content, (" …", "dim"))
+    return content
 
 
 def article_content(
@@ -84,26 +140,18 @@ def article_content(
     if first > 0 and document.sentences:
         # The headline always stays in sight: the title, or the document's first sentence.
         headline = document.sentences[0]
-        parts += [plain(document.title or document.text[headline.start : headline.end], "bold"), "\n  …\n\n"]
+        title = document.title or document.text[headline.start : min(headline.end, headline.start + LONG_SENTENCE)]
+        parts += [plain(title, "bold"), "\n  …\n\n"]
     last = min(len(document.sentences), sentence_index + CONTEXT_SENTENCES + 1)
-    marks = _marks(view, target)
+    marks = [(start, end, style) for (start, end), style in _marks(view, target)]
     if match is not None:
-        marks.append((match, MATCH_STYLE))
+        marks.append((match[0], match[1], MATCH_STYLE))
+    focus = marks[0][0] if marks else None
     for sentence in document.sentences[first:last]:
         is_current = sentence.index == sentence_index
-        content = plain(document.text[sentence.start : sentence.end], "" if is_current else "dim")
-        offsets = (sentence.start, sentence.end)
-        for entity in view.entities_in.get(sentence.index, ()):
-            if entity.review.status is Status.WITHDRAWN:
-                continue
-            start, end = entity.final_span
-            content = _stylize(content, offsets, f"{label_colour(entity.final('label'))} {review_style(entity.review)}", start, end)
-        for event in view.events_in.get(sentence.index, ()):
-            if event.review.status is Status.WITHDRAWN:
-                continue
-            style = TRIGGER_STYLE if event.review.status is not Status.REJECTED else "strike dim"
-            content = _stylize(content, offsets, style, event.final("trigger_start"), event.final("trigger_end"))
-        for (start, end), style in marks:
-            content = _stylize(content, offsets, style, start, end)
+        whole = (sentence.start, sentence.end)
+        part = shown_part(whole, focus, is_current, sentence.index < sentence_index)
+        spans = candidate_spans(view, sentence.index, part) + marks
+        content = _sentence_content(document.text, part, whole, "" if is_current else "dim", spans)
         parts += [("▶ " if is_current else "  ", "bold" if is_current else ""), content, "\n\n"]
     return Content.assemble(*parts)

@@ -31,7 +31,7 @@ JUMP_HINT_STYLE = "bold reverse #ffaf00"
 
 
 class CandidateList(OptionList, inherit_bindings=False):
-    """The current sentence's candidates; the highlighted line is the one the next key decides."""
+    """The current sentence's candidates, a page at a time; the highlighted line is the one the next key decides."""
 
     class RowHighlighted(Message):
         """The reviewer clicked a candidate: the row it shows, by kind and key."""
@@ -75,10 +75,15 @@ class CandidateList(OptionList, inherit_bindings=False):
         machine found nothing in is where a missed entity hides.
         """
         assert place.view is not None
-        rows = place.rows
-        pending = sum(row.is_pending for row in rows)
+        pending = sum(row.is_pending for row in place.rows)
         only = "" if place.row_filter == ALL else f" · only {place.row_filter}"
-        self.border_title = f"Sentence {place.sentence_index + 1} · {len(rows)} candidates · {pending} pending{only}"
+        rows = place.page
+        paged = ""
+        if len(rows) < len(place.rows):
+            paged = f" · rows {place.page_start + 1}–{place.page_start + len(rows)}"
+        self.border_title = (
+            f"Sentence {place.sentence_index + 1} · {len(place.rows)} candidates · {pending} pending{only}{paged}"
+        )
         self._place = place
         prompts = self._prompts(place)
         notice = self._notice(place)
@@ -109,17 +114,18 @@ class CandidateList(OptionList, inherit_bindings=False):
 
     def _prompts(self, place: Place) -> list[Content]:
         assert place.view is not None
-        hints = place.hints if len(place.hints) == len(place.rows) else ("",) * len(place.rows)
+        page = place.page
+        hints = place.hints if len(place.hints) == len(page) else ("",) * len(page)
         hint_width = max((len(hint) for hint in hints), default=0)
         # The pane is half the screen, less its border and the scrollbar.
         width = words_width(self.app.size.width // 2 - 4, hint_width)
-        column = entity_words_width(place.view, place.rows, width)
+        column = entity_words_width(place.view, page, width)
         hint_style = JUMP_HINT_STYLE if self._jumping else "dim"
         return [
             candidate_line(
                 place.view, row, self.schema, width, place.warnings_of(row), f"{hint:<{hint_width}}", hint_style, column,
             )
-            for row, hint in zip(place.rows, hints)
+            for row, hint in zip(page, hints)
         ]
 
     @staticmethod
