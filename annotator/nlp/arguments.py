@@ -53,6 +53,7 @@ NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
+TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor"})  # "on Tuesday", "Tuesday's protest"
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,7 @@ class ArgumentFinder:
             entity_index = None  # "dozens of villagers", "Hundreds": people counted, not a name
         entity = doc.ents[entity_index] if entity_index is not None else None
         role, score = self._role(slot, preposition, slots)
-        if slot in ("prep", "time", "nested") and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence":
+        if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence":
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
             role, score = "Place", 0.6
@@ -492,9 +493,8 @@ class ArgumentFinder:
 
     def _value(self, span: Span, role: str, score: float, entity_index: int | None, entity) -> FoundArgument | None:
         if role in ("Money", "Price"):
-            has_amount = any(t.ent_type_ == "MONEY" for t in span)
-            return FoundArgument(role, None, span.start_char, span.end_char, score) if has_amount else None
+            money = any(t.ent_type_ == "MONEY" for t in span)
+            return FoundArgument(role, None, span.start_char, span.end_char, score) if money else None
         if span.root.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and not (role == "Crime" and span.root.tag_ == "VBG"):
             return None
         return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
-

@@ -33,6 +33,8 @@ FUTURE_AUXILIARIES = frozenset({"will", "would", "'ll", "shall", "wo"})
 MODAL_AUXILIARIES = frozenset({"would", "could", "might", "may", "should", "must", "can", "will", "'ll", "shall", "wo", "ca"})
 # Verbs that start, go on or end something that happens: an infinitive or gerund under them is real.
 ASPECTUAL_VERBS = frozenset({"begin", "start", "continue", "keep", "resume", "stop", "finish", "manage", "help", "use", "go"})
+# Adverbs that report an event as claimed, not established ("allegedly drove his car into the crowd").
+HEARSAY_ADVERBS = frozenset({"allegedly", "purportedly", "supposedly", "reputedly"})
 HABITUAL_CUES = frozenset({"usually", "often", "always", "typically", "generally", "whenever", "normally", "routinely"})
 INTENTION_CUES = frozenset({
     "plan", "plans", "planned", "planning", "intend", "intends", "intended", "threaten", "threatens", "threatened",
@@ -108,6 +110,10 @@ class AttributeRules:
     # ------------------------------------------------------------------ modality
 
     def _modality(self, head: Token, attributes: dict[str, Any]) -> None:
+        for child in head.children:
+            if child.dep_ == "advmod" and child.lower_ in HEARSAY_ADVERBS:
+                attributes.update(modality="other", modality_cue=child.text)
+                return
         chain = [head]
         node = head
         while node.head is not node and node.dep_ not in ("conj", "ROOT") and len(chain) < 5:

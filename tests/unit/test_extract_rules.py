@@ -181,3 +181,10 @@ def test_a_dateline_with_a_wire_service_is_parsed_apart(extractor):
 def test_an_event_noun_subject_takes_its_clause_place_as_place_not_target(extractor):
     [(_t, _w, roles)] = found(extractor, "The explosion took place at a busy bus terminal.")
     assert roles.get("Place") == ["a busy bus terminal"] and "Target" not in roles
+
+
+def test_a_hearsay_adverb_makes_the_event_claimed_and_a_possessive_date_is_its_time(extractor):
+    [(_t, _w, roles)] = found(extractor, "A man allegedly killed two guards in the city.")
+    assert roles["attributes"]["modality"] == "other" and roles["attributes"]["modality_cue"] == "allegedly"
+    [(_t, _w, roles)] = [e for e in found(extractor, "Tuesday's protest was peaceful.") if e[1] == "protest"]
+    assert roles["Time"] == ["Tuesday"]
