@@ -61,6 +61,13 @@ class Place:
         sentences = len(self.view.document.sentences) if self.view else 0
         return f"doc {self.document_index + 1}/{self.document_count} · sentence {self.sentence_index + 1}/{sentences}"
 
+    @property
+    def short_position(self) -> str:
+        """Sentence (and document, when there are several) for a narrow header: "12/47", "doc 2/5 · 12/47"."""
+        sentences = len(self.view.document.sentences) if self.view else 0
+        here = f"{self.sentence_index + 1}/{sentences}"
+        return here if self.document_count <= 1 else f"doc {self.document_index + 1}/{self.document_count} · {here}"
+
     def lists(self, row: Row | None) -> bool:
         """Whether a row is one of the rows the filter keeps (looked for in the page first: the cursor is there)."""
         return row is not None and (row in self.page or row in self.rows)

@@ -35,7 +35,7 @@ from annotator.tui.screens.text_prompt import TextPrompt
 from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.bindings_footer import BindingsFooter
 from annotator.tui.widgets.candidate_list import CandidateList
-from annotator.tui.widgets.review_header import ReviewHeader
+from annotator.tui.widgets.review_header import WIDE_SCREEN, ReviewHeader
 from annotator.tui.widgets.rows import NEEDS_CONFIRMATION, row_detail
 
 JUMPING = "Jump: type the letters beside the row (esc cancels)."
@@ -174,7 +174,8 @@ class ReviewScreen(CorrectionKeys):
             return
         document = place.view.document
         self.query_one(ReviewHeader).show(
-            document.title or document.id, place.position, self.session.reviewer, self.progress,
+            document.title or document.id, place.position if self.app.size.width >= WIDE_SCREEN else place.short_position,
+            self.session.reviewer, self.progress,
             self.session.repository.read_only,
         )
 

@@ -14,7 +14,7 @@ BAR_CELLS = 10
 READ_ONLY_MARK = " read-only: nothing is saved "
 """The header's first words on a store opened read-only."""
 WIDE_SCREEN = 100
-"""Narrower screens leave the bar out, so the title keeps some room."""
+"""Narrower screens show the position and a percentage only (no counts, no bar), so the title keeps its room."""
 
 
 class ReviewHeader(Horizontal):
@@ -31,7 +31,9 @@ class ReviewHeader(Horizontal):
         The bar and the percentage count both; "done" needs every candidate decided and every sentence seen.
         A store opened read-only says so first, so nobody decides in vain.
         """
-        self.query_one("#header-title", Static).update(Content.assemble(("annotator", "bold"), " · ", plain(title, "bold")))
+        narrow = self.app.size.width < WIDE_SCREEN
+        name: list[tuple[str, str] | str] = [] if narrow else [("annotator", "bold"), " · "]
+        self.query_one("#header-title", Static).update(Content.assemble(*name, plain(title, "bold")))
         marker: tuple[str, str] | str = (READ_ONLY_MARK, "bold reverse") if read_only else ""
         status = Content.assemble(marker, " " if read_only else "", f"{position} · ", plain(reviewer), progress_text(progress, self.app.size.width))
         widget = self.query_one("#header-status", Static)
@@ -45,12 +47,13 @@ def progress_text(progress: Progress | None, screen_width: int) -> Content | str
     """How far the review is: decided out of all machine candidates, sentences seen, a bar (on a wide screen), done."""
     if progress is None:
         return " · counting…"
+    narrow = screen_width < WIDE_SCREEN
     counts = f" · {progress.decided}/{progress.total} decided · {progress.seen_sentences}/{progress.total_sentences} seen"
     if progress.is_done:
-        return Content.assemble(counts, " · ", ("done ✓", "bold"))
+        return Content.assemble("" if narrow else counts, " · ", ("done ✓", "bold"))
     # Rounded down, so 100% never shows while work is left.
     share = int(progress.fraction * 100)
-    if screen_width < WIDE_SCREEN:
-        return f"{counts} · {share}%"
+    if narrow:
+        return f" · {share}%"
     filled = int(progress.fraction * BAR_CELLS)
     return f"{counts} ▕{'█' * filled}{'░' * (BAR_CELLS - filled)}▏ {share}%"
