@@ -2,7 +2,9 @@
 
 SQLite lets one connection write at a time. A write here begins with
 `BEGIN IMMEDIATE`, so it takes the lock before reading what it will decide on;
-SQLite's busy timeout waits for it a few seconds at a time, and `run_write`
+on PostgreSQL every transaction begins by taking one advisory lock, to the same
+end (see `postgres`). The database waits for it a few seconds at a time (SQLite's
+busy timeout, PostgreSQL's `lock_timeout`), and `run_write`
 tries again with a growing pause until its patience runs out, then raises
 `StoreBusy` saying how long it waited. A failed attempt has written nothing, so
 trying again is always safe. Each committed write also bumps the store's data
@@ -27,7 +29,7 @@ from annotator.store.sql import set_lock_wait
 
 T = TypeVar("T")
 
-# How long one attempt waits inside SQLite (its busy timeout), in milliseconds: short
+# How long one attempt waits inside the database (busy timeout, lock_timeout), in milliseconds: short
 # enough that a listener hears of a long wait every couple of seconds.
 ATTEMPT_MS = 2_000
 DEFAULT_PATIENCE = 30.0
@@ -61,7 +63,7 @@ def configure(path: str, read_only: bool = False, why_read_only: str = "", patie
 
 
 def attempt_ms(patience: float) -> int:
-    """SQLite's busy timeout for one attempt: `ATTEMPT_MS`, or the whole patience when that is shorter."""
+    """The wait of one attempt for the lock: `ATTEMPT_MS`, or the whole patience when that is shorter."""
     return max(0, min(ATTEMPT_MS, int(patience * 1000)))
 
 
@@ -79,7 +81,7 @@ def check_writable() -> None:
 def run_write(operation: Callable[[], T]) -> T:
     """Run `operation` in one write transaction, waiting for another process's lock; return its result.
 
-    Inside a transaction already begun, the operation simply runs in it. Errors SQLite
+    Inside a transaction already begun, the operation simply runs in it. Errors the database
     raises (a full disk, a damaged page, a read-only file) come out as `StoreError`s.
     """
     if database.in_transaction():

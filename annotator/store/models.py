@@ -1,7 +1,7 @@
 """Peewee models of the review store.
 
 The database is bound at run time through `database` (a `DatabaseProxy`), so
-the same models serve a SQLite file or, later, a server database chosen by URL.
+the same models serve a SQLite file or a PostgreSQL database chosen by URL.
 
 Field names follow the domain: `pk` is a row's primary key, `external_id` the id
 a document or candidate has in the files it came from. The columns keep their

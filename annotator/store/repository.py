@@ -69,7 +69,7 @@ class Repository:
     def import_documents(self, documents: Sequence[Document], reviewer: str = "import") -> ImportResult:
         """Store new documents with their candidates in one transaction; see `importer.import_documents`.
 
-        A store SQLite finds damaged anywhere is refused (`StoreDamaged`) before anything is written.
+        A SQLite store found damaged anywhere is refused (`StoreDamaged`) before anything is written.
         """
         check_writable()
         check_integrity()
