@@ -44,17 +44,20 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
     from annotator.store.importer import import_stream
 
     sources: list[Path | StreamedInput] = []
+    formats: dict[str, str] = {}
     try:
         for given in files:
             sources.append(usable_input(given))
-        formats = {str(source): format_name or _format_of(source, detect_format) for source in sources}
+        for source in sources:
+            formats[str(source)] = format_name or _format_of(source, detect_format)
         _check_kinds(sources, formats)
     except (UnusableInput, UnknownFormat) as error:
         _close(sources)
         raise click.ClickException(str(error)) from error
     except LineTooLong as too_long:
         _close(sources)
-        raise click.ClickException(f"{sources[-1]}:{too_long.line}: {too_long.reason}; nothing imported") from too_long
+        where = sources[len(formats)]  # the input whose format was being told
+        raise click.ClickException(f"{where}:{too_long.line}: {too_long.reason}; nothing imported") from too_long
 
     def records(source, progress):
         return READERS[formats[str(source)]](source, progress)
@@ -99,6 +102,8 @@ def _format_of(source, detect_format) -> str:
     from annotator.formats.registry import UnknownFormat
 
     if not isinstance(source, StreamedInput):
+        if source.is_file() and source.suffix.lower() != ".spacy":
+            _first_line_is_bounded(source)
         return detect_format(source)
     first_line = source.first_line()
     if not first_line:
@@ -107,6 +112,18 @@ def _format_of(source, detect_format) -> str:
     if found is None:
         raise UnknownFormat(f"{source}: cannot tell its format from its first line; name it with --format")
     return found
+
+
+def _first_line_is_bounded(path: Path) -> None:
+    """Raise `LineTooLong` when a file's first non-blank line is too long to be a record (it would fill memory)."""
+    from annotator.formats.inputs import input_lines
+
+    try:
+        for raw in input_lines(path):
+            if raw.strip():
+                return
+    except OSError:
+        return  # said by the format's detection, with the path
 
 
 def format_of_first_line(first_line: bytes) -> str | None:

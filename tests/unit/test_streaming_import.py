@@ -153,3 +153,17 @@ def test_what_readers_leave_out_is_counted_in_full_but_only_the_first_are_kept()
     lines = left_out.lines()
     assert len(left_out.shown) == 3 and lines[:1] == ["f.ann:1: R1: left out"]
     assert lines[-1] == "... 10 left out in all: 10 relations"
+
+
+def test_a_file_whose_first_line_is_too_long_is_refused_before_its_format_is_told(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    monkeypatch.setattr(inputs, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "endless.txt"
+    path.write_bytes(b"\n" + b"x" * 5000)
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "s.db"), "import", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
+    assert f"{path}:2: a line longer than" in result.output, result.output
+    assert not (tmp_path / "s.db").exists()
