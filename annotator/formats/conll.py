@@ -93,7 +93,7 @@ def conll_records(path: Source, progress: Callable[[int], None] | None = None) -
                 continue
             columns = stripped.split()
             if len(columns) < 2:
-                yield number, InputError(name, number, "", f"expected a token and a tag, got {stripped!r}")
+                yield number, InputError(name, number, "tag", f"missing: expected a token and a tag, got {stripped!r}")
                 continue
             sentence.append((columns[0], columns[-1], number))
     except LineTooLong as too_long:

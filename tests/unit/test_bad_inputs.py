@@ -6,6 +6,7 @@ The table in `fixtures/bad/README.md` is the list of cases: each row names a fil
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -55,6 +56,19 @@ def test_the_table_covers_every_importer_and_at_least_forty_files():
     assert {fmt for _name, fmt, _expected in CASES} == {"native", "prodigy", "brat", "doccano", "conll", "spacy"}
     listed = {name for name, _fmt, _expected in CASES}
     assert listed == {path.name for path in BAD.iterdir() if path.name != "README.md"}
+
+
+# Problems of a whole line (no field to name) or of a whole file (no line either).
+WHOLE_LINE_OR_FILE = ("not valid JSON", "not valid UTF-8", "not a spaCy DocBin", "cannot read it", "is not a regular file",
+                      "is a character device")
+
+
+def test_every_row_expects_file_line_and_field_unless_a_whole_line_or_file_is_wrong():
+    for name, _fmt, expected in CASES:
+        if any(phrase in expected for phrase in WHOLE_LINE_OR_FILE):
+            assert re.search(r":\d+: ", expected) or expected.startswith(name), name
+            continue
+        assert re.search(r":\d+: [^ ]+: ", expected), f"{name}: {expected!r} names no line and field"
 
 
 @pytest.mark.parametrize(("name", "fmt", "expected"), CASES, ids=[case[0] for case in CASES])
