@@ -17,6 +17,8 @@ formats use; nothing here imports spaCy until a function needs it.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -99,22 +101,25 @@ def segmenter() -> Language:
     return nlp
 
 
-def pieces_of(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, int]]:
-    """(start, end) of consecutive pieces that together make up `text`, none longer than `limit`.
+def pieces_of(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of consecutive pieces of the unwrapped text that together make it up, none longer than `limit`.
 
     A piece ends after the last line break that fits; a longer line is cut after its last
     sentence-final punctuation in the second half of the piece, else after its last whitespace
     there, and only a run of `limit` characters without whitespace is cut inside a word.
+    Wrapped lines are joined a piece at a time, so the unwrapped text is never held whole.
     """
     if limit < 2:
         raise ValueError("a piece must hold at least 2 characters")
+    join_starts, join_ends = wrap_joins(text)
     start, length = 0, len(text)
     while length - start > limit:
-        end = _cut(text, start, start + limit)
-        yield start, end
-        start = end
+        window = _joined(text, start, start + limit, join_starts, join_ends)
+        piece = window[: _cut(window, 0, limit)]
+        yield start, piece
+        start += len(piece)
     if start < length or not text:
-        yield start, length
+        yield start, _joined(text, start, length, join_starts, join_ends)
 
 
 def _cut(text: str, start: int, stop: int) -> int:
@@ -130,8 +135,8 @@ def _cut(text: str, start: int, stop: int) -> int:
     return stop
 
 
-def sentences_of_piece(doc: Doc, text: str, offset: int, first_index: int = 0) -> list[Sentence]:
-    """Sentences of a Doc made from `text[offset:]`, with offsets into `text`, never across a line break.
+def sentences_of_piece(doc: Doc, piece: str, offset: int, first_index: int = 0) -> list[Sentence]:
+    """Sentences of the Doc of `piece`, which starts at `offset` of its text, never across a line break.
 
     Reads the Doc as arrays rather than as Token objects, which would cost more than the tokenizer.
     """
@@ -141,12 +146,13 @@ def sentences_of_piece(doc: Doc, text: str, offset: int, first_index: int = 0) -
     rows = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).astype(numpy.int64)
     if not len(rows):
         return []
-    starts = rows[:, 0] + offset
-    ends = starts + rows[:, 1]
     is_space = rows[:, 2] == 1
     breaks = numpy.zeros(len(rows), dtype=numpy.int64)
     for position in numpy.flatnonzero(is_space).tolist():
-        breaks[position] = has_line_break(text[starts[position] : ends[position]])
+        idx, length = int(rows[position, 0]), int(rows[position, 1])
+        breaks[position] = has_line_break(piece[idx : idx + length])
+    starts = rows[:, 0] + offset
+    ends = starts + rows[:, 1]
     words = numpy.flatnonzero(~is_space)
     if not len(words):
         return []
@@ -162,20 +168,22 @@ def sentences_of_piece(doc: Doc, text: str, offset: int, first_index: int = 0) -
 
 
 def _pieces(texts: Iterable[str], limit: int) -> Iterator[tuple[str, tuple[str, int, bool]]]:
-    """Each text's pieces for `nlp.pipe`, with (the unwrapped text, the piece's offset, whether it is the last)."""
+    """Each text's pieces for `nlp.pipe`, with (the piece, its offset, whether it is the text's last)."""
     for text in texts:
-        unwrapped = unwrap(text)
-        spans = list(pieces_of(unwrapped, limit))
-        for number, (start, end) in enumerate(spans):
-            yield unwrapped[start:end], (unwrapped, start, number == len(spans) - 1)
+        following = pieces_of(text, limit)
+        offset, piece = next(following)
+        for upcoming in following:
+            yield piece, (piece, offset, False)
+            offset, piece = upcoming
+        yield piece, (piece, offset, True)
 
 
 def _sentences_by_piece(texts: Iterable[str], batch_size: int, limit: int) -> Iterator[tuple[list[Sentence], bool]]:
     """The sentences of each piece of each text, numbered within their text, and whether the piece ends it."""
     count = 0
     pieces = segmenter().pipe(_pieces(texts, limit), as_tuples=True, batch_size=batch_size)
-    for doc, (unwrapped, offset, last) in pieces:
-        found = sentences_of_piece(doc, unwrapped, offset, count)
+    for doc, (piece, offset, last) in pieces:
+        found = sentences_of_piece(doc, piece, offset, count)
         count = 0 if last else count + len(found)
         yield found, last
 
@@ -277,38 +285,62 @@ WRAPPED_BREAKS_MIN = 3
 WRAP_WIDTH_MAX = 100
 
 
-def unwrap(text: str) -> str:
-    """The text with the line breaks of hard-wrapped paragraphs turned into spaces.
+def wrap_joins(text: str) -> tuple[array[int], array[int]]:
+    """Where hard-wrapped paragraphs were broken: the (start, end) of each wrapping line break, as two arrays.
 
     A break is a wrap when the line before it is long enough that the next line's first
     word would not have fitted on it (the rule of every greedy wrapper, at the widest
-    line's width). The result has the same length as `text`, so every offset into it is
-    an offset into the original; a text without such breaks comes back unchanged.
+    line's width). Lines are visited twice rather than listed, so a book-sized text costs
+    no more than its breaks (16 bytes each).
     """
-    lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
-    if len(lines) < WRAPPED_BREAKS_MIN + 1:
-        return text
-    width = max(len(text[start:end].rstrip()) for start, end in lines)
-    if width > WRAP_WIDTH_MAX:
-        return text
-    joins = []
-    for (start, end), (next_start, next_end) in zip(lines, lines[1:]):
-        between = text[end:next_start]
-        if _line_breaks_in(between) != 1 or text[next_start:next_end].isspace():
-            continue
-        line = text[start:end].rstrip()
-        following = text[next_start:next_end].split()
-        if line and following and len(line) + 1 + len(following[0]) > width:
-            joins.append((end, next_start))
-    if len(joins) < WRAPPED_BREAKS_MIN:
-        return text
+    starts, ends = array("q"), array("q")
+    lines = width = 0
+    for match in _LINE.finditer(text):
+        lines += 1
+        width = max(width, len(match.group().rstrip()))
+    if lines < WRAPPED_BREAKS_MIN + 1 or width > WRAP_WIDTH_MAX:
+        return starts, ends
+    previous: tuple[int, int] | None = None
+    for match in _LINE.finditer(text):
+        next_start, next_end = match.span()
+        if previous is not None:
+            start, end = previous
+            if _line_breaks_in(text[end:next_start]) == 1 and not text[next_start:next_end].isspace():
+                line = text[start:end].rstrip()
+                following = text[next_start:next_end].split()
+                if line and following and len(line) + 1 + len(following[0]) > width:
+                    starts.append(end)
+                    ends.append(next_start)
+        previous = (next_start, next_end)
+    if len(starts) < WRAPPED_BREAKS_MIN:
+        return array("q"), array("q")
+    return starts, ends
+
+
+def unwrap(text: str) -> str:
+    """The text with the line breaks of hard-wrapped paragraphs (`wrap_joins`) turned into spaces.
+
+    The result has the same length as `text`, so every offset into it is an offset into
+    the original; a text without such breaks comes back unchanged.
+    """
+    return _joined(text, 0, len(text), *wrap_joins(text))
+
+
+def _joined(text: str, start: int, stop: int, join_starts: array[int], join_ends: array[int]) -> str:
+    """`text[start:stop]` with the wrapping breaks that fall inside it turned into spaces."""
+    first = bisect_right(join_ends, start)
+    if first == len(join_starts) or join_starts[first] >= stop:
+        return text[start:stop]
     pieces = []
-    last = 0
-    for end, next_start in joins:
-        pieces.append(text[last:end])
-        pieces.append(" " * (next_start - end))
-        last = next_start
-    pieces.append(text[last:])
+    last = start
+    for index in range(first, len(join_starts)):
+        blank_from, blank_to = max(join_starts[index], start), min(join_ends[index], stop)
+        if blank_from >= stop:
+            break
+        pieces.append(text[last:blank_from])
+        pieces.append(" " * (blank_to - blank_from))
+        last = blank_to
+    pieces.append(text[last:stop])
     return "".join(pieces)
 
 

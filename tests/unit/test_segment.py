@@ -72,9 +72,8 @@ def test_sentences_across_paragraphs_keep_offsets_into_the_original_text():
     ]
     for limit in (30, 64, 100):
         pieces = list(pieces_of(ARTICLE, limit))
-        assert len(pieces) > 2 and pieces[0][0] == 0 and pieces[-1][1] == len(ARTICLE)
-        assert all(end - start <= limit for start, end in pieces)
-        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+        assert len(pieces) > 2 and pieces[0][0] == 0 and "".join(piece for _offset, piece in pieces) == ARTICLE
+        assert all(len(piece) <= limit and ARTICLE[offset:].startswith(piece) for offset, piece in pieces)
         if limit == 100:  # every line fits in a piece: cuts only at line breaks, nothing changes
             assert segment(ARTICLE, limit=limit) == whole
         check_sentences(ARTICLE, segment(ARTICLE, limit=limit), limit)
@@ -90,7 +89,10 @@ def test_a_hard_wrapped_text_is_still_unwrapped_when_it_is_cut_into_pieces():
     whole = segment(text, limit=WHOLE)
     assert len(whole) == 1 + 2 * 40
     assert texts_of(text, whole)[1].endswith("officials said.") and "\n" in texts_of(text, whole)[1]
-    assert segment(text, limit=400) == whole
+    assert segment(text, limit=400) == whole  # every paragraph fits in a piece
+    for limit in (400, 100):  # the wrapped lines are joined inside each piece, and across a cut
+        assert "".join(piece for _offset, piece in pieces_of(text, limit)) == unwrap(text)
+        check_sentences(text, segment(text, limit=limit), limit)
 
 
 def test_a_line_longer_than_a_piece_is_cut_at_a_sentence_end_or_whitespace():
@@ -98,8 +100,8 @@ def test_a_line_longer_than_a_piece_is_cut_at_a_sentence_end_or_whitespace():
     limit = 300
     pieces = list(pieces_of(line, limit))
     assert len(pieces) > len(line) // limit
-    for _start, end in pieces[:-1]:
-        assert line[end - 2 : end] == ". ", line[end - 10 : end + 10]  # after a sentence end
+    for _offset, piece in pieces[:-1]:
+        assert piece.endswith(". "), piece[-20:]  # after a sentence end
     assert segment(line, limit=limit) == segment(line, limit=WHOLE)
 
     no_stops = " ".join(f"word{n}" for n in range(2000))
@@ -136,7 +138,7 @@ def test_segment_many_and_iter_sentences_agree_with_segment_for_each_text():
 def test_an_annotated_span_across_a_cut_inside_a_line_joins_the_two_sentences_again():
     line = " ".join(f"word{n}" for n in range(200))
     limit = 300
-    cut_at = next(iter(pieces_of(line, limit)))[1]
+    cut_at = len(next(iter(pieces_of(line, limit)))[1])
     span = (cut_at - 6, cut_at + 5)
     sentences = complete_sentences([(line, None, [span])])[0]
     assert any(s.start <= span[0] and span[1] <= s.end for s in sentences)
@@ -156,6 +158,7 @@ PIECES_OF_TEXT = st.one_of(
 def test_property_cutting_into_pieces_keeps_offsets_tokens_and_line_breaks(text, limit):
     sentences = segment(text, limit=limit)
     check_sentences(text, sentences, limit)
+    assert "".join(piece for _offset, piece in pieces_of(text, limit)) == unwrap(text)
     whole = segment(text, limit=WHOLE)
     unwrapped = unwrap(text)
     lines = [len(line) for line in unwrapped.splitlines()] or [0]
@@ -164,3 +167,22 @@ def test_property_cutting_into_pieces_keeps_offsets_tokens_and_line_breaks(text,
     runs = [len(run) for run in "".join(" " if c.isspace() else c for c in text).split()] or [0]
     if max(runs) < limit // 2:  # every cut at whitespace: no token is split
         assert [t for s in sentences for t in s.tokens] == [t for s in whole for t in s.tokens]
+
+
+WORDS = st.sampled_from(["Rebels", "attacked", "Homs", "on", "Monday,", "killing", "twelve.", "The", "army", "“quoted”"])
+WRAPPED_TEXTS = st.lists(
+    st.tuples(st.lists(WORDS, min_size=1, max_size=60).map(" ".join), st.sampled_from([0, 20, 40, 72, 99, 120])),
+    min_size=1, max_size=6,
+).map(lambda paragraphs: "\n\n".join(textwrap.fill(p, width) if width else p for p, width in paragraphs) + "\n")
+
+
+@SETTINGS
+@given(WRAPPED_TEXTS, st.integers(min_value=16, max_value=400))
+def test_property_hard_wrapped_text_is_joined_piece_by_piece_as_a_whole(text, limit):
+    pieces = list(pieces_of(text, limit))
+    assert "".join(piece for _offset, piece in pieces) == unwrap(text)
+    assert [offset for offset, _piece in pieces] == [sum(len(p) for _o, p in pieces[:i]) for i in range(len(pieces))]
+    sentences = segment(text, limit=limit)
+    check_sentences(text, sentences, limit)
+    if max(len(line) for line in unwrap(text).splitlines()) <= limit:
+        assert sentences == segment(text, limit=WHOLE)
