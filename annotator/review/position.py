@@ -116,10 +116,18 @@ class ReviewPosition:
 
     def reload(self) -> None:
         """Re-read the current document after a change, keeping the cursor on the same target while it is listed."""
+        self.adopt(self.read_view())
+
+    def read_view(self) -> DocumentView:
+        """The current document as the store holds it now, read without moving anything (safe off the UI thread)."""
         document = self._loaded().document
         assert document.pk is not None
+        return DocumentView(self.repository.load_document(pk=document.pk))
+
+    def adopt(self, view: DocumentView) -> None:
+        """Show a fresh read of the current document (`read_view`), keeping the cursor on the same target while listed."""
         current, cursor = self.current_row, self.cursor
-        self.view = DocumentView(self.repository.load_document(pk=document.pk))
+        self.view = view
         self._rebuild_rows()
         if current is not None and current in self.rows:
             self.cursor = self.rows.index(current)

@@ -96,19 +96,29 @@ class StoreWrites(Screen[None]):
         set_wait_listener(None)
         self._writer.shutdown(wait=False)
 
-    def poll_store(self) -> None:
-        """When another process wrote to the store, re-read the current document and show it (skipped while a write or dialog is open)."""
+    async def poll_store(self) -> None:
+        """When another process wrote to the store, read the current document again and show it.
+
+        The document is read on the writer thread, so a large one never freezes the keys;
+        the fresh read is shown only if nothing else re-read or moved off the document
+        meanwhile (else the next poll tries again). Skipped while a write, a dialog or a jump is under way.
+        """
         if self._writing or self.app.screen is not self or getattr(self, "_jump_typed", None) is not None:
             return
+        session = self.session
+        shown = session.view
         try:
-            version = self.session.repository.data_version()
-            if version == self._seen_version:
+            version = session.repository.data_version()
+            if version == self._seen_version or shown is None:
                 return
-            self.session.reload()
+            view = await asyncio.wrap_future(self._writer.submit(session.read_view))
         except StoreError as error:
             self.refused(error)
             return
+        if session.view is not shown or self._writing or self.app.screen is not self:
+            return
         self._seen_version = version
+        session.adopt(view)
         self.show_session()
         self.post_message(DecisionRecorded())
 
