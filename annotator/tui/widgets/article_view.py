@@ -26,7 +26,7 @@ TALL_SCREEN_ROWS = 30
 
 LONG_SENTENCE = 1_200
 """A sentence longer than this (in characters) is shown as a window of it, around what the cursor is on."""
-WINDOW_BEFORE, WINDOW_AFTER = 300, 700
+WINDOW_BEFORE, WINDOW_AFTER = 200, 500
 """Characters of a long sentence shown before and after the start of the cursor's target."""
 
 Spans = list[tuple[int, int, str]]
