@@ -7,6 +7,7 @@ machine's original values; a reviewer's correction lives beside them in its
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,14 @@ class Status(str, Enum):
 
 # What a reviewer can decide about a machine candidate. An added item is the reviewer's
 # own, not a candidate, so it never counts towards the progress of a review.
+# Characters a name from a file or a command line (label, type, role, id, reviewer) may not hold: the C0
+# and C1 controls (ESC, BEL and the rest reach a terminal as commands), line and paragraph separators,
+# and the bidirectional marks, embeddings, overrides and isolates (they make a name read reversed).
+NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Free text (a note, a title, an attribute value) may hold tabs and line breaks, and bidirectional marks,
+# which right-to-left writing needs; it may not hold the other controls, or embeddings, overrides and isolates.
+TEXT_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 DECIDED_STATUSES = (Status.ACCEPTED, Status.REJECTED, Status.FIXED)
 # Statuses the final view (exports, evaluation) leaves out.
 GONE_STATUSES = (Status.REJECTED, Status.WITHDRAWN)

@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import Entity, Event, Status, is_live
+from annotator.domain import NAME_CONTROLS, Entity, Event, Status, is_live
 
 DEFAULT_SCHEMA = "ace2005.json"
 # How many choices get a digit key.
@@ -277,6 +277,7 @@ def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
     """Build and check a schema from its decoded JSON."""
     if not isinstance(raw, dict):
         raise SchemaError(f"{source}: the schema must be a JSON object")
+    _refuse_controls(raw, source)
     roles_raw = raw.get("roles")
     events_raw = raw.get("events")
     if not isinstance(roles_raw, dict) or not isinstance(events_raw, dict) or not events_raw:
@@ -338,6 +339,23 @@ def parse_schema(raw: Mapping[str, Any], source: str = "") -> Schema:
         trigger_conditions=trigger_defaults,
         place_nouns=frozenset(raw.get("place_nouns", ())),
     )
+
+
+def _refuse_controls(value: Any, source: str, path: str = "") -> None:
+    """Refuse a schema whose names (keys or values, at any depth) hold a control or bidirectional character.
+
+    Every type, role, label and attribute value of a schema reaches the terminal and the exports.
+    """
+    if isinstance(value, str):
+        if NAME_CONTROLS.search(value):
+            raise SchemaError(f"{source}: {path or 'a name'}: holds a control character: {value!r}; remove it")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_controls(key, source, path)
+            _refuse_controls(item, source, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_controls(item, source, f"{path}[{index}]")
 
 
 def _check_slots(slots: Mapping[str, Any], roles: tuple[str, ...], name: str, where: str) -> None:

@@ -25,12 +25,27 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
+def _plain_reviewer(name: str | None) -> str | None:
+    """A reviewer name as given, refused when it is blank or holds a character that would reach a terminal as a command.
+
+    The name is written into every decision and every export; an export holding such a
+    name would not import again.
+    """
+    from annotator.domain import NAME_CONTROLS
+
+    if name is not None and (not name.strip() or NAME_CONTROLS.search(name)):
+        raise click.BadParameter(
+            f"{name!r} is blank or holds a control character; choose a plain name", param_hint="'--reviewer'"
+        )
+    return name
+
+
 class Context:
     """What the group's options chose: the database, the reviewer, and how long writes wait for a lock."""
 
     def __init__(self, db: str | None, reviewer: str | None, wait: float | None = None):
         self.db = db
-        self.named_reviewer = reviewer
+        self.named_reviewer = _plain_reviewer(reviewer)
         """The reviewer `--reviewer` named; None leaves it to the store (the database role) or the OS user."""
         self.wait = wait
 
@@ -41,7 +56,7 @@ class Context:
 
     @reviewer.setter
     def reviewer(self, name: str) -> None:
-        self.named_reviewer = name
+        self.named_reviewer = _plain_reviewer(name)
 
     def open_store(self, create: bool = False):
         """Connect to the chosen store and return the repository.
@@ -124,7 +139,7 @@ WAIT_HELP = "How long a write waits for another process's lock before giving up,
 @click.group(cls=StoreErrorsAsMessages, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db", metavar="PATH", envvar="ANNOTATOR_DB",
-    help="Store file (a SQLite database). Default: annotator.db in the per-user data directory.",
+    help="Store: a SQLite file or a postgresql:// URL. Default: annotator.db in the per-user data directory.",
 )
 @click.option("--reviewer", metavar="NAME", envvar="ANNOTATOR_REVIEWER", help="Who is deciding. Default: the OS user name; on PostgreSQL, the database role.")
 @click.option("--wait", metavar="SECONDS", type=click.FloatRange(min=0), envvar="ANNOTATOR_WAIT", help=WAIT_HELP)

@@ -7,18 +7,13 @@ format readers raise `BadRecord` themselves for what their own shapes get wrong.
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
 from typing import Any, TypeGuard
 
-from annotator.domain import FIXABLE_FIELDS, PENDING, Review, Status, TargetKind
+from annotator.domain import FIXABLE_FIELDS, NAME_CONTROLS, PENDING, TEXT_CONTROLS, Review, Status, TargetKind
 
 REVIEW_KEYS = frozenset({"status", "original", "reviewer", "decided_at", "flagged", "note", "dismissed"})
 IMPORTABLE_STATUSES = {s.value: s for s in Status if s is not Status.WITHDRAWN}
-# A name (label, type, role, id, reviewer) holds no control character at all; free text (a note, a title,
-# an attribute value) may hold tabs and line breaks. ESC, BEL and the C1 controls would reach a terminal.
-NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Decision times a reviewer can have made: from the epoch to the year 2200.
 EARLIEST_DECISION = 0.0
 LATEST_DECISION = datetime(2200, 1, 1).timestamp()

@@ -115,3 +115,43 @@ def test_exports_get_the_mode_the_users_umask_gives(tmp_path, small_file):
     assert (tmp_path / "out.jsonl").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "brat").stat().st_mode & 0o777 == 0o755
     assert {path.stat().st_mode & 0o777 for path in (tmp_path / "brat").iterdir()} == {0o644}
+
+
+def test_a_reviewer_name_holding_a_control_or_bidirectional_character_is_refused_before_the_store_opens(
+    tmp_path, small_file
+):
+    db = tmp_path / "store.db"
+    for name in ("ann\x1b]0;PWNED\x07", "ann\u202eRLO", "   "):
+        for args in (["--reviewer", name, "import", str(small_file)], ["import", str(small_file), "--reviewer", name]):
+            result = CliRunner().invoke(main, ["--db", str(db), *args])
+            assert result.exit_code == 2, result.output
+            assert "--reviewer" in result.output and "plain name" in result.output
+            assert "Traceback" not in result.output
+            assert not db.exists()
+    result = CliRunner().invoke(main, ["--db", str(db), "import", str(small_file)], env={"ANNOTATOR_REVIEWER": "a\x07"})
+    assert result.exit_code == 2 and not db.exists()
+
+
+def test_a_schema_whose_names_hold_a_control_or_bidirectional_character_is_refused(tmp_path):
+    import pytest
+
+    from annotator.schema import SchemaError, load_schema
+
+    for hostile in ("Conflict.Attack\x1b[2J", "Conflict.\u202eAttack"):
+        path = tmp_path / "schema.json"
+        path.write_text(orjson.dumps({"roles": {"Place": ["GPE"]}, "events": {hostile: {"roles": ["Place"]}}}).decode())
+        with pytest.raises(SchemaError, match="holds a control character") as caught:
+            load_schema(path)
+        assert "events" in str(caught.value)
+    seed = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))[0]
+    result = CliRunner().invoke(main, ["extract", "--schema", str(path), str(seed), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code != 0 and "holds a control character" in result.output
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_label_with_a_bidirectional_override_is_refused_at_import(tmp_path):
+    document = {**SMALL_DOCUMENT, "entities": [{**SMALL_DOCUMENT["entities"][0], "label": "PER\u202eRLO"}], "events": []}
+    path = write_jsonl(tmp_path / "bidi.jsonl", document)
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "s.db"), "import", str(path)])
+    assert result.exit_code == 1
+    assert "bidi.jsonl:1: entities[0].label: holds a control character" in result.output
