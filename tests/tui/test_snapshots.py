@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pytest
 
+from annotator import store
 from annotator.domain import TargetKind
 from annotator.review.editing import hint_labels
+from annotator.store import Repository
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen
 from tests.tui.conftest import DEMO_DOCUMENT
 from tests.tui.pilot import show_candidate
+
+
+@pytest.fixture
+def repository(tmp_path):
+    """Snapshots are of the screen, not the store: one SQLite store, so each test has one snapshot."""
+    store.connect(tmp_path / "store.db")
+    yield Repository()
+    store.close()
 
 
 @pytest.fixture
