@@ -22,4 +22,4 @@ def test_every_guarantee_names_a_test_that_exists():
         assert "::test_" in promise, f"a guarantee without its test: {promise[:80]}"
     for path, name in named:
         source = (ROOT / path).read_text(encoding="utf-8")
-        assert re.search(rf"^def {name}\(", source, re.MULTILINE), f"{path}::{name} is not a test there"
+        assert re.search(rf"^(async )?def {name}\(", source, re.MULTILINE), f"{path}::{name} is not a test there"
