@@ -22,6 +22,7 @@ from annotator.store.decisions import (
     fixed_status,
     record_group,
 )
+from annotator.store.lanes import current
 from annotator.store.models import ArgumentRow, EventRow, ReviewStateRow, database
 from annotator.store.sql import last_pk
 from annotator.store.state import DecisionError, current_state, initial_state, target_facts
@@ -111,7 +112,10 @@ def _live_events(document_pk: int) -> list[tuple[int, str, int, int]]:
             EventRow.pk, EventRow.external_id, EventRow.trigger_start, EventRow.trigger_end, EventRow.origin,
             state.status, state.fixed,
         )
-        .join(state, JOIN.LEFT_OUTER, on=(state.target_kind == TargetKind.EVENT.value) & (state.target_pk == EventRow.pk))
+        .join(
+            state, JOIN.LEFT_OUTER,
+            on=(state.lane == current()) & (state.target_kind == TargetKind.EVENT.value) & (state.target_pk == EventRow.pk),
+        )
         .where(EventRow.document == document_pk)
         .order_by(EventRow.pk)
         .tuples().iterator()
@@ -148,7 +152,9 @@ def _final_arguments(document_pk: int, event_pk: int, event_id: str) -> list[tup
         .join_from(ArgumentRow, EventRow)
         .join_from(
             ArgumentRow, state, JOIN.LEFT_OUTER,
-            on=(state.target_kind == TargetKind.ARGUMENT.value) & (state.target_pk == ArgumentRow.pk),
+            on=(state.lane == current())
+            & (state.target_kind == TargetKind.ARGUMENT.value)
+            & (state.target_pk == ArgumentRow.pk),
         )
         .where(EventRow.document == document_pk)
         .order_by(ArgumentRow.event, ArgumentRow.position)

@@ -29,6 +29,7 @@ import orjson
 from annotator.domain import Action, TargetKind
 from annotator.store.changes import Change, record_changes, refold_targets
 from annotator.store.errors import StoreError
+from annotator.store.lanes import lane_of_group, using
 from annotator.store.locking import run_write, settings
 from annotator.store.models import MetaRow
 from annotator.store.sql import marks, put_meta, run
@@ -238,7 +239,15 @@ def finish_interrupted() -> list[int]:
 
 
 def _finish(group: int, job: str) -> None:
-    """Take back a half-recorded group, or fold again every target of a half-refolded one, in batches."""
+    """Take back a half-recorded group, or fold again every target of a half-refolded one, in batches.
+
+    It works in the group's own lane, whichever lane the process that finds it is in.
+    """
+    with using(lane_of_group(group)):
+        _finish_in_lane(group, job)
+
+
+def _finish_in_lane(group: int, job: str) -> None:
     if job == _REFOLD:
         refold: dict[str, Any] = {"group": group, "targets": targets_of(group), "done": 0}
         while refold["done"] < len(refold["targets"]):

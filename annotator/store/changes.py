@@ -5,6 +5,8 @@ target's state; `refold_targets` recomputes targets' states from their decisions
 still in effect (after an undo, a redo, or a group taken back). Both work on many
 targets with a few queries per few hundred of them, so one decision and a
 corpus-wide bulk decision go through the same code at the speed each needs.
+Both work in the lane in effect (see `lanes`): a decision is logged in it, and a
+target is folded from that lane's decisions alone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import orjson
 
 from annotator.domain import Action, TargetKind
+from annotator.store.lanes import current
 from annotator.store.models import DecisionRow
 from annotator.store.sql import insert_rows, run
 from annotator.store.state import (
@@ -56,6 +59,7 @@ def record_changes(group: int, reviewer: str, action: Action, at: float, changes
     the caller's transaction.
     """
     documents: set[int] = set()
+    lane = current()
     for i in range(0, len(changes), IDS_PER_QUERY):
         chunk = changes[i : i + IDS_PER_QUERY]
         facts = _facts_of(chunk)
@@ -71,7 +75,7 @@ def record_changes(group: int, reviewer: str, action: Action, at: float, changes
             }
             entries.append(
                 (group, reviewer, at, action.value, kind.value, pk, fact.document_pk,
-                 orjson.dumps(before).decode(), orjson.dumps(dict(delta)).decode(), None)
+                 orjson.dumps(before).decode(), orjson.dumps(dict(delta)).decode(), None, lane)
             )
             fold(state, delta)
             touched[(kind, pk)] = state_row(kind, pk, fact.document_pk, state, reviewer, at)
@@ -82,7 +86,7 @@ def record_changes(group: int, reviewer: str, action: Action, at: float, changes
 
 
 def refold_targets(targets: Iterable[tuple[TargetKind, int]]) -> set[int]:
-    """Fold each target's state again from its decisions in effect; return the documents touched.
+    """Fold each target's state in the lane in effect again from that lane's decisions in effect; return the documents.
 
     A target left without any decision in effect loses its row: it reads as its
     initial state (a machine candidate pending, a reviewer's addition withdrawn).
@@ -103,11 +107,12 @@ def _refold_chunk(kind: TargetKind, pks: list[int]) -> set[int]:
     states = {pk: initial_state(fact.origin) for pk, fact in facts.items()}
     last: dict[int, tuple[str, float]] = {}
     marks = ", ".join("?" * len(pks))
+    lane = current()
     rows = run(
         "SELECT target_id, after, reviewer, at FROM decision"
-        f" WHERE target_kind = ? AND target_id IN ({marks})"
+        f" WHERE target_kind = ? AND target_id IN ({marks}) AND lane = ?"
         " AND group_id NOT IN (SELECT group_id FROM undone_group) ORDER BY id",
-        (kind.value, *pks),
+        (kind.value, *pks, lane),
     )
     for pk, after, reviewer, at in rows.fetchall():
         if pk in states:
@@ -117,7 +122,7 @@ def _refold_chunk(kind: TargetKind, pks: list[int]) -> set[int]:
     gone = [pk for pk in pks if pk not in last]
     if gone:
         run(
-            f"DELETE FROM review_state WHERE target_kind = ? AND target_id IN ({', '.join('?' * len(gone))})",
-            (kind.value, *gone),
+            f"DELETE FROM review_state WHERE lane = ? AND target_kind = ? AND target_id IN ({', '.join('?' * len(gone))})",
+            (lane, kind.value, *gone),
         )
     return {fact.document_pk for fact in facts.values()}

@@ -25,14 +25,14 @@ from peewee import Database, DatabaseError, SqliteDatabase
 
 from annotator.store import locking, postgres
 from annotator.store.errors import ReadOnlyStore, StoreBusy, StoreDamaged, StoreError, StoreMissing, explain, is_busy
-from annotator.store.migrations import argument_extents
+from annotator.store.migrations import argument_extents, review_lanes
 from annotator.store.models import ALL_MODELS, MetaRow, database
 from annotator.store.postgres import is_server_url, without_password
 from annotator.store.probe import VERSION_KEY, FileKind, Probe, probe, read_only_uri
 from annotator.store.sql import is_postgres, put_meta
 
 # The version of the store's tables (not the event schema of annotator.schema).
-STORE_VERSION = 2
+STORE_VERSION = 3
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -239,7 +239,7 @@ def _create_version_1(db: Database) -> None:
 # functions here (using playhouse.migrate for column changes); none is ever edited.
 # Version 1 creates the tables of the current models, so every later step must
 # also hold on a store that already has what it adds.
-MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _create_version_1, 2: argument_extents}
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _create_version_1, 2: argument_extents, 3: review_lanes}
 
 
 def migrate(db: Database, target_version: int = STORE_VERSION) -> int:

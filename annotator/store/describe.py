@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from annotator.domain import Action, TargetKind
+from annotator.store.lanes import current
 from annotator.store.models import (
     ArgumentRow,
     DecisionRow,
@@ -59,7 +60,11 @@ def _fixed_of(kind: TargetKind, pks: Sequence[int]) -> dict[int, dict[str, Any]]
     for i in range(0, len(pks), _IDS_PER_QUERY):
         for pk, fixed_json in (
             ReviewStateRow.select(ReviewStateRow.target_pk, ReviewStateRow.fixed)
-            .where((ReviewStateRow.target_kind == kind.value) & ReviewStateRow.target_pk.in_(pks[i : i + _IDS_PER_QUERY]))
+            .where(
+                (ReviewStateRow.lane == current())
+                & (ReviewStateRow.target_kind == kind.value)
+                & ReviewStateRow.target_pk.in_(pks[i : i + _IDS_PER_QUERY])
+            )
             .tuples().iterator()
         ):
             if fixed_json and fixed_json != "{}":
@@ -127,10 +132,12 @@ def _texts(document_pks: Iterable[int]) -> dict[int, tuple[str, str]]:
 
 
 def flagged_items() -> list[FlaggedItem]:
-    """Every flagged or noted target of the store, in document order, then by position in the text."""
+    """Every flagged or noted target of the lane in effect, in document order, then by position in the text."""
     # Written as the partial index `review_state_marked` is, so SQLite reads only the marked rows.
     marked = run(
-        f"SELECT target_kind, target_id, flagged, note FROM review_state WHERE flagged = {true_literal()} OR note <> ''"
+        "SELECT target_kind, target_id, flagged, note FROM review_state"
+        f" WHERE (flagged = {true_literal()} OR note <> '') AND lane = ?",
+        (current(),),
     ).fetchall()
     marks = {(TargetKind(kind), pk): (bool(flagged), note or "") for kind, pk, flagged, note in marked}
     targets = _targets(marks)

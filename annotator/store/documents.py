@@ -2,6 +2,8 @@
 
 Exports read the whole corpus through `iter_documents`, so loading runs a few
 raw queries per batch of documents rather than one ORM object per row.
+
+Review states are those of the lane in effect (see `lanes`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from annotator.domain import (
     TargetKind,
     Token,
 )
+from annotator.store.lanes import current
 from annotator.store.models import (
     ArgumentRow,
     DocumentRow,
@@ -111,7 +114,7 @@ def _load_batch(document_pks: list[int], with_tokens: bool = True) -> Iterator[D
             ReviewStateRow.fixed, ReviewStateRow.flagged, ReviewStateRow.note,
             ReviewStateRow.reviewer, ReviewStateRow.decided_at, ReviewStateRow.dismissed,
         )
-        .where(in_batch(ReviewStateRow.document_pk))
+        .where(in_batch(ReviewStateRow.document_pk) & (ReviewStateRow.lane == current()))
     ):
         reviews[(kind, target)] = review_from_row(status, fixed, flagged, note, reviewer, at, dismissed)
 

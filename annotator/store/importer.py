@@ -37,6 +37,7 @@ from annotator.domain import (
 )
 from annotator.gc_pause import collector_paused
 from annotator.store import queries
+from annotator.store.lanes import current
 from annotator.store.models import (
     ArgumentRow,
     DecisionRow,
@@ -323,7 +324,8 @@ def _with_relink_extent(review: Review, entities: dict[str, Entity]) -> Review:
 def _import_reviews(
     reviewed: list[tuple[TargetKind, int, int, Review]], default_reviewer: str, now: float, group: int,
 ) -> None:
-    """Log the review states an import carries in its `import` group, and store them as the current states."""
+    """Log the review states an import carries in its `import` group, and store them as the states of the lane."""
+    lane = current()
     decisions = []
     states = []
     for kind, pk, document_pk, review in reviewed:
@@ -338,11 +340,11 @@ def _import_reviews(
         at = review.decided_at if review.decided_at is not None else now
         decisions.append(
             (group, reviewer, at, Action.IMPORT.value, kind.value, pk, document_pk, "{}",
-             orjson.dumps(after).decode(), None)
+             orjson.dumps(after).decode(), None, lane)
         )
         states.append(
             (kind.value, pk, document_pk, review.status.value, orjson.dumps(dict(review.fixed)).decode(),
-             review.flagged, review.note, reviewer, at, orjson.dumps(list(review.dismissed)).decode())
+             review.flagged, review.note, reviewer, at, orjson.dumps(list(review.dismissed)).decode(), lane)
         )
     insert_rows(DecisionRow, decisions, with_pk=False)
     insert_rows(ReviewStateRow, states)

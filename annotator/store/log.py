@@ -5,6 +5,9 @@ undone in `undone_group`; redo appends a `redo` entry and clears the mark. The
 review state of each target the group touched is then folded again from its
 decisions still in effect (in batches for a large group, see `bulk`), so
 `rebuild_derived_state` can redo all of it from the log alone.
+
+A reviewer's undo history is theirs in the lane in effect (see `lanes`): undo takes
+back their latest group of that lane and never one of another lane.
 """
 
 from __future__ import annotations
@@ -18,22 +21,23 @@ import orjson
 from annotator.domain import Action, Decision, TargetKind
 from annotator.store.bulk import Target, finish_interrupted, is_unfinished, refold_in_batches, targets_of
 from annotator.store.changes import refold_targets
+from annotator.store.lanes import current, using
 from annotator.store.models import DecisionRow, DocumentWorkRow, ReviewStateRow, UndoneGroupRow
 from annotator.store.sql import run
 from annotator.store.state import DecisionError, next_group
 
 
 def undo_stacks(reviewer: str) -> tuple[list[int], list[int]]:
-    """The reviewer's groups that can be undone and redone, most recent last."""
+    """The reviewer's groups in the lane in effect that can be undone and redone, most recent last."""
     done: list[int] = []
     redo: list[int] = []
     # One row per group, in the order groups began: a bulk group written in batches may
     # have other processes' entries between its own, and is still one step.
     query = run(
         "SELECT d.group_id, d.action, d.reverts_group FROM decision d JOIN"
-        " (SELECT MIN(id) AS first FROM decision WHERE reviewer = ? GROUP BY group_id) f ON d.id = f.first"
-        " ORDER BY d.id",
-        (reviewer,),
+        " (SELECT MIN(id) AS first FROM decision WHERE reviewer = ? AND lane = ? GROUP BY group_id) f"
+        " ON d.id = f.first ORDER BY d.id",
+        (reviewer, current()),
     )
     for group, action, reverts in query.fetchall():
         if action == Action.UNDO:
@@ -93,7 +97,7 @@ def redo(reviewer: str) -> int | None:
 
 def _entries_of(reviewer: str) -> tuple[int, int]:
     """(highest pk, count) of the reviewer's log entries: it changes whenever their undo stacks may have."""
-    row = run("SELECT MAX(id), COUNT(*) FROM decision WHERE reviewer = ?", (reviewer,)).fetchone()
+    row = run("SELECT MAX(id), COUNT(*) FROM decision WHERE reviewer = ? AND lane = ?", (reviewer, current())).fetchone()
     return (row[0] or 0, row[1])
 
 
@@ -124,12 +128,12 @@ def _revert(reviewer: str, chosen: Callable[[], int | None], mark: Callable[[int
 
 def _append_marker(reviewer: str, action: Action, group: int) -> None:
     DecisionRow.insert(
-        group=next_group(), reviewer=reviewer, at=time.time(), action=action.value, reverts_group=group
+        group=next_group(), reviewer=reviewer, at=time.time(), action=action.value, reverts_group=group, lane=current()
     ).execute()
 
 
 def rebuild_derived_state() -> None:
-    """Recompute the undone groups and every review state from the decision log alone (one transaction)."""
+    """Recompute the undone groups and every review state, of every lane, from the decision log alone (one transaction)."""
     UndoneGroupRow.delete().execute()
     ReviewStateRow.delete().execute()
     DocumentWorkRow.delete().execute()
@@ -147,11 +151,13 @@ def rebuild_derived_state() -> None:
     for group in undone:
         UndoneGroupRow.insert(group=group).execute()
     targets = set(
-        DecisionRow.select(DecisionRow.target_kind, DecisionRow.target_pk)
+        DecisionRow.select(DecisionRow.lane, DecisionRow.target_kind, DecisionRow.target_pk)
         .where(DecisionRow.target_pk.is_null(False))
         .tuples().iterator()
     )
-    refold_targets((TargetKind(kind), pk) for kind, pk in sorted(targets))
+    for lane in sorted({lane for lane, _, _ in targets}):
+        with using(lane):
+            refold_targets((TargetKind(kind), pk) for in_lane, kind, pk in sorted(targets) if in_lane == lane)
 
 
 def group_targets(group: int) -> list[tuple[int, TargetKind, int]]:
@@ -168,12 +174,16 @@ def group_targets(group: int) -> list[tuple[int, TargetKind, int]]:
 
 
 def last_decided_target(reviewer: str) -> tuple[int, TargetKind, int] | None:
-    """(document pk, kind, target pk) of the reviewer's latest decision still in effect (to resume there), or None."""
+    """(document pk, kind, target pk) of the reviewer's latest decision in effect in the lane in effect, or None.
+
+    The review screen resumes there.
+    """
     undone = UndoneGroupRow.select(UndoneGroupRow.group)
     row = (
         DecisionRow.select(DecisionRow.document_pk, DecisionRow.target_kind, DecisionRow.target_pk)
         .where(
             (DecisionRow.reviewer == reviewer)
+            & (DecisionRow.lane == current())
             & DecisionRow.target_pk.is_null(False)
             & (DecisionRow.action != Action.IMPORT.value)
             & DecisionRow.group.not_in(undone)
@@ -186,13 +196,16 @@ def last_decided_target(reviewer: str) -> tuple[int, TargetKind, int] | None:
 
 
 def review_states() -> dict[tuple[str, int], tuple[Any, ...]]:
-    """Every stored review state as (status, fixed, flagged, note), keyed by (kind, target pk), for checks and tests."""
+    """Every review state of the lane in effect as (status, fixed, flagged, note), keyed by (kind, target pk).
+
+    For checks and tests.
+    """
     return {
         (kind, pk): tuple(rest)
         for kind, pk, *rest in ReviewStateRow.select(
             ReviewStateRow.target_kind, ReviewStateRow.target_pk, ReviewStateRow.status,
             ReviewStateRow.fixed, ReviewStateRow.flagged, ReviewStateRow.note,
-        ).tuples().iterator()
+        ).where(ReviewStateRow.lane == current()).tuples().iterator()
     }
 
 

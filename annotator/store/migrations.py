@@ -86,3 +86,53 @@ def _refold_fixed(db: Database, argument_pk: int) -> None:
         (orjson.dumps(fixed).decode(), argument_pk),
         db=db,
     )
+
+
+# `review_state` as version 3 has it: the lane leads its primary key.
+_REVIEW_STATE_V3 = (
+    'CREATE TABLE "review_state_v3" ("lane" TEXT NOT NULL DEFAULT \'\', "target_kind" TEXT NOT NULL,'
+    ' "target_id" INTEGER NOT NULL, "document_id" INTEGER NOT NULL, "status" TEXT NOT NULL, "fixed" TEXT NOT NULL,'
+    ' "flagged" {boolean} NOT NULL, "note" TEXT NOT NULL, "reviewer" TEXT, "decided_at" REAL,'
+    ' "dismissed" TEXT NOT NULL, PRIMARY KEY ("lane", "target_kind", "target_id"))'
+)
+_REVIEW_STATE_COLUMNS = (
+    '"target_kind", "target_id", "document_id", "status", "fixed", "flagged", "note", "reviewer", "decided_at", "dismissed"'
+)
+_DOCUMENT_WORK_V3 = (
+    'CREATE TABLE "document_work" ("lane" TEXT NOT NULL DEFAULT \'\', "document_id" INTEGER NOT NULL,'
+    ' "sentences" INTEGER NOT NULL, "seen" INTEGER NOT NULL, "has_work" {boolean} NOT NULL,'
+    ' PRIMARY KEY ("lane", "document_id"))'
+)
+
+
+def review_lanes(db: Database) -> None:
+    """Version 3: decisions, review states and sentence progress belong to a lane (see `lanes`); all of it to lane ''.
+
+    * `decision.lane` names the lane a decision was made in.
+    * `review_state` is keyed by (lane, target): a table's primary key cannot change in
+      SQLite, so the table is built anew, its rows copied into lane '', and renamed.
+    * `document_work`, a cache, is created anew keyed by (lane, document) and counted again.
+    """
+    # A boolean column is INTEGER in SQLite, BOOLEAN in PostgreSQL, as peewee creates it.
+    types = {"boolean": db.field_types.get("BOOL", "INTEGER")}
+    if "lane" not in {column.name for column in db.get_columns("decision")}:
+        run("ALTER TABLE decision ADD COLUMN lane TEXT NOT NULL DEFAULT ''", db=db)
+    if "lane" not in {column.name for column in db.get_columns("review_state")}:
+        run(_REVIEW_STATE_V3.format(**types), db=db)
+        run(
+            f'INSERT INTO "review_state_v3" ("lane", {_REVIEW_STATE_COLUMNS})'
+            f" SELECT '', {_REVIEW_STATE_COLUMNS} FROM review_state",
+            db=db,
+        )
+        run("DROP TABLE review_state", db=db)
+        run('ALTER TABLE "review_state_v3" RENAME TO "review_state"', db=db)
+    run('CREATE INDEX IF NOT EXISTS "review_state_document_id" ON "review_state" ("document_id")', db=db)
+    # As version 2 wrote it, so `describe.flagged_items` is served by it.
+    true = "TRUE" if is_postgres(db) else "1"
+    run(
+        f"CREATE INDEX IF NOT EXISTS review_state_marked ON review_state (document_id) WHERE flagged = {true} OR note <> ''",
+        db=db,
+    )
+    if "lane" not in {column.name for column in db.get_columns("document_work")}:
+        run("DROP TABLE document_work", db=db)
+        run(_DOCUMENT_WORK_V3.format(**types), db=db)

@@ -12,6 +12,10 @@ and are never updated after import. The `DecisionRow` log is append-only; the
 `ReviewStateRow` and `UndoneGroupRow` tables are derived from it and can be
 rebuilt from it at any time, and `DocumentWorkRow` is a cache of each document's
 sentence progress, dropped whenever a decision touches the document.
+
+Decisions, review states and progress each belong to a lane (see `lanes`): whose
+review they are. Lane '' is the shared, final one; a store without team work has
+nothing else.
 """
 
 from __future__ import annotations
@@ -175,6 +179,7 @@ class DecisionRow(BaseModel):
     before = TextField(default="{}")
     after = TextField(default="{}")
     reverts_group = IntegerField(null=True)
+    lane = TextField(default="")
 
     class Meta:
         """Indexed for refolding one target and for one reviewer's undo stack."""
@@ -184,7 +189,7 @@ class DecisionRow(BaseModel):
 
 
 class ReviewStateRow(BaseModel):
-    """The current review state of a target, folded from its effective decisions."""
+    """The current review state of a target in a lane, folded from the lane's effective decisions on it."""
 
     target_kind = TextField()
     target_pk = IntegerField(column_name="target_id")
@@ -197,12 +202,13 @@ class ReviewStateRow(BaseModel):
     decided_at = FloatField(null=True)
     # The texts of the warnings the reviewer dismissed on this target, a JSON list.
     dismissed = TextField(default="[]")
+    lane = TextField(default="")
 
     class Meta:
-        """At most one state per target."""
+        """At most one state per target in each lane."""
 
         table_name = "review_state"
-        primary_key = CompositeKey("target_kind", "target_pk")
+        primary_key = CompositeKey("lane", "target_kind", "target_pk")
 
 
 class UndoneGroupRow(BaseModel):
@@ -217,21 +223,23 @@ class UndoneGroupRow(BaseModel):
 
 
 class DocumentWorkRow(BaseModel):
-    """A document's sentence progress: its sentences, how many are seen, and whether work is left.
+    """A document's sentence progress in a lane: its sentences, how many are seen, and whether work is left.
 
-    A cache: a row is dropped whenever a decision touches its document and counted
-    again when asked for, so reading progress never scans a whole corpus twice.
+    A cache: a row is dropped whenever a decision of its lane touches its document and
+    counted again when asked for, so reading progress never scans a whole corpus twice.
     """
 
-    document_pk = IntegerField(primary_key=True, column_name="document_id")
+    document_pk = IntegerField(column_name="document_id")
     sentences = IntegerField()
     seen = IntegerField()
     has_work = BooleanField()
+    lane = TextField(default="")
 
     class Meta:
-        """The document-work cache table."""
+        """The document-work cache table: one row per document and lane."""
 
         table_name = "document_work"
+        primary_key = CompositeKey("lane", "document_pk")
 
 
 ALL_MODELS = (

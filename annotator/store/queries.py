@@ -1,4 +1,7 @@
-"""Questions about the review as a whole: what is pending, where to go next, how far along it is."""
+"""Questions about the review as a whole: what is pending, where to go next, how far along it is.
+
+Every answer is about the lane in effect (see `lanes`): what its reviewer has left to do.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from annotator.domain import CANDIDATE_KINDS, DECIDED_STATUSES, Origin, Status, TargetKind
+from annotator.store.lanes import current
 from annotator.store.locking import try_cache_write
 from annotator.store.models import (
     ArgumentRow,
@@ -59,9 +63,12 @@ class FlaggedItem:
 def _pending_join(
     model: type[EntityRow] | type[EventRow] | type[ArgumentRow], kind: TargetKind
 ) -> tuple[Any, Any, Any]:
-    """A review-state alias, the condition to left-join it on, and the filter that keeps pending machine candidates."""
+    """A review-state alias, the condition to left-join it on, and the filter that keeps pending machine candidates.
+
+    The states joined are those of the lane in effect.
+    """
     state = ReviewStateRow.alias()
-    on = (state.target_kind == kind.value) & (state.target_pk == model.pk)
+    on = (state.lane == current()) & (state.target_kind == kind.value) & (state.target_pk == model.pk)
     pending = (model.origin == Origin.MACHINE.value) & (state.status.is_null() | (state.status == Status.PENDING.value))
     return state, on, pending
 
@@ -149,10 +156,14 @@ def next_document_with_pending(after_document_pk: int) -> int | None:
 
 
 def decided_count() -> int:
-    """How many machine candidates are decided (see `domain.is_decided`); cheap, as it reads only decided rows."""
+    """How many machine candidates are decided in the lane in effect (see `domain.is_decided`); reads only its rows."""
     return (
         ReviewStateRow.select()
-        .where(ReviewStateRow.status.in_(_DECIDED) & ReviewStateRow.target_kind.in_(_CANDIDATES))
+        .where(
+            (ReviewStateRow.lane == current())
+            & ReviewStateRow.status.in_(_DECIDED)
+            & ReviewStateRow.target_kind.in_(_CANDIDATES)
+        )
         .count()
     )
 
@@ -190,7 +201,7 @@ def _store_candidate_count(count: int) -> int:
 
 
 def document_summaries() -> list[DocumentSummary]:
-    """Every document with its number of machine candidates and how many are decided, in import order."""
+    """Every document with its number of machine candidates and how many are decided in the lane, in import order."""
     machine = Origin.MACHINE.value
     per_kind = (
         EntityRow.select(EntityRow.document, fn.COUNT(EntityRow.pk))
@@ -211,7 +222,11 @@ def document_summaries() -> list[DocumentSummary]:
     decided: Counter[int] = Counter(
         dict(
             ReviewStateRow.select(ReviewStateRow.document_pk, fn.COUNT(ReviewStateRow.target_pk))
-            .where(ReviewStateRow.status.in_(_DECIDED) & ReviewStateRow.target_kind.in_(_CANDIDATES))
+            .where(
+                (ReviewStateRow.lane == current())
+                & ReviewStateRow.status.in_(_DECIDED)
+                & ReviewStateRow.target_kind.in_(_CANDIDATES)
+            )
             .group_by(ReviewStateRow.document_pk)
             .tuples().iterator()
         )

@@ -10,17 +10,34 @@ Every write waits, within bounds, for another process's write lock (see
 `locking`) and raises `StoreBusy` when it could not get it, `ReadOnlyStore` on a
 store opened read-only, and another `StoreError` for a full disk or a damaged
 file; nothing of a failed write is kept.
+
+A repository works in one lane (see `lanes`), chosen when it is made: every call
+reads the review states of that lane and writes its decisions there.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from types import GeneratorType
 from typing import Any, TypeVar
 
 from annotator.domain import Action, Decision, Document, TargetKind
 from annotator.schema import Schema, load_schema
-from annotator.store import arguments, decisions, describe, documents, importer, log, queries, sentences, stats, watch
+from annotator.store import (
+    arguments,
+    decisions,
+    describe,
+    documents,
+    importer,
+    lanes,
+    log,
+    queries,
+    sentences,
+    stats,
+    watch,
+)
 from annotator.store.database import check_integrity
 from annotator.store.importer import ImportResult
 from annotator.store.locking import check_writable, run_write, settings
@@ -28,6 +45,7 @@ from annotator.store.models import database
 from annotator.store.queries import DocumentSummary, FlaggedItem
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+Class = TypeVar("Class", bound=type)
 
 
 def _writes(method: Method) -> Method:
@@ -40,17 +58,44 @@ def _writes(method: Method) -> Method:
     return in_one_transaction  # type: ignore[return-value]
 
 
+def _in_own_lane(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a repository method in the repository's lane; a generator it returns steps in that lane too."""
+
+    @functools.wraps(method)
+    def in_lane(self: Repository, *args: Any, **kwargs: Any) -> Any:
+        with lanes.using(self.lane):
+            result = method(self, *args, **kwargs)
+        if isinstance(result, GeneratorType):
+            return lanes.iterate_in(self.lane, result)
+        return result
+
+    return in_lane
+
+
+def _every_method_in_own_lane(cls: Class) -> Class:
+    """Give every public method of the class `_in_own_lane`, so no read or write can miss the lane."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(member):
+            setattr(cls, name, _in_own_lane(member))
+    return cls
+
+
+@_every_method_in_own_lane
 class Repository:
     """Reads and writes documents, candidates and decisions in the database bound by `annotator.store.connect`.
 
     `schema` (by default the one shipped with annotator) says which event attributes
     and values there are: what an added event starts with and what `set_attribute` accepts.
+    `lane` is whose review states it reads and writes (see `lanes`): by default the
+    shared lane ''; a reviewer's own name keeps their decisions apart from everyone else's.
     """
 
-    def __init__(self, schema: Schema | None = None) -> None:
+    def __init__(self, schema: Schema | None = None, lane: str = lanes.SHARED) -> None:
         if database.obj is None:
             raise RuntimeError("the store is not connected; call annotator.store.connect() first")
         self._schema = schema
+        self.lane = lane
+        """Whose review states this repository reads and writes ('' for the shared, final lane)."""
 
     @property
     def read_only(self) -> bool:
@@ -96,6 +141,10 @@ class Repository:
     def iter_documents(self, document_ids: Sequence[str] | None = None, with_tokens: bool = True) -> Iterator[Document]:
         """Documents in import order (all, or those with the given ids), loaded a batch at a time."""
         return documents.iter_documents(document_ids, with_tokens)
+
+    def lane_names(self) -> list[str]:
+        """Every lane with a decision in the log ('' first when it has one)."""
+        return lanes.lanes_in_use()
 
     # ------------------------------------------------------------------ decisions
 

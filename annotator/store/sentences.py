@@ -9,7 +9,8 @@ has a pending candidate.
 
 Counting this over a corpus reads every candidate, so each document's figures are
 kept in `document_work`: a decision drops the row of its document, and the row is
-counted again, for that one document, when next asked for.
+counted again, for that one document, when next asked for. Progress is that of the
+lane in effect (see `lanes`): each reviewer's own, in a lane of their own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from peewee import fn
 from annotator.domain import Action, Origin, Status, TargetKind
 from annotator.store.decisions import record_group
 from annotator.store.documents import document_pks
+from annotator.store.lanes import current
 from annotator.store.locking import try_cache_write
 from annotator.store.models import DocumentWorkRow, SentenceRow
 from annotator.store.sql import insert_rows, marks, run
@@ -39,35 +41,35 @@ _IN_DOCUMENT = "{alias}.document_id = ?"
 
 
 def _pending(table: str, kind: TargetKind, scope: str) -> str:
-    """SQL: a pending machine entity or event in the scope exists (two parameters: machine, pending)."""
+    """SQL: a pending machine entity or event in the scope exists (parameters: lane, the scope's, machine, pending)."""
     return (
         f"EXISTS (SELECT 1 FROM {table} c LEFT JOIN review_state r"
-        f" ON r.target_kind = '{kind.value}' AND r.target_id = c.id"
+        f" ON r.lane = ? AND r.target_kind = '{kind.value}' AND r.target_id = c.id"
         f" WHERE {scope.format(alias='c')} AND c.origin = ? AND (r.status IS NULL OR r.status = ?))"
     )
 
 
 def _pending_argument(scope: str) -> str:
-    """SQL: a pending machine argument of an event in the scope exists (two parameters: machine, pending)."""
+    """SQL: a pending machine argument of an event in the scope exists (parameters: lane, the scope's, machine, pending)."""
     return (
         "EXISTS (SELECT 1 FROM event v JOIN argument a ON a.event_id = v.id LEFT JOIN review_state r"
-        f" ON r.target_kind = '{TargetKind.ARGUMENT.value}' AND r.target_id = a.id"
+        f" ON r.lane = ? AND r.target_kind = '{TargetKind.ARGUMENT.value}' AND r.target_id = a.id"
         f" WHERE {scope.format(alias='v')} AND a.origin = ? AND (r.status IS NULL OR r.status = ?))"
     )
 
 
 def _live(table: str, kind: TargetKind) -> str:
-    """SQL: a live entity or event in the sentence exists (one parameter: machine)."""
+    """SQL: a live entity or event in the sentence exists (parameters: lane, machine)."""
     # A machine candidate is never withdrawn; a reviewer's addition is live while its state row says so.
     return (
         f"EXISTS (SELECT 1 FROM {table} c LEFT JOIN review_state r"
-        f" ON r.target_kind = '{kind.value}' AND r.target_id = c.id"
+        f" ON r.lane = ? AND r.target_kind = '{kind.value}' AND r.target_id = c.id"
         f" WHERE {_IN_SENTENCE.format(alias='c')} AND (c.origin = ? OR r.status <> '{Status.WITHDRAWN.value}'))"
     )
 
 
 _CONFIRMED = (
-    f"EXISTS (SELECT 1 FROM review_state r WHERE r.target_kind = '{TargetKind.SENTENCE.value}'"
+    f"EXISTS (SELECT 1 FROM review_state r WHERE r.lane = ? AND r.target_kind = '{TargetKind.SENTENCE.value}'"
     f" AND r.target_id = s.id AND r.status = '{Status.ACCEPTED.value}')"
 )
 # Per document: its sentences, and those seen. SQLite stops at the first false term of each AND.
@@ -79,7 +81,6 @@ _COUNT_SQL = (
     f" AND ({_live('entity', TargetKind.ENTITY)} OR {_live('event', TargetKind.EVENT)} OR {_CONFIRMED})"
     " THEN 1 ELSE 0 END) FROM sentence s WHERE s.document_id IN ({marks}) GROUP BY s.document_id"
 )
-_COUNT_PARAMETERS = (_MACHINE, _PENDING) * 3 + (_MACHINE, _MACHINE)
 # For a document without sentences: does it hold a pending candidate?
 _HAS_PENDING_SQL = (
     f"SELECT {_pending('entity', TargetKind.ENTITY, _IN_DOCUMENT)}"
@@ -104,16 +105,22 @@ def _batches(pks: Sequence[int]) -> Iterator[list[int]]:
         yield list(pks[i : i + _BATCH])
 
 
+def _count_parameters(lane: str) -> tuple[str, ...]:
+    """The parameters of `_COUNT_SQL` before the document pks, in the order its terms name them."""
+    return (lane, _MACHINE, _PENDING) * 3 + (lane, _MACHINE) * 2 + (lane,)
+
+
 def _count(pks: list[int]) -> list[tuple[int, int, int, bool]]:
     """Count the sentence progress of documents without a `document_work` row, and keep it when the lock is free.
 
     Counting only reads, so it never waits for another process's write lock.
     """
     version = data_version()
+    lane = current()
     sql = _COUNT_SQL.format(marks=marks(len(pks)))
     counted = {
         document_pk: (sentences, seen)
-        for document_pk, sentences, seen in run(sql, (*_COUNT_PARAMETERS, *pks)).fetchall()
+        for document_pk, sentences, seen in run(sql, (*_count_parameters(lane), *pks)).fetchall()
     }
     rows = []
     for pk in pks:
@@ -123,34 +130,34 @@ def _count(pks: list[int]) -> list[tuple[int, int, int, bool]]:
         rows.append((pk, sentences, seen, has_work))
 
     def keep() -> None:
-        DocumentWorkRow.delete().where(DocumentWorkRow.document_pk.in_(pks)).execute()
-        insert_rows(DocumentWorkRow, rows)
+        DocumentWorkRow.delete().where((DocumentWorkRow.lane == lane) & DocumentWorkRow.document_pk.in_(pks)).execute()
+        insert_rows(DocumentWorkRow, [(*row, lane) for row in rows])
 
     try_cache_write(keep, computed_at=version)
     return rows
 
 
 def _has_pending(document_pk: int) -> bool:
-    parameters = (document_pk, _MACHINE, _PENDING) * 3
+    parameters = (current(), document_pk, _MACHINE, _PENDING) * 3
     return bool(run(_HAS_PENDING_SQL, parameters).fetchone()[0])
 
 
 def _uncounted(after_document_pk: int = 0) -> list[int]:
-    """Pks of the documents after the given one whose progress is not counted, in order."""
+    """Pks of the documents after the given one whose progress in the lane in effect is not counted, in order."""
     counted = {
         pk for (pk,) in DocumentWorkRow.select(DocumentWorkRow.document_pk)
-        .where(DocumentWorkRow.document_pk > after_document_pk)
+        .where((DocumentWorkRow.lane == current()) & (DocumentWorkRow.document_pk > after_document_pk))
         .tuples().iterator()
     }
     return [pk for pk in document_pks() if pk > after_document_pk and pk not in counted]
 
 
 def sentence_progress() -> tuple[int, int]:
-    """(seen, total) sentences of the whole store; see the module docstring for what "seen" means."""
+    """(seen, total) sentences of the whole store in the lane in effect; see the module docstring for "seen"."""
     uncounted = _uncounted()
     sentences, seen = DocumentWorkRow.select(
         fn.SUM(DocumentWorkRow.sentences), fn.SUM(DocumentWorkRow.seen)
-    ).tuples().first() or (0, 0)
+    ).where(DocumentWorkRow.lane == current()).tuples().first() or (0, 0)
     sentences, seen = int(sentences or 0), int(seen or 0)
     # Added from what was counted, not read back: another process's lock may have kept it from being stored.
     for batch in _batches(uncounted):
@@ -167,7 +174,10 @@ def next_document_with_work(after_document_pk: int) -> int | None:
     """
     found = (
         DocumentWorkRow.select(DocumentWorkRow.document_pk)
-        .where((DocumentWorkRow.document_pk > after_document_pk) & DocumentWorkRow.has_work)
+        .where(
+            (DocumentWorkRow.lane == current()) & (DocumentWorkRow.document_pk > after_document_pk)
+            & DocumentWorkRow.has_work
+        )
         .order_by(DocumentWorkRow.document_pk)
         .limit(1)
         .scalar()

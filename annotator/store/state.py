@@ -3,7 +3,8 @@
 A state is a plain dict `{"status", "fixed", "flagged", "note", "dismissed"}`;
 `fixed` maps a corrected field to its new value and `dismissed` lists the warnings
 the reviewer overrode. The `review_state` table holds the state folded from every
-decision still in effect, so reading a document never replays the log.
+decision still in effect, so reading a document never replays the log. States are
+read and written in the lane in effect (see `lanes`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import orjson
 
 from annotator.domain import Origin, Review, Status, TargetKind
+from annotator.store.lanes import current
 from annotator.store.models import DocumentWorkRow, ReviewStateRow
 from annotator.store.sql import insert_rows, run
 
@@ -131,16 +133,16 @@ def _stored_state(status: str, fixed: str, flagged: Any, note: str, dismissed: s
 
 
 def current_states(kind: TargetKind, facts: Mapping[int, TargetFacts]) -> dict[int, dict[str, Any]]:
-    """The state now of each target of one kind whose facts are given, by pk."""
+    """The state now, in the lane in effect, of each target of one kind whose facts are given, by pk."""
     states = {pk: initial_state(fact.origin) for pk, fact in facts.items()}
     pks = list(facts)
     for i in range(0, len(pks), IDS_PER_QUERY):
         chunk = pks[i : i + IDS_PER_QUERY]
         sql = (
             f"SELECT target_id, {_STATE_COLUMNS} FROM review_state"
-            f" WHERE target_kind = ? AND target_id IN ({', '.join('?' * len(chunk))})"
+            f" WHERE lane = ? AND target_kind = ? AND target_id IN ({', '.join('?' * len(chunk))})"
         )
-        for pk, *columns in run(sql, (kind.value, *chunk)).fetchall():
+        for pk, *columns in run(sql, (current(), kind.value, *chunk)).fetchall():
             states[pk] = _stored_state(*columns)
     return states
 
@@ -148,17 +150,18 @@ def current_states(kind: TargetKind, facts: Mapping[int, TargetFacts]) -> dict[i
 def state_row(
     kind: TargetKind, pk: int, document_pk: int, state: Mapping[str, Any], reviewer: str | None, at: float | None
 ) -> tuple:
-    """A `review_state` row of a state, in the order of the table's columns."""
+    """A `review_state` row of a state in the lane in effect, in the order of the table's columns."""
     return (
         kind.value, pk, document_pk, state["status"], orjson.dumps(state["fixed"]).decode(), bool(state["flagged"]),
-        state["note"], reviewer, at, orjson.dumps(state["dismissed"]).decode(),
+        state["note"], reviewer, at, orjson.dumps(state["dismissed"]).decode(), current(),
     )
 
 
 def current_state(kind: TargetKind, pk: int, origin: Origin | None = None) -> dict[str, Any]:
-    """A target's state now; pass its origin when known, to spare a query for an undecided target."""
+    """A target's state now in the lane in effect; pass its origin when known, to spare a query for an undecided target."""
     row = run(
-        f"SELECT {_STATE_COLUMNS} FROM review_state WHERE target_kind = ? AND target_id = ?", (kind.value, pk)
+        f"SELECT {_STATE_COLUMNS} FROM review_state WHERE lane = ? AND target_kind = ? AND target_id = ?",
+        (current(), kind.value, pk),
     ).fetchone()
     if row is not None:
         return _stored_state(*row)
@@ -171,10 +174,13 @@ def write_states(rows: Sequence[tuple]) -> None:
 
 
 def forget_work(document_pks: Iterable[int]) -> None:
-    """Drop the cached sentence progress of documents a decision touched; it is counted again when asked for."""
+    """Drop the cached sentence progress, in the lane in effect, of documents a decision touched.
+
+    It is counted again when asked for; the other lanes' progress is not changed by this lane's decisions.
+    """
     pks = sorted(set(document_pks))
     if pks:
-        DocumentWorkRow.delete().where(DocumentWorkRow.document_pk.in_(pks)).execute()
+        DocumentWorkRow.delete().where((DocumentWorkRow.lane == current()) & DocumentWorkRow.document_pk.in_(pks)).execute()
 
 
 def next_group() -> int:

@@ -1,4 +1,7 @@
-"""Statistics over the whole store: status counts, and what the decisions say about the extractor."""
+"""Statistics over the whole store: status counts, and what the decisions say about the extractor.
+
+The states counted are those of the lane in effect (see `lanes`); throughput counts every decision.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import orjson
 from peewee import fn
 
 from annotator.domain import DECIDED_STATUSES, GONE_STATUSES, NOT_UNDOABLE_ACTIONS, Origin, Status, TargetKind
+from annotator.store.lanes import current
 from annotator.store.models import ArgumentRow, DecisionRow, DocumentRow, EntityRow, EventRow, ReviewStateRow
 
 # A gap between two decisions longer than this is a pause, not work.
@@ -23,12 +27,12 @@ _SPAN_FIELDS = {
 
 
 def _states() -> dict[tuple[str, int], tuple[str, str]]:
-    """(status, fixed JSON) of every target that has a review state, keyed by (kind, pk)."""
+    """(status, fixed JSON) of every target that has a review state in the lane in effect, keyed by (kind, pk)."""
     return {
         (kind, pk): (status, fixed)
         for kind, pk, status, fixed in ReviewStateRow.select(
             ReviewStateRow.target_kind, ReviewStateRow.target_pk, ReviewStateRow.status, ReviewStateRow.fixed
-        ).tuples().iterator()
+        ).where(ReviewStateRow.lane == current()).tuples().iterator()
     }
 
 

@@ -10,6 +10,7 @@ it has moved, it reloads what it shows, and before it records a decision it asks
 from __future__ import annotations
 
 from annotator.domain import Decision, TargetKind
+from annotator.store.lanes import current
 from annotator.store.log import decision_of
 from annotator.store.models import DecisionRow, MetaRow
 from annotator.store.sql import run
@@ -37,8 +38,10 @@ def decided_after(kind: TargetKind, pk: int, since: float, other_than: str | Non
 
     With `other_than`, that reviewer's own entries are left out. The answer is an entry
     of the log: a decision on the target, or an undo/redo entry of a group that touched it.
+    Only the lane in effect counts: a reviewer in another lane changed nothing shown here.
     """
-    on_target = (DecisionRow.target_kind == kind.value) & (DecisionRow.target_pk == pk)
+    lane = DecisionRow.lane == current()
+    on_target = lane & (DecisionRow.target_kind == kind.value) & (DecisionRow.target_pk == pk)
     direct = DecisionRow.select().where(on_target & (DecisionRow.at > since))
     groups = [
         row[0] for row in run(
@@ -51,7 +54,7 @@ def decided_after(kind: TargetKind, pk: int, since: float, other_than: str | Non
         # An undo or redo comes after the group it reverts, so only later rows need looking at.
         candidates.append(
             DecisionRow.select().where(
-                (DecisionRow.pk > first) & DecisionRow.reverts_group.in_(groups) & (DecisionRow.at > since)
+                lane & (DecisionRow.pk > first) & DecisionRow.reverts_group.in_(groups) & (DecisionRow.at > since)
             )
         )
     found = []

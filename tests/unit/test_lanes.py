@@ -1,0 +1,208 @@
+"""Lanes: reviewers deciding the same documents independently, and the final states exports take from their lanes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator import store
+from annotator.domain import Action, Status, TargetKind
+from annotator.formats.native import read_native
+from annotator.store import Repository, bulk
+from tests.conftest import FIXTURES, SMALL_DOCUMENT, write_jsonl
+
+ENTITY = TargetKind.ENTITY
+SECOND_DOCUMENT = {**SMALL_DOCUMENT, "id": "d2"}
+
+
+@pytest.fixture
+def team(tmp_path: Path):
+    """A store holding d1 and d2, and a repository for the shared lane and for each of ana, bo and cy."""
+    store.connect(tmp_path / "team.db")
+    shared = Repository()
+    source = write_jsonl(tmp_path / "docs.jsonl", SMALL_DOCUMENT, SECOND_DOCUMENT)
+    shared.import_documents([d.document for d in read_native([source])])
+    yield {name: Repository(lane=name) for name in ("ana", "bo", "cy")} | {"": shared}
+    store.close()
+
+
+def entity_pks(repository: Repository, document_id: str = "d1") -> dict[str, int]:
+    return {e.id: e.pk for e in repository.load_document(document_id).entities}
+
+
+def statuses(repository: Repository, document_id: str = "d1", **load) -> dict[str, str]:
+    document = repository.load_document(document_id)
+    return {e.id: e.review.status.value for e in document.entities}
+
+
+def test_each_reviewer_sees_only_the_decisions_of_their_own_lane(team):
+    ana, bo, shared = team["ana"], team["bo"], team[""]
+    pks = entity_pks(ana)
+    ana.accept("ana", ENTITY, pks["T1"])
+    ana.fix("ana", ENTITY, pks["T2"], label="GPE")
+    bo.reject("bo", ENTITY, pks["T1"])
+    bo.set_flag("bo", ENTITY, pks["T3"], True)
+
+    assert statuses(ana) == {"T1": "accepted", "T2": "fixed", "T3": "pending", "T4": "pending", "T5": "pending",
+                             "T6": "pending"}
+    assert statuses(bo)["T1"] == "rejected" and statuses(bo)["T2"] == "pending"
+    assert set(statuses(shared).values()) == {"pending"}
+    assert [item.pk for item in bo.flagged_items()] == [pks["T3"]] and ana.flagged_items() == []
+    # Accepting an already fixed entity keeps it fixed in ana's lane, and knows nothing of bo's rejection.
+    ana.accept("ana", ENTITY, pks["T2"])
+    assert ana.load_document("d1").entities[1].final("label") == "GPE"
+    assert bo.load_document("d1").entities[1].final("label") == "ORG"
+    # Another lane's decisions are nothing a screen of this lane must warn about.
+    assert bo.decided_after(ENTITY, pks["T1"], 0.0, other_than="bo") is None
+    assert ana.decided_after(ENTITY, pks["T1"], 0.0, other_than="bo") is not None
+
+
+def test_undo_takes_back_only_the_reviewers_own_lane(team):
+    ana, bo = team["ana"], team["bo"]
+    pks = entity_pks(ana)
+    ana.accept("ana", ENTITY, pks["T1"])
+    bo.reject("bo", ENTITY, pks["T1"])
+    bo.reject("bo", ENTITY, pks["T2"])
+
+    assert ana.undo("ana") is not None
+    assert statuses(ana)["T1"] == "pending"
+    assert statuses(bo)["T1"] == "rejected" and statuses(bo)["T2"] == "rejected"
+    assert ana.undo("ana") is None  # nothing left of ana's in her lane; bo's groups are not hers to undo
+    assert bo.undo("bo") is not None and statuses(bo)["T2"] == "pending" and statuses(bo)["T1"] == "rejected"
+    assert ana.redo("ana") is not None and statuses(ana)["T1"] == "accepted"
+    # The same reviewer in the shared lane has an undo history of their own there.
+    assert team[""].undo_stacks("ana") == ([], [])
+    assert ana.undo_stacks("ana")[0] != []
+
+
+def test_progress_and_decided_counts_are_per_lane(team):
+    ana, bo, shared = team["ana"], team["bo"], team[""]
+    pks = entity_pks(ana)
+    total = shared.sentence_progress()[1]
+    document = ana.load_document("d1")
+    for entity in document.entities:
+        ana.accept("ana", ENTITY, entity.pk)
+    for event in document.events:
+        ana.accept_event("ana", event.pk)
+    bo.reject("bo", ENTITY, pks["T1"])
+
+    assert ana.decided_count() == 6 + 2 + 6 and bo.decided_count() == 1 and shared.decided_count() == 0
+    assert [s.decided for s in ana.document_summaries()] == [14, 0]
+    assert [s.decided for s in bo.document_summaries()] == [1, 0]
+    assert ana.sentence_progress() == (2, total) and bo.sentence_progress() == (0, total)
+    assert shared.sentence_progress() == (0, total)
+    d1, d2 = shared.document_pks()
+    assert ana.next_document_with_pending(0) == d2 and bo.next_document_with_pending(0) == d1
+    assert ana.next_document_with_work(0) == d2 and bo.next_document_with_work(0) == d1
+    assert ana.pending_entities(document_pk=d1) == [] and len(bo.pending_entities(document_pk=d1)) == 5
+    # A decision in bo's lane drops only bo's cached progress: ana's count stays as counted.
+    bo.reject("bo", ENTITY, pks["T2"])
+    assert ana.sentence_progress() == (2, total)
+
+
+def test_a_reviewers_addition_is_invisible_in_the_other_lanes(team):
+    ana, bo = team["ana"], team["bo"]
+    d1 = ana.document_pk("d1")
+    added = ana.add_entity("ana", d1, 65, 74, "DATE")
+    assert {e.pk: e.review.status for e in ana.load_document("d1").entities}[added] is Status.ADDED
+    assert {e.pk: e.review.status for e in bo.load_document("d1").entities}[added] is Status.WITHDRAWN
+    assert {e.pk: e.review.status for e in team[""].load_document("d1").entities}[added] is Status.WITHDRAWN
+
+
+def test_rebuilding_the_derived_state_rebuilds_every_lane(team):
+    ana, bo, shared = team["ana"], team["bo"], team[""]
+    pks = entity_pks(ana)
+    ana.accept("ana", ENTITY, pks["T1"])
+    ana.reject("ana", ENTITY, pks["T2"])
+    ana.undo("ana")
+    bo.fix("bo", ENTITY, pks["T1"], label="LOC")
+    shared.accept("ana", ENTITY, pks["T3"])
+    before = {name: repository.review_states() for name, repository in team.items()}
+    assert before["ana"] != before["bo"] != before[""]
+    shared.rebuild_derived_state()
+    assert {name: repository.review_states() for name, repository in team.items()} == before
+
+
+def test_a_bulk_decision_and_its_undo_stay_in_their_lane(team, tmp_path, monkeypatch):
+    ana, bo, shared = team["ana"], team["bo"], team[""]
+    pks = sorted(entity_pks(ana).values())
+    shared.reject("ana", ENTITY, pks[0])
+    monkeypatch.setattr(bulk, "IDS_PER_QUERY", 2)  # a group of 6 entities is written and folded in 3 batches
+    monkeypatch.setattr(bulk, "BATCH_SECONDS", 0.0)
+    monkeypatch.setattr(bulk, "PAUSE_SECONDS", 0.0)
+    group = ana.accept_many("ana", [(ENTITY, pk) for pk in pks], Action.BULK_ACCEPT)
+    assert set(statuses(ana).values()) == {"accepted"} and set(statuses(bo).values()) == {"pending"}
+
+    original = bulk._refold_some
+    calls = []
+
+    def first_then_die(job) -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        original(job)
+
+    monkeypatch.setattr(bulk, "_refold_some", first_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        ana.undo("ana")
+    monkeypatch.setattr(bulk, "_refold_some", original)
+    assert sorted(statuses(ana).values()).count("pending") == 2  # the undo is logged, one batch folded
+    bulk._active.clear()  # as if this process had died: the next one to open the store finishes the undo
+    store.close()
+    store.connect(tmp_path / "team.db")
+    assert set(statuses(ana).values()) == {"pending"}
+    assert statuses(shared)["T1"] == "rejected" and set(statuses(bo).values()) == {"pending"}
+    assert ana.redo("ana") == group and set(statuses(ana).values()) == {"accepted"}
+
+
+def test_a_version_2_store_keeps_every_state_in_the_shared_lane(tmp_path):
+    path = tmp_path / "v2.db"
+    connection = sqlite3.connect(path)
+    connection.executescript((FIXTURES / "stores" / "v2.sql").read_text())
+    before = connection.execute(
+        "SELECT target_kind, target_id, document_id, status, fixed, flagged, note, reviewer, decided_at, dismissed"
+        " FROM review_state ORDER BY target_kind, target_id"
+    ).fetchall()
+    decisions = connection.execute("SELECT * FROM decision ORDER BY id").fetchall()
+    assert connection.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    connection.close()
+    assert len(before) == 12
+
+    db = store.connect(path)
+    try:
+        assert store.store_version(db) == store.STORE_VERSION == 3
+        after = db.execute_sql(
+            "SELECT lane, target_kind, target_id, document_id, status, fixed, flagged, note, reviewer, decided_at,"
+            " dismissed FROM review_state ORDER BY target_kind, target_id"
+        ).fetchall()
+        assert [row[1:] for row in after] == before and {row[0] for row in after} == {""}
+        assert [row[:-1] for row in db.execute_sql("SELECT * FROM decision ORDER BY id").fetchall()] == decisions
+        assert {row[-1] for row in db.execute_sql("SELECT * FROM decision")} == {""}
+        primary_key = [c.name for c in db.get_columns("review_state") if c.primary_key]
+        assert sorted(primary_key) == ["lane", "target_id", "target_kind"]
+        indexes = {name for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"review_state_document_id", "review_state_marked"} <= indexes
+        assert "lane" in {c.name for c in db.get_columns("document_work")}
+
+        repository = Repository()
+        states = repository.review_states()
+        repository.rebuild_derived_state()
+        assert repository.review_states() == states
+        done, _ = repository.undo_stacks("ana")
+        assert done == [1, 2, 3, 4, 5, 6, 7, 10, 11]  # group 8, undone in version 2, stays undone
+        assert repository.undo("ana") == done[-1]  # the sentence confirmed last
+        assert ("sentence", 2) not in repository.review_states()
+        pks = entity_pks(repository)
+        lane = Repository(lane="ana")
+        lane.reject("ana", ENTITY, pks["T1"])
+        assert statuses(repository)["T1"] == "accepted" and statuses(lane)["T1"] == "rejected"
+
+        from annotator.store.database import MIGRATIONS
+
+        MIGRATIONS[3](db)  # a step that finds its work done leaves the store as it is
+        assert repository.review_states() == Repository().review_states()
+        assert statuses(lane)["T1"] == "rejected"
+    finally:
+        store.close()
