@@ -3,7 +3,8 @@
 Exports read the whole corpus through `iter_documents`, so loading runs a few
 raw queries per batch of documents rather than one ORM object per row.
 
-Review states are those of the lane in effect (see `lanes`).
+Review states are those of the lane in effect (see `lanes`), or, for an export, those
+a source gives across lanes (see `sources`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from annotator.domain import (
     TargetKind,
     Token,
 )
-from annotator.store.lanes import current
+from annotator.store import sources
 from annotator.store.models import (
     ArgumentRow,
     DocumentRow,
@@ -38,7 +39,6 @@ from annotator.store.models import (
     SentenceRow,
     database,
 )
-from annotator.store.state import review_from_row
 
 # Documents loaded per round of queries: large enough to amortise them, small enough to stream a corpus.
 _BATCH_SIZE = 500
@@ -84,20 +84,30 @@ def load_document(document_id: str | None = None, pk: int | None = None) -> Docu
     return next(_load_batch([found]))
 
 
-def iter_documents(document_ids: Sequence[str] | None = None, with_tokens: bool = True) -> Iterator[Document]:
+def iter_documents(
+    document_ids: Sequence[str] | None = None, with_tokens: bool = True, source: str | None = None,
+    tally: sources.Disagreements | None = None,
+) -> Iterator[Document]:
     """Documents in import order (all, or those with the given ids), loaded a batch at a time.
 
     Tokens are left out on request: most exports do not need them, and they are the bulk of the rows.
+    With a `source` (see `sources`), the review states are those it gives across lanes, and
+    `tally` counts the targets it leaves undecided.
     """
     query = DocumentRow.select(DocumentRow.pk).order_by(DocumentRow.pk)
     if document_ids:
         query = query.where(DocumentRow.external_id.in_(list(document_ids)))
     pks = [pk for (pk,) in query.tuples().iterator()]
+    if source is not None and not sources.has_reviewer_lanes():
+        source = sources.SHARED  # every source reads the shared lane alone, as fast as a review does
     for i in range(0, len(pks), _BATCH_SIZE):
-        yield from _load_batch(pks[i : i + _BATCH_SIZE], with_tokens)
+        yield from _load_batch(pks[i : i + _BATCH_SIZE], with_tokens, source, tally)
 
 
-def _load_batch(document_pks: list[int], with_tokens: bool = True) -> Iterator[Document]:
+def _load_batch(
+    document_pks: list[int], with_tokens: bool = True, source: str | None = None,
+    tally: sources.Disagreements | None = None,
+) -> Iterator[Document]:
     sentences: dict[int, list[Sentence]] = defaultdict(list)
     run = database.execute  # raw rows: peewee's per-value conversion costs more than the query
     low, high = min(document_pks), max(document_pks)
@@ -107,16 +117,7 @@ def _load_batch(document_pks: list[int], with_tokens: bool = True) -> Iterator[D
         # A range is cheaper to bind than hundreds of IN parameters; import order makes it common.
         return column.between(low, high) if contiguous else column.in_(document_pks)
 
-    reviews: dict[tuple[str, int], Review] = {}
-    for kind, target, status, fixed, flagged, note, reviewer, at, dismissed in run(
-        ReviewStateRow.select(
-            ReviewStateRow.target_kind, ReviewStateRow.target_pk, ReviewStateRow.status,
-            ReviewStateRow.fixed, ReviewStateRow.flagged, ReviewStateRow.note,
-            ReviewStateRow.reviewer, ReviewStateRow.decided_at, ReviewStateRow.dismissed,
-        )
-        .where(in_batch(ReviewStateRow.document_pk) & (ReviewStateRow.lane == current()))
-    ):
-        reviews[(kind, target)] = review_from_row(status, fixed, flagged, note, reviewer, at, dismissed)
+    reviews = sources.reviews(in_batch(ReviewStateRow.document_pk), document_pks, source, tally)
 
     sentence_kind = TargetKind.SENTENCE.value
     for pk, in_document, idx, start, end, blob in run(

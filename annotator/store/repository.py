@@ -35,6 +35,7 @@ from annotator.store import (
     log,
     queries,
     sentences,
+    sources,
     stats,
     watch,
 )
@@ -138,9 +139,16 @@ class Repository:
         """One document, by id or by pk, with its sentences, candidates and review states."""
         return documents.load_document(document_id, pk)
 
-    def iter_documents(self, document_ids: Sequence[str] | None = None, with_tokens: bool = True) -> Iterator[Document]:
-        """Documents in import order (all, or those with the given ids), loaded a batch at a time."""
-        return documents.iter_documents(document_ids, with_tokens)
+    def iter_documents(
+        self, document_ids: Sequence[str] | None = None, with_tokens: bool = True, source: str | None = None,
+        tally: sources.Disagreements | None = None,
+    ) -> Iterator[Document]:
+        """Documents in import order (all, or those with the given ids), loaded a batch at a time.
+
+        With a `source` (`sources.FINAL`, `sources.MAJORITY` or a reviewer's lane) the review
+        states are those it gives across lanes, and `tally` counts the targets it leaves undecided.
+        """
+        return documents.iter_documents(document_ids, with_tokens, source, tally)
 
     def lane_names(self) -> list[str]:
         """Every lane with a decision in the log ('' first when it has one)."""

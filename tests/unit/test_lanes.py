@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from annotator import store
-from annotator.domain import Action, Status, TargetKind
+from annotator.domain import PENDING, Action, Status, TargetKind
 from annotator.formats.native import read_native
 from annotator.store import Repository, bulk
+from annotator.store.sources import FINAL, MAJORITY, Disagreements
 from tests.conftest import FIXTURES, SMALL_DOCUMENT, write_jsonl
 
 ENTITY = TargetKind.ENTITY
@@ -35,6 +36,13 @@ def entity_pks(repository: Repository, document_id: str = "d1") -> dict[str, int
 def statuses(repository: Repository, document_id: str = "d1", **load) -> dict[str, str]:
     document = repository.load_document(document_id)
     return {e.id: e.review.status.value for e in document.entities}
+
+
+def exported(repository: Repository, source: str, tally: Disagreements | None = None) -> dict[str, dict[str, str]]:
+    return {
+        document.id: {e.id: e.review.status.value for e in document.entities}
+        for document in repository.iter_documents(source=source, tally=tally)
+    }
 
 
 def test_each_reviewer_sees_only_the_decisions_of_their_own_lane(team):
@@ -109,6 +117,95 @@ def test_a_reviewers_addition_is_invisible_in_the_other_lanes(team):
     assert {e.pk: e.review.status for e in ana.load_document("d1").entities}[added] is Status.ADDED
     assert {e.pk: e.review.status for e in bo.load_document("d1").entities}[added] is Status.WITHDRAWN
     assert {e.pk: e.review.status for e in team[""].load_document("d1").entities}[added] is Status.WITHDRAWN
+
+
+def test_final_source_gives_agreed_states_and_leaves_disagreements_undecided(team):
+    ana, bo, shared = team["ana"], team["bo"], team[""]
+    pks = entity_pks(ana)
+    ana.accept("ana", ENTITY, pks["T1"])
+    bo.accept("bo", ENTITY, pks["T1"])
+    ana.fix("ana", ENTITY, pks["T2"], label="GPE")
+    bo.fix("bo", ENTITY, pks["T2"], label="GPE")
+    ana.accept("ana", ENTITY, pks["T3"])
+    bo.reject("bo", ENTITY, pks["T3"])
+    ana.fix("ana", ENTITY, pks["T4"], label="ORG")
+    bo.fix("bo", ENTITY, pks["T4"], label="GPE")
+    ana.reject("ana", ENTITY, pks["T5"])  # bo has not decided T5: ana's is the only decision
+    d2 = entity_pks(shared, "d2")
+    shared.reject("adjudicator", ENTITY, d2["T1"])  # the shared lane holds single-reviewer work
+
+    tally = Disagreements()
+    final = exported(shared, FINAL, tally)
+    assert final["d1"] == {"T1": "accepted", "T2": "fixed", "T3": "pending", "T4": "pending", "T5": "rejected",
+                           "T6": "pending"}
+    assert final["d2"]["T1"] == "rejected"
+    assert tally.targets == 2 and tally.by_document == {shared.document_pk("d1"): 2}
+    fixed = next(e for e in shared.iter_documents(["d1"], source=FINAL) if e).entities[1]
+    assert fixed.final("label") == "GPE"
+    # An adjudicated state in the shared lane settles a disagreement.
+    shared.reject("adjudicator", ENTITY, pks["T3"])
+    assert exported(shared, FINAL)["d1"]["T3"] == "rejected"
+    # The default view of the shared lane is unchanged by the reviewers' lanes.
+    assert statuses(shared)["T1"] == "pending"
+
+
+def test_final_source_keeps_an_addition_only_when_no_other_reviewer_worked_on_the_document(team):
+    ana, bo, shared = team["ana"], team["bo"], team[""]
+    d1, d2 = shared.document_pks()
+    alone = ana.add_entity("ana", d2, 65, 74, "DATE")
+    disputed = ana.add_entity("ana", d1, 65, 74, "DATE")
+    bo.accept("bo", ENTITY, entity_pks(bo)["T1"])
+
+    tally = Disagreements()
+    documents = {d.id: d for d in shared.iter_documents(source=FINAL, tally=tally)}
+    assert {e.pk: e.review.status for e in documents["d2"].entities}[alone] is Status.ADDED
+    assert {e.pk: e.review for e in documents["d1"].entities}[disputed] == PENDING
+    assert tally.targets == 1
+
+
+def test_source_reviewer_gives_their_lane_and_the_shared_lane_where_they_never_worked(team):
+    ana, bo, shared = team["ana"], team["bo"], team[""]
+    pks = entity_pks(ana)
+    ana.accept("ana", ENTITY, pks["T1"])
+    bo.reject("bo", ENTITY, pks["T1"])
+    shared.reject("adjudicator", ENTITY, entity_pks(shared, "d2")["T2"])
+
+    assert exported(shared, "ana") == exported(ana, "ana")
+    by_ana = exported(shared, "ana")
+    assert by_ana["d1"]["T1"] == "accepted" and by_ana["d2"]["T2"] == "rejected"
+    assert exported(shared, "bo")["d1"]["T1"] == "rejected"
+
+
+def test_majority_of_three_lanes_and_a_tie_left_undecided(team):
+    ana, bo, cy, shared = team["ana"], team["bo"], team["cy"], team[""]
+    pks = entity_pks(ana)
+    for reviewer, repository in (("ana", ana), ("bo", bo)):
+        repository.accept(reviewer, ENTITY, pks["T1"])
+        repository.fix(reviewer, ENTITY, pks["T2"], label="LOC")
+    cy.reject("cy", ENTITY, pks["T1"])
+    cy.accept("cy", ENTITY, pks["T2"])
+    ana.accept("ana", ENTITY, pks["T3"])
+    bo.reject("bo", ENTITY, pks["T3"])
+
+    tally = Disagreements()
+    majority = exported(shared, MAJORITY, tally)["d1"]
+    assert majority["T1"] == "accepted" and majority["T2"] == "fixed" and majority["T3"] == "pending"
+    assert tally.targets == 1
+    # Under the final source, the same lanes disagree on all three.
+    tally = Disagreements()
+    assert set(exported(shared, FINAL, tally)["d1"].values()) == {"pending"} and tally.targets == 3
+
+
+def test_a_store_without_reviewer_lanes_exports_the_same_under_every_source(team):
+    shared = team[""]
+    pks = entity_pks(shared)
+    shared.accept("ana", ENTITY, pks["T1"])
+    shared.fix("ana", ENTITY, pks["T2"], label="LOC")
+    plain = list(shared.iter_documents())
+    for source in (FINAL, MAJORITY, "ana"):
+        assert list(shared.iter_documents(source=source)) == plain
+    # A repository of a lane with nothing in it exports the shared lane too, not its own empty one.
+    assert list(team["ana"].iter_documents(source=FINAL)) == plain
 
 
 def test_rebuilding_the_derived_state_rebuilds_every_lane(team):
