@@ -58,8 +58,8 @@ class Context:
     def reviewer(self, name: str) -> None:
         self.named_reviewer = _plain_reviewer(name)
 
-    def open_store(self, create: bool = False):
-        """Connect to the chosen store and return the repository.
+    def open_store(self, create: bool = False, own_lane: bool = False):
+        """Connect to the chosen store and return the repository; with `own_lane`, working in the reviewer's lane.
 
         Only the commands that fill a store (`import`, `demo`, `extract --into-store`)
         pass `create`; for any other a missing file is an error and nothing is created.
@@ -73,7 +73,8 @@ class Context:
             self.named_reviewer = reviewer_for(self.named_reviewer)
         except StoreError as error:
             raise click.ClickException(str(error)) from error
-        return Repository()
+        # The lane is named after the reviewer as the store knows them (on PostgreSQL, the role).
+        return Repository(lane=self.reviewer if own_lane else "")
 
     @property
     def db_label(self) -> str:

@@ -185,6 +185,13 @@ def _close(sources) -> None:
 STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]
 
 
+SOURCE_HELP = (
+    "Whose review states to export when reviewers decide in lanes of their own (review --own-lane): "
+    "final (the shared lane, else what the reviewers agree on; a disagreement is exported pending), "
+    "majority (what most reviewers decided; a tie is pending), or one reviewer's name."
+)
+
+
 @main.command("export")
 @click.option("-o", "--output", default="-", metavar="FILE|-", help="Where to write (default: standard output).")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES), help="Keep only candidates in this state (repeatable).")
@@ -194,10 +201,11 @@ STATUS_CHOICES = [s.value for s in Status if s is not Status.WITHDRAWN]
 @click.option("--with-tokens", is_flag=True, help="Include every sentence's token offsets (native format).")
 @click.option("--format", "format_name", type=click.Choice(FORMAT_NAMES), default="native",
               show_default=True, help=FORMAT_HELP)
+@click.option("--source", default="final", show_default=True, metavar="final|majority|REVIEWER", help=SOURCE_HELP)
 @pass_context
 def export_command(
     context: Context, output: str, statuses: tuple[str, ...], reviewed: bool, documents: tuple[str, ...],
-    only_reviewer: str | None, with_tokens: bool, format_name: str,
+    only_reviewer: str | None, with_tokens: bool, format_name: str, source: str,
 ) -> None:
     """Export the store as native JSONL, one document per line, in a stable order.
 
@@ -221,8 +229,11 @@ def export_command(
     keep = ExportFilter(statuses=wanted, reviewer=only_reviewer)
     needs_tokens = with_tokens or format_name in ("conll", "prodigy", "spacy")
     total = len(documents) if documents else len(repository.document_pks())
+    disagreements = _checked_source(repository, source)
     with progress_bar(total, "Exporting") as bar:
-        stream = counted(repository.iter_documents(list(documents) or None, with_tokens=needs_tokens), bar)
+        stream = counted(repository.iter_documents(
+            list(documents) or None, with_tokens=needs_tokens, source=source, tally=disagreements
+        ), bar)
         if format_name in FOLDER_WRITERS:
             if output == "-":
                 raise click.UsageError(f"{format_name} writes a folder: give it with -o FOLDER")
@@ -243,3 +254,21 @@ def export_command(
                 summary = write_atomically(Path(output), write)
     for line in summary.lines():
         click.echo(line, err=True)
+    if disagreements.targets:
+        click.echo(
+            f"{disagreements.targets} candidate(s) in {len(disagreements.by_document)} document(s) exported as pending:"
+            f" the reviewers' lanes disagree ({source}); adjudicate them or choose another --source", err=True,
+        )
+
+
+def _checked_source(repository, source: str):
+    """A tally of the targets `source` leaves undecided; a reviewer with no lane of their own is refused."""
+    from annotator.store.sources import FINAL, MAJORITY, Disagreements
+
+    if source not in (FINAL, MAJORITY) and source not in repository.lane_names():
+        lanes = ", ".join(name for name in repository.lane_names() if name) or "none"
+        raise click.ClickException(
+            f"--source {source}: no reviewer decided in a lane of that name (lanes in the store: {lanes});"
+            " give final, majority or one of those"
+        )
+    return Disagreements()

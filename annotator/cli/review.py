@@ -37,10 +37,15 @@ KEYS_OPTION = click.option(
 
 @main.command("review")
 @KEYS_OPTION
+@click.option(
+    "--own-lane", is_flag=True,
+    help="Decide in a lane of the reviewer's own: other reviewers' decisions are not shown, nor yours to them "
+    "(for agreement on documents reviewed twice). Export with --source to combine the lanes.",
+)
 @pass_context
-def review_command(context: Context, keys: Path | None) -> None:
+def review_command(context: Context, keys: Path | None, own_lane: bool) -> None:
     """Open the review screen on the store, where the reviewer stopped."""
-    _review(context, context.open_store(), keys)
+    _review(context, context.open_store(own_lane=own_lane), keys)
 
 
 @main.command("keys")
