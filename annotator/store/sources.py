@@ -52,7 +52,8 @@ class Disagreements:
 
 def has_reviewer_lanes() -> bool:
     """Whether any review state lies outside the shared lane; without one, every source reads the shared lane."""
-    return ReviewStateRow.select().where(ReviewStateRow.lane != SHARED).exists()
+    # `> ''` rather than `<> ''`: a range the primary key's index answers without reading the shared lane's rows.
+    return ReviewStateRow.select().where(ReviewStateRow.lane > SHARED).exists()
 
 
 def _rows(where: Any, lane: str | None) -> Iterable[_Row]:
