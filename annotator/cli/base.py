@@ -61,6 +61,9 @@ class Context:
     def open_store(self, create: bool = False, own_lane: bool = False):
         """Connect to the chosen store and return the repository; with `own_lane`, working in the reviewer's lane.
 
+        Without it, the repository's own default: the shared lane, or, for a PostgreSQL
+        role the store's row-level security binds, that role's lane.
+
         Only the commands that fill a store (`import`, `demo`, `extract --into-store`)
         pass `create`; for any other a missing file is an error and nothing is created.
         """
@@ -74,7 +77,7 @@ class Context:
         except StoreError as error:
             raise click.ClickException(str(error)) from error
         # The lane is named after the reviewer as the store knows them (on PostgreSQL, the role).
-        return Repository(lane=self.reviewer if own_lane else "")
+        return Repository(lane=self.reviewer if own_lane else None)
 
     @property
     def db_label(self) -> str:

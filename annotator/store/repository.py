@@ -34,6 +34,7 @@ from annotator.store import (
     lanes,
     log,
     queries,
+    roles,
     sentences,
     sources,
     stats,
@@ -44,6 +45,7 @@ from annotator.store.importer import ImportResult
 from annotator.store.locking import check_writable, run_write, settings
 from annotator.store.models import database
 from annotator.store.queries import DocumentSummary, FlaggedItem
+from annotator.store.sql import is_postgres
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 Class = TypeVar("Class", bound=type)
@@ -57,6 +59,13 @@ def _writes(method: Method) -> Method:
         return run_write(lambda: method(*args, **kwargs))
 
     return in_one_transaction  # type: ignore[return-value]
+
+
+def _lane_of_connection() -> str:
+    """The shared lane, or the role's own for a PostgreSQL role bound by the store's row-level security."""
+    if is_postgres() and roles.row_security_binds_me():
+        return roles.current_role()
+    return lanes.SHARED
 
 
 def _in_own_lane(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,15 +96,17 @@ class Repository:
 
     `schema` (by default the one shipped with annotator) says which event attributes
     and values there are: what an added event starts with and what `set_attribute` accepts.
-    `lane` is whose review states it reads and writes (see `lanes`): by default the
-    shared lane ''; a reviewer's own name keeps their decisions apart from everyone else's.
+    `lane` is whose review states it reads and writes (see `lanes`): a reviewer's own
+    name keeps their decisions apart from everyone else's. By default it is the shared
+    lane '', except for a PostgreSQL role the store's row-level security binds (see
+    `roles`): the server lets such a role write only its own lane, so that is its lane.
     """
 
-    def __init__(self, schema: Schema | None = None, lane: str = lanes.SHARED) -> None:
+    def __init__(self, schema: Schema | None = None, lane: str | None = None) -> None:
         if database.obj is None:
             raise RuntimeError("the store is not connected; call annotator.store.connect() first")
         self._schema = schema
-        self.lane = lane
+        self.lane = lane if lane is not None else _lane_of_connection()
         """Whose review states this repository reads and writes ('' for the shared, final lane)."""
 
     @property
