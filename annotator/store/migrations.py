@@ -109,15 +109,56 @@ def review_lanes(db: Database) -> None:
     """Version 3: decisions, review states and sentence progress belong to a lane (see `lanes`); all of it to lane ''.
 
     * `decision.lane` names the lane a decision was made in.
-    * `review_state` is keyed by (lane, target): a table's primary key cannot change in
-      SQLite, so the table is built anew, its rows copied into lane '', and renamed.
-    * `document_work`, a cache, is created anew keyed by (lane, document) and counted again.
+    * `review_state` is keyed by (lane, target), its rows in lane ''. PostgreSQL changes
+      the primary key in place, keeping the table's grants and row-level security; SQLite
+      cannot, so there the table is built anew, its rows copied, and renamed.
+    * `document_work`, a cache, is keyed by (lane, document): its rows are lane ''
+      on PostgreSQL, and on SQLite the table is made anew and counted again.
+    * A store whose row-level security `db grant` turned on gets its policies again,
+      keyed on the lane now (see `roles`).
     """
-    # A boolean column is INTEGER in SQLite, BOOLEAN in PostgreSQL, as peewee creates it.
-    types = {"boolean": db.field_types.get("BOOL", "INTEGER")}
-    if "lane" not in {column.name for column in db.get_columns("decision")}:
+    if "lane" not in _columns(db, "decision"):
         run("ALTER TABLE decision ADD COLUMN lane TEXT NOT NULL DEFAULT ''", db=db)
-    if "lane" not in {column.name for column in db.get_columns("review_state")}:
+    if is_postgres(db):
+        _lanes_in_place(db)
+    else:
+        _lanes_by_copy(db)
+    run('CREATE INDEX IF NOT EXISTS "review_state_document_id" ON "review_state" ("document_id")', db=db)
+    # As version 2 wrote it, so `describe.flagged_items` is served by it.
+    true = "TRUE" if is_postgres(db) else "1"
+    run(
+        f"CREATE INDEX IF NOT EXISTS review_state_marked ON review_state (document_id) WHERE flagged = {true} OR note <> ''",
+        db=db,
+    )
+
+
+def _columns(db: Database, table: str) -> set[str]:
+    return {column.name for column in db.get_columns(table)}
+
+
+def _lanes_in_place(db: Database) -> None:
+    """PostgreSQL: add the lane to `review_state` and `document_work` and lead their primary keys with it."""
+    from annotator.store import roles
+
+    protected = roles.is_protected()
+    for table, key in (("review_state", '"lane", "target_kind", "target_id"'), ("document_work", '"lane", "document_id"')):
+        if "lane" in _columns(db, table):
+            continue
+        run(f"ALTER TABLE \"{table}\" ADD COLUMN lane TEXT NOT NULL DEFAULT ''", db=db)
+        (constraint,) = run(
+            "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'p'", (table,), db=db
+        ).fetchone()
+        run(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"', db=db)
+        run(f'ALTER TABLE "{table}" ADD PRIMARY KEY ({key})', db=db)
+    if protected:
+        roles.protect_store()
+
+
+def _lanes_by_copy(db: Database) -> None:
+    """SQLite: build `review_state` anew keyed by lane, its rows copied into lane ''; make `document_work` anew."""
+    # A boolean column is INTEGER in SQLite, as peewee creates it.
+    types = {"boolean": db.field_types.get("BOOL", "INTEGER")}
+    if "lane" not in _columns(db, "review_state"):
         run(_REVIEW_STATE_V3.format(**types), db=db)
         run(
             f'INSERT INTO "review_state_v3" ("lane", {_REVIEW_STATE_COLUMNS})'
@@ -126,13 +167,6 @@ def review_lanes(db: Database) -> None:
         )
         run("DROP TABLE review_state", db=db)
         run('ALTER TABLE "review_state_v3" RENAME TO "review_state"', db=db)
-    run('CREATE INDEX IF NOT EXISTS "review_state_document_id" ON "review_state" ("document_id")', db=db)
-    # As version 2 wrote it, so `describe.flagged_items` is served by it.
-    true = "TRUE" if is_postgres(db) else "1"
-    run(
-        f"CREATE INDEX IF NOT EXISTS review_state_marked ON review_state (document_id) WHERE flagged = {true} OR note <> ''",
-        db=db,
-    )
-    if "lane" not in {column.name for column in db.get_columns("document_work")}:
+    if "lane" not in _columns(db, "document_work"):
         run("DROP TABLE document_work", db=db)
         run(_DOCUMENT_WORK_V3.format(**types), db=db)

@@ -19,9 +19,9 @@ SECOND_DOCUMENT = {**SMALL_DOCUMENT, "id": "d2"}
 
 
 @pytest.fixture
-def team(tmp_path: Path):
+def team(store_url: str, tmp_path: Path):
     """A store holding d1 and d2, and a repository for the shared lane and for each of ana, bo and cy."""
-    store.connect(tmp_path / "team.db")
+    store.connect(store_url)
     shared = Repository()
     source = write_jsonl(tmp_path / "docs.jsonl", SMALL_DOCUMENT, SECOND_DOCUMENT)
     shared.import_documents([d.document for d in read_native([source])])
@@ -222,7 +222,7 @@ def test_rebuilding_the_derived_state_rebuilds_every_lane(team):
     assert {name: repository.review_states() for name, repository in team.items()} == before
 
 
-def test_a_bulk_decision_and_its_undo_stay_in_their_lane(team, tmp_path, monkeypatch):
+def test_a_bulk_decision_and_its_undo_stay_in_their_lane(team, store_url, monkeypatch):
     ana, bo, shared = team["ana"], team["bo"], team[""]
     pks = sorted(entity_pks(ana).values())
     shared.reject("ana", ENTITY, pks[0])
@@ -248,7 +248,7 @@ def test_a_bulk_decision_and_its_undo_stay_in_their_lane(team, tmp_path, monkeyp
     assert sorted(statuses(ana).values()).count("pending") == 2  # the undo is logged, one batch folded
     bulk._active.clear()  # as if this process had died: the next one to open the store finishes the undo
     store.close()
-    store.connect(tmp_path / "team.db")
+    store.connect(store_url)
     assert set(statuses(ana).values()) == {"pending"}
     assert statuses(shared)["T1"] == "rejected" and set(statuses(bo).values()) == {"pending"}
     assert ana.redo("ana") == group and set(statuses(ana).values()) == {"accepted"}
@@ -303,3 +303,57 @@ def test_a_version_2_store_keeps_every_state_in_the_shared_lane(tmp_path):
         assert statuses(lane)["T1"] == "rejected"
     finally:
         store.close()
+
+
+# What takes a PostgreSQL store of version 3 back to the tables version 2 had (its rows all in lane '').
+AS_VERSION_2_ON_POSTGRESQL = (
+    "ALTER TABLE decision DROP COLUMN lane",
+    "ALTER TABLE review_state DROP CONSTRAINT review_state_pkey",
+    "ALTER TABLE review_state DROP COLUMN lane",
+    "ALTER TABLE review_state ADD PRIMARY KEY (target_kind, target_id)",
+    "ALTER TABLE document_work DROP CONSTRAINT document_work_pkey",
+    "ALTER TABLE document_work DROP COLUMN lane",
+    "ALTER TABLE document_work ADD PRIMARY KEY (document_id)",
+    "UPDATE store_meta SET value = '2' WHERE key = 'schema_version'",
+)
+
+
+@pytest.mark.postgresql
+def test_a_version_2_store_on_postgresql_keeps_every_state_and_its_tables_grants(postgres_server, tmp_path):
+    """A PostgreSQL store as version 2 left it (made here by taking version 3's lanes away) is brought to version 3."""
+    name, url = postgres_server.fresh_database(with_store=False)
+    try:
+        store.connect(url)
+        shared = Repository()
+        source = write_jsonl(tmp_path / "docs.jsonl", SMALL_DOCUMENT)
+        shared.import_documents([d.document for d in read_native([source])])
+        pks = entity_pks(shared)
+        shared.accept("ana", ENTITY, pks["T1"])
+        shared.fix("ana", ENTITY, pks["T2"], label="LOC")
+        shared.set_flag("ana", ENTITY, pks["T3"], True)
+        shared.sentence_progress()
+        states = shared.review_states()
+        from annotator.store.models import database
+
+        db = database.obj
+        for statement in AS_VERSION_2_ON_POSTGRESQL:
+            db.execute_sql(statement)
+        db.execute_sql("GRANT SELECT ON review_state TO PUBLIC")
+        store.close()
+
+        db = store.connect(url)
+        assert store.store_version(db) == 3
+        assert Repository().review_states() == states
+        primary_key = {c.name for c in db.get_columns("review_state") if c.primary_key}
+        assert primary_key == {"lane", "target_kind", "target_id"}
+        assert {c.name for c in db.get_columns("document_work") if c.primary_key} == {"lane", "document_id"}
+        # Changed in place, not rebuilt: what was granted on the table is still granted.
+        assert db.execute_sql(
+            "SELECT has_table_privilege('public', 'review_state', 'SELECT')"
+        ).fetchone() == (True,)
+        ana = Repository(lane="ana")
+        ana.reject("ana", ENTITY, pks["T1"])
+        assert statuses(ana)["T1"] == "rejected" and statuses(Repository())["T1"] == "accepted"
+    finally:
+        store.close()
+        postgres_server.drop(name)

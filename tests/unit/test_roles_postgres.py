@@ -349,12 +349,46 @@ def test_a_store_is_protected_once_a_role_is_granted(owner_url, make_role):
     assert roles.is_protected()
 
 
-def test_until_the_store_has_lanes_a_target_another_role_decided_stays_theirs(owner_url, alice_and_bob):
+def test_a_target_another_role_decided_is_decided_again_in_ones_own_lane(owner_url, alice_and_bob):
     alice, bob = alice_and_bob
     repository = open_as(owner_url, alice)
-    before = repository.decisions()
-    with pytest.raises(ReadOnlyStore, match="row-level security"):
-        repository.reject(alice, TargetKind.ENTITY, entity_pk(repository, "T1"))
-    # Refused whole: no decision of alice's is left without its state.
-    assert repository.decisions() == before
+    # Bob accepted T1 in his lane; alice's lane has no state of it, so she decides it herself.
+    assert {e.id: e.review.status for e in repository.load_document("d1").entities}["T1"] is Status.PENDING
+    repository.reject(alice, TargetKind.ENTITY, entity_pk(repository, "T1"))
+    assert {e.id: e.review.status for e in repository.load_document("d1").entities}["T1"] is Status.REJECTED
+    assert {e.id: e.review.status for e in Repository(lane=bob).load_document("d1").entities}["T1"] is Status.ACCEPTED
+
+
+def test_a_protected_version_2_store_keys_its_policies_on_the_lane_once_migrated(owner_url, make_role):
+    from annotator.store import postgres
+    from annotator.store.models import database
+    from tests.unit.test_lanes import AS_VERSION_2_ON_POSTGRESQL
+
+    alice = make_role("alice")
+    with raw(owner_url) as connection:
+        for statement in AS_VERSION_2_ON_POSTGRESQL:
+            connection.execute(statement)
+    # A role granted on the version-2 tables, without opening (so migrating) the store: policies keyed on `reviewer`.
+    db = postgres.open_database(owner_url)
+    database.initialize(db)
+    db.connect()
+    assert roles.grant_reviewer(alice).state_key == "reviewer"
+    store.close()
+
+    db = store.connect(owner_url)  # the owner opens it: version 3, and the policies follow the lane
+    assert store.store_version(db) == 3
+    store.close()
+    with raw(owner_url) as connection:
+        (check,) = connection.execute(
+            "SELECT with_check FROM pg_policies WHERE tablename = 'review_state' AND policyname = 'annotator_own_insert'"
+        ).fetchone()
+        assert "lane" in check
+    repository = open_as(owner_url, alice)
+    assert repository.lane == alice
+    repository.accept(alice, TargetKind.ENTITY, entity_pk(repository, "T1"))
     assert {e.id: e.review.status for e in repository.load_document("d1").entities}["T1"] is Status.ACCEPTED
+    with raw(as_role(owner_url, alice)) as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(
+            "INSERT INTO review_state (target_kind, target_id, document_id, status, fixed, flagged, note, dismissed,"
+            " reviewer, lane) VALUES ('entity', 2, 1, 'accepted', '{}', FALSE, '', '[]', %s, '')", (alice,),
+        )
