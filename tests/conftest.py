@@ -136,3 +136,25 @@ def repository(store_url: str):
 @pytest.fixture
 def small_file(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "small.jsonl", SMALL_DOCUMENT)
+
+
+@pytest.fixture
+def make_role(postgres_server):
+    """Names for this test's PostgreSQL roles (`alice` becomes `alice_<suffix>`: roles are shared by the
+    whole server); every one is dropped after the test."""
+    import uuid
+
+    import psycopg
+
+    suffix = uuid.uuid4().hex[:8]
+    made: list[str] = []
+
+    def named(base: str) -> str:
+        made.append(f"{base}_{suffix}")
+        return made[-1]
+
+    yield named
+    store.close()
+    with postgres_server.admin() as connection:
+        for role in made:
+            connection.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))

@@ -99,7 +99,7 @@ STREAMED_FORMATS = ("native", "prodigy", "doccano", "conll")
 def _format_of(source, detect_format) -> str:
     """The format of a file (from its name and first line) or of a stream (from its first line)."""
     from annotator.formats.inputs import StreamedInput
-    from annotator.formats.registry import UnknownFormat
+    from annotator.formats.registry import UnknownFormat, format_of_first_line
 
     if not isinstance(source, StreamedInput):
         if source.is_file() and source.suffix.lower() != ".spacy":
@@ -124,29 +124,6 @@ def _first_line_is_bounded(path: Path) -> None:
                 return
     except OSError:
         return  # said by the format's detection, with the path
-
-
-def format_of_first_line(first_line: bytes) -> str | None:
-    """The line format a first line looks like (conll, doccano, prodigy or native), or None."""
-    import orjson
-
-    from annotator.formats.conll import looks_like_conll
-    from annotator.formats.doccano import looks_like_doccano
-    from annotator.formats.prodigy_reader import looks_like_prodigy
-
-    if looks_like_conll(first_line[:4096].decode("utf-8", errors="replace")):
-        return "conll"
-    try:
-        first = orjson.loads(first_line)
-    except orjson.JSONDecodeError:
-        return None
-    if looks_like_doccano(first):
-        return "doccano"
-    if looks_like_prodigy(first):
-        return "prodigy"
-    if isinstance(first, dict) and "id" in first and "text" in first:
-        return "native"
-    return None
 
 
 def _check_kinds(sources, formats: dict[str, str]) -> None:

@@ -33,6 +33,23 @@ class UnknownFormat(Exception):
     """A file whose format cannot be told; the user should name it with --format."""
 
 
+def format_of_first_line(first_line: bytes) -> str | None:
+    """The line format a first line looks like (conll, doccano, prodigy or native), or None."""
+    if looks_like_conll(first_line[:4096].decode("utf-8", errors="replace")):
+        return "conll"
+    try:
+        first = orjson.loads(first_line)
+    except orjson.JSONDecodeError:
+        return None
+    if looks_like_doccano(first):
+        return "doccano"
+    if looks_like_prodigy(first):
+        return "prodigy"
+    if isinstance(first, dict) and "id" in first and "text" in first:
+        return "native"
+    return None
+
+
 def detect_format(path: Path) -> str:
     """The format of a file, from its extension and first line (ambiguous files raise UnknownFormat)."""
     if looks_like_brat(path):
@@ -51,16 +68,7 @@ def detect_format(path: Path) -> str:
                     break
     except OSError as error:
         raise UnknownFormat(f"{path}: cannot read: {error.strerror}") from error
-    if looks_like_conll(first_line[:4096].decode("utf-8", errors="replace")):
-        return "conll"
-    try:
-        first = orjson.loads(first_line)
-    except orjson.JSONDecodeError:
-        first = None
-    if looks_like_doccano(first):
-        return "doccano"
-    if looks_like_prodigy(first):
-        return "prodigy"
-    if isinstance(first, dict) and "id" in first and "text" in first:
-        return "native"
+    found = format_of_first_line(first_line)
+    if found is not None:
+        return found
     raise UnknownFormat(f"{path}: cannot tell its format; name it with --format ({', '.join(FORMATS)})")

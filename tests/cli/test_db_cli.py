@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -41,23 +40,6 @@ def test_on_sqlite_db_grant_says_roles_exist_only_on_postgresql(tmp_path, small_
     result = run(db, "db", "grant", "alice", "--no-password")
     assert result.exit_code != 0 and "only on a PostgreSQL store" in result.output
     assert "Traceback" not in result.output
-
-
-@pytest.fixture
-def make_role(postgres_server) -> Iterator[Callable[[str], str]]:
-    """Per-test role names (roles are shared by the whole server), dropped after the test's database."""
-    suffix = uuid.uuid4().hex[:8]
-    made: list[str] = []
-
-    def named(base: str) -> str:
-        made.append(f"{base}_{suffix}")
-        return made[-1]
-
-    yield named
-    store.close()
-    with postgres_server.admin() as connection:
-        for role in made:
-            connection.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ tables, so row-level security and the decision trigger bind them.
 from __future__ import annotations
 
 import base64
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -49,23 +48,6 @@ def owner_url(postgres_server, make_role, tmp_path) -> Iterator[str]:
     # Dropped here and now, not later as the server fixture may: the test's roles go next.
     with postgres_server.admin() as connection:
         connection.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name)))
-
-
-@pytest.fixture
-def make_role(postgres_server) -> Iterator[Callable[[str], str]]:
-    """Names for this test's roles (`alice` becomes `alice_<suffix>`); every one is dropped after the test."""
-    suffix = uuid.uuid4().hex[:8]
-    made: list[str] = []
-
-    def named(base: str) -> str:
-        made.append(f"{base}_{suffix}")
-        return made[-1]
-
-    yield named
-    store.close()
-    with postgres_server.admin() as connection:
-        for role in made:
-            connection.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
 
 
 def granted(owner_url: str, *names: str) -> None:
