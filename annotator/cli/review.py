@@ -44,8 +44,37 @@ KEYS_OPTION = click.option(
 )
 @pass_context
 def review_command(context: Context, keys: Path | None, own_lane: bool) -> None:
-    """Open the review screen on the store, where the reviewer stopped."""
-    _review(context, context.open_store(own_lane=own_lane), keys)
+    """Open the review screen on the store, where the reviewer stopped.
+
+    In a team (once `annotator assign` has run) a reviewer reviews their own queue, in their own lane.
+    """
+    repository = context.open_store(own_lane=own_lane)
+    _review(context, _in_team(context, repository), keys)
+
+
+def _in_team(context: Context, repository):
+    """The repository for the reviewer's queue and lane when the store's documents are assigned; else as opened.
+
+    The queue is the reviewer's assigned documents; once those are done, the next document
+    nobody has is claimed for them (`team.claim_next`, safe when several reviewers claim at once).
+    """
+    from annotator.store import Repository, team
+
+    queues = team.assignments()
+    if not queues:
+        return repository
+    queue = list(queues.get(context.reviewer, []))
+    if not repository.read_only:
+        claimed = team.claim_next(context.reviewer)
+        if claimed is not None and claimed not in queue:
+            queue.append(claimed)
+            click.echo(f"claimed a document nobody had: {len(queue)} in your queue", err=True)
+    if not queue:
+        raise click.ClickException(
+            f"nothing is assigned to {context.reviewer!r} and no document is left to claim; "
+            "see `annotator progress`, or `annotator assign` to give out documents"
+        )
+    return Repository(lane=context.reviewer, documents=queue)
 
 
 @main.command("keys")

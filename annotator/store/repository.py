@@ -102,12 +102,16 @@ class Repository:
     `roles`): the server lets such a role write only its own lane, so that is its lane.
     """
 
-    def __init__(self, schema: Schema | None = None, lane: str | None = None) -> None:
+    def __init__(
+        self, schema: Schema | None = None, lane: str | None = None, documents: Collection[int] | None = None
+    ) -> None:
         if database.obj is None:
             raise RuntimeError("the store is not connected; call annotator.store.connect() first")
         self._schema = schema
         self.lane = lane if lane is not None else _lane_of_connection()
         """Whose review states this repository reads and writes ('' for the shared, final lane)."""
+        self.queue = frozenset(documents) if documents is not None else None
+        """The documents a review walks (a reviewer's queue: see `team`), or None for every document."""
 
     @property
     def read_only(self) -> bool:
@@ -139,8 +143,9 @@ class Repository:
     # ------------------------------------------------------------------ documents
 
     def document_pks(self) -> list[int]:
-        """The pks of all documents, in import order."""
-        return documents.document_pks()
+        """The pks of the documents a review walks, in import order: all of them, or those of the queue."""
+        every = documents.document_pks()
+        return every if self.queue is None else [pk for pk in every if pk in self.queue]
 
     def document_pk(self, document_id: str) -> int | None:
         """The pk of the document with this id, or None."""
