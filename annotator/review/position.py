@@ -3,13 +3,16 @@
 `ReviewPosition` holds the current document (loaded from the repository one at a
 time, never the whole corpus), the current sentence and the cursor over that
 sentence's candidate rows, and finds the next work: a pending row, or a sentence that
-keeps no candidate and is not confirmed. Moving never writes to the store; `Search`,
-`Corrections` and `ReviewSession` add find, corrections and decisions on top.
+keeps no candidate and is not confirmed. Restricted to an `Adjudication`, it lists only
+the documents and rows with a dispute, and the work is the disputes still open.
+Moving never writes to the store; `Search`, `Corrections` and `ReviewSession` add
+find, corrections and decisions on top.
 """
 
 from __future__ import annotations
 
 from annotator.domain import Argument, Document, Entity, Event, Review, Sentence, TargetKind
+from annotator.review.adjudication import Adjudication
 from annotator.review.document import ALL, DocumentView, Row
 from annotator.review.editing import hint_labels
 from annotator.store import Repository
@@ -38,6 +41,14 @@ class ReviewPosition:
         """A line for the status bar when an intent found nothing to do; the screen clears it once shown."""
         self.row_filter: str = ALL
         """What the candidate list shows: all, status: S, flagged, label: L, type: T or score ≥ X."""
+        self.adjudication: Adjudication | None = None
+        """The disputes the review is restricted to (see `restrict_to`); None to review everything."""
+
+    def restrict_to(self, adjudication: Adjudication) -> None:
+        """Review only the disputes: their documents, and in each sentence the disputed rows (see `Adjudication`)."""
+        self.adjudication = adjudication
+        self.document_pks = list(adjudication.document_pks)
+        self._positions = {pk: index for index, pk in enumerate(self.document_pks)}
 
     # ------------------------------------------------------------------ the loaded document
 
@@ -135,10 +146,13 @@ class ReviewPosition:
             self.cursor = min(cursor, max(len(self.rows) - 1, 0))
 
     def resume(self) -> None:
-        """Open where the reviewer stopped: the next work after their last decision (see `next_pending`)."""
+        """Open where the reviewer stopped: the next work after their last decision (see `next_pending`).
+
+        An adjudication starts at its first open dispute.
+        """
         if not self.document_count:
             return
-        last = self.repository.last_decided_target(self.reviewer)
+        last = None if self.adjudication is not None else self.repository.last_decided_target(self.reviewer)
         if last is None:
             self.open_document(0)
             if self._is_work(self.sentence_index, self.rows):
@@ -152,7 +166,9 @@ class ReviewPosition:
         self.next_pending()
 
     def rows_of_sentence(self, index: int) -> list[Row]:
-        """The rows of one sentence of the current document that the filter keeps."""
+        """The rows of one sentence of the current document that the filter keeps (in adjudication: the disputed ones)."""
+        if self.adjudication is not None:
+            return self.adjudication.rows_of_sentence(self._loaded(), index)
         return self._loaded().rows_of_sentence(index, self.row_filter)
 
     def _rebuild_rows(self) -> None:
@@ -223,15 +239,21 @@ class ReviewPosition:
     @property
     def needs_confirmation(self) -> bool:
         """True when the current sentence keeps no candidate and nobody confirmed yet that it holds nothing."""
-        return self.view is not None and self.view.needs_confirmation(self.sentence_index)
+        return self.adjudication is None and self.view is not None and self.view.needs_confirmation(self.sentence_index)
+
+    def is_open(self, row: Row) -> bool:
+        """Whether a row is work: pending, or in adjudication a dispute the shared lane has not decided."""
+        return row.is_pending if self.adjudication is None else self.adjudication.is_open(row)
 
     def _is_work(self, sentence: int, rows: list[Row]) -> bool:
-        # A filter narrows the review to some candidates; an empty sentence is then not what was asked for.
-        return any(r.is_pending for r in rows) or (self.row_filter == ALL and self._loaded().needs_confirmation(sentence))
+        # A filter or an adjudication narrows the review to some candidates; an empty sentence is then not what was asked for.
+        if any(self.is_open(r) for r in rows):
+            return True
+        return self.row_filter == ALL and self.adjudication is None and self._loaded().needs_confirmation(sentence)
 
     def _land_on_work(self, sentence: int, rows: list[Row]) -> None:
         self.goto_sentence(sentence)
-        self.cursor = next((i for i, r in enumerate(rows) if r.is_pending), 0)
+        self.cursor = next((i for i, r in enumerate(rows) if self.is_open(r)), 0)
 
     def _work_in_sentences(self, sentences: range) -> bool:
         """Go to the first sentence of the range with work; False (and no move) when none has any."""
@@ -247,7 +269,7 @@ class ReviewPosition:
         count = len(self.rows)
         for step in range(1, count + 1):
             index = (self.cursor + step) % count
-            if self.rows[index].is_pending:
+            if self.is_open(self.rows[index]):
                 self.cursor = index
                 return True
         return False
@@ -263,7 +285,7 @@ class ReviewPosition:
         assert document_pk is not None
         here = (self.document_index, self.sentence_index, self.cursor)
         for index in range(self.cursor + 1, len(self.rows)):
-            if self.rows[index].is_pending:
+            if self.is_open(self.rows[index]):
                 self.cursor = index
                 return True
         if self._work_in_sentences(range(self.sentence_index + 1, len(view.document.sentences))):
@@ -283,6 +305,8 @@ class ReviewPosition:
 
     def _work_in_other_documents(self, document_pk: int) -> bool:
         """Open the next document with work after this one, wrapping round to the first; False when only this one has any."""
+        if self.adjudication is not None:
+            return self._work_in_listed_documents()
         after, wrapped = document_pk, False
         while True:
             found = self.repository.next_document_with_work(after)
@@ -297,6 +321,15 @@ class ReviewPosition:
                 if self._work_in_sentences(range(len(self._loaded().document.sentences))):
                     return True
             after = found
+
+    def _work_in_listed_documents(self) -> bool:
+        """Open the next listed document after this one with work, wrapping round; for an adjudication's few documents."""
+        here = self.document_index
+        for step in range(1, self.document_count):
+            self.open_document((here + step) % self.document_count)
+            if self._work_in_sentences(range(len(self._loaded().document.sentences))):
+                return True
+        return False
 
     # ------------------------------------------------------------------ jumping
 

@@ -6,6 +6,10 @@ without skipping any: first the pending rows of the same sentence, wrapping with
 then the next sentence with work. Every deciding method takes the `Row` it decides,
 captured when the key was pressed: a row names its target by kind and key, so a redraw
 that moves the cursor in between cannot redirect the decision.
+
+Restricted to an `Adjudication`, the keys decide in the shared lane the repository
+works in, and a decision settles exactly the target it is on: accepting or rejecting a
+disputed event leaves its arguments to the reviewers' agreement or their own dispute.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 
 from annotator.domain import Action, Decision, Entity, TargetKind, is_decided
 from annotator.review import bulk, checks
+from annotator.review.adjudication import NO_DISPUTES_LEFT
 from annotator.review.bulk import BulkPreview, Mention
 from annotator.review.choices import AttributeChoice, LinkChoice, MoveTarget
 from annotator.review.corrections import Corrections
@@ -55,7 +60,12 @@ class ReviewSession(Corrections):
     """The reviewer's position in the store and the decisions made from it."""
 
     def progress(self) -> Progress:
-        """Decided and total machine candidates, seen and total sentences (reads the store: keep off the UI thread)."""
+        """Decided and total machine candidates, seen and total sentences (reads the store: keep off the UI thread).
+
+        In adjudication: the disputes settled out of all, and no sentences.
+        """
+        if self.adjudication is not None:
+            return Progress(self.adjudication.settled_count(), len(self.adjudication), 0, 0)
         seen, sentences = self.repository.sentence_progress()
         return Progress(self.repository.decided_count(), self.total_candidates, seen, sentences)
 
@@ -69,7 +79,7 @@ class ReviewSession(Corrections):
         """Accept a row's target (on an event, its pending arguments too, as one undo step), then go to the next work."""
         if row is None:
             return False
-        if row.kind is TargetKind.EVENT:
+        if row.kind is TargetKind.EVENT and self.adjudication is None:
             self.repository.accept_event(self.reviewer, row.pk)
         else:
             self.repository.accept(self.reviewer, row.kind, row.pk)
@@ -80,7 +90,7 @@ class ReviewSession(Corrections):
         """Reject a row's target (on an event, its pending arguments too, as one undo step), then go to the next work."""
         if row is None:
             return False
-        if row.kind is TargetKind.EVENT:
+        if row.kind is TargetKind.EVENT and self.adjudication is None:
             self.repository.reject_event(self.reviewer, row.pk)
         else:
             self.repository.reject(self.reviewer, row.kind, row.pk)
@@ -96,7 +106,7 @@ class ReviewSession(Corrections):
         self.repository.confirm_sentence(self.reviewer, document.pk, self.sentence_index)
         self.reload()
         if not self.next_pending():
-            self.last_message = NOTHING_LEFT
+            self.last_message = self.nothing_left
         return True
 
     def _after_decision(self) -> None:
@@ -108,7 +118,12 @@ class ReviewSession(Corrections):
             self.last_message = CONFIRM_EMPTY
             return
         if not self.next_pending():
-            self.last_message = NOTHING_LEFT
+            self.last_message = self.nothing_left
+
+    @property
+    def nothing_left(self) -> str:
+        """What to say when no work is left: nothing to review, or no dispute to adjudicate."""
+        return NOTHING_LEFT if self.adjudication is None else NO_DISPUTES_LEFT
 
     def undo(self) -> bool:
         """Undo the reviewer's last decision, put the cursor on what it changed and say what it was."""

@@ -170,6 +170,14 @@ class Repository:
         """Every lane with a decision in the log ('' first when it has one)."""
         return lanes.lanes_in_use()
 
+    def has_reviewer_lanes(self) -> bool:
+        """Whether any reviewer decided in a lane of their own (see `lanes`)."""
+        return sources.has_reviewer_lanes()
+
+    def disputes(self, reviewers: Sequence[str] | None = None) -> list[sources.Dispute]:
+        """The targets reviewers' lanes (all, or those named) disagree on and the shared lane has not settled."""
+        return sources.disputes(reviewers)
+
     # ------------------------------------------------------------------ decisions
 
     @_writes

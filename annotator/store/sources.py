@@ -2,9 +2,9 @@
 
 A source names how the lanes (see `lanes`) are read:
 
-* `FINAL`: a target's state in the shared lane '' when it has one there (work done
-  alone, or a disagreement adjudicated); else the state the reviewer lanes that
-  decided it agree on (same status, same corrections); else, when they disagree,
+* `FINAL`: a target's state in the shared lane '' when it was decided there (work
+  done alone, or a disagreement adjudicated: see `disputes`); else the state the
+  reviewer lanes that decided it agree on (same status, same corrections); else, when they disagree,
   undecided (pending), and counted.
 * `MAJORITY`: the state most of the lanes that decided the target gave it; a tie
   leaves it undecided, and is counted.
@@ -19,7 +19,7 @@ the reviewers agree, as any other target.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,21 +106,14 @@ def _voted(
     document_pk: int, in_document: list[_Row], additions: set[Key], source: str, tally: Disagreements | None
 ) -> dict[Key, Review]:
     """The final or majority review of each target of one document with a state in any lane."""
-    states: dict[Key, dict[str, Review]] = defaultdict(dict)
-    for lane, kind, target, _, review in in_document:
-        states[(kind, target)][lane] = review
+    states = _by_target(in_document)
     reviewer_lanes = {row[0] for row in in_document} - {SHARED}
     found: dict[Key, Review] = {}
     for key, by_lane in states.items():
-        if source == FINAL and SHARED in by_lane:
+        if source == FINAL and settled_in_shared(by_lane):
             found[key] = by_lane[SHARED]
             continue
-        voters = {lane: review for lane, review in by_lane.items() if review.status is not Status.PENDING}
-        if source == FINAL:
-            voters.pop(SHARED, None)
-        if key in additions:
-            # Another reviewer of the document never saw the addition: they did not add it.
-            voters.update({lane: _NOT_THERE for lane in reviewer_lanes if lane not in by_lane})
+        voters = _voters(key, by_lane, additions, reviewer_lanes, source)
         if not voters:
             if SHARED in by_lane:
                 found[key] = by_lane[SHARED]
@@ -132,6 +125,77 @@ def _voted(
                 tally.add(document_pk)
         else:
             found[key] = chosen
+    return found
+
+
+def _by_target(in_document: list[_Row]) -> dict[Key, dict[str, Review]]:
+    """The reviews of one document's rows, by target and then by lane."""
+    states: dict[Key, dict[str, Review]] = defaultdict(dict)
+    for lane, kind, target, _, review in in_document:
+        states[(kind, target)][lane] = review
+    return states
+
+
+def settled_in_shared(by_lane: Mapping[str, Review]) -> bool:
+    """Whether the shared lane decided a target (work done alone, or an adjudication): then its state is the final one.
+
+    A flag or a note alone there decides nothing, so the reviewers' lanes still do.
+    """
+    shared = by_lane.get(SHARED)
+    return shared is not None and shared.status not in (Status.PENDING, Status.WITHDRAWN)
+
+
+def _voters(
+    key: Key, by_lane: Mapping[str, Review], additions: set[Key], reviewer_lanes: set[str], source: str
+) -> dict[str, Review]:
+    """The lanes that decided a target, with their reviews: under `FINAL` the reviewer lanes alone.
+
+    A reviewer lane that worked on the document but never saw an addition votes against it.
+    """
+    voters = {lane: review for lane, review in by_lane.items() if review.status is not Status.PENDING}
+    if source == FINAL:
+        voters.pop(SHARED, None)
+    if key in additions:
+        # Another reviewer of the document never saw the addition: they did not add it.
+        voters.update({lane: _NOT_THERE for lane in reviewer_lanes if lane not in by_lane})
+    return voters
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A target the reviewer lanes that decided it disagree on, which the shared lane has not settled yet."""
+
+    kind: TargetKind
+    pk: int
+    document_pk: int
+    reviews: Mapping[str, Review]
+    """Each deciding reviewer lane's review, by lane name; a lane that never saw an addition has it withdrawn."""
+
+
+def disputes(reviewers: Sequence[str] | None = None) -> list[Dispute]:
+    """The disputed targets of the store (of `reviewers`' lanes alone, when named), by document and then key.
+
+    The same rule as `FINAL` leaving a target undecided: adjudicating a dispute in the
+    shared lane is what settles it there and in every export.
+    """
+    where = ReviewStateRow.lane >= SHARED  # every row
+    if reviewers is not None:
+        where = ReviewStateRow.lane.in_([SHARED, *reviewers])
+    by_document: dict[int, list[_Row]] = defaultdict(list)
+    for row in _rows(where, None):
+        by_document[row[3]].append(row)
+    worked_on = [pk for pk, in_document in by_document.items() if any(row[0] != SHARED for row in in_document)]
+    additions = _additions(worked_on) if worked_on else set()
+    found: list[Dispute] = []
+    for document_pk in sorted(worked_on):
+        in_document = by_document[document_pk]
+        reviewer_lanes = {row[0] for row in in_document} - {SHARED}
+        for (kind, pk), by_lane in sorted(_by_target(in_document).items()):
+            if kind == TargetKind.SENTENCE.value or settled_in_shared(by_lane):
+                continue
+            voters = _voters((kind, pk), by_lane, additions, reviewer_lanes, FINAL)
+            if len({_verdict(vote) for vote in voters.values()}) > 1:
+                found.append(Dispute(TargetKind(kind), pk, document_pk, dict(sorted(voters.items()))))
     return found
 
 
