@@ -189,8 +189,8 @@ class ReviewSession(Corrections):
     # ------------------------------------------------------------------ bulk, previewed mention by mention
 
     def preview_rest_of_sentence(self) -> BulkPreview:
-        """The pending rows of the current sentence, in context: what "accept the rest" would accept."""
-        rows = [row for row in self.rows if row.is_pending]
+        """The pending rows of the current sentence (in adjudication: the open disputes), in context: what "accept the rest" would accept."""
+        rows = [row for row in self.rows if self.is_open(row)]
         return bulk.rows_preview(
             self._loaded(), rows, f"accept {len(rows)} pending candidates of this sentence", Action.BULK_ACCEPT_SENTENCE,
         )

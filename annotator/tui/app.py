@@ -1,4 +1,4 @@
-"""The review application: opens the store on the review screen, where the reviewer stopped."""
+"""The review application: opens the store on the review screen, where the reviewer stopped (or on the disputes)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from annotator.review.adjudication import Adjudication
 from annotator.review.session import ReviewSession
 from annotator.schema import Schema
 from annotator.store import Repository, StoreError
@@ -27,7 +28,7 @@ class AnnotatorApp(App[None]):
 
     def __init__(
         self, repository: Repository, reviewer: str, db_label: str = "", schema: Schema | None = None,
-        keymap: dict[str, str] | None = None,
+        keymap: dict[str, str] | None = None, adjudication: Adjudication | None = None,
     ):
         super().__init__()
         self.repository = repository
@@ -35,6 +36,8 @@ class AnnotatorApp(App[None]):
         self.db_label = db_label
         self.schema = schema or repository.schema
         self.session = ReviewSession(repository, reviewer, self.schema)
+        if adjudication is not None:
+            self.session.restrict_to(adjudication)
         self.user_keymap = dict(keymap or {})
         if self.user_keymap:
             self.set_keymap(self.user_keymap)

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 
 from annotator.review.session import BulkPreview, ReviewSession, Row
 
+NOT_IN_ADJUDICATION = (
+    "Adjudication settles one disagreement at a time: this bulk key would also decide, in the shared lane,"
+    " candidates the reviewers agree on."
+)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -32,6 +37,8 @@ def rest_of_sentence(session: ReviewSession) -> list[Scope] | str:
 
 def label_or_score(session: ReviewSession, row: Row | None) -> list[Scope] | str:
     """Accept every pending entity with this entity's label, or scoring at least its score, in the document or corpus."""
+    if session.adjudication is not None:
+        return NOT_IN_ADJUDICATION
     document = session.preview_label(row, whole_corpus=False)
     corpus = session.preview_label(row, whole_corpus=True)
     if row is None or document is None or corpus is None:
@@ -46,6 +53,8 @@ def label_or_score(session: ReviewSession, row: Row | None) -> list[Scope] | str
 
 def identical_mentions(session: ReviewSession, row: Row | None) -> list[Scope] | str:
     """Give the pending mentions identical to a decided entity its decision (one undo step)."""
+    if session.adjudication is not None:
+        return NOT_IN_ADJUDICATION
     preview = session.preview_identical(row)
     if preview is None or row is None:
         return "Decide an entity first, then apply its decision to the identical mentions."

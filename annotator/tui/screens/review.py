@@ -16,12 +16,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
 from annotator.review.document import ALL
 from annotator.review.editing import EditRequest, EditResult
-from annotator.review.session import NOTHING_LEFT, Progress, ReviewSession, Row
+from annotator.review.session import Progress, ReviewSession, Row
 from annotator.schema import Schema
 from annotator.store import FlaggedItem
 from annotator.tui.messages import DecisionRecorded, ProgressCounted
@@ -36,7 +37,7 @@ from annotator.tui.widgets.article_view import ArticleView
 from annotator.tui.widgets.bindings_footer import BindingsFooter
 from annotator.tui.widgets.candidate_list import CandidateList
 from annotator.tui.widgets.review_header import WIDE_SCREEN, ReviewHeader
-from annotator.tui.widgets.rows import NEEDS_CONFIRMATION, row_detail
+from annotator.tui.widgets.rows import NEEDS_CONFIRMATION, row_detail, verdicts_line
 
 JUMPING = "Jump: type the letters beside the row (esc cancels)."
 
@@ -162,6 +163,9 @@ class ReviewScreen(CorrectionKeys):
             content = plain(NEEDS_CONFIRMATION if place.needs_confirmation else "")
         else:
             content = row_detail(place.view, target, self.schema, place.warnings_of(target))
+            adjudication = self.session.adjudication
+            if adjudication is not None and adjudication.dispute_of(target) is not None:
+                content = Content.assemble(content, "\n", verdicts_line(adjudication.verdicts(place.view, target)))
         self.query_one("#detail", Static).update(content)
 
     def watch_progress(self) -> None:
@@ -279,7 +283,7 @@ class ReviewScreen(CorrectionKeys):
     def action_next_pending(self) -> None:
         """Go to the next pending candidate, anywhere in the store."""
         if not self.session.next_pending():
-            self.session.last_message = NOTHING_LEFT
+            self.session.last_message = self.session.nothing_left
         self.show_session()
 
     def action_find(self) -> None:
@@ -354,7 +358,11 @@ class ReviewScreen(CorrectionKeys):
         self.ask(EditScreen(request), chosen)
 
     def action_documents(self) -> None:
-        """Open the documents list and jump to the chosen one."""
+        """Open the documents list and jump to the chosen one (not in adjudication, which lists only the disputes' documents)."""
+        if self.session.adjudication is not None:
+            self.session.last_message = "Adjudication goes through the disputes' documents only: ] and [ move between them."
+            self.show_session()
+            return
 
         def chosen(index: int | None) -> None:
             if index is not None:

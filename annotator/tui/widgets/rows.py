@@ -181,3 +181,9 @@ def row_detail(view: DocumentView, row: Row | None, schema: Schema, warnings: Se
             parts += ["  ", linked]
     parts += _marks(view, row, warnings, "  ⚑ flagged")
     return Content.assemble(*parts)
+
+
+def verdicts_line(verdicts: Sequence[tuple[str, str]]) -> Content:
+    """Each reviewer's decision side by side, "ana: accepted · bo: rejected"; names and values are shown, never parsed."""
+    pieces = [Content.assemble(plain_line(reviewer, "bold"), ": ", plain_line(decided)) for reviewer, decided in verdicts]
+    return Content(" · ").join(pieces)
