@@ -1,4 +1,4 @@
-"""The review screen's commands: `review`, `keys` and `demo`."""
+"""The review screen's commands: `review`, `adjudicate`, `keys` and `demo`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _review_bindings() -> list:
     return [binding for binding in ReviewScreen.BINDINGS if isinstance(binding, Binding)]
 
 
-def _review(context: Context, repository, keys: Path | None) -> None:
+def _review(context: Context, repository, keys: Path | None, adjudication=None) -> None:
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.keymap import KeymapError, load_keymap
 
@@ -26,7 +26,9 @@ def _review(context: Context, repository, keys: Path | None) -> None:
         keymap = load_keymap(keys, {b.id for b in _review_bindings() if b.id})
     except KeymapError as error:
         raise click.ClickException(str(error)) from error
-    AnnotatorApp(repository, reviewer=context.reviewer, db_label=context.db_label, keymap=keymap).run()
+    AnnotatorApp(
+        repository, reviewer=context.reviewer, db_label=context.db_label, keymap=keymap, adjudication=adjudication,
+    ).run()
 
 
 KEYS_OPTION = click.option(
@@ -75,6 +77,54 @@ def _in_team(context: Context, repository):
             "see `annotator progress`, or `annotator assign` to give out documents"
         )
     return Repository(lane=context.reviewer, documents=queue)
+
+
+@main.command("adjudicate")
+@click.option("--reviewers", metavar="A,B", help="Settle only what these reviewers disagree on. Default: every reviewer lane.")
+@KEYS_OPTION
+@pass_context
+def adjudicate_command(context: Context, reviewers: str | None, keys: Path | None) -> None:
+    """Open the review screen on only the candidates reviewers disagree on; your decision becomes the final state.
+
+    \b
+    A disagreement: the reviewers who decided a candidate in lanes of their own
+    (review --own-lane) gave it different statuses or corrections, and nobody decided
+    it in the shared lane yet. Each row shows every reviewer's decision; the keys
+    decide as in review, in the shared lane, and go on to the next disagreement.
+    Export (its default --source final) then gives the adjudicated states, and
+    what the reviewers agree on everywhere else.
+    """
+    from annotator.cli.team import names_option, shown
+    from annotator.review.adjudication import Adjudication
+    from annotator.store.lanes import SHARED
+
+    names = names_option(reviewers, "--reviewers")
+    if names is not None and len(names) < 2:
+        raise click.UsageError("--reviewers: name at least two reviewers, whose disagreements to settle")
+    repository = context.open_store()
+    if repository.lane != SHARED:
+        raise click.ClickException(
+            f"{context.db_label}: adjudication decides in the shared lane, which your role ({shown(repository.lane)}) "
+            "may not write; adjudicate as the store's owner"
+        )
+    if not repository.has_reviewer_lanes():
+        raise click.ClickException(
+            f"{context.db_label}: nothing to adjudicate: no reviewer decided in a lane of their own; "
+            "reviewers who review the same documents do so with `annotator review --own-lane`"
+        )
+    if names is not None:
+        missing = [name for name in names if name not in repository.lane_names()]
+        if missing:
+            lanes = ", ".join(shown(name) for name in repository.lane_names() if name) or "none"
+            raise click.ClickException(
+                f"--reviewers: no lane of {', '.join(shown(name) for name in missing)} in the store (lanes: {lanes})"
+            )
+    adjudication = Adjudication(repository, names)
+    if not len(adjudication):
+        among = f" between {', '.join(shown(name) for name in names)}" if names else ""
+        click.echo(f"No disagreement to adjudicate{among}: export gives what the reviewers agree on (and any final state).")
+        return
+    _review(context, repository, keys, adjudication)
 
 
 @main.command("keys")

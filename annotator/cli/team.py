@@ -27,7 +27,8 @@ def shown(text: str) -> str:
     return "".join(out)
 
 
-def _names(value: str | None, option: str) -> list[str] | None:
+def names_option(value: str | None, option: str) -> list[str] | None:
+    """The names an option gave, separated by commas; None when it was not given."""
     if value is None:
         return None
     names = [name.strip() for name in value.split(",") if name.strip()]
@@ -75,7 +76,7 @@ def assign_command(
     """
     from annotator.store.team import TeamError, assign_documents
 
-    names = _names(reviewers, "--reviewers") or []
+    names = names_option(reviewers, "--reviewers") or []
     wanted = [key for value in document_ids for key in value.split(",") if key] if document_ids else None
     context.open_store()
     try:
@@ -207,7 +208,7 @@ def agree_command(context: Context, reviewers: str | None, finished_only: bool, 
     from annotator.agreement import DEFINITIONS, pairwise
     from annotator.store.team import reviewer_work
 
-    names = _names(reviewers, "--reviewers")
+    names = names_option(reviewers, "--reviewers")
     if names is not None and len(names) < 2:
         raise click.UsageError("--reviewers: name at least two reviewers to compare")
     context.open_store()
