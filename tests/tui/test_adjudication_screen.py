@@ -18,7 +18,10 @@ BO = "[bold]bo"
 
 
 def decide_in_lanes(shared: Repository) -> dict[str, int]:
-    """ana and bo review d1 in their own lanes: they agree on T1, T4, E1 and E2, and differ on T2, T3 and E1's Target."""
+    """ana and bo review d1 in their own lanes: they agree on T1, T4, E1 and E2, and differ on T2, T3 and E1's Target.
+
+    bo's name is markup and his fix of T2 holds a control character: both must show as written.
+    """
     document = shared.load_document("d1")
     pks = {e.id: e.pk for e in document.entities} | {e.id: e.pk for e in document.events}
     pks["Target"] = next(a.pk for a in document.events[0].arguments if a.role == "Target")
@@ -29,7 +32,7 @@ def decide_in_lanes(shared: Repository) -> dict[str, int]:
         lane.accept(reviewer, EVENT, pks["E1"])
         lane.reject(reviewer, EVENT, pks["E2"])
     ana.accept("ana", ENTITY, pks["T2"])
-    bo.fix(BO, ENTITY, pks["T2"], label="GPE")
+    bo.fix(BO, ENTITY, pks["T2"], label="GPE\x1b[2J")  # a control character must not reach the terminal
     ana.accept("ana", ENTITY, pks["T3"])
     bo.reject(BO, ENTITY, pks["T3"])
     ana.accept("ana", ARGUMENT, pks["Target"])
@@ -60,7 +63,7 @@ async def test_adjudication_lists_only_the_disputes_shows_both_decisions_and_set
         assert "[ISIS]" in lines[0] and "Homs" in lines[1] and "Conflict.Attack" in lines[2] and "Target" in lines[3]
         assert not any("Rebels" in line or "Attacker" in line or "Place" in line for line in lines)
         assert session.current_row.pk == pks["T2"]
-        assert detail(app).splitlines()[-1] == f"{BO}: fixed, label → GPE · ana: accepted"  # by name
+        assert detail(app).splitlines()[-1] == f"{BO}: fixed, label → GPE␛[2J · ana: accepted"  # by name
 
         await pilot.press("a")  # T2 as ana saw it
         assert session.current_row.pk == pks["T3"]
@@ -71,7 +74,7 @@ async def test_adjudication_lists_only_the_disputes_shows_both_decisions_and_set
         await pilot.pause()
         assert str(app.screen.query_one("#message", Static).render()) == NO_DISPUTES_LEFT
         status = await header(app, pilot)
-        assert "3/3 decided" in status and "done" in status
+        assert "3/3 decided" in status and "done" in status and "seen" not in status  # disputes, not sentences
 
     shared = shared_statuses(small_store)
     assert shared["T2"] is Status.ACCEPTED and shared["T3"] is Status.REJECTED

@@ -48,7 +48,9 @@ def progress_text(progress: Progress | None, screen_width: int) -> Content | str
     if progress is None:
         return " · counting…"
     narrow = screen_width < WIDE_SCREEN
-    counts = f" · {progress.decided}/{progress.total} decided · {progress.seen_sentences}/{progress.total_sentences} seen"
+    counts = f" · {progress.decided}/{progress.total} decided"
+    if progress.total_sentences:  # none in adjudication, which settles candidates only
+        counts += f" · {progress.seen_sentences}/{progress.total_sentences} seen"
     if progress.is_done:
         return Content.assemble("" if narrow else counts, " · ", ("done ✓", "bold"))
     # Rounded down, so 100% never shows while work is left.
