@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from annotator import store
+from annotator.cli import main
 from annotator.domain import TargetKind
 from annotator.store import Repository
 from tests.cli.test_lanes_cli import exported_statuses, invoke
 from tests.conftest import SMALL_DOCUMENT, write_jsonl
+from tests.unit import test_roles_postgres as role_tests
+
+# The PostgreSQL role fixtures: a store owned by the superuser, and reviewer roles bound to their own lanes.
+owner_url, make_role, alice_and_bob = role_tests.owner_url, role_tests.make_role, role_tests.alice_and_bob
 
 
 def decide(db: Path, plans: dict[str, list[tuple[str, str]]]) -> None:
@@ -101,3 +107,19 @@ def test_export_after_adjudication_gives_adjudicated_else_agreed_and_the_other_s
     screen_runs.clear()
     assert invoke(imported, "adjudicate").exit_code == 0
     assert len(screen_runs[0].session.adjudication) == 1
+
+
+@pytest.mark.postgresql
+def test_a_reviewer_role_may_not_adjudicate_and_the_owner_may(owner_url, alice_and_bob, screen_runs):
+    alice, bob = alice_and_bob  # bob accepted T1 in his lane
+    repository = role_tests.open_as(owner_url, alice)
+    repository.reject(alice, TargetKind.ENTITY, role_tests.entity_pk(repository, "T1"))
+    store.close()
+
+    refused = CliRunner().invoke(main, ["--db", role_tests.as_role(owner_url, alice), "adjudicate"])
+    assert refused.exit_code == 1 and screen_runs == []
+    assert f"adjudication decides in the shared lane, which your role ({alice}) may not write" in refused.output
+    allowed = CliRunner().invoke(main, ["--db", owner_url, "--reviewer", "carol", "adjudicate"])
+    assert allowed.exit_code == 0, allowed.output
+    (app,) = screen_runs
+    assert app.repository.lane == "" and len(app.session.adjudication) == 1
