@@ -4,8 +4,8 @@ A source names how the lanes (see `lanes`) are read:
 
 * `FINAL`: a target's state in the shared lane '' when it was decided there (work
   done alone, or a disagreement adjudicated: see `disputes`); else the state the
-  reviewer lanes that decided it agree on (same status, same corrections); else, when they disagree,
-  undecided (pending), and counted.
+  reviewer lanes that decided it agree on (same status, same corrections); else,
+  when they disagree, undecided (pending), and counted.
 * `MAJORITY`: the state most of the lanes that decided the target gave it; a tie
   leaves it undecided, and is counted.
 * any other name: that reviewer's lane, in the documents where it has a state, and
