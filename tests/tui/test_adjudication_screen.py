@@ -126,3 +126,21 @@ async def test_bulk_keys_in_adjudication_never_decide_what_the_reviewers_agree_o
     assert shared["T2"] is shared["T3"] is shared["E1.Target.T2"] is Status.ACCEPTED
     assert shared["T1"] is shared["E1"] is Status.PENDING
     assert small_store.disputes() == []
+
+
+async def test_a_fix_settles_a_dispute_with_the_adjudicators_values(small_store):
+    from annotator.review.editing import DIGITS
+
+    pks = decide_in_lanes(small_store)
+    app = AnnotatorApp(small_store, reviewer="carol", adjudication=Adjudication(small_store))
+    async with app.run_test(size=SIZE) as pilot:
+        session = app.screen.session
+        labels = session.label_choices(app.schema)
+        await pilot.press("e", DIGITS[labels.index("LOC")])  # neither ana's ORG nor bo's label: the adjudicator's own
+        assert session.current_row.pk == pks["T2"]  # a fix stays on its row, as in review
+        await pilot.press("g")
+        assert session.current_row.pk == pks["T3"]
+    assert {(d.kind, d.pk) for d in small_store.disputes()} == {(ENTITY, pks["T3"]), (ARGUMENT, pks["Target"])}
+    document = next(iter(small_store.iter_documents(source=FINAL)))
+    t2 = next(e for e in document.entities if e.id == "T2")
+    assert (t2.review.status, t2.final("label"), t2.review.reviewer) == (Status.FIXED, "LOC", "carol")
