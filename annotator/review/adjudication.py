@@ -52,8 +52,8 @@ class Adjudication:
         return (row.kind, row.pk) in self.disputes and row.status in UNDECIDED
 
     def settled_count(self) -> int:
-        """How many of the disputes the shared lane has decided by now (reads the store)."""
-        still_open = {(d.kind, d.pk) for d in self.repository.disputes(self.reviewers)}
+        """How many of the disputes the shared lane has decided by now (reads the disputes' documents)."""
+        still_open = {(d.kind, d.pk) for d in self.repository.disputes(self.reviewers, self.document_pks)}
         return sum(1 for key in self.disputes if key not in still_open)
 
     def rows_of_sentence(self, view: DocumentView, index: int) -> list[Row]:

@@ -174,9 +174,14 @@ class Repository:
         """Whether any reviewer decided in a lane of their own (see `lanes`)."""
         return sources.has_reviewer_lanes()
 
-    def disputes(self, reviewers: Sequence[str] | None = None) -> list[sources.Dispute]:
-        """The targets reviewers' lanes (all, or those named) disagree on and the shared lane has not settled."""
-        return sources.disputes(reviewers)
+    def disputes(
+        self, reviewers: Sequence[str] | None = None, document_pks: Sequence[int] | None = None
+    ) -> list[sources.Dispute]:
+        """The targets reviewers' lanes (all, or those named) disagree on and the shared lane has not settled.
+
+        In every document, or in the given ones only.
+        """
+        return sources.disputes(reviewers, document_pks)
 
     # ------------------------------------------------------------------ decisions
 

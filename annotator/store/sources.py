@@ -28,7 +28,7 @@ import orjson
 from annotator.domain import PENDING, Origin, Review, Status, TargetKind
 from annotator.store.lanes import SHARED, current
 from annotator.store.models import ArgumentRow, EntityRow, EventRow, ReviewStateRow, database
-from annotator.store.state import review_from_row
+from annotator.store.state import IDS_PER_QUERY, review_from_row
 
 FINAL = "final"
 MAJORITY = "majority"
@@ -172,18 +172,23 @@ class Dispute:
     """Each deciding reviewer lane's review, by lane name; a lane that never saw an addition has it withdrawn."""
 
 
-def disputes(reviewers: Sequence[str] | None = None) -> list[Dispute]:
-    """The disputed targets of the store (of `reviewers`' lanes alone, when named), by document and then key.
+def disputes(reviewers: Sequence[str] | None = None, document_pks: Sequence[int] | None = None) -> list[Dispute]:
+    """The disputed targets of the store or of some documents (of `reviewers`' lanes alone, when named), by document and then key.
 
     The same rule as `FINAL` leaving a target undecided: adjudicating a dispute in the
     shared lane is what settles it there and in every export.
     """
-    where = ReviewStateRow.lane >= SHARED  # every row
+    lanes = ReviewStateRow.lane >= SHARED  # every row
     if reviewers is not None:
-        where = ReviewStateRow.lane.in_([SHARED, *reviewers])
+        lanes = ReviewStateRow.lane.in_([SHARED, *reviewers])
+    wheres = [lanes] if document_pks is None else [
+        lanes & ReviewStateRow.document_pk.in_(list(document_pks[i : i + IDS_PER_QUERY]))
+        for i in range(0, len(document_pks), IDS_PER_QUERY)
+    ]
     by_document: dict[int, list[_Row]] = defaultdict(list)
-    for row in _rows(where, None):
-        by_document[row[3]].append(row)
+    for where in wheres:
+        for row in _rows(where, None):
+            by_document[row[3]].append(row)
     worked_on = [pk for pk, in_document in by_document.items() if any(row[0] != SHARED for row in in_document)]
     additions = _additions(worked_on) if worked_on else set()
     found: list[Dispute] = []

@@ -65,6 +65,8 @@ def test_disputes_are_the_targets_whose_deciding_lanes_differ_and_the_shared_lan
     assert list(every[(ENTITY, pks["T1"])].reviews) == ["ana", "bo", "cy"]
     pair = {(d.kind, d.pk) for d in shared.disputes(["ana", "bo"])}
     assert pair == {(ENTITY, pks["T2"]), (ENTITY, pks["T3"])}
+    assert shared.disputes(document_pks=[shared.document_pk("d2")]) == []
+    assert shared.disputes(document_pks=[shared.document_pk("d1")]) == list(every.values())
     # The same rule as the final source: every dispute is what an export leaves pending, and counts.
     tally = Disagreements()
     exported(shared, FINAL, tally)
