@@ -15,11 +15,9 @@ from typing import Any
 from annotator.domain import Argument, Entity, Event, Review, Status, TargetKind
 from annotator.review.document import DocumentView, Row
 from annotator.store import Repository
-from annotator.store.sources import Dispute
+from annotator.store.sources import Dispute, settles
 
 NO_DISPUTES_LEFT = "No disagreement left to adjudicate: every one has a final state."
-UNDECIDED = (Status.PENDING, Status.WITHDRAWN)
-"""The shared-lane states that leave a dispute open: a machine candidate pending, another reviewer's addition not taken."""
 _SPANS = {
     TargetKind.ENTITY: ("start", "end"),
     TargetKind.EVENT: ("trigger_start", "trigger_end"),
@@ -49,7 +47,7 @@ class Adjudication:
 
     def is_open(self, row: Row) -> bool:
         """Whether a row is a dispute the shared lane has not decided yet (as the row was drawn)."""
-        return (row.kind, row.pk) in self.disputes and row.status in UNDECIDED
+        return (row.kind, row.pk) in self.disputes and not settles(row.status)
 
     def settled_count(self) -> int:
         """How many of the disputes the shared lane has decided by now (reads the disputes' documents)."""

@@ -136,13 +136,18 @@ def _by_target(in_document: list[_Row]) -> dict[Key, dict[str, Review]]:
     return states
 
 
-def settled_in_shared(by_lane: Mapping[str, Review]) -> bool:
-    """Whether the shared lane decided a target (work done alone, or an adjudication): then its state is the final one.
+def settles(status: Status) -> bool:
+    """Whether a target's status in the shared lane settles it: a decision, not a pending candidate or an addition not taken.
 
     A flag or a note alone there decides nothing, so the reviewers' lanes still do.
     """
+    return status not in (Status.PENDING, Status.WITHDRAWN)
+
+
+def settled_in_shared(by_lane: Mapping[str, Review]) -> bool:
+    """Whether the shared lane decided a target (work done alone, or an adjudication): then its state is the final one."""
     shared = by_lane.get(SHARED)
-    return shared is not None and shared.status not in (Status.PENDING, Status.WITHDRAWN)
+    return shared is not None and settles(shared.status)
 
 
 def _voters(
