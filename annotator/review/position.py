@@ -49,6 +49,10 @@ class ReviewPosition:
         self.adjudication = adjudication
         self.document_pks = list(adjudication.document_pks)
         self._positions = {pk: index for index, pk in enumerate(self.document_pks)}
+        self.last_message = (
+            f"{len(adjudication)} disagreement(s) in {len(self.document_pks)} document(s): under each, what every reviewer"
+            " decided; your decision is the final state."
+        )
 
     # ------------------------------------------------------------------ the loaded document
 

@@ -57,6 +57,7 @@ async def test_adjudication_lists_only_the_disputes_shows_both_decisions_and_set
     async with app.run_test(size=SIZE) as pilot:
         session = app.screen.session
         assert session.document_count == 1
+        assert str(app.screen.query_one("#message", Static).render()).startswith("3 disagreement(s) in 1 document(s)")
         assert "0/3 decided" in await header(app, pilot)
         lines = list_text(app).splitlines()
         assert len(lines) == 4  # T2, T3, then E1 (agreed on, listed for its argument) and its disputed Target
