@@ -16,7 +16,7 @@ from tests.conftest import SMALL_DOCUMENT, write_jsonl
 from tests.unit import test_roles_postgres as role_tests
 
 # The PostgreSQL role fixtures: a store owned by the superuser, and reviewer roles bound to their own lanes.
-owner_url, make_role, alice_and_bob = role_tests.owner_url, role_tests.make_role, role_tests.alice_and_bob
+owner_url, alice_and_bob = role_tests.owner_url, role_tests.alice_and_bob
 
 
 def decide(db: Path, plans: dict[str, list[tuple[str, str]]]) -> None:
