@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from annotator import store
 from annotator.domain import Status, TargetKind
-from annotator.formats.native import read_native
 from annotator.review.adjudication import NO_DISPUTES_LEFT, Adjudication
 from annotator.review.document import DocumentView, Row
 from annotator.review.session import ReviewSession
-from annotator.store import Repository
 from annotator.store.sources import FINAL, Disagreements
-from tests.conftest import SMALL_DOCUMENT, write_jsonl
-from tests.unit.test_lanes import SECOND_DOCUMENT, entity_pks, exported
+from tests.unit.test_lanes import entity_pks, exported
 
 ENTITY, EVENT, ARGUMENT = TargetKind.ENTITY, TargetKind.EVENT, TargetKind.ARGUMENT
-
-
-@pytest.fixture
-def team(store_url: str, tmp_path: Path):
-    """A store holding d1 and d2, and a repository for the shared lane and for each of ana, bo and cy."""
-    store.connect(store_url)
-    shared = Repository()
-    source = write_jsonl(tmp_path / "docs.jsonl", SMALL_DOCUMENT, SECOND_DOCUMENT)
-    shared.import_documents([d.document for d in read_native([source])])
-    yield {name: Repository(lane=name) for name in ("ana", "bo", "cy")} | {"": shared}
-    store.close()
 
 
 def argument_pks(repository, document_id: str = "d1") -> dict[tuple[str, str], int]:

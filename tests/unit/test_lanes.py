@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -15,18 +14,6 @@ from annotator.store.sources import FINAL, MAJORITY, Disagreements
 from tests.conftest import FIXTURES, SMALL_DOCUMENT, write_jsonl
 
 ENTITY = TargetKind.ENTITY
-SECOND_DOCUMENT = {**SMALL_DOCUMENT, "id": "d2"}
-
-
-@pytest.fixture
-def team(store_url: str, tmp_path: Path):
-    """A store holding d1 and d2, and a repository for the shared lane and for each of ana, bo and cy."""
-    store.connect(store_url)
-    shared = Repository()
-    source = write_jsonl(tmp_path / "docs.jsonl", SMALL_DOCUMENT, SECOND_DOCUMENT)
-    shared.import_documents([d.document for d in read_native([source])])
-    yield {name: Repository(lane=name) for name in ("ana", "bo", "cy")} | {"": shared}
-    store.close()
 
 
 def entity_pks(repository: Repository, document_id: str = "d1") -> dict[str, int]:
