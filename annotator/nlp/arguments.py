@@ -53,6 +53,7 @@ NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
+PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor"})  # "on Tuesday", "Tuesday's protest"
 
 
@@ -419,7 +420,8 @@ class ArgumentFinder:
         if role == "Time":
             if entity is None or entity.label_ not in TIME_LABELS:
                 return None
-            start, end = entity.start, entity.end
+            # Only the entity's words in the filler's own phrase: the model's "Friday to 12 years" ends at "Friday".
+            start, end = max(entity.start, token.left_edge.i), min(entity.end, token.right_edge.i + 1)
             # "Friday morning": a date and a time of day side by side are one expression.
             while start > 0 and doc[start - 1].ent_type_ in TIME_LABELS and doc[start - 1].head.i in range(start, end):
                 start -= 1
@@ -429,6 +431,10 @@ class ArgumentFinder:
                 end += 1
             index = entity_index if (start, end) == (entity.start, entity.end) else None
             return FoundArgument("Time", index, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), 0.7)
+        # "The 55-year-old took the oath": an age as a noun phrase's head is a person, not a time.
+        age = token.lower_ == "old" and token.dep_ in PARTICIPANT_DEPS and entity is not None
+        if age:
+            entity_index = entity = None
         if entity is not None and entity.label_ in TIME_LABELS and role not in ("Sentence",):
             return None
         weapon = token.lemma_.lower() in (MUNITION_NOUNS if role == "Target" else WEAPON_NOUNS)
@@ -474,10 +480,10 @@ class ArgumentFinder:
             return None
         if entity is not None and token.i in entity_of_token:
             return None  # a name whose label the role does not take
-        if entity is None and token.ent_type_ and token.ent_type_ not in NUMBER_LABELS:
+        if entity is None and token.ent_type_ and token.ent_type_ not in NUMBER_LABELS and not age:
             return None
         agentive = slot == "modifier" and token.lemma_.lower() in AGENT_NOUNS  # "rebel attack", tagged ADJ or NOUN
-        if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive or token.lemma_.lower() in NOT_PARTICIPANTS:
+        if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive and not age or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
         if role in ("Attacker", "Agent") and token.lemma_.lower() in self.schema.place_nouns:
             return None

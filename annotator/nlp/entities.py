@@ -54,6 +54,26 @@ def without_article(entities: Sequence[SpanType]) -> list[SpanType]:
     ]
 
 
+def whole_phrases(entities: Sequence[SpanType]) -> list[SpanType]:
+    """The entities cut where a preposition inside one belongs to a word outside it.
+
+    The model's "Friday to 12 years" in "sentenced on Friday to 12 years in prison" is two
+    expressions, "Friday" and "12 years": the "to" between them hangs on the verb.
+    """
+    from spacy.tokens import Span
+
+    result = []
+    for entity in entities:
+        start = entity.start
+        for token in entity[1:-1]:
+            if token.dep_ == "prep" and not entity.start <= token.head.i < entity.end:
+                if token.i > start:
+                    result.append(Span(entity.doc, start, token.i, label=entity.label_))
+                start = token.i + 1
+        result.append(entity if start == entity.start else Span(entity.doc, start, entity.end, label=entity.label_))
+    return result
+
+
 def _normal(name: str) -> str:
     name = re.sub(r"^(the|The)\s+", "", name.strip())
     return re.sub(r"[’']s$", "", name).lower()

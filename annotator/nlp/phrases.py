@@ -44,6 +44,9 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
     """
     keep = {token.i}
     for child in token.children:
+        if child.dep_ == "punct" and child.text == "-" and not child.whitespace_ and not child.nbor(-1).whitespace_:
+            keep.add(child.i)  # the hyphens of one word: "55-year-old"
+            continue
         if child.dep_ in CUT_DEPS:
             continue
         if child.i > token.i and any(t.is_punct and t.text in ",;:([—–-" for t in token.doc[token.i + 1 : child.i + 1]):
@@ -107,7 +110,7 @@ def names_place_or_time(preposition: Token) -> bool:
     for child in preposition.children:
         if child.dep_ == "pobj" and (child.ent_type_ in PLACE_OR_TIME_LABELS or any(
             t.ent_type_ in PLACE_OR_TIME_LABELS for t in child.subtree
-        )):
+        ) or child.lemma_.lower() in GEOGRAPHIC_NOUNS and preposition.lower_ != "on"):
             return True
     return False
 
@@ -152,6 +155,7 @@ MUNITION_NOUNS = frozenset({
 GEOGRAPHIC_NOUNS = frozenset({
     "territory", "town", "city", "village", "area", "region", "district", "province", "governorate", "country",
     "neighbourhood", "neighborhood", "suburb", "outskirts", "outskirt", "countryside", "county", "state", "island", "coast",
+    "capital",
 })
 SITUATING_PREPOSITIONS = frozenset({"in", "at", "near", "on", "during", "across", "inside", "outside", "around"})
 PLACE_OR_TIME_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})

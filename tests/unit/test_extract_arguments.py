@@ -171,3 +171,21 @@ def test_extraction_of_hard_wrapped_text_finds_arguments_across_the_line_breaks(
 def test_a_dateline_is_not_the_subject_of_the_first_sentence(extractor):
     document = extract(extractor, "NURPUR, India -- At least 23 children were killed in India on Monday.")
     assert arguments(document, "killed")["Victim"] == [("At least 23 children", None)]
+
+
+def test_a_date_the_model_runs_into_the_next_phrase_is_cut_where_the_verb_takes_over(extractor):
+    document = extract(extractor, "A former mayor was sentenced on Friday to 12 years in prison for taking bribes.")
+    dates = [document.text[e.start : e.end] for e in document.entities if e.label == "DATE"]
+    assert "Friday to 12 years" not in dates and "Friday" in dates
+    assert arguments(document, "sentenced")["Time"] == [("Friday", "Friday")]
+
+
+def test_an_age_heading_a_noun_phrase_is_a_person_with_its_hyphens(extractor):
+    document = extract(extractor, "The 55-year-old took the oath on Tuesday.")
+    assert arguments(document, "oath") == {"Person": [("The 55-year-old", None)], "Time": [("Tuesday", "Tuesday")]}
+
+
+def test_a_place_noun_after_a_participant_is_the_place_not_part_of_the_participant(extractor):
+    document = extract(extractor, "Police fired tear gas at protesters in the capital.")
+    found = arguments(document, "fired")
+    assert found["Target"] == [("protesters", None)] and found["Place"] == [("the capital", None)]
