@@ -21,9 +21,9 @@ pronoun or a common noun phrase, with a hint for linking it to an entity at docu
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from annotator.nlp.fillers import FoundArgument, position_entity, position_span, value
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
     GATHERING_NOUNS,
@@ -47,7 +47,7 @@ from annotator.nlp.triggers import VERB_POS, Trigger
 from annotator.schema import EventType, Schema
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
@@ -55,23 +55,6 @@ VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor"})  # "on Tuesday", "Tuesday's protest"
-
-
-@dataclass(frozen=True)
-class FoundArgument:
-    """An argument found in one Doc: its role, extent and, when known, the entity it names.
-
-    `entity_index` is the index in doc.ents of the entity the phrase names; `refers` is a
-    hint for linking a pronoun or a definite description at document level
-    ("pronoun:he", "noun:company"), or None.
-    """
-
-    role: str
-    entity_index: int | None
-    start_char: int
-    end_char: int
-    score: float
-    refers: str | None = None
 
 
 class ArgumentFinder:
@@ -93,6 +76,10 @@ class ArgumentFinder:
         slots = {**event_type.slots, **trigger.condition.slots}
         if "prep" in event_type.slots and "prep" in trigger.condition.slots:
             slots["prep"] = {**event_type.slots["prep"], **trigger.condition.slots["prep"]}
+        aimed = slots.get("prep", {}).get("at") == "Target" and slots.get("object") == "Target"
+        if aimed and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() not in MUNITION_NOUNS for c in trigger.span.root.children):
+            # "shot three people at a supermarket": with its target as the object, "at" says where.
+            slots["prep"] = {**slots["prep"], "at": event_type.slots.get("prep", {}).get("at", "Place")}
         found: list[FoundArgument] = []
         taken: set[tuple[str, int, int]] = set()
         used_entities: set[int] = set()
@@ -114,29 +101,12 @@ class ArgumentFinder:
                     used_entities.add(argument.entity_index)
                 found.append(argument)
                 if argument.role == "Position" and "Entity" in event_type.roles:
-                    found.extend(self._position_entity(doc, token, entity_of_token, used_entities))
+                    found.extend(position_entity(doc, token, entity_of_token, used_entities))
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.
         return [a for a in found if not any(
             b is not a and b.role == a.role and b.start_char <= a.start_char and a.end_char <= b.end_char
             and (b.start_char, b.end_char) != (a.start_char, a.end_char) for b in found
         )]
-
-    @staticmethod
-    def _position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
-                         used_entities: set[int]) -> list[FoundArgument]:
-        """The organisation a position belongs to, named before it ("Conservative leader") or after ("president of Kenya")."""
-        named_after = [g for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-        for child in [*token.lefts, *named_after]:
-            index = entity_of_token.get(child.i)
-            if index is not None and doc.ents[index].label_ in ("ORG", "NORP", "GPE") and index not in used_entities:
-                entity = doc.ents[index]
-                used_entities.add(index)
-                label_ok = entity.label_ != "GPE" or child.dep_ in ("poss", "pobj")
-                if label_ok:
-                    start, end = extent(child, set())
-                    span = doc[start:end]
-                    return [FoundArgument("Entity", index, span.start_char, span.end_char, 0.5)]
-        return []
 
     # ------------------------------------------------------------------ slots
 
@@ -181,7 +151,8 @@ class ArgumentFinder:
             if dep in ("nsubj", "csubj"):
                 has_subject = True
                 # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
-                bare_participle = head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children)
+                bare_participle = head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
+                    "passive_subject" in event_type.slots)  # "Thousands protested", tagged VBN, is not one
                 yield ("passive_subject" if bare_participle else subject_slot), child, None
             elif dep == "nsubjpass":
                 has_subject = True
@@ -310,7 +281,7 @@ class ArgumentFinder:
         if governor is head:
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
-        if governor.i in self.trigger_tokens:
+        if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
             return  # "won the election": the verb is a mention of its own and takes the clause
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
             slot = "passive_subject" if governor.lemma_.lower() in UNDERGOING_VERBS else "subject"
@@ -346,6 +317,8 @@ class ArgumentFinder:
                             yield "nested", filler, preposition
                 elif child.dep_ in ("npadvmod", "tmod"):
                     yield "time", child, None
+                elif child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
+                    yield from self._nested_places(child)  # "The attack killed five people in Kabul"
 
     def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
         """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""
@@ -452,19 +425,8 @@ class ArgumentFinder:
             role = "Place"  # ACE: an attacked town or territory is where the attack happened
         if role in VALUE_ROLES or role in ("Money", "Price"):
             if role == "Position":
-                # "Conservative leader": the organisation is the Entity, the position is what follows it.
-                while span.start < token.i and (
-                    doc[span.start].ent_type_ in ("ORG", "NORP", "GPE") or doc[span.start].dep_ == "case"
-                ):
-                    span = doc[span.start + 1 : span.end]
-                # "president of Kenya": the country is the Entity, the Position is the job.
-                of = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" and any(
-                    g.dep_ == "pobj" and g.ent_type_ in ("ORG", "NORP", "GPE") for g in c.children)), None)
-                if of is not None:
-                    span = doc[span.start : of.i]
-                if doc[span.start].dep_ == "det" and len(span) > 1:
-                    span = doc[span.start + 1 : span.end]  # a position is a job title: "president", not "the president"
-            return self._value(span, role, score, entity_index, entity)
+                span = position_span(doc, span, token)
+            return value(span, role, score)
         if token.lower_ in PERSONAL_PRONOUNS and token.pos_ == "PRON":
             if role in PLACE_ROLES or token.dep_ == "expl":
                 return None
@@ -496,11 +458,3 @@ class ArgumentFinder:
             role = "Vehicle"  # "a bus carrying passengers"
         refers = f"noun:{token.lemma_.lower()}" if is_bare_definite(span) else None
         return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2), refers)
-
-    def _value(self, span: Span, role: str, score: float, entity_index: int | None, entity) -> FoundArgument | None:
-        if role in ("Money", "Price"):
-            money = any(t.ent_type_ == "MONEY" for t in span)
-            return FoundArgument(role, None, span.start_char, span.end_char, score) if money else None
-        if span.root.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and not (role == "Crime" and span.root.tag_ == "VBG"):
-            return None
-        return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))

@@ -115,6 +115,16 @@ def names_place_or_time(preposition: Token) -> bool:
     return False
 
 
+def aside(child: Token, node: Token) -> bool:
+    """True for a comma-separated remark after `node`: an apposition or relative clause, or a
+    conjunct that is a clause of its own ("the village of Dalori, burning homes and killing dozens")."""
+    if child.i < node.i or child.doc[child.left_edge.i - 1].text not in (",", "(", "—", "–"):
+        return False
+    return child.dep_ in ASIDE_DEPS or child.dep_ == "conj" and any(
+        t.pos_ == "VERB" and any(c.dep_ in ("dobj", "obj") for c in t.children) for t in child.subtree
+    )
+
+
 def without_asides(node: Token) -> list[int]:
     """The token indices of `node`'s subtree without a comma-separated clause or apposition inside it.
 
@@ -122,9 +132,8 @@ def without_asides(node: Token) -> list[int]:
     the relative clause after the comma is a side remark about Petters, not part of the charges.
     """
     kept = [node.i]
-    doc = node.doc
     for child in node.children:
-        if child.i > node.i and child.dep_ in ASIDE_DEPS and doc[child.left_edge.i - 1].text in (",", "(", "—", "–"):
+        if aside(child, node):
             continue
         kept.extend(without_asides(child))
     return kept
@@ -135,9 +144,8 @@ def subtree_without_places(node: Token) -> list[int]:
     if names_place_or_time(node):
         return []
     kept = [node.i]
-    doc = node.doc
     for child in node.children:
-        if child.i > node.i and child.dep_ in ASIDE_DEPS and doc[child.left_edge.i - 1].text in (",", "(", "—", "–"):
+        if aside(child, node):
             continue
         kept.extend(subtree_without_places(child))
     cut = [t.i for t in node.subtree if t.i not in kept]
@@ -150,7 +158,7 @@ def subtree_without_places(node: Token) -> list[int]:
 # Weapons fired or thrown: when they are what an attack hits, they are its instrument.
 MUNITION_NOUNS = frozenset({
     "missile", "rocket", "bomb", "shell", "mortar", "grenade", "bullet", "round", "shot", "gas", "canister",
-    "ball", "munition", "explosive", "projectile", "salvo",
+    "ball", "munition", "explosive", "projectile", "salvo", "vest", "explosives",
 })
 GEOGRAPHIC_NOUNS = frozenset({
     "territory", "town", "city", "village", "area", "region", "district", "province", "governorate", "country",

@@ -189,3 +189,35 @@ def test_a_place_noun_after_a_participant_is_the_place_not_part_of_the_participa
     document = extract(extractor, "Police fired tear gas at protesters in the capital.")
     found = arguments(document, "fired")
     assert found["Target"] == [("protesters", None)] and found["Place"] == [("the capital", None)]
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    ("Gunmen opened fire on a bus in southern Pakistan on Sunday.", "opened fire",
+     {"Attacker": [("Gunmen", None)], "Target": [("a bus", None)], "Place": [("southern Pakistan", "Pakistan")],
+      "Time": [("Sunday", "Sunday")]}),
+    # With its target as the object, "at" says where; with a munition as the object, at whom.
+    ("A gunman shot three people at a school.", "shot",
+     {"Attacker": [("A gunman", None)], "Target": [("three people", None)], "Place": [("a school", None)]}),
+    ("Police fired tear gas at protesters.", "fired",
+     {"Attacker": [("Police", None)], "Instrument": [("tear gas", None)], "Target": [("protesters", None)]}),
+    ("The bomber detonated his vest at a checkpoint.", "detonated",
+     {"Attacker": [("The bomber", None)], "Instrument": [("his vest", None)], "Place": [("a checkpoint", None)]}),
+    ("Security forces clashed with protesters.", "clashed",
+     {"Attacker": [("Security forces", None), ("protesters", None)]}),
+    ("Unidentified attackers threw a grenade into a crowd.", "threw",
+     {"Attacker": [("Unidentified attackers", None)], "Instrument": [("a grenade", None)], "Target": [("a crowd", None)]}),
+    ("Thousands of people protested in the capital.", "protested",
+     {"Entity": [("Thousands of people", None)], "Place": [("the capital", None)]}),
+    # A clause after a comma is no part of the phrase before it.
+    ("Militants attacked the village of Dalori, burning homes and killing dozens of residents.", "attacked",
+     {"Attacker": [("Militants", None)], "Place": [("the village of Dalori", None)]}),
+])
+def test_attack_and_protest_slots(extractor, text, trigger, expected):
+    found = arguments(extract(extractor, text), trigger)
+    assert {role: found.get(role) for role in expected} == expected
+
+
+def test_an_event_noun_subject_of_another_trigger_shares_its_clauses_place_and_time(extractor):
+    document = extract(extractor, "The attack killed five people in Kabul on Tuesday.")
+    found = arguments(document, "attack")
+    assert found["Place"] == [("Kabul", "Kabul")] and found["Time"] == [("Tuesday", "Tuesday")]

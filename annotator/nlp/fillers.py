@@ -1,0 +1,76 @@
+"""What the argument finder returns, and the fillers whose extent is a value, not a participant.
+
+A Position is a job title cut from its organisation ("Conservative leader" → `leader`, with the
+Conservative party as the Entity); Money and Price need a MONEY name inside; Crime, Position and
+Sentence take a phrase headed by a noun, a number or an adjective (or a gerund for a Crime).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.nlp.phrases import extent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+ORGANISATION_LABELS = ("ORG", "NORP", "GPE")
+
+
+@dataclass(frozen=True)
+class FoundArgument:
+    """An argument found in one Doc: its role, extent and, when known, the entity it names.
+
+    `entity_index` is the index in doc.ents of the entity the phrase names; `refers` is a
+    hint for linking a pronoun or a definite description at document level
+    ("pronoun:he", "noun:company"), or None.
+    """
+
+    role: str
+    entity_index: int | None
+    start_char: int
+    end_char: int
+    score: float
+    refers: str | None = None
+
+
+def position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
+                    used_entities: set[int]) -> list[FoundArgument]:
+    """The organisation a position belongs to, named before it ("Conservative leader") or after ("president of Kenya")."""
+    named_after = [g for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    for child in [*token.lefts, *named_after]:
+        index = entity_of_token.get(child.i)
+        if index is not None and doc.ents[index].label_ in ORGANISATION_LABELS and index not in used_entities:
+            entity = doc.ents[index]
+            used_entities.add(index)
+            if entity.label_ != "GPE" or child.dep_ in ("poss", "pobj"):
+                start, end = extent(child, set())
+                span = doc[start:end]
+                return [FoundArgument("Entity", index, span.start_char, span.end_char, 0.5)]
+    return []
+
+
+def position_span(doc: Doc, span: Span, token: Token) -> Span:
+    """The job title inside a position's phrase: no organisation before it, no "of Kenya" after it, no article."""
+    # "Conservative leader": the organisation is the Entity, the position is what follows it.
+    while span.start < token.i and (doc[span.start].ent_type_ in ORGANISATION_LABELS or doc[span.start].dep_ == "case"):
+        span = doc[span.start + 1 : span.end]
+    # "president of Kenya": the country is the Entity, the Position is the job.
+    of = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" and any(
+        g.dep_ == "pobj" and g.ent_type_ in ORGANISATION_LABELS for g in c.children)), None)
+    if of is not None:
+        span = doc[span.start : of.i]
+    if doc[span.start].dep_ == "det" and len(span) > 1:
+        span = doc[span.start + 1 : span.end]  # a position is a job title: "president", not "the president"
+    return span
+
+
+def value(span: Span, role: str, score: float) -> FoundArgument | None:
+    """A value role's argument over `span`, or None when the phrase cannot hold that value."""
+    if role in ("Money", "Price"):
+        money = any(t.ent_type_ == "MONEY" for t in span)
+        return FoundArgument(role, None, span.start_char, span.end_char, score) if money else None
+    if span.root.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and not (role == "Crime" and span.root.tag_ == "VBG"):
+        return None
+    return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
