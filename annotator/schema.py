@@ -32,7 +32,7 @@ class SchemaError(Exception):
 CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
-    "require_modifiers",
+    "require_modifiers", "require_governors",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object")
 
@@ -48,7 +48,8 @@ class TriggerCondition:
     `forbid_*` / `require_preps`: dependents, prepositions, subject or object nouns,
     governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs;
     `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal);
-    `require_modifiers`: words one of which must modify it ("election victory", not a match's); `slots`: slot-to-role mappings
+    `require_modifiers`: words one of which must modify it ("election victory", not a match's);
+    `require_governors`: lemmas one of which must govern it ("opened fire"); `slots`: slot-to-role mappings
     that replace the type's own for this trigger ("pay £8bn for X": for → Artifact).
     """
 
@@ -67,6 +68,7 @@ class TriggerCondition:
     forbid_modifiers: tuple[str, ...] = ()
     forbid_object_pos: tuple[str, ...] = ()
     require_modifiers: tuple[str, ...] = ()
+    require_governors: tuple[str, ...] = ()
     slots: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -53,8 +53,10 @@ NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
+DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
+COURT_NOUNS = frozenset({"court", "tribunal"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
-TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor"})  # "on Tuesday", "Tuesday's protest"
+TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "on Tuesday", "Tuesday's protest"
 
 
 class ArgumentFinder:
@@ -174,6 +176,10 @@ class ArgumentFinder:
             elif dep in ("npadvmod", "tmod"):
                 yield "time", child, None
         governor = head.head
+        if head.tag_ == "VBN" and head.dep_ in ("advcl", "oprd", "ccomp", "xcomp") and governor.lemma_.lower() == "leave":
+            for child in governor.children:
+                if child.dep_ in ("dobj", "obj"):
+                    yield "passive_subject", child, None  # "The blast left 40 people injured"
         if head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and governor is not head:
             # "A jury in St. Paul found Fry guilty": the finder, and where and when, sit on the verb.
             for child in governor.children:
@@ -205,14 +211,16 @@ class ArgumentFinder:
                 # "AT&T clinched a deal to acquire DirecTV": the one who agreed acts;
                 # "AT&T to buy DirecTV" (a headline): the noun itself.
                 clause = governor.head
-                if governor.dep_ == "ROOT" and governor.pos_ in ("NOUN", "PROPN"):
+                if any(c.dep_ == "auxpass" for c in head.children):
+                    yield "passive_subject", governor, None  # "the first minister to be sentenced"
+                elif governor.dep_ == "ROOT" and governor.pos_ in ("NOUN", "PROPN"):
                     yield subject_slot, governor, None
                 elif governor.dep_ in ("dobj", "obj", "attr") and clause is not governor:
                     for child in clause.children:
                         if child.dep_ == "nsubj":
                             yield subject_slot, child, None
             elif head.dep_ in ("acl", "relcl"):
-                passive = head.tag_ == "VBN" and head.dep_ == "acl"
+                passive = head.tag_ == "VBN" and head.dep_ == "acl" or any(c.dep_ == "auxpass" for c in head.children)
                 yield ("passive_subject" if passive else subject_slot), governor, None
             elif head.dep_ == "pcomp" and governor.head is not governor:
                 # "accused Russia of hitting ..." / "after killing ...": the clause's object or subject acts.
@@ -281,6 +289,7 @@ class ArgumentFinder:
         if governor is head:
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
+        yield from self._winner(head)
         if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
             return  # "won the election": the verb is a mention of its own and takes the clause
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
@@ -319,6 +328,17 @@ class ArgumentFinder:
                     yield "time", child, None
                 elif child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
                     yield from self._nested_places(child)  # "The attack killed five people in Kabul"
+
+    @staticmethod
+    def _winner(head: Token) -> Iterator[tuple[str, Token, str | None]]:
+        """Who won the contest a nominal names: "Maduro was declared the winner of the election", "X is the winner of the race"."""
+        governor = head.head
+        if head.dep_ == "pobj" and governor.lower_ == "of" and governor.head.lemma_.lower() in ("winner", "victor"):
+            winner = governor.head
+            if winner.dep_ == "attr":
+                yield from (("winner", c, None) for c in winner.head.children if c.dep_ == "nsubj")
+            elif winner.dep_ == "oprd":
+                yield from (("winner", c, None) for c in winner.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
 
     def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
         """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""
@@ -368,7 +388,7 @@ class ArgumentFinder:
             return slots.get("predicate"), 0.6
         if slot == "nested":
             return ("Place" if preposition in self.locatives else None), 0.5
-        role = slots.get(slot)
+        role = slots.get(slot, "Person" if slot == "winner" else None)
         if role is None and slot == "intransitive_subject":
             role = slots.get("subject")
         return role, (0.8 if slot in ("subject", "object", "passive_subject", "agent", "intransitive_subject") else 0.6)
@@ -382,7 +402,8 @@ class ArgumentFinder:
             entity_index = None  # "dozens of villagers", "Hundreds": people counted, not a name
         entity = doc.ents[entity_index] if entity_index is not None else None
         role, score = self._role(slot, preposition, slots)
-        if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence":
+        duration = slot == "modifier" and entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS
+        if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
             role, score = "Place", 0.6
@@ -434,6 +455,10 @@ class ArgumentFinder:
         if entity is not None and self.schema.allows_label(role, entity.label_):
             return FoundArgument(role, entity_index, span.start_char, span.end_char, score)
         if role in PLACE_ROLES:
+            if entity is not None and entity.label_ == "ORG" and "Adjudicator" in event_type.roles and (
+                entity.root.lemma_.lower() in COURT_NOUNS
+            ):
+                return FoundArgument("Adjudicator", entity_index, span.start_char, span.end_char, score)  # "in the Supreme Court"
             if entity is not None and entity.root.pos_ == "PROPN" and entity.label_ not in ("PERSON", "NORP"):
                 # A town the model tagged ORG: its words as a bare place, not a link to the mislabelled name.
                 return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))

@@ -49,6 +49,8 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
             continue
         if child.dep_ in CUT_DEPS:
             continue
+        if child.i > token.i and child.dep_ in ("acl", "relcl") and token.pos_ == "PROPN":
+            continue  # a name takes no restrictive clause: "Justice G Jayachandran [pronouncing the order]"
         if child.i > token.i and any(t.is_punct and t.text in ",;:([—–-" for t in token.doc[token.i + 1 : child.i + 1]):
             continue
         if cut_places and child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS and token.lower_ != "old":
@@ -176,7 +178,7 @@ WEAPON_NOUNS = frozenset({
 LIGHT_VERBS = frozenset({
     "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
     "begin", "start", "continue", "resume", "lead", "announce", "complete", "seal",
-    "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take",
+    "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take", "open",
 })
 # Verbs whose subject is the one the event happens to ("he faces charges").
 UNDERGOING_VERBS = frozenset({

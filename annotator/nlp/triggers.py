@@ -148,15 +148,14 @@ class TriggerFinder:
                 return False
             if child.dep_ in condition.forbid_children:
                 return False
-            if child.dep_ in MODIFYING_DEPS and child.i not in span_words and (
-                child.lower_ in condition.forbid_modifiers or child.lemma_.lower() in condition.forbid_modifiers
-            ):
-                return False
-        if condition.require_modifiers and not any(
-            child.dep_ in MODIFYING_DEPS and child.lemma_.lower() in condition.require_modifiers for child in head.children
-        ):
+        modifiers = {word for child in _modifiers(head) if child.i not in span_words for word in (child.lower_, child.lemma_.lower())}
+        if modifiers & set(condition.forbid_modifiers):
+            return False
+        if condition.require_modifiers and not modifiers & set(condition.require_modifiers):
             return False
         if condition.forbid_governors and head.head is not head and head.head.lower_ in condition.forbid_governors:
+            return False
+        if condition.require_governors and (head.head is head or head.head.lemma_.lower() not in condition.require_governors):
             return False
         prepositions = prepositions_of(head)
         if prepositions & set(condition.forbid_preps):
@@ -194,6 +193,15 @@ def _label_within(token: Token, entity_of_token: dict[int, int], doc: Doc) -> st
     return None
 
 
+def _modifiers(head: Token) -> list[Token]:
+    """The words that modify `head`, and the negation of one ("not guilty verdict")."""
+    found = [child for child in head.children if child.dep_ in MODIFYING_DEPS]
+    negations = [grandchild for child in found for grandchild in child.children if grandchild.dep_ == "neg"]
+    # The parser may hang that "not" elsewhere ("a lower court's not guilty verdict"): the word before counts.
+    negations += [child.nbor(-1) for child in found if child.i > 0 and child.nbor(-1).lower_ == "not"]
+    return found + negations
+
+
 def _with_pos(condition: TriggerCondition, pos: frozenset[str]) -> TriggerCondition:
     from dataclasses import replace
 
@@ -205,4 +213,5 @@ def _specificity(condition: TriggerCondition) -> int:
         2 * bool(condition.object_labels or condition.object_nouns)
         + bool(condition.needs_object)
         + bool(condition.require_preps)
+        + 2 * bool(condition.require_governors)
     )

@@ -192,7 +192,7 @@ def test_a_place_noun_after_a_participant_is_the_place_not_part_of_the_participa
 
 
 @pytest.mark.parametrize(("text", "trigger", "expected"), [
-    ("Gunmen opened fire on a bus in southern Pakistan on Sunday.", "opened fire",
+    ("Gunmen opened fire on a bus in southern Pakistan on Sunday.", "fire",
      {"Attacker": [("Gunmen", None)], "Target": [("a bus", None)], "Place": [("southern Pakistan", "Pakistan")],
       "Time": [("Sunday", "Sunday")]}),
     # With its target as the object, "at" says where; with a munition as the object, at whom.
@@ -221,3 +221,30 @@ def test_an_event_noun_subject_of_another_trigger_shares_its_clauses_place_and_t
     document = extract(extractor, "The attack killed five people in Kabul on Tuesday.")
     found = arguments(document, "attack")
     assert found["Place"] == [("Kabul", "Kabul")] and found["Time"] == [("Tuesday", "Tuesday")]
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # A named court after a preposition is the court that rules, not a place.
+    ("He filed an appeal in the Supreme Court on Monday.", "appeal", {"Adjudicator": [("the Supreme Court", "the Supreme Court")]}),
+    # A name takes no restrictive clause.
+    ("Judge Jayachandran, pronouncing the order, imposed a fine on Ponmudy.", "fine", {"Adjudicator": [("Judge Jayachandran", "Jayachandran")]}),
+    # An infinitive relative in the passive: the noun it modifies undergoes it.
+    ("Ponmudy is the first minister to be sentenced in a corruption case.", "sentenced", {"Defendant": [("the first minister", None)]}),
+    ("The quake left 40 people injured.", "injured", {"Victim": [("40 people", None)]}),
+    ("Helicopters dropped barrel bombs on the village of Taduf.", "dropped",
+     {"Attacker": None, "Instrument": [("Helicopters", None), ("barrel bombs", None)]}),  # aircraft are weapons
+    ("Maduro was declared the winner of Sunday's presidential election.", "election",
+     {"Person": [("Maduro", "Maduro")], "Time": [("Sunday", "Sunday")]}),
+    ("Ruto narrowly won the August 9 election.", "election", {"Time": [("August 9", "August 9")]}),
+    # A duration before a noun is no time of the event.
+    ("Fry was convicted after a three-week trial.", "trial", {"Time": None}),
+])
+def test_court_value_and_election_slots(extractor, text, trigger, expected):
+    found = arguments(extract(extractor, text), trigger)
+    assert {role: found.get(role) for role in expected} == expected
+
+
+def test_a_not_guilty_verdict_is_an_acquittal_and_president_elect_no_election(extractor):
+    document = extract(extractor, "An appeals court overturned a lower court's not guilty verdict. Akufo-Addo is President-elect.")
+    types = {document.text[e.trigger_start : e.trigger_end]: e.type for e in document.events}
+    assert types.get("verdict") == "Justice.Acquit" and "elect" not in types
