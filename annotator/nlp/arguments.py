@@ -142,6 +142,7 @@ class ArgumentFinder:
         return "intransitive_subject" if not has_object and head.lemma_.lower() in event_type.intransitive else "subject"
 
     def _verb_slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
+        yield from self._where(head)
         subject_slot = self._subject_slot(head, event_type)
         has_subject = has_object = False
         for child in head.children:
@@ -295,17 +296,29 @@ class ArgumentFinder:
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
             slot = "passive_subject" if governor.lemma_.lower() in UNDERGOING_VERBS else "subject"
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not subjects and governor.dep_ == "conj":
-                # "Petters was convicted in 2009 and is serving a 50-year sentence"
-                subjects = [c for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            clause = governor
+            while not subjects and clause.dep_ == "conj" and clause.head is not clause:
+                # "Petters was convicted in 2009 and is serving a 50-year sentence"; "they lobbed …, approached … and opened fire"
+                clause = clause.head
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
             for child in subjects:
                 if not has_possessor:
                     yield from self._inside_participant(child)
                     yield slot, child, None
+            yield from self._where(governor)
             for child in governor.children:
                 if child.dep_ == "prep":
                     yield from self._prepositional(child)
                 elif child.dep_ in ("npadvmod", "tmod"):
+                    yield "time", child, None
+        elif head.dep_ == "nsubjpass" and governor.lemma_.lower() in LIGHT_VERBS:
+            # "The attack … was mounted by about 20 militants overnight"
+            for child in governor.children:
+                if child.dep_ == "agent":
+                    yield from (("subject", g, None) for g in child.children if g.dep_ == "pobj")
+                elif child.dep_ == "prep":
+                    yield from self._prepositional(child)
+                elif child.dep_ in ("npadvmod", "tmod", "advmod"):
                     yield "time", child, None
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
@@ -328,6 +341,16 @@ class ArgumentFinder:
                     yield "time", child, None
                 elif child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
                     yield from self._nested_places(child)  # "The attack killed five people in Kabul"
+
+    @staticmethod
+    def _where(clause: Token) -> Iterator[tuple[str, Token, str | None]]:
+        """The place a relative "where" stands for: "South Waziristan, where the military is pressing an offensive"."""
+        if clause.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for c in clause.children):
+            place = clause.head
+            # "…Airport in Karachi, where he was received": the whole place, not its last word.
+            while place.dep_ == "pobj" and place.head.dep_ == "prep" and place.head.head.pos_ in ("NOUN", "PROPN"):
+                place = place.head.head
+            yield "nested", place, "in"
 
     @staticmethod
     def _winner(head: Token) -> Iterator[tuple[str, Token, str | None]]:
@@ -437,7 +460,8 @@ class ArgumentFinder:
         start, end = extent(token, own, cut_places=role not in PLACE_ROLES)
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
-                and span.end == entity.end and doc[span.start].lower_ == "the"):
+                and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(
+                    c.pos_ == "PROPN" and not any(g.dep_ in ("det", "poss") for g in c.children) for c in token.conjuncts))):
             span = entity  # "the Hama, Homs and Idlib": the shared article is not part of each name
         if role == "Target" and "Place" in event_type.roles and (
             entity is not None and token.i in entity_of_token and entity.label_ in ("GPE", "LOC")

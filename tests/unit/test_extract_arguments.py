@@ -248,3 +248,19 @@ def test_a_not_guilty_verdict_is_an_acquittal_and_president_elect_no_election(ex
     document = extract(extractor, "An appeals court overturned a lower court's not guilty verdict. Akufo-Addo is President-elect.")
     types = {document.text[e.trigger_start : e.trigger_end]: e.type for e in document.events}
     assert types.get("verdict") == "Justice.Acquit" and "elect" not in types
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # The by-agent of a light verb whose subject is the event noun acts in it.
+    ("The attack on the post was mounted by about 20 militants.", "attack", {"Attacker": [("about 20 militants", None)]}),
+    # The subject of a chain of coordinated verbs reaches the last one's event noun.
+    ("They lobbed rockets, approached the post and opened fire.", "fire", {"Attacker": [("They", None)]}),
+    ("The Taliban and their allies could step up attacks on security forces.", "attacks",
+     {"Attacker": [("The Taliban", "Taliban"), ("their allies", None)]}),
+    # A relative "where" stands for its place, the whole of it.
+    ("He landed at Jinnah International Airport in Karachi, where he was received by the governor.", "received",
+     {"Place": [("Jinnah International Airport in Karachi", "Jinnah International Airport")]}),
+])
+def test_light_verbs_coordination_and_where(extractor, text, trigger, expected):
+    found = arguments(extract(extractor, text), trigger)
+    assert {role: found.get(role) for role in expected} == expected
