@@ -53,6 +53,8 @@ NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
+CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose role does not vary by type
+RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"})  # "took bribes": the taker receives
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
 COURT_NOUNS = frozenset({"court", "tribunal"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
@@ -133,7 +135,7 @@ class ArgumentFinder:
         if self.clausal(head):
             yield from self._verb_slots(head, event_type)
         else:
-            yield from self._noun_slots(head)
+            yield from self._noun_slots(head, event_type)
 
     def _subject_slot(self, head: Token, event_type: EventType) -> str:
         if head.pos_ == "ADJ":
@@ -265,7 +267,7 @@ class ArgumentFinder:
                 ):
                     yield "modifier", child, None
 
-    def _noun_slots(self, head: Token) -> Iterator[tuple[str, Token, str | None]]:
+    def _noun_slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
         for child in head.children:
             dep = child.dep_
             if dep == "poss":
@@ -294,13 +296,18 @@ class ArgumentFinder:
         if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
             return  # "won the election": the verb is a mention of its own and takes the clause
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
-            slot = "passive_subject" if governor.lemma_.lower() in UNDERGOING_VERBS else "subject"
+            verb = governor.lemma_.lower()
+            slot = "recipient" if verb in RECEIVING_VERBS and "Recipient" in event_type.roles else (
+                "passive_subject" if verb in UNDERGOING_VERBS else "subject")
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
             clause = governor
             while not subjects and clause.dep_ == "conj" and clause.head is not clause:
                 # "Petters was convicted in 2009 and is serving a 50-year sentence"; "they lobbed …, approached … and opened fire"
                 clause = clause.head
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subjects and clause.dep_ == "pcomp" and clause.head.head is not clause.head:
+                # "sentenced for taking bribes", "accused of taking bribes": the gerund's subject is the clause's
+                subjects = [c for c in clause.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
             for child in subjects:
                 if not has_possessor:
                     yield from self._inside_participant(child)
@@ -411,7 +418,7 @@ class ArgumentFinder:
             return slots.get("predicate"), 0.6
         if slot == "nested":
             return ("Place" if preposition in self.locatives else None), 0.5
-        role = slots.get(slot, "Person" if slot == "winner" else None)
+        role = slots.get(slot, CONTROLLER_ROLES.get(slot))
         if role is None and slot == "intransitive_subject":
             role = slots.get("subject")
         return role, (0.8 if slot in ("subject", "object", "passive_subject", "agent", "intransitive_subject") else 0.6)

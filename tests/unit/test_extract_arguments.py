@@ -264,3 +264,8 @@ def test_a_not_guilty_verdict_is_an_acquittal_and_president_elect_no_election(ex
 def test_light_verbs_coordination_and_where(extractor, text, trigger, expected):
     found = arguments(extract(extractor, text), trigger)
     assert {role: found.get(role) for role in expected} == expected
+
+
+def test_who_takes_a_bribe_receives_it_and_a_gerund_takes_its_clauses_subject(extractor):
+    document = extract(extractor, "Robert McDonnell was sentenced on Tuesday to two years in prison for taking bribes.")
+    assert arguments(document, "bribes") == {"Recipient": [("Robert McDonnell", "Robert McDonnell")]}
