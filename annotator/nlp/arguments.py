@@ -30,6 +30,7 @@ from annotator.nlp.phrases import (
     GEOGRAPHIC_NOUNS,
     LIGHT_VERBS,
     MUNITION_NOUNS,
+    NATURAL_FORCES,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
     SITUATING_PREPOSITIONS,
@@ -381,7 +382,9 @@ class ArgumentFinder:
                 for _slot, filler, nested_word in self._prepositional(nested, depth + 1):
                     if nested_word in SITUATING_PREPOSITIONS:
                         yield "nested", filler, nested_word
-            elif nested.dep_ in ("acl", "relcl") and depth < 2:
+            elif nested.dep_ == "acl" and depth < 2 and nested.i not in self.trigger_tokens:
+                # "territories held by rebels in Hama"; a relative clause ("who was appointed in 2019")
+                # or an event of its own places its own event, not this one.
                 yield from self._nested_places(nested, depth + 1)
             elif nested.dep_ == "agent" and depth < 3:
                 for filler in nested.children:
@@ -433,6 +436,7 @@ class ArgumentFinder:
         entity = doc.ents[entity_index] if entity_index is not None else None
         role, score = self._role(slot, preposition, slots)
         duration = slot == "modifier" and entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS
+        duration = duration or preposition == "for"  # "jailed for six years": a length, not a time
         if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
@@ -503,7 +507,7 @@ class ArgumentFinder:
         agentive = slot == "modifier" and token.lemma_.lower() in AGENT_NOUNS  # "rebel attack", tagged ADJ or NOUN
         if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive and not age or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
-        if role in ("Attacker", "Agent") and token.lemma_.lower() in self.schema.place_nouns:
+        if role in ("Attacker", "Agent") and (token.lemma_.lower() in self.schema.place_nouns or token.lemma_.lower() in NATURAL_FORCES):
             return None
         lemma = token.lemma_.lower()
         if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not (role == "Target" and lemma in GATHERING_NOUNS):

@@ -191,6 +191,12 @@ AGENT_NOUNS = frozenset({
     "troop", "soldier", "government", "opposition", "coalition", "separatist", "guerrilla", "fighter", "militia",
     "regime", "mob", "protester", "settler", "pirate", "gang", "military", "navy", "enemy", "bomber", "sniper",
 })
+# Forces of nature: they cause deaths and damage but are nobody's agent or attacker.
+NATURAL_FORCES = frozenset({
+    "earthquake", "quake", "tremor", "aftershock", "storm", "hurricane", "typhoon", "cyclone", "tornado", "flood",
+    "flooding", "landslide", "mudslide", "avalanche", "tsunami", "wave", "eruption", "volcano", "lightning",
+    "drought", "heatwave", "wildfire", "fire", "blaze", "disease", "virus", "pandemic", "epidemic", "outbreak",
+})
 # Vehicles: what carries people or goods is a Transport's Vehicle, not its Agent.
 VEHICLE_NOUNS = frozenset({
     "bus", "car", "truck", "lorry", "van", "train", "plane", "aircraft", "jet", "helicopter", "ship", "boat",

@@ -269,3 +269,21 @@ def test_light_verbs_coordination_and_where(extractor, text, trigger, expected):
 def test_who_takes_a_bribe_receives_it_and_a_gerund_takes_its_clauses_subject(extractor):
     document = extract(extractor, "Robert McDonnell was sentenced on Tuesday to two years in prison for taking bribes.")
     assert arguments(document, "bribes") == {"Recipient": [("Robert McDonnell", "Robert McDonnell")]}
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # A relative clause inside a participant dates its own event.
+    ("The minister, who was appointed in 2019, resigned on Monday.", "resigned", {"Time": [("Monday", "Monday")]}),
+    # A force of nature is nobody's agent.
+    ("An earthquake struck the region, killing more than 600 people.", "killing", {"Agent": None}),
+    # "for six years" is a length, not a time.
+    ("The former chief executive was jailed for six years.", "jailed", {"Time": None}),
+])
+def test_what_is_not_an_argument(extractor, text, trigger, expected):
+    found = arguments(extract(extractor, text), trigger)
+    assert {role: found.get(role) for role in expected} == expected
+
+
+def test_a_crime_named_in_a_charge_is_no_death(extractor):
+    document = extract(extractor, "The suspect was charged with attempted murder.")
+    assert [document.text[e.trigger_start : e.trigger_end] for e in document.events] == ["charged"]
