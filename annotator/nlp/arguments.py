@@ -54,6 +54,7 @@ NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
+JUSTICE_PARTIES = frozenset({"Defendant", "Adjudicator", "Plaintiff"})
 CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose role does not vary by type
 RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"})  # "took bribes": the taker receives
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
@@ -328,6 +329,15 @@ class ArgumentFinder:
                     yield from self._prepositional(child)
                 elif child.dep_ in ("npadvmod", "tmod", "advmod"):
                     yield "time", child, None
+        elif head.dep_ == "pobj" and governor.lower_ == "to" and head.lemma_.lower() == "death" and governor.head.pos_ in VERB_POS:
+            # "A man was stabbed to death in east London": who was stabbed died, who stabbed killed.
+            for child in governor.head.children:
+                if child.dep_ in ("dobj", "obj", "nsubjpass"):
+                    yield "passive_subject", child, None
+                elif child.dep_ == "nsubj":
+                    yield "subject", child, None
+                elif child.dep_ == "prep" and child is not governor:
+                    yield from self._prepositional(child)
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
             for child in governor.head.children:
@@ -435,8 +445,9 @@ class ArgumentFinder:
             entity_index = None  # "dozens of villagers", "Hundreds": people counted, not a name
         entity = doc.ents[entity_index] if entity_index is not None else None
         role, score = self._role(slot, preposition, slots)
-        duration = slot == "modifier" and entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS
-        duration = duration or preposition == "for"  # "jailed for six years": a length, not a time
+        duration = entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS and (
+            slot == "modifier" or entity[0].tag_ == "CD" or entity[0].lower_ in ("a", "an", "several", "few", "some"))
+        duration = duration or preposition == "for"  # "a week", "jailed for six years": a length, not a time
         if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
@@ -481,6 +492,8 @@ class ArgumentFinder:
             role = "Place"  # ACE: an attacked town or territory is where the attack happened
         if role in VALUE_ROLES or role in ("Money", "Price"):
             if role == "Position":
+                if token.ent_type_ == "PERSON":
+                    return None  # a name is nobody's job title ("named Jane Fraser as …", mis-parsed)
                 span = position_span(doc, span, token)
             return value(span, role, score)
         if token.lower_ in PERSONAL_PRONOUNS and token.pos_ == "PRON":
@@ -507,6 +520,8 @@ class ArgumentFinder:
         agentive = slot == "modifier" and token.lemma_.lower() in AGENT_NOUNS  # "rebel attack", tagged ADJ or NOUN
         if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive and not age or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
+        if role in JUSTICE_PARTIES and token.lemma_.lower() in ("prosecutor", "prosecution") and "Prosecutor" in event_type.roles:
+            role = "Prosecutor"  # "Prosecutors will appeal the verdict"
         if role in ("Attacker", "Agent") and (token.lemma_.lower() in self.schema.place_nouns or token.lemma_.lower() in NATURAL_FORCES):
             return None
         lemma = token.lemma_.lower()

@@ -287,3 +287,15 @@ def test_what_is_not_an_argument(extractor, text, trigger, expected):
 def test_a_crime_named_in_a_charge_is_no_death(extractor):
     document = extract(extractor, "The suspect was charged with attempted murder.")
     assert [document.text[e.trigger_start : e.trigger_end] for e in document.events] == ["charged"]
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    ("A man was stabbed to death in east London on Sunday night.", "death",
+     {"Victim": [("A man", None)], "Place": [("east London", "London")], "Time": [("Sunday night", "Sunday night")]}),
+    ("The firm declared bankruptcy last year.", "bankruptcy", {"Org": [("The firm", None)], "Time": [("last year", "last year")]}),
+    ("Prosecutors will appeal the verdict.", "appeal", {"Prosecutor": [("Prosecutors", None)], "Defendant": None}),
+    ("The visit comes a week after the minister travelled to Moscow.", "travelled", {"Time": None}),
+])
+def test_to_death_declare_prosecutors_and_bare_durations(extractor, text, trigger, expected):
+    found = arguments(extract(extractor, text), trigger)
+    assert {role: found.get(role) for role in expected} == expected
