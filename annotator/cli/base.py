@@ -9,12 +9,35 @@ from __future__ import annotations
 
 import getpass
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 import click
 
 T = TypeVar("T")
+
+
+def shown(text: str) -> str:
+    """A name from the store or a file, fit for one line of a terminal: each control or invisible character made visible."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            code = ord(char)
+            out.append(chr(0x2400 + code) if code < 0x20 else ("␡" if code == 0x7F else "¤"))
+        elif category in ("Cf", "Zl", "Zp", "Co", "Cs", "Cn") or char.isspace() and char != " ":
+            out.append("¦")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def shown_lines(text: str) -> str:
+    """A message of several lines, each made fit for a terminal by `shown` (a file's names can hold control codes)."""
+    return "\n".join(shown(line) for line in text.split("\n"))
 
 
 def default_reviewer() -> str:
@@ -111,11 +134,15 @@ class StoreErrorsAsMessages(click.Group):
             return super().invoke(ctx)
         except click.exceptions.Exit:
             raise
+        except click.ClickException as error:
+            # A message may quote what a file holds (an id, a label): no control code of it reaches the terminal.
+            vars(error)["message"] = shown_lines(error.message)  # click marks it Final; it is still the one shown
+            raise
         except Exception as error:
             message = _store_problem(error, ctx)
             if message is None:
                 raise
-            raise click.ClickException(message) from error
+            raise click.ClickException(shown_lines(message)) from error
 
 
 def _store_problem(error: Exception, ctx: click.Context) -> str | None:

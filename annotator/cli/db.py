@@ -1,6 +1,6 @@
-"""`db grant`, `db revoke` and `db roles`: reviewer roles on a PostgreSQL store, each writing only its own decisions.
+"""`db check`: is the store whole; `db grant`, `db revoke` and `db roles`: PostgreSQL reviewer roles.
 
-Run by the store's owner. A reviewer then opens the store as their own role
+The roles each write only their own decisions. Run by the store's owner. A reviewer then opens the store as their own role
 (`--db postgresql://alice@HOST/NAME`), and the server records and enforces that
 every decision they write is theirs (see `annotator.store.roles`).
 """
@@ -21,7 +21,7 @@ PASSWORD_VARIABLE = "ANNOTATOR_ROLE_PASSWORD"
 
 @main.group("db")
 def db() -> None:
-    """Reviewer roles on a PostgreSQL store: who may write what."""
+    """The store itself: whether it is whole (check), and on PostgreSQL, reviewer roles and what they may write."""
 
 
 def _open_server_store(context: Context) -> None:
@@ -122,6 +122,20 @@ def roles(context: Context) -> None:
         return
     for role, may_log_in in found:
         click.echo(shown(role) + ("" if may_log_in else "  (may not log in)"))
+
+
+@db.command("check")
+@click.option("--full", is_flag=True, help="SQLite's integrity check: also matches every index to its table (slower).")
+@pass_context
+def check(context: Context, full: bool) -> None:
+    """Check every page of a SQLite store for damage, without writing to it; exit 1 when it is damaged.
+
+    Other commands find damage only on the pages they read (an import checks the whole
+    store first). A PostgreSQL server checks its own pages.
+    """
+    from annotator.store.database import check_store
+
+    click.echo(check_store(context.db, full))
 
 
 accept_store_options_everywhere(db)

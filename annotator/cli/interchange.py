@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.base import Context, counted, main, pass_context, progress_bar
+from annotator.cli.base import Context, counted, main, pass_context, progress_bar, shown
 from annotator.cli.outputs import check_output_file, write_atomically, write_folder_atomically
 from annotator.domain import Status
 
@@ -64,6 +64,7 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
 
     left_out = LeftOut()
     checked = CheckedInput(sources, records, warnings=left_out)
+    imported = False
     try:
         with progress_bar(_input_size(sources), "Importing") as bar:
             checked.progress = bar.update
@@ -73,8 +74,11 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
             first = next(batches, None)
             context.open_store(create=True)
             result = import_stream(chain([first] if first is not None else [], batches), reviewer=context.reviewer)
+            imported = True
     except InvalidInput as invalid:
-        raise click.ClickException(f"nothing imported; {invalid.total} problem(s):\n{invalid}") from invalid
+        raise click.ClickException(
+            f"nothing imported; {invalid.total} problem(s):\n{invalid}" + _undone_store()
+        ) from invalid
     except DocumentConflict as conflict:
         lines = [f"{checked.where(key)}: id: {key!r} is already in the store with a different text"
                  for key in conflict.document_ids]
@@ -84,12 +88,24 @@ def import_command(context: Context, files: tuple[Path, ...], format_name: str |
         ) from conflict
     finally:
         _close(sources)
+        if not imported:  # interrupted, or refused by the store: a store this import created goes too
+            undone = _undone_store()
+            if undone:
+                click.echo(undone.strip(), err=True)
     for line in left_out.lines():
-        click.echo(f"left out: {line}", err=True)
+        click.echo(f"left out: {shown(line)}", err=True)
     click.echo(
         f"imported {len(result.added)} document(s) with {result.candidates} candidates"
         f"; {len(result.skipped)} already present, skipped  [{context.db_label}]"
     )
+
+
+def _undone_store() -> str:
+    """A line saying that the store a failed import had created was taken away again (see `discard_new_store`)."""
+    from annotator.store.database import discard_new_store
+
+    undone = discard_new_store()
+    return f"\n{undone}" if undone else ""
 
 
 # Formats read a line at a time, which standard input and a FIFO can give; brat is a folder and a DocBin a whole.

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 import click
 
-from annotator.cli.base import Context, main, pass_context
-
-
-def shown(text: str) -> str:
-    """A name from the store or a file, fit for one line of a terminal: each control or invisible character made visible."""
-    if text.isprintable():
-        return text
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cc":
-            code = ord(char)
-            out.append(chr(0x2400 + code) if code < 0x20 else ("␡" if code == 0x7F else "¤"))
-        elif category in ("Cf", "Zl", "Zp", "Co", "Cs", "Cn") or char.isspace() and char != " ":
-            out.append("¦")
-        else:
-            out.append(char)
-    return "".join(out)
+from annotator.cli.base import Context, main, pass_context, shown
 
 
 def names_option(value: str | None, option: str) -> list[str] | None:

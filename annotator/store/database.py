@@ -7,6 +7,9 @@ store is refused and left byte for byte as it was, and a store this process may
 not write opens read-only (reading and exporting work; writes raise
 `ReadOnlyStore`). A writable store opens with a WAL journal, foreign keys and a
 busy timeout, and any bulk decision a dead process left half-written is finished.
+A store opened to be filled is first checked whole, read-only (a damaged one is
+refused, left as it was); one this process created is taken back by
+`discard_new_store` when the command that created it fails.
 
 A `postgresql://` URL names a database on a server (see `postgres`): the same
 models and repository, the same rules: a database without a store becomes one
@@ -19,6 +22,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from peewee import Database, DatabaseError, SqliteDatabase
@@ -26,9 +30,9 @@ from peewee import Database, DatabaseError, SqliteDatabase
 from annotator.store import locking, postgres
 from annotator.store.errors import ReadOnlyStore, StoreBusy, StoreDamaged, StoreError, StoreMissing, explain, is_busy
 from annotator.store.migrations import argument_extents, review_lanes
-from annotator.store.models import ALL_MODELS, MetaRow, database
+from annotator.store.models import ALL_MODELS, DocumentRow, MetaRow, database
 from annotator.store.postgres import is_server_url, without_password
-from annotator.store.probe import VERSION_KEY, FileKind, Probe, probe, read_only_uri
+from annotator.store.probe import VERSION_KEY, FileKind, Probe, damage, probe, read_only_uri
 from annotator.store.sql import is_postgres, put_meta
 
 # The version of the store's tables (not the event schema of annotator.schema).
@@ -45,6 +49,8 @@ SQLITE_PRAGMAS = {
 }
 # A read-only store: no journal mode to set (that would write), and no write gets through.
 READ_ONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": locking.ATTEMPT_MS, "cache_size": -64_000, "query_only": 1}
+# The SQLite store this process found whole on opening it (see `connect`), so an import need not read it all again.
+_checked_whole: str | None = None
 # Server databases annotator does not speak; a URL of theirs gets a plain answer.
 _OTHER_SERVERS = {"postgresext", "psql", "cockroachdb", "mysql", "mysql+pool", "postgresql+pool", "psycopg3"}
 
@@ -102,7 +108,20 @@ def connect(
     path = store_path(target)
     found = probe(path)
     _check_found(found, str(path), create)
+    global _checked_whole, _created
+    _checked_whole = None
+    _created = None
+    if create and found.kind is FileKind.STORE:
+        # The commands that fill a store check it whole before opening it for writing (which would
+        # migrate it): a damaged store is refused having been read only, with no file added beside it.
+        problem = damage(path)
+        if problem is not None:
+            raise StoreDamaged(str(path), problem)
+        _checked_whole = str(path)
     read_only = not found.writable
+    if found.kind is not FileKind.STORE:
+        folders = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+        _created = _Created(str(path), path, path.exists(), _small_contents(path), folders)
     if found.kind is FileKind.MISSING:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,6 +177,8 @@ def _connect_server(url: str, create: bool, patience: float | None) -> Database:
         if isinstance(error, StoreError):
             raise
         raise explain(error, shown) or StoreError(f"{shown}: cannot open as an annotator store: {error}") from error
+    global _created
+    _created = _Created(shown) if found.kind is not FileKind.STORE else None
     if not found.writable:
         db.close()
         locking.configure(shown, True, found.why_read_only, patience)
@@ -211,9 +232,12 @@ def check_integrity() -> None:
 
     It reads the whole file (about half a second per 100 MB), so only imports, which
     write much and take long anyway, ask for it: a damaged store is never added to.
+    `connect` checks a store it opens to fill it, read-only; the first import after that is not checked twice.
     A PostgreSQL server checks its own pages (and says so when one is damaged).
     """
-    if is_postgres():
+    global _checked_whole
+    if is_postgres() or _checked_whole == locking.settings.path:
+        _checked_whole = None  # found whole on opening: the first import after it need not read it all again
         return
     try:
         problems = [row[0] for row in database.execute_sql("PRAGMA quick_check").fetchall() if row[0] != "ok"]
@@ -221,6 +245,30 @@ def check_integrity() -> None:
         raise explain(error, locking.settings.path) or StoreDamaged(locking.settings.path, str(error)) from error
     if problems:
         raise StoreDamaged(locking.settings.path, problems[0])
+
+
+def check_store(target: str | os.PathLike[str] | None, full: bool = False) -> str:
+    """Check every page of a SQLite store without writing to it; say what was checked, or raise `StoreDamaged`.
+
+    Reading commands see only the damage on the pages they read, and the commands that fill
+    a store check it whole first; this checks a store at any time, leaving it as it was. A
+    PostgreSQL store is not checked: its server checks its own pages as it reads them.
+    """
+    target = _target(target)
+    if target is not None and is_server_url(os.fspath(target)):
+        return (f"{without_password(os.fspath(target))}: a PostgreSQL server checks its own pages as it reads them "
+                "(and reports a damaged one); annotator has nothing to check")
+    path = store_path(target)
+    found = probe(path)
+    if found.kind is not FileKind.STORE:
+        raise StoreMissing(str(path))
+    started = time.monotonic()
+    problem = damage(path, full)
+    if problem is not None:
+        raise StoreDamaged(str(path), problem)
+    size = path.stat().st_size / 1e6
+    check = "integrity check" if full else "quick check"
+    return f"{path}: the store is whole (SQLite's {check} read {size:.1f} MB in {time.monotonic() - started:.1f} s)"
 
 
 def store_version(db: Database) -> int:
@@ -261,6 +309,102 @@ def migrate(db: Database, target_version: int = STORE_VERSION) -> int:
             MIGRATIONS[version](db)
             put_meta(VERSION_KEY, str(version))
     return max(current, target_version)
+
+
+@dataclass
+class _Created:
+    """What `connect` made a store of: a missing or empty file (its bytes, the folders made for it), or an empty schema."""
+
+    shown: str
+    path: Path | None = None
+    existed: bool = False
+    contents: bytes | None = None
+    """The file's bytes before (b"" for an empty file; None when it was missing, or too big to keep)."""
+    folders: list[Path] = field(default_factory=list)
+    """The folders made for a new file, innermost first."""
+
+
+# What the last `connect` turned into a store, for `discard_new_store`; None when it opened a store that was there.
+_created: _Created | None = None
+# An empty file kept to be put back is at most this big (an empty SQLite database is a page or two).
+_KEPT_BYTES = 1 << 20
+
+
+def _small_contents(path: Path) -> bytes | None:
+    """The bytes of an empty store file that is there, to put back; None when there is none (or it is too big)."""
+    try:
+        return path.read_bytes() if path.is_file() and path.stat().st_size <= _KEPT_BYTES else None
+    except OSError:
+        return None
+
+
+def discard_new_store() -> str | None:
+    """Undo what `connect` made a store of, when a command that created the store failed; say what was undone.
+
+    Only a store that still holds no document is undone, and only when no other process has
+    it open: a new SQLite file is removed with its `-wal` and `-shm` files and the folders made
+    for it (an empty file that was there gets its bytes back); on PostgreSQL the tables it
+    created are dropped, and the database is as it was. None when nothing was undone. Never
+    raises: it runs while another error is on its way to the user.
+    """
+    global _created
+    created, _created = _created, None
+    if created is None or database.obj is None or database.is_closed() or database.in_transaction():
+        return None
+    try:
+        if is_postgres():
+            return _drop_new_tables(created.shown)
+        if created.path is None or (created.existed and created.contents is None):
+            return None
+        return _remove_new_file(created)
+    except Exception:  # noqa: BLE001 - when in doubt, keep the store: the user's error is the one to report
+        return None
+
+
+def _drop_new_tables(shown: str) -> str | None:
+    """Drop a new PostgreSQL store's tables in one transaction holding the write lock, if it still holds no document.
+
+    A session that has the tables open makes the drop wait past the lock timeout and fail: the store is then kept.
+    """
+    names = [model._meta.table_name for model in ALL_MODELS]
+    with database.atomic():
+        if DocumentRow.select().exists():
+            return None
+        present = set(database.get_tables())
+        database.execute_sql("DROP TABLE " + ", ".join(f'"{name}"' for name in names if name in present) + " CASCADE")
+    database.close()
+    return f"{shown}: the tables this command had created were dropped; the database is as it was"
+
+
+def _remove_new_file(created: _Created) -> str | None:
+    """Remove a new SQLite store (or give an empty file its bytes back), if no other process has it open."""
+    assert created.path is not None
+    path = created.path
+    # Leaving WAL mode needs every other connection gone, and the exclusive lock keeps newcomers out while
+    # the store is found still empty and removed: a store another process has opened, or filled, is kept.
+    (mode,) = database.execute_sql("PRAGMA journal_mode = DELETE").fetchone()
+    if str(mode).lower() != "delete":
+        return None
+    database.execute_sql("BEGIN EXCLUSIVE")
+    try:
+        if DocumentRow.select().exists():
+            return None
+        for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+            leftover.unlink(missing_ok=True)
+        if created.contents is None:
+            path.unlink(missing_ok=True)
+    finally:
+        database.execute_sql("ROLLBACK")
+        database.close()
+    if created.contents is not None:
+        path.write_bytes(created.contents)
+        return f"{created.shown}: the file is as it was before this command"
+    for folder in created.folders:  # innermost first
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+    return f"{created.shown}: the store this command had created was removed"
 
 
 def close() -> None:

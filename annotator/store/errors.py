@@ -91,6 +91,7 @@ class StoreDamaged(StoreError):
 
     def __init__(self, path: str, detail: str):
         self.path = path
+        self.detail = detail
         super().__init__(
             f"{path}: the store is damaged ({detail}); nothing was changed. Restore it from a backup, "
             f"or save what can be read with `sqlite3 {path} .recover`"

@@ -114,7 +114,8 @@ def test_a_folder_is_neither_a_store_nor_an_export_file(tmp_path):
 
 def _corrupt_a_middle_page(db, table: str) -> None:
     """Overwrite one leaf page of `table`, from the middle of its pages, with garbage."""
-    connection = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    # immutable: a read-only connection in WAL mode would leave -wal and -shm files beside the store.
+    connection = sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True)
     try:
         pages = [page for (page,) in connection.execute(
             "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno", (table,)
@@ -144,6 +145,33 @@ def test_a_corrupt_store_is_reported_and_left_as_it_was(tmp_path):
         assert_refused(ran, str(db), "damaged", ".recover")
     assert not out.exists()
     assert file_hash(db) == before
+
+
+def test_a_store_damaged_where_opening_reads_gets_no_file_beside_it(tmp_path):
+    db = tmp_path / "store.db"
+    build_store(db, tmp_path / "corpus.jsonl", documents=30)
+    _corrupt_a_middle_page(db, "store_meta")  # read by every command as it opens the store
+    before = file_hash(db)
+    for command in (["stats"], ["export"], ["import", str(FIXTURES / "demo.jsonl")], ["demo", "--no-review"],
+                    ["db", "check"]):
+        assert_refused(annotator("--db", str(db), *command), str(db), "damaged", ".recover")
+        assert sorted(os.listdir(tmp_path)) == ["corpus.jsonl", "store.db"], command
+    assert file_hash(db) == before
+
+
+def test_db_check_finds_damage_on_a_page_no_command_read_and_writes_nothing(tmp_path):
+    db = tmp_path / "store.db"
+    build_store(db, tmp_path / "corpus.jsonl", documents=30)
+    for full in ([], ["--full"]):
+        ran = annotator("--db", str(db), "db", "check", *full)
+        assert ran.returncode == 0 and f"{db}: the store is whole" in ran.stdout, ran.output
+    _corrupt_a_middle_page(db, "sentence")
+    before = file_hash(db)
+    for full in ([], ["--full"]):
+        assert_refused(annotator("--db", str(db), "db", "check", *full), str(db), "damaged", ".recover")
+    assert sorted(os.listdir(tmp_path)) == ["corpus.jsonl", "store.db"]
+    assert file_hash(db) == before
+    assert_refused(annotator("--db", str(tmp_path / "typo.db"), "db", "check"), "no store at")
 
 
 def test_a_full_disk_stops_an_import_with_the_store_as_it_was(tmp_path):
