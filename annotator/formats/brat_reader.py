@@ -31,10 +31,12 @@ import orjson
 
 from annotator.formats.brat import BARE_SPAN_TYPE, DOCUMENT_IDS, REFERS, brat_type, flat_text
 from annotator.formats.exporting import DISMISSED_PREFIX
+from annotator.formats.fields import BadRecord, checked_name, offsets_problem
 from annotator.formats.inputs import Source, StreamedInput, is_regular_file
 from annotator.formats.reading import InputError, InputWarning, LocatedRecord, Record
 from annotator.schema import Schema, load_schema
 
+_BRAT_ATTRIBUTES = {"Negation": "polarity", "Speculation": "modality"}
 _NUMBERED_ROLE = re.compile(r"^(.*?)(\d+)$")
 _ARGUMENT_NOTE = re.compile(r"^(\S+) argument: (" + re.escape(DISMISSED_PREFIX) + r".*)$")
 IMPORTED_STATUSES = ("accepted", "fixed", "added")
@@ -116,6 +118,10 @@ class _SchemaNames:
         self.values = {
             (name, brat_type(value)): value for name, values in schema.attributes.items() for value in values
         }
+
+    def native_name(self, brat_name: str) -> str:
+        """The attribute an `A` line's name stands for: the schema's name, polarity for Negation, modality for Speculation."""
+        return _BRAT_ATTRIBUTES.get(brat_name) or self.attributes.get(brat_name, brat_name)
 
     def event_attributes(self, found: Mapping[str, str | bool]) -> dict[str, str | bool]:
         """An event's attributes from its `A` lines: the schema's names and values, brat's Negation and Speculation."""
@@ -224,8 +230,9 @@ class _Lines:
             return f"expected 'Type start end', got {fields[0]!r}"
         quoted = fields[1] if len(fields) > 1 else None
         text = self.text
-        if not 0 <= start < end <= len(text):
-            return f"offsets {start}-{end} lie outside the text (length {len(text)})"
+        problem = offsets_problem(start, end, len(text))
+        if problem is not None:
+            return problem
         if quoted is not None and quoted != flat_text(text[start:end]):
             return f"{quoted!r} does not match the text at {start}-{end}: {text[start:end]!r}"
         self.spans[ident] = (label, start, end, number)
@@ -263,6 +270,9 @@ class _Document:
         # The native arguments each annotation id stands for: an argument's own T, or the numbered role on its event.
         self.arguments_by_target: dict[str, list[dict]] = {}
         self.arguments_by_role: dict[tuple[str, str], dict] = {}
+        # The `A` line each event attribute came from, so that an error in its value names that line: event id ->
+        # native attribute name -> (A id, line).
+        self.attribute_lines: dict[str, dict[str, tuple[str, int]]] = {}
 
     def refuse(self, number: int, ident: str, reason: str) -> _Refused:
         """The error that stops this file's import."""
@@ -283,6 +293,9 @@ class _Document:
         for index, ident in enumerate(self.events):
             item_lines[f"events[{index}]"] = first_lines[ident]
             item_names[f"events[{index}]"] = ident
+            for name, (attribute, number) in self.attribute_lines.get(ident, {}).items():
+                item_lines[f"events[{index}].attributes.{name}"] = number
+                item_names[f"events[{index}].attributes.{name}"] = f"{attribute}.value"
         return LocatedRecord(str(ann), record, item_lines, item_names)
 
     def _relations(self) -> None:
@@ -360,7 +373,16 @@ class _Document:
                                     f" ({', '.join(IMPORTED_STATUSES)} or pending): {target} is pending",
                                     "Status values annotator does not know (A)")
             elif target in self.events:
+                try:
+                    checked_name(name, f"{ident}.name")
+                except BadRecord as bad:
+                    raise self.refuse(number, bad.field, bad.reason) from None
                 found.setdefault(target, {})[name] = value
+                lines = self.attribute_lines.setdefault(target, {})
+                if name in _BRAT_ATTRIBUTES:  # Negation and Speculation give way to the schema's own attribute
+                    lines.setdefault(_BRAT_ATTRIBUTES[name], (ident, number))
+                else:
+                    lines[self.names.native_name(name)] = (ident, number)
             else:
                 what = "entity" if target in self.entities else "annotation"
                 self.lines.drop(number, ident, f"attribute {name} of {what} {target} is not carried by annotator"

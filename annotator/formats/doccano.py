@@ -28,6 +28,7 @@ the reader of the file).
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -136,10 +137,14 @@ def doccano_to_native(obj: Any, number: int) -> dict:
                 raise BadRecord(f"label[{index}]", f"must be [start, end, label], got {item!r}")
             native["entities"].append({"id": f"T{index + 1}", "start": item[0], "end": item[1], "label": item[2]})
         return native
-    entities = obj.get("entities") or []
-    relations = obj.get("relations") or []
-    if not isinstance(entities, list) or not isinstance(relations, list):
-        raise BadRecord("entities", "entities and relations must be lists")
+    entities = obj.get("entities")
+    entities = [] if entities is None else entities
+    relations = obj.get("relations")
+    relations = [] if relations is None else relations
+    if not isinstance(entities, list):
+        raise BadRecord("entities", f"must be a list of {{id, start_offset, end_offset, label}} objects, got {reprlib.repr(entities)}")
+    if not isinstance(relations, list):
+        raise BadRecord("relations", f"must be a list of {{id, from_id, to_id, type}} objects, got {reprlib.repr(relations)}")
     by_id: dict[int, dict] = {}
     for index, entity in enumerate(entities):
         if not isinstance(entity, dict):
@@ -221,11 +226,19 @@ def doccano_records(path: Source, progress: Callable[[int], None] | None = None)
     return converted(path, jsonl_objects(path, progress), doccano_to_native)
 
 
+# Keys of a doccano record that a native one never has: a line holding one is doccano's whatever its entities hold
+# (so that a malformed `entities` is said as doccano's), unless it also holds a key of a native or Prodigy record.
+DOCCANO_KEYS = frozenset({"relations", "annotator_id", "annotator_attributes", "annotator_dismissed"})
+NOT_DOCCANO_KEYS = frozenset({"events", "sentences", "spans", "tokens", "_input_hash", "_task_hash"})
+
+
 def looks_like_doccano(first: Any) -> bool:
     """True for a decoded first line in one of doccano's shapes."""
     if not isinstance(first, dict) or "text" not in first:
         return False
     if "label" in first and isinstance(first["label"], list):
+        return True
+    if not DOCCANO_KEYS.isdisjoint(first) and NOT_DOCCANO_KEYS.isdisjoint(first):
         return True
     entities = first.get("entities")
     return isinstance(entities, list) and bool(entities) and isinstance(entities[0], dict) and "start_offset" in entities[0]

@@ -65,6 +65,17 @@ def checked_span(obj: dict, path: str, text: str, start_key: str = "start", end_
     return start, end
 
 
+def offsets_problem(start: int, end: int, length: int, text: str = "the text") -> str | None:
+    """What is wrong with integer offsets `start`-`end` in a text of `length` characters, or None: reversed, empty or outside it."""
+    if start > end:
+        return f"offsets {start}-{end} are reversed: the start comes after the end; write the smaller offset first"
+    if start == end:
+        return f"offsets {start}-{end} are an empty span: the end must come after the start"
+    if start < 0 or end > length:
+        return f"offsets {start}-{end} lie outside {text} (length {length})"
+    return None
+
+
 def nonempty_str(obj: dict, key: str, path: str) -> str:
     """A name that must be a string with something in it and no control character."""
     return checked_name(obj.get(key), f"{path}.{key}")

@@ -29,6 +29,7 @@ from typing import Any
 
 import orjson
 
+from annotator.formats.fields import is_int, offsets_problem
 from annotator.formats.inputs import LineTooLong, Source, StreamedInput, input_lines
 from annotator.formats.prodigy import BARE_SPAN_LABEL, TASKS_META_KEY, kept_task
 from annotator.formats.reading import InputError, InputWarning, LocatedRecord, Record, jsonl_objects
@@ -78,8 +79,13 @@ def _task_spans(task: dict, event_types: set[str]) -> tuple[list[dict], list[dic
         if type(span) is not dict:
             raise BadRecord(f"spans[{index}]", "must be an object")
         start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
-            raise BadRecord(f"spans[{index}]", f"offsets {start}-{end} must lie inside the task's text (length {length})")
+        if not is_int(start):
+            raise BadRecord(f"spans[{index}].start", f"must be an integer offset, got {start!r}")
+        if not is_int(end):
+            raise BadRecord(f"spans[{index}].end", f"must be an integer offset, got {end!r}")
+        problem = offsets_problem(start, end, length, "the task's text")
+        if problem is not None:
+            raise BadRecord(f"spans[{index}]", problem)
         if type(label) is not str or not label:
             raise BadRecord(f"spans[{index}].label", "must be a non-empty string")
         if "text" in span and span["text"] != text[start:end]:
