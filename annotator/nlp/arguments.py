@@ -1,13 +1,7 @@
-"""Event arguments read off the dependency parse of a trigger's sentence.
+"""Event arguments of a trigger: the fillers `slots.SlotReader` finds, given roles and extents.
 
-Every slot the parse offers is tried: subject, object, passive subject and `by`-agent,
-prepositional objects (nested locatives too: "on the sidelines of the Assembly in New
-York"), possessor and name modifiers of a nominal trigger, the participle clause that
-follows a nominal ("airstrikes led by a Saudi coalition in Hodeida"), the subject of a
-light verb that governs it ("Israel launched strikes", "he faces charges"), and the
-subject or object a coordinated verb shares ("was arrested and charged"). Each filler
-becomes an argument whose extent is its full noun phrase (determiner, modifiers, head,
-restrictive prepositional phrases and relative clauses; no apposition, no conjunct, no
+Each filler becomes an argument whose extent is its full noun phrase (determiner, modifiers,
+head, restrictive prepositional phrases and relative clauses; no apposition, no conjunct, no
 comma-separated tail, nothing that holds the trigger), so "the ISIS militant group" and
 "him" are arguments as they stand. A relative pronoun stands for its antecedent.
 
@@ -20,7 +14,6 @@ pronoun or a common noun phrase, with a hint for linking it to an entity at docu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from annotator.nlp.fillers import FoundArgument, position_entity, position_span, value
@@ -28,23 +21,20 @@ from annotator.nlp.phrases import (
     AGENT_NOUNS,
     GATHERING_NOUNS,
     GEOGRAPHIC_NOUNS,
-    LIGHT_VERBS,
     MUNITION_NOUNS,
     NATURAL_FORCES,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
-    SITUATING_PREPOSITIONS,
     TIME_LABELS,
-    UNDERGOING_VERBS,
     VEHICLE_NOUNS,
     WEAPON_NOUNS,
     antecedent,
     entity_for,
     extent,
-    infinitive,
     is_bare_definite,
 )
-from annotator.nlp.triggers import VERB_POS, Trigger
+from annotator.nlp.slots import SlotReader
+from annotator.nlp.triggers import Trigger
 from annotator.schema import EventType, Schema
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,21 +46,18 @@ VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
 JUSTICE_PARTIES = frozenset({"Defendant", "Adjudicator", "Plaintiff"})
 CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose role does not vary by type
-RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"})  # "took bribes": the taker receives
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
 COURT_NOUNS = frozenset({"court", "tribunal"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "on Tuesday", "Tuesday's protest"
 
 
-class ArgumentFinder:
+class ArgumentFinder(SlotReader):
     """Finds the arguments of one trigger in its parsed sentence."""
 
     def __init__(self, schema: Schema, trigger_lemmas: frozenset[str]):
+        super().__init__(schema.locative_prepositions, trigger_lemmas)
         self.schema = schema
-        self.trigger_lemmas = trigger_lemmas
-        self.locatives = schema.locative_prepositions
-        self.trigger_tokens: set[int] = set()
 
     def __call__(self, doc: Doc, trigger: Trigger, entity_of_token: dict[int, int],
                  trigger_tokens: set[int]) -> list[FoundArgument]:
@@ -113,311 +100,6 @@ class ArgumentFinder:
             b is not a and b.role == a.role and b.start_char <= a.start_char and a.end_char <= b.end_char
             and (b.start_char, b.end_char) != (a.start_char, a.end_char) for b in found
         )]
-
-    # ------------------------------------------------------------------ slots
-
-    @staticmethod
-    def clausal(head: Token) -> bool:
-        """True for a verb, an adjective with a subject, or a gerund the parser tagged as a noun but gave a clause's dependents."""
-        return head.pos_ in VERB_POS or head.dep_ == "xcomp" or any(
-            c.dep_ in ("dobj", "nsubj", "nsubjpass", "aux") for c in head.children
-        )
-
-    def _all_slots(self, trigger: Trigger, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
-        """The slots of the trigger's head, then the prepositions of its other words ("pleaded guilty to fraud")."""
-        head = trigger.span.root
-        yield from self._slots(head, event_type)
-        for word in trigger.span:
-            if word.i != head.i:
-                for child in word.children:
-                    if child.dep_ == "prep" and child.i not in {t.i for t in trigger.span}:
-                        yield from self._prepositional(child)
-
-    def _slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
-        if self.clausal(head):
-            yield from self._verb_slots(head, event_type)
-        else:
-            yield from self._noun_slots(head, event_type)
-
-    def _subject_slot(self, head: Token, event_type: EventType) -> str:
-        if head.pos_ == "ADJ":
-            return "passive_subject"  # "found Fry guilty", "left 20 people dead": the subject undergoes it
-        has_object = any(c.dep_ in ("dobj", "obj") for c in head.children)
-        return "intransitive_subject" if not has_object and head.lemma_.lower() in event_type.intransitive else "subject"
-
-    def _verb_slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
-        yield from self._where(head)
-        subject_slot = self._subject_slot(head, event_type)
-        has_subject = has_object = False
-        for child in head.children:
-            dep = child.dep_
-            if dep in ("nsubj", "csubj", "nsubjpass", "dobj", "obj"):
-                named_actor = dep in ("dobj", "obj") and (head.dep_ == "conj" or any(c.dep_ in ("nsubj", "agent") for c in head.children))
-                for participant in self._conjuncts(child):
-                    yield from self._inside_participant(participant, owners=not named_actor)
-            if dep in ("nsubj", "csubj"):
-                has_subject = True
-                # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
-                bare_participle = head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
-                    "passive_subject" in event_type.slots)  # "Thousands protested", tagged VBN, is not one
-                yield ("passive_subject" if bare_participle else subject_slot), child, None
-            elif dep == "nsubjpass":
-                has_subject = True
-                yield "passive_subject", child, None
-            elif dep in ("dobj", "obj"):
-                has_object = True
-                yield "object", child, None
-            elif dep in ("attr", "oprd"):
-                yield "predicate", child, None
-            elif dep == "agent":
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        yield from self._inside_participant(grandchild)
-                        yield "agent", grandchild, None
-            elif dep == "dative" and not any(c.dep_ == "pobj" for c in child.children):
-                yield "dative", child, None
-            elif dep in ("prep", "dative"):
-                yield from self._prepositional(child)
-            elif dep in ("npadvmod", "tmod"):
-                yield "time", child, None
-        governor = head.head
-        if head.tag_ == "VBN" and head.dep_ in ("advcl", "oprd", "ccomp", "xcomp") and governor.lemma_.lower() == "leave":
-            for child in governor.children:
-                if child.dep_ in ("dobj", "obj"):
-                    yield "passive_subject", child, None  # "The blast left 40 people injured"
-        if head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and governor is not head:
-            # "A jury in St. Paul found Fry guilty": the finder, and where and when, sit on the verb.
-            for child in governor.children:
-                if child.dep_ == "nsubj" and head.dep_ != "oprd":
-                    yield from self._inside_participant(child)
-                    yield "subject", child, None
-                elif child.dep_ in ("dobj", "obj") and head.dep_ in ("oprd", "ccomp"):
-                    yield "passive_subject", child, None  # "left two people dead"
-                elif child.dep_ == "prep":
-                    yield from self._prepositional(child)
-                elif child.dep_ in ("npadvmod", "tmod"):
-                    yield "time", child, None
-        if not has_subject and governor is not head:
-            passive = any(c.dep_ == "auxpass" for c in head.children) or head.tag_ == "VBN"
-            if head.dep_ in ("xcomp", "conj", "advcl"):
-                for child in governor.children:
-                    if child.dep_ == "nsubj" and (head.dep_ != "advcl" or head.tag_ == "VBG" or infinitive(head)):
-                        yield from self._inside_participant(child)
-                        yield ("passive_subject" if passive and head.dep_ == "xcomp" else subject_slot), child, None
-                    elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
-                        yield ("passive_subject" if passive else subject_slot), child, None
-                if head.dep_ == "conj" and governor.dep_ in ("advcl", "xcomp") and governor.tag_ == "VBG" and not any(
-                    c.dep_ in ("nsubj", "nsubjpass") for c in governor.children
-                ):
-                    for child in governor.head.children:
-                        if child.dep_ == "nsubj":
-                            yield subject_slot, child, None
-            elif head.dep_ == "acl" and infinitive(head):
-                # "AT&T clinched a deal to acquire DirecTV": the one who agreed acts;
-                # "AT&T to buy DirecTV" (a headline): the noun itself.
-                clause = governor.head
-                if any(c.dep_ == "auxpass" for c in head.children):
-                    yield "passive_subject", governor, None  # "the first minister to be sentenced"
-                elif governor.dep_ == "ROOT" and governor.pos_ in ("NOUN", "PROPN"):
-                    yield subject_slot, governor, None
-                elif governor.dep_ in ("dobj", "obj", "attr") and clause is not governor:
-                    for child in clause.children:
-                        if child.dep_ == "nsubj":
-                            yield subject_slot, child, None
-            elif head.dep_ in ("acl", "relcl"):
-                passive = head.tag_ == "VBN" and head.dep_ == "acl" or any(c.dep_ == "auxpass" for c in head.children)
-                yield ("passive_subject" if passive else subject_slot), governor, None
-            elif head.dep_ == "pcomp" and governor.head is not governor:
-                # "accused Russia of hitting ..." / "after killing ...": the clause's object or subject acts.
-                clause = governor.head
-                actor = next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
-                    (c for c in clause.children if c.dep_ == "nsubj"), None)
-                if actor is not None:
-                    yield subject_slot, actor, None
-        if not has_object and head.dep_ != "conj":
-            # "killed and wounded dozens": the last conjunct's object is shared.
-            for child in head.children:
-                if child.dep_ == "conj" and child.pos_ in VERB_POS:
-                    for grandchild in child.children:
-                        if grandchild.dep_ in ("dobj", "obj"):
-                            yield "object", grandchild, None
-        if not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS:
-            for child in governor.children:
-                if child.dep_ in ("dobj", "obj"):
-                    yield "object", child, None
-        if head.dep_ in ("acl", "relcl") and governor is not head:
-            # "the assault on the towns of Talbisa ... killed 36": where and when sit on the noun.
-            for child in governor.children:
-                if child.dep_ == "prep":
-                    for slot, filler, preposition in self._prepositional(child):
-                        if preposition in self.locatives:
-                            yield slot, filler, preposition
-
-    def _inside_participant(self, filler: Token, owners: bool = True) -> Iterator[tuple[str, Token, str | None]]:
-        """What a participant phrase says about the event: its places and times, the maker of a
-        weapon ("Russian jets"), and who did an event it names ("its air strikes were targeted")."""
-        yield from self._nested_places(filler)
-        for child in filler.children:
-            if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS and filler.lower_ != "old":
-                yield "time", child, None
-        lemma = filler.lemma_.lower()
-        nominal_event = lemma in self.trigger_lemmas and filler.pos_ == "NOUN"
-        if owners and (lemma in WEAPON_NOUNS or nominal_event):
-            for child in filler.children:
-                if child.dep_ in ("amod", "compound", "nmod", "poss") and (
-                    child.ent_type_ in ("NORP", "GPE", "ORG") or child.lower_ in PERSONAL_PRONOUNS
-                ):
-                    yield "modifier", child, None
-
-    def _noun_slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
-        for child in head.children:
-            dep = child.dep_
-            if dep == "poss":
-                yield "possessor", child, None
-            elif dep in ("amod", "compound", "nmod"):
-                yield "modifier", child, None
-            elif dep == "prep":
-                yield from self._prepositional(child)
-            elif dep == "acl":
-                # "airstrikes led by a Saudi coalition in Hodeida"
-                for grandchild in child.children:
-                    if grandchild.dep_ == "agent":
-                        for filler in grandchild.children:
-                            if filler.dep_ == "pobj":
-                                yield "agent", filler, None
-                                yield from self._nested_places(filler)
-                    elif grandchild.dep_ == "prep" and (grandchild.lower_ in self.locatives or (
-                        grandchild.lower_ in ("on", "against") and child.lemma_.lower() in LIGHT_VERBS
-                    )):
-                        yield from self._prepositional(grandchild)
-        governor = head.head
-        if governor is head:
-            return
-        has_possessor = any(c.dep_ == "poss" for c in head.children)
-        yield from self._winner(head)
-        if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
-            return  # "won the election": the verb is a mention of its own and takes the clause
-        if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
-            verb = governor.lemma_.lower()
-            slot = "recipient" if verb in RECEIVING_VERBS and "Recipient" in event_type.roles else (
-                "passive_subject" if verb in UNDERGOING_VERBS else "subject")
-            subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
-            clause = governor
-            while not subjects and clause.dep_ == "conj" and clause.head is not clause:
-                # "Petters was convicted in 2009 and is serving a 50-year sentence"; "they lobbed …, approached … and opened fire"
-                clause = clause.head
-                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not subjects and clause.dep_ == "pcomp" and clause.head.head is not clause.head:
-                # "sentenced for taking bribes", "accused of taking bribes": the gerund's subject is the clause's
-                subjects = [c for c in clause.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-            for child in subjects:
-                if not has_possessor:
-                    yield from self._inside_participant(child)
-                    yield slot, child, None
-            yield from self._where(governor)
-            for child in governor.children:
-                if child.dep_ == "prep":
-                    yield from self._prepositional(child)
-                elif child.dep_ in ("npadvmod", "tmod"):
-                    yield "time", child, None
-        elif head.dep_ == "nsubjpass" and governor.lemma_.lower() in LIGHT_VERBS:
-            # "The attack … was mounted by about 20 militants overnight"
-            for child in governor.children:
-                if child.dep_ == "agent":
-                    yield from (("subject", g, None) for g in child.children if g.dep_ == "pobj")
-                elif child.dep_ == "prep":
-                    yield from self._prepositional(child)
-                elif child.dep_ in ("npadvmod", "tmod", "advmod"):
-                    yield "time", child, None
-        elif head.dep_ == "pobj" and governor.lower_ == "to" and head.lemma_.lower() == "death" and governor.head.pos_ in VERB_POS:
-            # "A man was stabbed to death in east London": who was stabbed died, who stabbed killed.
-            for child in governor.head.children:
-                if child.dep_ in ("dobj", "obj", "nsubjpass"):
-                    yield "passive_subject", child, None
-                elif child.dep_ == "nsubj":
-                    yield "subject", child, None
-                elif child.dep_ == "prep" and child is not governor:
-                    yield from self._prepositional(child)
-        elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
-            # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
-            for child in governor.head.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and not has_possessor:
-                    yield "passive_subject", child, None
-        elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
-            # "filed for bankruptcy", "went on trial"
-            for child in governor.head.children:
-                if child.dep_ == "nsubj":
-                    yield "subject", child, None
-        elif head.dep_ in ("nsubj", "nsubjpass"):
-            # A nominal trigger as a clause's subject often names where and when in that clause.
-            for child in governor.children:
-                if child.dep_ == "prep":
-                    for _slot, filler, preposition in self._prepositional(child):
-                        if preposition in self.locatives or preposition in ("on", "during"):
-                            yield "nested", filler, preposition
-                elif child.dep_ in ("npadvmod", "tmod"):
-                    yield "time", child, None
-                elif child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
-                    yield from self._nested_places(child)  # "The attack killed five people in Kabul"
-
-    @staticmethod
-    def _where(clause: Token) -> Iterator[tuple[str, Token, str | None]]:
-        """The place a relative "where" stands for: "South Waziristan, where the military is pressing an offensive"."""
-        if clause.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for c in clause.children):
-            place = clause.head
-            # "…Airport in Karachi, where he was received": the whole place, not its last word.
-            while place.dep_ == "pobj" and place.head.dep_ == "prep" and place.head.head.pos_ in ("NOUN", "PROPN"):
-                place = place.head.head
-            yield "nested", place, "in"
-
-    @staticmethod
-    def _winner(head: Token) -> Iterator[tuple[str, Token, str | None]]:
-        """Who won the contest a nominal names: "Maduro was declared the winner of the election", "X is the winner of the race"."""
-        governor = head.head
-        if head.dep_ == "pobj" and governor.lower_ == "of" and governor.head.lemma_.lower() in ("winner", "victor"):
-            winner = governor.head
-            if winner.dep_ == "attr":
-                yield from (("winner", c, None) for c in winner.head.children if c.dep_ == "nsubj")
-            elif winner.dep_ == "oprd":
-                yield from (("winner", c, None) for c in winner.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
-
-    def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
-        """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""
-        for nested in token.children:
-            if nested.lower_ == "of" and any(
-                c.dep_ == "pobj" and c.pos_ == "NOUN" and c.lemma_.lower() in self.trigger_lemmas for c in nested.children
-            ):
-                continue
-            if nested.dep_ == "prep" and (nested.lower_ in SITUATING_PREPOSITIONS or nested.lower_ == "of"):
-                for _slot, filler, nested_word in self._prepositional(nested, depth + 1):
-                    if nested_word in SITUATING_PREPOSITIONS:
-                        yield "nested", filler, nested_word
-            elif nested.dep_ == "acl" and depth < 2 and nested.i not in self.trigger_tokens:
-                # "territories held by rebels in Hama"; a relative clause ("who was appointed in 2019")
-                # or an event of its own places its own event, not this one.
-                yield from self._nested_places(nested, depth + 1)
-            elif nested.dep_ == "agent" and depth < 3:
-                for filler in nested.children:
-                    if filler.dep_ == "pobj":
-                        yield from self._nested_places(filler, depth + 1)
-
-    def _prepositional(self, preposition: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
-        word = preposition.lower_
-        for child in preposition.children:
-            if child.dep_ == "pobj":
-                yield "prep", child, word
-                if depth < 3:
-                    yield from self._nested_places(child, depth)
-            elif child.dep_ == "pcomp" and child.tag_ == "VBG":  # "for taking bribes"
-                yield "prep", child, word
-            elif child.dep_ == "prep":  # "out of", "because of"
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        yield "prep", grandchild, child.lower_
-
-    @staticmethod
-    def _conjuncts(token: Token) -> Iterable[Token]:
-        return [token, *token.conjuncts]
 
     # ------------------------------------------------------------------ roles and extents
 
