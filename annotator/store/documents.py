@@ -30,6 +30,7 @@ from annotator.domain import (
     Token,
 )
 from annotator.store import sources
+from annotator.store.lanes import current
 from annotator.store.models import (
     ArgumentRow,
     DocumentRow,
@@ -39,6 +40,8 @@ from annotator.store.models import (
     SentenceRow,
     database,
 )
+from annotator.store.sql import marks, run
+from annotator.store.state import IDS_PER_QUERY, review_from_row
 
 # Documents loaded per round of queries: large enough to amortise them, small enough to stream a corpus.
 _BATCH_SIZE = 500
@@ -206,3 +209,43 @@ def _load_batch(
             external_id, text, title, orjson.loads(meta) if meta and meta != "{}" else {},
             tuple(sentences[pk]), tuple(entities[pk]), tuple(events[pk]), pk,
         )
+
+
+# Where each kind of target is kept, to tell a machine candidate from an addition when it has no review state.
+_TABLES = {
+    TargetKind.SENTENCE: "sentence", TargetKind.ENTITY: "entity", TargetKind.EVENT: "event",
+    TargetKind.ARGUMENT: "argument",
+}
+
+
+def load_reviews(targets: Sequence[tuple[TargetKind, int]]) -> dict[tuple[TargetKind, int], Review]:
+    """The review now, in the lane in effect, of each of these targets the store holds, as `load_document` gives it.
+
+    It reads the targets' own rows only, so a decision can be shown without reading its
+    document again. A target without a review state is in its initial state: pending,
+    or withdrawn for a reviewer's addition.
+    """
+    by_kind: dict[TargetKind, list[int]] = defaultdict(list)
+    for kind, pk in targets:
+        by_kind[kind].append(pk)
+    found: dict[tuple[TargetKind, int], Review] = {}
+    withdrawn = Review(status=Status.WITHDRAWN)
+    for kind, pks in by_kind.items():
+        unique = list(dict.fromkeys(pks))
+        for i in range(0, len(unique), IDS_PER_QUERY):
+            chunk = unique[i : i + IDS_PER_QUERY]
+            for pk, *columns in run(
+                "SELECT target_id, status, fixed, flagged, note, reviewer, decided_at, dismissed FROM review_state"
+                f" WHERE lane = ? AND target_kind = ? AND target_id IN ({marks(len(chunk))})",
+                (current(), kind.value, *chunk),
+            ).fetchall():
+                found[(kind, pk)] = review_from_row(*columns)
+            stateless = [pk for pk in chunk if (kind, pk) not in found]
+            if not stateless:
+                continue
+            origin = "'machine'" if kind is TargetKind.SENTENCE else "origin"
+            for pk, of in run(
+                f"SELECT id, {origin} FROM {_TABLES[kind]} WHERE id IN ({marks(len(stateless))})", stateless
+            ).fetchall():
+                found[(kind, pk)] = PENDING if of == Origin.MACHINE.value else withdrawn
+    return found

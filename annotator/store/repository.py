@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from types import GeneratorType
 from typing import Any, TypeVar
 
-from annotator.domain import Action, Decision, Document, TargetKind
+from annotator.domain import Action, Decision, Document, Review, TargetKind
 from annotator.schema import Schema, load_schema
 from annotator.store import (
     arguments,
@@ -154,6 +154,10 @@ class Repository:
     def load_document(self, document_id: str | None = None, pk: int | None = None) -> Document:
         """One document, by id or by pk, with its sentences, candidates and review states."""
         return documents.load_document(document_id, pk)
+
+    def load_reviews(self, targets: Sequence[tuple[TargetKind, int]]) -> dict[tuple[TargetKind, int], Review]:
+        """The review now of each of these targets the store holds (not of their documents): what a decision changed."""
+        return documents.load_reviews(targets)
 
     def iter_documents(
         self, document_ids: Sequence[str] | None = None, with_tokens: bool = True, source: str | None = None,
