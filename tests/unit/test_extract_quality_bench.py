@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from annotator.formats.native import read_native
+from annotator.nlp.extract import Extractor, load_pipeline
 from tests.bench import bench_quality
 
 
@@ -23,3 +25,14 @@ def test_the_dev_figures_are_measured_and_printed(capsys):
     assert 0 < figures["dev"]["trigger_precision"] <= 1 and figures["dev"]["entity_f1"] > 0
     out = capsys.readouterr().out
     assert "Justice.Sentence" in out and "entities   bare" in out and "HELD-OUT" not in out
+
+
+def test_the_second_annotation_covers_held_out_articles_and_is_scored_beside_the_extractor(capsys):
+    splits = bench_quality.article_splits()
+    second = [r.document.id for path in bench_quality.SECOND_DIR.glob("*.jsonl") for r in read_native([path])]
+    assert second and all(splits.get(article) == "held-out" for article in second)
+    figures = bench_quality.agreement(Extractor(load_pipeline()))
+    assert set(figures) == {"second_argument_precision", "second_argument_f1", "extractor_argument_precision",
+                            "extractor_argument_f1"}
+    assert 0 < figures["second_argument_f1"] <= 1
+    assert "second annotator" in capsys.readouterr().out
