@@ -26,7 +26,7 @@ class Corrections(Search):
         super().__init__(repository, reviewer)
         self.schema = schema or repository.schema
         """The schema choices are read from: labels, types, roles, attributes and which get digits (the store's by default)."""
-        self._trigger_pairs: tuple[DocumentView, list[tuple[int, int]]] | None = None
+        self._trigger_pairs: tuple[DocumentView, int, list[tuple[int, int]]] | None = None
 
     # ------------------------------------------------------------------ stable choices
 
@@ -64,8 +64,8 @@ class Corrections(Search):
         if not changes:
             self.last_message = "Nothing changed."
             return False
-        self.repository.fix(self.reviewer, row.kind, row.pk, **changes)
-        self._show(row.kind, row.pk)
+        self.refresh_group(self.repository.fix(self.reviewer, row.kind, row.pk, **changes))
+        self.select(row.kind, row.pk)
         return True
 
     def _show(self, kind: TargetKind, pk: int) -> None:
@@ -177,11 +177,11 @@ class Corrections(Search):
     def trigger_partners(self, event_pk: int) -> list[int]:
         """The other events of the current document on the same trigger span as this one."""
         view = self._loaded()
-        # Asked for every event row at every redraw: read once per loaded document (a change reloads it).
-        if self._trigger_pairs is None or self._trigger_pairs[0] is not view:
+        # Asked for every event row at every redraw: read once per loaded document and per change to it.
+        if self._trigger_pairs is None or self._trigger_pairs[:2] != (view, view.revision):
             assert view.document.pk is not None
-            self._trigger_pairs = (view, self.repository.events_sharing_trigger(view.document.pk))
-        return [b if a == event_pk else a for a, b in self._trigger_pairs[1] if event_pk in (a, b)]
+            self._trigger_pairs = (view, view.revision, self.repository.events_sharing_trigger(view.document.pk))
+        return [b if a == event_pk else a for a, b in self._trigger_pairs[2] if event_pk in (a, b)]
 
     def trigger_warning(self, event_pk: int) -> str | None:
         """The shared-trigger warning when another event sits on this event's trigger (see `trigger_partners`), else None."""
@@ -215,8 +215,7 @@ class Corrections(Search):
         if (self.event(event_pk).final("attributes") or {}).get(name) == value:
             self.last_message = "Nothing changed."
             return False
-        self.repository.set_attribute(self.reviewer, event_pk, name, value)
-        self.reload()
+        self.refresh_group(self.repository.set_attribute(self.reviewer, event_pk, name, value))
         return True
 
     def set_attribute_by_key(self, row: Row | None, key: str) -> bool:

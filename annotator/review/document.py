@@ -8,8 +8,9 @@ the whole document.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from annotator.domain import (
     Argument,
@@ -76,13 +77,32 @@ class DocumentView:
 
     def __init__(self, document: Document):
         self.document = document
+        self.revision = 0
+        """How many times `update_reviews` changed the view in place: what was drawn from it is stale once it moves."""
         self.entities_in: dict[int, list[Entity]] = defaultdict(list)
         """Entities by the index of the sentence holding their (corrected) start."""
         self.events_in: dict[int, list[Event]] = defaultdict(list)
         """Events by the index of the sentence holding their (corrected) trigger."""
         self.labels_of_words: dict[str, set[str]] = defaultdict(set)
         """Every label the document gives a piece of text, to point out inconsistent labelling."""
-        sentences = document.sentences
+        self._index_sentences()
+        self._entities_by_pk = {e.pk: e for e in document.entities}
+        self._entities_by_id: dict[str, Entity] = {}
+        for entity in document.entities:
+            self._entities_by_id.setdefault(entity.id, entity)  # the first, as a scan in file order finds
+        self._events_by_pk = {e.pk: e for e in document.events}
+        self._event_of_argument = {a.pk: e for e in document.events for a in e.arguments}
+        self._label_counts: Counter[tuple[str, str]] | None = None
+        """How many live entities give each (words, label) of `labels_of_words`; counted at the first update."""
+        self._positions: tuple[dict[int | None, int], dict[int | None, int]] | None = None
+        """Where each entity and each event sits in the document's tuples, by key; found at the first update."""
+
+    def _index_sentences(self) -> None:
+        """Group the entities and events by sentence and gather the labels of words, from the document."""
+        document, sentences = self.document, self.document.sentences
+        self.entities_in.clear()
+        self.events_in.clear()
+        self.labels_of_words.clear()
         for entity in document.entities:
             start, end = span_of_entity(entity)
             self.entities_in[sentence_of(sentences, start)].append(entity)
@@ -90,12 +110,7 @@ class DocumentView:
                 self.labels_of_words[document.text[start:end]].add(entity.final("label"))
         for event in document.events:
             self.events_in[sentence_of(sentences, event.final("trigger_start"))].append(event)
-        self._entities_by_pk = {e.pk: e for e in document.entities}
-        self._entities_by_id: dict[str, Entity] = {}
-        for entity in document.entities:
-            self._entities_by_id.setdefault(entity.id, entity)  # the first, as a scan in file order finds
-        self._events_by_pk = {e.pk: e for e in document.events}
-        self._event_of_argument = {a.pk: e for e in document.events for a in e.arguments}
+        self._label_counts = None
 
     # ------------------------------------------------------------------ lookups
 
@@ -203,6 +218,123 @@ class DocumentView:
             earlier.append(index)
         return earlier
 
+    # ------------------------------------------------------------------ updating in place
+
+    def update_reviews(self, reviews: Mapping[tuple[TargetKind, int], Review]) -> set[int] | None:
+        """Put new reviews of some of the document's targets in place, so the view holds what a fresh load would.
+
+        Returns the sentences whose rows are now listed differently (a target shown, hidden,
+        moved or reordered); in the others only statuses changed. Returns None, changing
+        nothing, when a target is not in this view, is a sentence, or is an argument whose
+        final event changed: where a fresh load puts those is for a fresh load to say.
+        """
+        if not all(self._updatable(kind, pk, review) for (kind, pk), review in reviews.items()):
+            return None
+        entities, events = list(self.document.entities), list(self.document.events)
+        if self._positions is None:
+            self._positions = {e.pk: i for i, e in enumerate(entities)}, {e.pk: i for i, e in enumerate(events)}
+        if self._label_counts is None and any(kind is TargetKind.ENTITY for kind, _ in reviews):
+            self._label_counts = self._count_labels_of_words()
+        positions = self._positions
+        relisted: set[int] = set()
+        for (kind, pk), review in reviews.items():
+            if kind is TargetKind.ENTITY:
+                old = self._entities_by_pk[pk]
+                new = replace(old, review=review)
+                entities[positions[0][pk]] = new
+                self._put_entity(old, new, relisted)
+            elif kind is TargetKind.EVENT:
+                event = self._events_by_pk[pk]
+                self._put_event(event, replace(event, review=review), relisted, events, positions[1])
+            else:
+                event = self._event_of_argument[pk]
+                arguments = list(event.arguments)
+                index = next(i for i, a in enumerate(arguments) if a.pk == pk)
+                if (arguments[index].review.status in HIDDEN) != (review.status in HIDDEN):
+                    relisted.add(sentence_of(self.document.sentences, event.final("trigger_start")))
+                arguments[index] = replace(arguments[index], review=review)
+                self._put_event(event, replace(event, arguments=tuple(arguments)), relisted, events, positions[1])
+        self.document = replace(self.document, entities=tuple(entities), events=tuple(events))
+        if relisted and any(self._sentence_changed(kind, pk) for kind, pk in reviews):
+            self._index_sentences()
+        self.revision += 1
+        return relisted
+
+    def _updatable(self, kind: TargetKind, pk: int, review: Review) -> bool:
+        if kind is TargetKind.ENTITY:
+            return pk in self._entities_by_pk
+        if kind is TargetKind.EVENT:
+            return pk in self._events_by_pk
+        if kind is not TargetKind.ARGUMENT or pk not in self._event_of_argument:
+            return False
+        argument = next(a for a in self._event_of_argument[pk].arguments if a.pk == pk)
+        return review.fixed.get("event_id", argument.event_id) == argument.final("event_id")
+
+    def _sentence_changed(self, kind: TargetKind, pk: int) -> bool:
+        """Whether an updated entity or event is no longer in the sentence list it sits in."""
+        sentences = self.document.sentences
+        if kind is TargetKind.ENTITY:
+            entity = self._entities_by_pk[pk]
+            return not any(e is entity for e in self.entities_in.get(sentence_of(sentences, span_of_entity(entity)[0]), ()))
+        event = self._events_by_pk[pk] if kind is TargetKind.EVENT else self._event_of_argument[pk]
+        return not any(e is event for e in self.events_in.get(sentence_of(sentences, event.final("trigger_start")), ()))
+
+    def _put_entity(self, old: Entity, new: Entity, relisted: set[int]) -> None:
+        sentences = self.document.sentences
+        before, after = span_of_entity(old), span_of_entity(new)
+        sentence, moved_to = sentence_of(sentences, before[0]), sentence_of(sentences, after[0])
+        if sentence == moved_to:
+            _swap(self.entities_in[sentence], old, new)
+        if before != after or sentence != moved_to or (old.review.status in HIDDEN) != (new.review.status in HIDDEN):
+            relisted |= {sentence, moved_to}
+        self._entities_by_pk[new.pk] = new
+        if self._entities_by_id.get(new.id) is old:
+            self._entities_by_id[new.id] = new
+        self._count_labels(old, -1)
+        self._count_labels(new, 1)
+
+    def _count_labels_of_words(self) -> Counter[tuple[str, str]]:
+        """How many live entities give each (words, label) pair of `labels_of_words`."""
+        text = self.document.text
+        return Counter(
+            (text[start:end], e.final("label"))
+            for e in self.document.entities if is_live(e.review.status)
+            for start, end in (span_of_entity(e),)
+        )
+
+    def _count_labels(self, entity: Entity, step: int) -> None:
+        """Add (1) or take back (-1) a live entity's label of its words in `labels_of_words`."""
+        if not is_live(entity.review.status) or self._label_counts is None:
+            return
+        start, end = span_of_entity(entity)
+        key = (self.document.text[start:end], entity.final("label"))
+        self._label_counts[key] += step
+        if self._label_counts[key] > 0:
+            self.labels_of_words[key[0]].add(key[1])
+            return
+        del self._label_counts[key]
+        labels = self.labels_of_words.get(key[0])
+        if labels is not None:
+            labels.discard(key[1])
+            if not labels:
+                del self.labels_of_words[key[0]]
+
+    def _put_event(
+        self, old: Event, new: Event, relisted: set[int], events: list[Event], positions: Mapping[int | None, int]
+    ) -> None:
+        sentences = self.document.sentences
+        sentence = sentence_of(sentences, old.final("trigger_start"))
+        moved_to = sentence_of(sentences, new.final("trigger_start"))
+        if sentence == moved_to:
+            _swap(self.events_in[sentence], old, new)
+        if sentence != moved_to or (old.review.status in HIDDEN) != (new.review.status in HIDDEN):
+            relisted |= {sentence, moved_to}
+        assert new.pk is not None
+        events[positions[new.pk]] = new
+        self._events_by_pk[new.pk] = new
+        for argument in new.arguments:
+            self._event_of_argument[argument.pk] = new
+
     # ------------------------------------------------------------------ rows
 
     def rows_of_sentence(self, index: int, row_filter: str = ALL) -> list[Row]:
@@ -253,6 +385,14 @@ def span_of_entity(entity: Entity) -> tuple[int, int]:
     if not fixed:
         return entity.start, entity.end
     return fixed.get("start", entity.start), fixed.get("end", entity.end)
+
+
+def _swap(items: list, old: object, new: object) -> None:
+    """Put `new` where `old` is in a list, found by identity (two candidates may be equal in value); else leave the list."""
+    for index, item in enumerate(items):
+        if item is old:
+            items[index] = new
+            return
 
 
 def _key(item: Entity | Event | Argument) -> int:

@@ -11,11 +11,16 @@ find, corrections and decisions on top.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from annotator.domain import Argument, Document, Entity, Event, Review, Sentence, TargetKind
 from annotator.review.adjudication import Adjudication
 from annotator.review.document import ALL, DocumentView, Row
 from annotator.review.editing import hint_labels
 from annotator.store import Repository
+
+IN_PLACE_TARGETS = 64
+"""Above this many targets of a decision in the document, reading it again costs about what updating each in place does."""
 
 
 class ReviewPosition:
@@ -141,8 +146,43 @@ class ReviewPosition:
 
     def adopt(self, view: DocumentView) -> None:
         """Show a fresh read of the current document (`read_view`), keeping the cursor on the same target while listed."""
-        current, cursor = self.current_row, self.cursor
         self.view = view
+        self._relist()
+
+    def refresh(self, targets: Iterable[tuple[int, TargetKind, int]]) -> None:
+        """Show what a decision changed: re-read these targets' reviews alone and update the document in place.
+
+        `targets` are (document key, kind, key), as `Repository.group_targets` gives them.
+        The cursor stays on the same target while it is listed. A change the update cannot
+        follow in place (a sentence confirmed, an argument moved to another event, many
+        targets at once) re-reads the whole document, as `reload` does; so does another
+        process's write, which the screen's poll picks up.
+        """
+        view = self._loaded()
+        here = list(dict.fromkeys((kind, pk) for document_pk, kind, pk in targets if document_pk == view.document.pk))
+        if not here:
+            return
+        relisted = None
+        if len(here) <= IN_PLACE_TARGETS:
+            relisted = view.update_reviews(self.repository.load_reviews(here))
+        if relisted is None:
+            self.reload()
+        elif self.row_filter != ALL or self.adjudication is not None or self.sentence_index in relisted:
+            self._relist()
+        else:
+            changed = set(here)
+            self.rows = [
+                Row(row.kind, row.pk, view.review_of(row).status, row.event_pk) if (row.kind, row.pk) in changed else row
+                for row in self.rows
+            ]
+
+    def refresh_group(self, group: int) -> None:
+        """Show what a decision group changed (see `refresh`)."""
+        self.refresh(self.repository.group_targets(group))
+
+    def _relist(self) -> None:
+        """List the current sentence's rows again, keeping the cursor on the same target while it is listed."""
+        current, cursor = self.current_row, self.cursor
         self._rebuild_rows()
         if current is not None and current in self.rows:
             self.cursor = self.rows.index(current)
@@ -219,7 +259,8 @@ class ReviewPosition:
         sentence = self._loaded().sentence_of_target(kind, pk)
         if sentence is None:
             return False
-        rows = self.rows_of_sentence(sentence)
+        # The current sentence's rows are listed already: listing thousands again would cost more than finding one.
+        rows = self.rows if sentence == self.sentence_index else self.rows_of_sentence(sentence)
         index = next((i for i, row in enumerate(rows) if row.kind is kind and row.pk == pk), None)
         if index is None:
             return False

@@ -80,10 +80,10 @@ class ReviewSession(Corrections):
         if row is None:
             return False
         if row.kind is TargetKind.EVENT and self.adjudication is None:
-            self.repository.accept_event(self.reviewer, row.pk)
+            group = self.repository.accept_event(self.reviewer, row.pk)
         else:
-            self.repository.accept(self.reviewer, row.kind, row.pk)
-        self._after_decision()
+            group = self.repository.accept(self.reviewer, row.kind, row.pk)
+        self._after_decision(group)
         return True
 
     def reject(self, row: Row | None) -> bool:
@@ -91,10 +91,10 @@ class ReviewSession(Corrections):
         if row is None:
             return False
         if row.kind is TargetKind.EVENT and self.adjudication is None:
-            self.repository.reject_event(self.reviewer, row.pk)
+            group = self.repository.reject_event(self.reviewer, row.pk)
         else:
-            self.repository.reject(self.reviewer, row.kind, row.pk)
-        self._after_decision()
+            group = self.repository.reject(self.reviewer, row.kind, row.pk)
+        self._after_decision(group)
         return True
 
     def confirm_sentence(self) -> bool:
@@ -109,9 +109,15 @@ class ReviewSession(Corrections):
             self.last_message = self.nothing_left
         return True
 
-    def _after_decision(self) -> None:
-        """Stay in the sentence while it has pending rows (wrapping) or is left empty and unconfirmed, else move on."""
-        self.reload()
+    def _after_decision(self, group: int | None = None) -> None:
+        """Stay in the sentence while it has pending rows (wrapping) or is left empty and unconfirmed, else move on.
+
+        With the decision's `group`, only what it changed is read again (see `refresh`).
+        """
+        if group is None:
+            self.reload()
+        else:
+            self.refresh_group(group)
         if self.pending_in_sentence():
             return
         if self.row_filter == ALL and self.needs_confirmation:
@@ -138,7 +144,7 @@ class ReviewSession(Corrections):
             self.last_message = nothing
             return False
         targets = self.repository.group_targets(group)
-        self.reload()
+        self.refresh(targets)
         if targets:
             self.jump_to_target(*targets[0])
         self.last_message = done + self.repository.describe_group(group)
@@ -150,16 +156,14 @@ class ReviewSession(Corrections):
         """Flag a row's target for a second look, or clear its flag."""
         if row is None or not self._holds(row):
             return False
-        self.repository.set_flag(self.reviewer, row.kind, row.pk, not self.review_of(row).flagged)
-        self.reload()
+        self.refresh_group(self.repository.set_flag(self.reviewer, row.kind, row.pk, not self.review_of(row).flagged))
         return True
 
     def set_note(self, row: Row | None, note: str) -> bool:
         """Attach a free-text note to a row's target."""
         if row is None:
             return False
-        self.repository.set_note(self.reviewer, row.kind, row.pk, note)
-        self.reload()
+        self.refresh_group(self.repository.set_note(self.reviewer, row.kind, row.pk, note))
         return True
 
     def warnings(self, row: Row) -> list[str]:
@@ -174,8 +178,7 @@ class ReviewSession(Corrections):
         """Record that the reviewer knows better than a row's warning (logged, exported as a flag); it is no longer shown."""
         if row is None or not self._holds(row) or text in self.review_of(row).dismissed:
             return False
-        self.repository.dismiss_warning(self.reviewer, row.kind, row.pk, text)
-        self.reload()
+        self.refresh_group(self.repository.dismiss_warning(self.reviewer, row.kind, row.pk, text))
         return True
 
     def flags(self) -> list[FlaggedItem]:

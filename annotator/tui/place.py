@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from annotator.review.document import DocumentView
 from annotator.review.session import ReviewSession, Row
@@ -35,6 +36,8 @@ class Place:
     """The sentence keeps no candidate and nobody confirmed that it holds nothing."""
     match: tuple[int, int] | None = None
     """Character offsets of the last match of find in this document, for the article to highlight."""
+    revision: int = 0
+    """The view's `revision` when the place was taken: a decision updates the view in place, and the place differs."""
 
     @classmethod
     def of(cls, session: ReviewSession) -> Place:
@@ -47,7 +50,7 @@ class Place:
         warnings = tuple(tuple(s.warnings(row)) for row in page) if s.view is not None else ()
         return cls(
             s.view, s.document_index, s.document_count, s.sentence_index, s.row_filter, rows, start, hints, warnings,
-            s.needs_confirmation, s.match,
+            s.needs_confirmation, s.match, 0 if s.view is None else s.view.revision,
         )
 
     @property
@@ -68,16 +71,19 @@ class Place:
         here = f"{self.sentence_index + 1}/{sentences}"
         return here if self.document_count <= 1 else f"doc {self.document_index + 1}/{self.document_count} · {here}"
 
+    @cached_property
+    def _on_page(self) -> dict[Row, int]:
+        """Where each row of the page is on it: asked for every line drawn."""
+        return {row: index for index, row in enumerate(self.page)}
+
     def lists(self, row: Row | None) -> bool:
         """Whether a row is one of the rows the filter keeps (looked for in the page first: the cursor is there)."""
-        return row is not None and (row in self.page or row in self.rows)
+        return row is not None and (row in self._on_page or row in self.rows)
 
     def warnings_of(self, row: Row) -> tuple[str, ...]:
         """The warnings a row of the page shows; none for a row not on the page."""
-        try:
-            return self.warnings[self.page.index(row)]
-        except (ValueError, IndexError):
-            return ()
+        index = self._on_page.get(row)
+        return () if index is None or index >= len(self.warnings) else self.warnings[index]
 
 
 def page_start(cursor: int, count: int) -> int:

@@ -14,6 +14,7 @@ import orjson
 import pytest
 from textual.widgets import Static
 
+from annotator.domain import Status
 from annotator.formats.native import read_native
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.place import PAGE_ROWS
@@ -69,3 +70,35 @@ async def test_keys_across_a_page_boundary_decide_the_row_under_the_cursor(crowd
         ("reject", first_of_second_page.kind.value, first_of_second_page.pk),
         ("accept", last_of_first_page.kind.value, last_of_first_page.pk),
     ]
+
+
+async def test_keys_in_a_crowded_sentence_show_what_a_full_reload_shows(crowded_app):
+    """Decisions update the loaded sentence in place; the lines, statuses and article then equal a fresh read's."""
+    async with crowded_app.run_test(size=SIZE) as pilot:
+        session = crowded_app.screen.session
+        view = session.view
+        await pilot.press("j", "j", "a", "x", "j", "a", "u", "U", "u", "f")
+        await pilot.pause()
+        assert session.view is view  # updated in place, never read again
+        candidates = crowded_app.screen.query_one(CandidateList)
+
+        def shown() -> tuple:
+            return (
+                [(row.kind, row.pk, row.status) for row in session.rows],
+                session.cursor,
+                [str(option.prompt) for option in candidates.options],
+                str(candidates.border_title),
+                str(crowded_app.screen.query_one(ArticleView).render()),
+                str(crowded_app.screen.query_one("#detail", Static).render()),
+            )
+
+        in_place = shown()
+        top = candidates.scroll_offset.y
+        for y in range(candidates.scrollable_content_region.height):  # each line drawn anew where its words changed
+            assert str(candidates.options[top + y].prompt).strip() in candidates.render_line(y).text
+        assert sum(row.status is not Status.PENDING for row in session.rows) == 2  # a, x, a, then u U u
+        session.reload()
+        crowded_app.screen.show_session()
+        await pilot.pause()
+        assert session.view is not view
+        assert shown() == in_place

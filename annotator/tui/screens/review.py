@@ -127,7 +127,10 @@ class ReviewScreen(CorrectionKeys):
         """Copy where the session stands into the reactives, and show its message once."""
         self.place = Place.of(self.session)
         self.target = self.session.current_row
-        self.query_one("#message", Static).update(plain(self.session.last_message))
+        message = self.query_one("#message", Static)
+        line = plain(self.session.last_message)
+        if not (isinstance(message.content, Content) and message.content.is_same(line)):
+            message.update(line, layout=False)  # one line high whatever it says: no layout to redo
         self.session.last_message = ""
 
     def watch_place(self, place: Place | None) -> None:
@@ -166,7 +169,9 @@ class ReviewScreen(CorrectionKeys):
             adjudication = self.session.adjudication
             if adjudication is not None and adjudication.dispute_of(target) is not None:
                 content = Content.assemble(content, "\n", verdicts_line(adjudication.verdicts(place.view, target)))
-        self.query_one("#detail", Static).update(content)
+        detail = self.query_one("#detail", Static)
+        if not (isinstance(detail.content, Content) and detail.content.is_same(content)):
+            detail.update(content)
 
     def watch_progress(self) -> None:
         """A new count arrived: redraw the header."""

@@ -100,13 +100,14 @@ class StoreWrites(Screen[None]):
         """When another process wrote to the store, read the current document again and show it.
 
         The document is read on the writer thread, so a large one never freezes the keys;
-        the fresh read is shown only if nothing else re-read or moved off the document
+        the fresh read is shown only if nothing else re-read, changed or moved off the document
         meanwhile (else the next poll tries again). Skipped while a write, a dialog or a jump is under way.
         """
         if self._writing or self.app.screen is not self or getattr(self, "_jump_typed", None) is not None:
             return
         session = self.session
         shown = session.view
+        revision = None if shown is None else shown.revision
         try:
             version = session.repository.data_version()
             if version == self._seen_version or shown is None:
@@ -115,7 +116,7 @@ class StoreWrites(Screen[None]):
         except StoreError as error:
             self.refused(error)
             return
-        if session.view is not shown or self._writing or self.app.screen is not self:
+        if session.view is not shown or shown.revision != revision or self._writing or self.app.screen is not self:
             return
         self._seen_version = version
         session.adopt(view)
@@ -172,9 +173,10 @@ class StoreWrites(Screen[None]):
         wrote, version = outcome
         if version is not None:
             self._seen_version = version
-        if wrote:
-            self.post_message(DecisionRecorded())
         self.show_session()
+        if wrote:
+            # Counted once the decision is on screen: the count runs beside the next frame, not in its way.
+            self.call_after_refresh(self.post_message, DecisionRecorded())
 
     def _write(
         self, write: Callable[[], bool | int | None], row: Row | None, since: float | None,

@@ -50,7 +50,7 @@ class ArticleView(Static):
         if place is None or place.view is None:
             return
         before = CONTEXT_SENTENCES if self.app.size.height >= TALL_SCREEN_ROWS else 1
-        shown = (place.view, place.sentence_index, target, before, place.match)
+        shown = (place.view, place.revision, place.sentence_index, target, before, place.match)
         if shown == self._shown:
             return
         self._shown = shown

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from annotator.domain import Status
 from annotator.review.document import ALL, Row
 from annotator.schema import Schema
 from annotator.tui.place import Place
@@ -22,6 +23,7 @@ from annotator.tui.widgets.rows import (
     CONFIRMED_EMPTY,
     NEEDS_CONFIRMATION,
     candidate_line,
+    drawn_from,
     entity_words_width,
     words_width,
 )
@@ -56,6 +58,8 @@ class CandidateList(OptionList, inherit_bindings=False):
         self._place: Place | None = None
         self._shown_notice: str | None = None
         self._jumping = False
+        self._drawn: dict[Row, tuple[tuple[object, ...], tuple[object, ...], Content]] = {}
+        """Each listed row's line with what it was drawn from, so a decision draws again only the lines it changed."""
 
     @property
     def rows(self) -> list[Row]:
@@ -75,7 +79,7 @@ class CandidateList(OptionList, inherit_bindings=False):
         machine found nothing in is where a missed entity hides.
         """
         assert place.view is not None
-        pending = sum(row.is_pending for row in place.rows)
+        pending = [row.status for row in place.rows].count(Status.PENDING)
         only = "" if place.row_filter == ALL else f" · only {place.row_filter}"
         rows = place.page
         paged = ""
@@ -89,11 +93,13 @@ class CandidateList(OptionList, inherit_bindings=False):
         notice = self._notice(place)
         with self.prevent(OptionList.OptionHighlighted):
             if list(rows) == self._rows and notice == self._shown_notice:
-                for index, prompt in enumerate(prompts):
-                    shown = self.options[index].prompt
-                    if not (isinstance(shown, Content) and shown.is_same(prompt)):
-                        self.replace_option_prompt_at_index(index, prompt)
+                self._replace_prompts({
+                    index: prompt for index, prompt in enumerate(prompts)
+                    if (shown := self.options[index].prompt) is not prompt
+                    and not (isinstance(shown, Content) and shown.is_same(prompt))
+                })
             else:
+                self._drawn = {row: self._drawn[row] for row in rows if row in self._drawn}
                 self._rows = list(rows)
                 self._shown_notice = notice
                 options = [Option(prompt, id=f"{row.kind.value}-{row.pk}") for row, prompt in zip(rows, prompts)]
@@ -101,6 +107,27 @@ class CandidateList(OptionList, inherit_bindings=False):
                     options.append(Option(Content.styled(notice, "bold italic"), disabled=True))
                 self.set_options(options)
             self._highlight(current)
+
+    def _replace_prompts(self, prompts: dict[int, Content]) -> None:
+        """Give some lines new prompts, drawing again only those.
+
+        `OptionList.replace_option_prompt_at_index` drops the drawing of every line, and
+        drawing a screenful again cost more than the rest of a decision's key in a sentence
+        of thousands of candidates; so the changed lines' drawings alone are dropped here.
+        This reaches into `OptionList`'s caches, which is why pyproject.toml pins textual.
+        """
+        if not prompts:
+            return
+        changed = set()
+        for index, prompt in prompts.items():
+            option = self.options[index]
+            option._set_prompt(prompt)
+            changed.add(option)
+        drawn = self._option_render_cache
+        for key in [key for key in drawn.keys() if key[0] in changed]:
+            drawn.discard(key)
+        self._line_cache.clear()  # heights measured again: cheap beside drawing
+        self.refresh()
 
     def show_hints(self, jumping: bool) -> None:
         """Stand the rows' letter hints out while a jump waits for them, or dim them again."""
@@ -121,12 +148,16 @@ class CandidateList(OptionList, inherit_bindings=False):
         width = words_width(self.app.size.width // 2 - 4, hint_width)
         column = entity_words_width(place.view, page, width)
         hint_style = JUMP_HINT_STYLE if self._jumping else "dim"
-        return [
-            candidate_line(
-                place.view, row, self.schema, width, place.warnings_of(row), f"{hint:<{hint_width}}", hint_style, column,
-            )
-            for row, hint in zip(page, hints)
-        ]
+        prompts = []
+        for row, hint in zip(page, hints):
+            warnings = place.warnings_of(row)
+            sources, inputs = drawn_from(place.view, row), (warnings, hint, hint_style, width, column)
+            drawn = self._drawn.get(row)
+            if drawn is None or drawn[1] != inputs or any(a is not b for a, b in zip(drawn[0], sources, strict=True)):
+                line = candidate_line(place.view, row, self.schema, width, warnings, f"{hint:<{hint_width}}", hint_style, column)
+                drawn = self._drawn[row] = (sources, inputs, line)
+            prompts.append(drawn[2])
+        return prompts
 
     @staticmethod
     def _notice(place: Place) -> str | None:

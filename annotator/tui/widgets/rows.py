@@ -37,6 +37,21 @@ def entity_words_width(view: DocumentView, rows: Sequence[Row], room: int) -> in
     return max(8, min(longest, room))
 
 
+def drawn_from(view: DocumentView, row: Row) -> tuple[object, ...]:
+    """The candidates a row's line (see `candidate_line`) is drawn from: while they are the same objects, so is the line.
+
+    A view updated in place replaces the candidates a decision changed, and only those.
+    """
+    if row.kind is TargetKind.ENTITY:
+        return (view, view.entity(row.pk))
+    if row.kind is TargetKind.EVENT:
+        return (view, view.event(row.pk))
+    assert row.event_pk is not None
+    argument = view.argument(row.event_pk, row.pk)
+    entity_id = argument.final("entity_id")
+    return (view, argument, None if entity_id is None else view.entity_by_id(entity_id))
+
+
 def candidate_line(
     view: DocumentView, row: Row, schema: Schema, width: int, warnings: Sequence[str] = (), hint: str = "",
     hint_style: str = "dim", words_column: int | None = None,
