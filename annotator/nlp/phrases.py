@@ -178,7 +178,7 @@ WEAPON_NOUNS = frozenset({
 LIGHT_VERBS = frozenset({
     "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
     "begin", "start", "continue", "resume", "lead", "announce", "complete", "seal",
-    "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take", "open", "step", "declare",
+    "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take", "open", "step", "declare", "reach", "pronounce", "deliver", "issue",
     "intensify", "escalate", "press", "wage",
 })
 # Verbs whose subject is the one the event happens to ("he faces charges").

@@ -299,3 +299,9 @@ def test_a_crime_named_in_a_charge_is_no_death(extractor):
 def test_to_death_declare_prosecutors_and_bare_durations(extractor, text, trigger, expected):
     found = arguments(extract(extractor, text), trigger)
     assert {role: found.get(role) for role in expected} == expected
+
+
+def test_who_reaches_or_pronounces_a_judgement_gives_it(extractor):
+    document = extract(extractor, "The jury reached a verdict on Friday. The judge pronounced the sentence on Thursday.")
+    assert arguments(document, "verdict") == {"Adjudicator": [("The jury", None)], "Time": [("Friday", "Friday")]}
+    assert arguments(document, "sentence") == {"Adjudicator": [("The judge", None)], "Time": [("Thursday", "Thursday")]}
