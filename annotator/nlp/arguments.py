@@ -47,6 +47,7 @@ VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
 JUSTICE_PARTIES = frozenset({"Defendant", "Adjudicator", "Plaintiff"})
 CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose role does not vary by type
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
+CHARGE_NOUNS = frozenset({"charge", "count", "accusation", "allegation", "suspicion", "indictment"})
 COURT_NOUNS = frozenset({"court", "tribunal"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "on Tuesday", "Tuesday's protest"
@@ -128,12 +129,19 @@ class ArgumentFinder(SlotReader):
         entity = doc.ents[entity_index] if entity_index is not None else None
         role, score = self._role(slot, preposition, slots)
         duration = entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS and (
-            slot == "modifier" or entity[0].tag_ == "CD" or entity[0].lower_ in ("a", "an", "several", "few", "some"))
+            entity[0].tag_ == "CD" or entity[0].lower_ in ("a", "an", "several", "few", "some"))  # not "May Day"
         duration = duration or preposition == "for"  # "a week", "jailed for six years": a length, not a time
         if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
             role, score = "Place", 0.6
+        placed = token.lemma_.lower() in self.schema.place_nouns or entity is not None and entity.label_ in ("GPE", "LOC", "FAC")
+        if role == "Crime" and preposition in ("on", "over") and (
+            placed or preposition == "on" and token.lemma_.lower() not in CHARGE_NOUNS
+        ):
+            # "convicted on charges of …" names the crime; "arrested all over the country" and
+            # "blamed his conviction on vindictive prosecutors" do not.
+            role = "Place" if placed and "Place" in event_type.roles else None
         if slot == "prep" and preposition in VEHICLE_PREPOSITIONS and "Vehicle" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
         if role is None or role not in event_type.roles:
@@ -161,7 +169,7 @@ class ArgumentFinder(SlotReader):
         weapon = token.lemma_.lower() in (MUNITION_NOUNS if role == "Target" else WEAPON_NOUNS)
         if role in ("Attacker", "Agent", "Target") and weapon and "Instrument" in event_type.roles:
             role = "Instrument"  # "targeted by 20 Russian missiles": the weapon, its maker is the attacker
-        start, end = extent(token, own, cut_places=role not in PLACE_ROLES)
+        start, end = extent(token, own, cut_places=role not in PLACE_ROLES | VALUE_ROLES)
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(

@@ -74,6 +74,27 @@ def whole_phrases(entities: Sequence[SpanType]) -> list[SpanType]:
     return result
 
 
+DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "midday", "noon", "midnight", "dawn", "dusk", "overnight"})
+
+
+def joined_times(entities: Sequence[SpanType]) -> list[SpanType]:
+    """Adjacent DATE and TIME names that are one expression, joined: "Tuesday" + "morning",
+    "the early hours of" + "Monday" (the model splits them; a Time argument is the whole)."""
+    from spacy.tokens import Span
+
+    result: list[SpanType] = []
+    for entity in entities:
+        before = result[-1] if result else None
+        if before is not None and before.end == entity.start and {before.label_, entity.label_} <= {"DATE", "TIME"} and (
+            before[-1].lower_ == "of" or entity.root.lower_ in DAY_PARTS or before.root.lower_ in DAY_PARTS
+        ):
+            label = "TIME" if "TIME" in (before.label_, entity.label_) else "DATE"
+            result[-1] = Span(entity.doc, before.start, entity.end, label=label)
+        else:
+            result.append(entity)
+    return result
+
+
 def _normal(name: str) -> str:
     name = re.sub(r"^(the|The)\s+", "", name.strip())
     return re.sub(r"[’']s$", "", name).lower()

@@ -145,9 +145,9 @@ class Candidates:
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the Doc's sentences, entities and rule-found events in its user_data, as plain data."""
-        from annotator.nlp.entities import whole_phrases, without_article
+        from annotator.nlp.entities import joined_times, whole_phrases, without_article
 
-        doc.ents = without_article(whole_phrases(doc.ents))
+        doc.ents = without_article(joined_times(whole_phrases(doc.ents)))
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents
         ]

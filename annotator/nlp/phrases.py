@@ -160,7 +160,7 @@ def subtree_without_places(node: Token) -> list[int]:
 # Weapons fired or thrown: when they are what an attack hits, they are its instrument.
 MUNITION_NOUNS = frozenset({
     "missile", "rocket", "bomb", "shell", "mortar", "grenade", "bullet", "round", "shot", "gas", "canister",
-    "ball", "munition", "explosive", "projectile", "salvo", "vest", "explosives",
+    "ball", "munition", "explosive", "projectile", "salvo", "vest", "explosives", "flare",
 })
 GEOGRAPHIC_NOUNS = frozenset({
     "territory", "town", "city", "village", "area", "region", "district", "province", "governorate", "country",
@@ -177,7 +177,7 @@ WEAPON_NOUNS = frozenset({
 # Verbs whose subject takes part in the event a nominal object names ("launched strikes").
 LIGHT_VERBS = frozenset({
     "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
-    "begin", "start", "continue", "resume", "lead", "announce", "complete", "seal",
+    "begin", "start", "continue", "resume", "lead", "complete", "seal",
     "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take", "open", "step", "declare", "reach", "pronounce", "deliver", "issue",
     "intensify", "escalate", "press", "wage",
 })

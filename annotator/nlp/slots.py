@@ -33,6 +33,12 @@ Slot = tuple[str, "Token", str | None]
 RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"})  # "took bribes": the taker receives
 
 
+def headline(token: Token) -> bool:
+    """True when the token's sentence reads as a headline: it does not end in final punctuation."""
+    words = [t for t in token.sent if not t.is_space]
+    return not words or words[-1].text not in (".", "!", "?", '"', "”", "’", "'", ")")
+
+
 class SlotReader:
     """Reads the slots of a trigger's head: (slot name, filler token, preposition or None)."""
 
@@ -85,7 +91,10 @@ class SlotReader:
                 has_subject = True
                 # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
                 bare_participle = head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
-                    "passive_subject" in event_type.slots)  # "Thousands protested", tagged VBN, is not one
+                    "passive_subject" in event_type.slots  # "Thousands protested", tagged VBN, is not one
+                    # "a gunman … struck at multiple locations" in a body sentence is not either, but an elided
+                    # passive is: "Four were killed and two wounded"
+                    and (headline(head) or head.dep_ == "conj" and any(c.dep_ == "auxpass" for c in head.head.children)))
                 yield ("passive_subject" if bare_participle else subject_slot), child, None
             elif dep == "nsubjpass":
                 has_subject = True
@@ -223,13 +232,15 @@ class SlotReader:
         yield from self._winner(head)
         if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
             return  # "won the election": the verb is a mention of its own and takes the clause
-        if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
+        if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS | RECEIVING_VERBS:
             verb = governor.lemma_.lower()
             slot = "recipient" if verb in RECEIVING_VERBS and "Recipient" in event_type.roles else (
                 "passive_subject" if verb in UNDERGOING_VERBS else "subject")
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
             clause = governor
-            while not subjects and clause.dep_ == "conj" and clause.head is not clause:
+            while not subjects and clause.head is not clause and (
+                clause.dep_ == "conj" or clause.dep_ in ("xcomp", "advcl") and infinitive(clause)
+            ):
                 # "Petters was convicted in 2009 and is serving a 50-year sentence"; "they lobbed …, approached … and opened fire"
                 clause = clause.head
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -269,7 +280,9 @@ class SlotReader:
             for child in governor.head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and not has_possessor:
                     yield "passive_subject", child, None
-        elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS:
+        elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS and not any(
+            c.dep_ in ("dobj", "obj") for c in governor.head.children  # "took part in the election" names no participant
+        ):
             # "filed for bankruptcy", "went on trial"
             for child in governor.head.children:
                 if child.dep_ == "nsubj":
@@ -304,6 +317,8 @@ class SlotReader:
             winner = governor.head
             if winner.dep_ == "attr":
                 yield from (("winner", c, None) for c in winner.head.children if c.dep_ == "nsubj")
+            elif winner.dep_ == "pobj" and winner.head.lower_ == "as":  # "declared Tinubu as the winner of …"
+                yield from (("winner", c, None) for c in winner.head.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
             elif winner.dep_ == "oprd":
                 yield from (("winner", c, None) for c in winner.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
 

@@ -305,3 +305,34 @@ def test_who_reaches_or_pronounces_a_judgement_gives_it(extractor):
     document = extract(extractor, "The jury reached a verdict on Friday. The judge pronounced the sentence on Thursday.")
     assert arguments(document, "verdict") == {"Adjudicator": [("The jury", None)], "Time": [("Friday", "Friday")]}
     assert arguments(document, "sentence") == {"Adjudicator": [("The judge", None)], "Time": [("Thursday", "Thursday")]}
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # The headline rule (a bare participle's subject undergoes it) holds in headlines only.
+    ("Police said a gunman shooting at random struck at multiple locations.", "struck",
+     {"Attacker": [("a gunman shooting at random", None)], "Target": None}),
+    # An elided passive: "and two [were] wounded".
+    ("Four officials were killed and two wounded in the assault.", "wounded", {"Victim": [("two", None)], "Agent": None}),
+    # A day and its part, or "the early hours of" a day, are one time.
+    ("At least four people were killed Tuesday morning in California.", "killed", {"Time": [("Tuesday morning", "Tuesday morning")]}),
+    ("Ten officers were wounded in the early hours of Monday.", "wounded",
+     {"Time": [("the early hours of Monday", "the early hours of Monday")]}),
+    ("Thousands joined May Day protests in Paris.", "protests", {"Time": [("May Day", "May Day")]}),
+    # A reporter of deaths is not their agent; taking part in an election names no one.
+    ("Captain Jeff Davis announced the deaths from Washington.", "deaths", {"Agent": None}),
+    ("Tinubu defeated 17 other candidates who took part in the election.", "election", {"Entity": None}),
+    ("The commission declared Tinubu as the winner of the election.", "election", {"Person": [("Tinubu", "Tinubu")]}),
+    # A crime keeps its places; "on" names a crime only through a charge; "all over the country" is a place.
+    ("Mack is convicted of accepting bribes to use his influence in City Hall.", "convicted",
+     {"Crime": [("accepting bribes to use his influence in City Hall", None)]}),
+    ("Langford blamed his conviction on vindictive prosecutors.", "conviction", {"Crime": None}),
+    ("Almost 300 people had been arrested all over the country.", "arrested", {"Place": [("the country", None)], "Crime": None}),
+])
+def test_audited_argument_errors_on_unseen_news(extractor, text, trigger, expected):
+    found = arguments(extract(extractor, text), trigger)
+    assert {role: found.get(role) for role in expected} == expected
+
+
+def test_in_operation_is_no_attack(extractor):
+    document = extract(extractor, "The airport has been in operation since 1962.")
+    assert not [e for e in document.events if e.type == "Conflict.Attack"]
