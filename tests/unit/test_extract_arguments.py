@@ -331,8 +331,3 @@ def test_who_reaches_or_pronounces_a_judgement_gives_it(extractor):
 def test_audited_argument_errors_on_unseen_news(extractor, text, trigger, expected):
     found = arguments(extract(extractor, text), trigger)
     assert {role: found.get(role) for role in expected} == expected
-
-
-def test_in_operation_is_no_attack(extractor):
-    document = extract(extractor, "The airport has been in operation since 1962.")
-    assert not [e for e in document.events if e.type == "Conflict.Attack"]
