@@ -96,6 +96,7 @@ class ArgumentFinder(SlotReader):
                 found.append(argument)
                 if argument.role == "Position" and "Entity" in event_type.roles:
                     found.extend(position_entity(doc, token, entity_of_token, used_entities))
+        found = self._joined_places(doc, found)
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.
         return [a for a in found if not any(
             b is not a and b.role == a.role and b.start_char <= a.start_char and a.end_char <= b.end_char
@@ -103,6 +104,19 @@ class ArgumentFinder(SlotReader):
         )]
 
     # ------------------------------------------------------------------ roles and extents
+
+    @staticmethod
+    def _joined_places(doc: Doc, found: list[FoundArgument]) -> list[FoundArgument]:
+        """Two places the parser hung side by side that the text says are one: "near the airport
+        in the southern Afghan city of Kandahar" is the airport in that city, not two places."""
+        places = sorted((a for a in found if a.role == "Place"), key=lambda a: a.start_char)
+        for first, second in zip(places, places[1:]):
+            if doc.text[first.end_char : second.start_char] == " in ":
+                joined = FoundArgument("Place", first.entity_index, first.start_char, second.end_char,
+                                       min(first.score, second.score), first.refers)
+                found = [joined if a is first else a for a in found if a is not second]
+                return ArgumentFinder._joined_places(doc, found)
+        return found
 
     def _role(self, slot: str, preposition: str | None, slots: dict) -> tuple[str | None, float]:
         if slot == "prep":

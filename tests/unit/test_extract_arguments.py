@@ -331,3 +331,8 @@ def test_who_reaches_or_pronounces_a_judgement_gives_it(extractor):
 def test_audited_argument_errors_on_unseen_news(extractor, text, trigger, expected):
     found = arguments(extract(extractor, text), trigger)
     assert {role: found.get(role) for role in expected} == expected
+
+
+def test_two_places_the_parser_hung_side_by_side_are_one(extractor):
+    document = extract(extractor, "Gunmen raided two villages in Birnin Magaji district of the state.")
+    assert arguments(document, "raided")["Place"] == [("two villages in Birnin Magaji district of the state", None)]
