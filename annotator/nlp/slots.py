@@ -169,6 +169,18 @@ class SlotReader:
                     (c for c in clause.children if c.dep_ == "nsubj"), None)
                 if actor is not None:
                     yield subject_slot, actor, None
+        if head.dep_ != "conj" and not any(c.dep_ in ("prep", "npadvmod", "tmod") for c in head.children):
+            # "10 were killed and four wounded in the assault … in the early hours of Monday": where and
+            # when, said once after the last conjunct, hold for the first too.
+            for child in head.children:
+                if child.dep_ == "conj" and child.pos_ in VERB_POS:
+                    for grandchild in child.children:
+                        if grandchild.dep_ == "prep":
+                            for _slot, filler, preposition in self._prepositional(grandchild):
+                                if preposition in self.locatives or preposition in ("on", "during"):
+                                    yield "nested", filler, preposition
+                        elif grandchild.dep_ in ("npadvmod", "tmod"):
+                            yield "time", grandchild, None
         if not has_object and head.dep_ != "conj":
             # "killed and wounded dozens": the last conjunct's object is shared.
             for child in head.children:

@@ -336,3 +336,8 @@ def test_audited_argument_errors_on_unseen_news(extractor, text, trigger, expect
 def test_two_places_the_parser_hung_side_by_side_are_one(extractor):
     document = extract(extractor, "Gunmen raided two villages in Birnin Magaji district of the state.")
     assert arguments(document, "raided")["Place"] == [("two villages in Birnin Magaji district of the state", None)]
+
+
+def test_where_and_when_said_after_the_last_conjunct_hold_for_the_first(extractor):
+    document = extract(extractor, "Ten officers were killed and four wounded in the early hours of Monday.")
+    assert arguments(document, "killed")["Time"] == [("the early hours of Monday", "the early hours of Monday")]
