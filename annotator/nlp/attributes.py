@@ -137,6 +137,12 @@ class AttributeRules:
             if position == 1 and chain[0].dep_ in ("xcomp", "acl", "advcl") and lemma not in ASPECTUAL_VERBS | FAILURE_VERBS and _infinitive(chain[0]):
                 attributes.update(modality="other", modality_cue=token.text)
                 return
+            if position == 1 and chain[0].dep_ in ("dobj", "obj") and token.dep_ in ("xcomp", "acl", "advcl") and (
+                lemma not in ASPECTUAL_VERBS | FAILURE_VERBS and _infinitive(token)
+            ):
+                # "walked into court to face sentencing": the purpose is not yet an event.
+                attributes.update(modality="other", modality_cue=token.text)
+                return
         if head.doc[head.sent.end - 1].text == "?":
             attributes.update(modality="other", modality_cue="?")
 

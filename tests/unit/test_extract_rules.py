@@ -188,3 +188,8 @@ def test_a_hearsay_adverb_makes_the_event_claimed_and_a_possessive_date_is_its_t
     assert roles["attributes"]["modality"] == "other" and roles["attributes"]["modality_cue"] == "allegedly"
     [(_t, _w, roles)] = [e for e in found(extractor, "Tuesday's protest was peaceful.") if e[1] == "protest"]
     assert roles["Time"] == ["Tuesday"]
+
+
+def test_an_event_noun_in_a_purpose_infinitive_is_not_yet_an_event(extractor):
+    [(_type, _words, roles)] = found(extractor, "The former mayor walked into court on Thursday to face sentencing.")
+    assert roles["attributes"]["modality"] == "other" and roles["attributes"]["modality_cue"] == "face"
