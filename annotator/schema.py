@@ -50,7 +50,7 @@ class TriggerCondition:
     `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal);
     `require_modifiers`: words one of which must modify it ("election victory", not a match's);
     `require_governors`: lemmas one of which must govern it ("opened fire"); `slots`: slot-to-role mappings
-    that replace the type's own for this trigger ("pay £8bn for X": for → Artifact).
+    that replace the type's own for this trigger ("pay £8bn for X": for → Artifact; null: no role, as for what one wins).
     """
 
     pos: tuple[str, ...] = ()
@@ -364,7 +364,7 @@ def _check_slots(slots: Mapping[str, Any], roles: tuple[str, ...], name: str, wh
     for slot, role in slots.items():
         targets = role.values() if slot == "prep" and isinstance(role, dict) else [role]
         for target in targets:
-            if target not in roles:
+            if target is not None and target not in roles:  # null: the slot takes no role for this trigger
                 raise SchemaError(f"{where}.{slot}: {target!r} is not a role of {name}")
 
 

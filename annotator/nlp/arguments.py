@@ -144,7 +144,8 @@ class ArgumentFinder(SlotReader):
         role, score = self._role(slot, preposition, slots)
         duration = entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS and (
             entity[0].tag_ == "CD" or entity[0].lower_ in ("a", "an", "several", "few", "some"))  # not "May Day"
-        duration = duration or preposition == "for"  # "a week", "jailed for six years": a length, not a time
+        # "a week", "jailed for two decades": a length, not a time ("scheduled for March 16" is one)
+        duration = duration or preposition == "for" and entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS
         if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
@@ -214,7 +215,9 @@ class ArgumentFinder(SlotReader):
             if entity is not None and entity.root.pos_ == "PROPN" and entity.label_ not in ("PERSON", "NORP"):
                 # A town the model tagged ORG: its words as a bare place, not a link to the mislabelled name.
                 return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
-            if token.lemma_.lower() in self.schema.place_nouns:
+            if token.lemma_.lower() in self.schema.place_nouns and (token.lower_ != "office" or any(
+                c.dep_ in ("det", "poss", "amod", "compound", "nummod", "prep") for c in token.children
+            )):  # "a third term in office" holds no place
                 return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2))
             return None
         if entity is not None and token.i in entity_of_token:

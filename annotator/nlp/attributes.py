@@ -116,7 +116,7 @@ class AttributeRules:
                 return
         chain = [head]
         node = head
-        while node.head is not node and node.dep_ not in ("conj", "ROOT") and len(chain) < 5:
+        while node.head.i != node.i and node.dep_ not in ("conj", "ROOT") and len(chain) < 5:
             node = node.head
             chain.append(node)
             if node.dep_ in ("ccomp",) and node.tag_ in PAST_TAGS:
@@ -150,11 +150,11 @@ class AttributeRules:
 
     def _tense(self, head: Token) -> str:
         verb = head
-        if head.dep_ == "xcomp" or head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp") and head.head is not head:
+        if head.dep_ == "xcomp" or head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp") and head.head.i != head.i:
             return _verb_tense(head.head) if head.head.pos_ in ("VERB", "AUX") else "unspecified"
         if head.pos_ not in ("VERB", "AUX") and head.tag_ not in ("VBG", "VBN"):
             governor = head.head
-            if head.dep_ in ("nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr") and governor is not head:
+            if head.dep_ in ("nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr") and governor.i != head.i:
                 verb = governor if governor.pos_ in ("VERB", "AUX") else governor.head if head.dep_ == "pobj" else governor
             if verb.pos_ not in ("VERB", "AUX"):
                 return "unspecified"
@@ -189,7 +189,7 @@ def _verb_tense(verb: Token) -> str:
         return "future"
     if verb.dep_ == "xcomp" and verb.head.lower_ == "going":
         return "future"
-    if verb.dep_ == "xcomp" and verb.head is not verb:
+    if verb.dep_ == "xcomp" and verb.head.i != verb.i:
         return _verb_tense(verb.head) if verb.head.pos_ in ("VERB", "AUX") else "unspecified"
     tags = [a.tag_ for a in auxiliaries] + [verb.tag_]
     if any(tag in PAST_TAGS for tag in tags):
@@ -198,7 +198,7 @@ def _verb_tense(verb: Token) -> str:
         return "past"  # a completed present perfect: "has killed"
     if any(tag in PRESENT_TAGS for tag in tags):
         return "present"
-    if verb.dep_ in ("acl", "relcl", "advcl", "conj", "ccomp") and verb.head is not verb and verb.tag_ in ("VBN", "VBG"):
+    if verb.dep_ in ("acl", "relcl", "advcl", "conj", "ccomp") and verb.head.i != verb.i and verb.tag_ in ("VBN", "VBG"):
         return _verb_tense(verb.head) if verb.head.pos_ in ("VERB", "AUX") else "unspecified"
     return "unspecified"
 

@@ -98,7 +98,7 @@ def antecedent(token: Token) -> Token:
     """A relative pronoun's antecedent: "a base that was targeted" → "a base ..."."""
     if token.lower_ in RELATIVE_PRONOUNS and token.tag_ in ("WDT", "WP", "WP$"):
         clause = token.head
-        while clause.dep_ not in ("relcl", "acl") and clause.head is not clause:
+        while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
             clause = clause.head
         if clause.dep_ in ("relcl", "acl"):
             return clause.head

@@ -120,7 +120,7 @@ class SlotReader:
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj"):
                     yield "passive_subject", child, None  # "The blast left 40 people injured"
-        if head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and governor is not head:
+        if head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and governor.i != head.i:
             # "A jury in St. Paul found Fry guilty": the finder, and where and when, sit on the verb.
             for child in governor.children:
                 if child.dep_ == "nsubj" and head.dep_ != "oprd":
@@ -132,7 +132,7 @@ class SlotReader:
                     yield from self._prepositional(child)
                 elif child.dep_ in ("npadvmod", "tmod"):
                     yield "time", child, None
-        if not has_subject and governor is not head:
+        if not has_subject and governor.i != head.i:
             passive = any(c.dep_ == "auxpass" for c in head.children) or head.tag_ == "VBN"
             if head.dep_ in ("xcomp", "conj", "advcl"):
                 for child in governor.children:
@@ -155,14 +155,14 @@ class SlotReader:
                     yield "passive_subject", governor, None  # "the first minister to be sentenced"
                 elif governor.dep_ == "ROOT" and governor.pos_ in ("NOUN", "PROPN"):
                     yield subject_slot, governor, None
-                elif governor.dep_ in ("dobj", "obj", "attr") and clause is not governor:
+                elif governor.dep_ in ("dobj", "obj", "attr") and clause.i != governor.i:
                     for child in clause.children:
                         if child.dep_ == "nsubj":
                             yield subject_slot, child, None
             elif head.dep_ in ("acl", "relcl"):
                 passive = head.tag_ == "VBN" and head.dep_ == "acl" or any(c.dep_ == "auxpass" for c in head.children)
                 yield ("passive_subject" if passive else subject_slot), governor, None
-            elif head.dep_ == "pcomp" and governor.head is not governor:
+            elif head.dep_ == "pcomp" and governor.head.i != governor.i:
                 # "accused Russia of hitting ..." / "after killing ...": the clause's object or subject acts.
                 clause = governor.head
                 actor = next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
@@ -192,7 +192,7 @@ class SlotReader:
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj"):
                     yield "object", child, None
-        if head.dep_ in ("acl", "relcl") and governor is not head:
+        if head.dep_ in ("acl", "relcl") and governor.i != head.i:
             # "the assault on the towns of Talbisa ... killed 36": where and when sit on the noun.
             for child in governor.children:
                 if child.dep_ == "prep":
@@ -238,7 +238,7 @@ class SlotReader:
                     )):
                         yield from self._prepositional(grandchild)
         governor = head.head
-        if governor is head:
+        if governor.i == head.i:
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
         yield from self._winner(head)
@@ -250,19 +250,21 @@ class SlotReader:
                 "passive_subject" if verb in UNDERGOING_VERBS else "subject")
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
             clause = governor
-            while not subjects and clause.head is not clause and (
+            while not subjects and clause.head.i != clause.i and (
                 clause.dep_ == "conj" or clause.dep_ in ("xcomp", "advcl") and infinitive(clause)
             ):
                 # "Petters was convicted in 2009 and is serving a 50-year sentence"; "they lobbed …, approached … and opened fire"
                 clause = clause.head
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not subjects and clause.dep_ == "pcomp" and clause.head.head is not clause.head:
+            if not subjects and clause.dep_ == "pcomp" and clause.head.head.i != clause.head.i:
                 # "sentenced for taking bribes", "accused of taking bribes": the gerund's subject is the clause's
                 subjects = [c for c in clause.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
             for child in subjects:
                 if not has_possessor:
                     yield from self._inside_participant(child)
-                    yield slot, child, None
+                    # "Jones was handed a suspended sentence": who is given the event undergoes it.
+                    own_passive = child.dep_ == "nsubjpass" and child.head.i == governor.i and slot == "subject"
+                    yield ("passive_subject" if own_passive else slot), child, None
             yield from self._where(governor)
             for child in governor.children:
                 if child.dep_ == "prep":
@@ -285,7 +287,7 @@ class SlotReader:
                     yield "passive_subject", child, None
                 elif child.dep_ == "nsubj":
                     yield "subject", child, None
-                elif child.dep_ == "prep" and child is not governor:
+                elif child.dep_ == "prep" and child.i != governor.i:
                     yield from self._prepositional(child)
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
@@ -295,10 +297,14 @@ class SlotReader:
         elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS and not any(
             c.dep_ in ("dobj", "obj") for c in governor.head.children  # "took part in the election" names no participant
         ):
-            # "filed for bankruptcy", "went on trial"
+            # "filed for bankruptcy", "went on trial"; "she was taken into custody" undergoes it
             for child in governor.head.children:
                 if child.dep_ == "nsubj":
                     yield "subject", child, None
+                elif child.dep_ == "nsubjpass":
+                    yield "passive_subject", child, None
+                elif child.dep_ == "agent":
+                    yield from (("agent", g, None) for g in child.children if g.dep_ == "pobj")
         elif head.dep_ in ("nsubj", "nsubjpass"):
             # A nominal trigger as a clause's subject often names where and when in that clause.
             for child in governor.children:

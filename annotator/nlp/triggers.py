@@ -153,9 +153,9 @@ class TriggerFinder:
             return False
         if condition.require_modifiers and not modifiers & set(condition.require_modifiers):
             return False
-        if condition.forbid_governors and head.head is not head and head.head.lower_ in condition.forbid_governors:
+        if condition.forbid_governors and head.head.i != head.i and head.head.lower_ in condition.forbid_governors:
             return False
-        if condition.require_governors and (head.head is head or head.head.lemma_.lower() not in condition.require_governors):
+        if condition.require_governors and (head.head.i == head.i or head.head.lemma_.lower() not in condition.require_governors):
             return False
         prepositions = prepositions_of(head)
         if prepositions & set(condition.forbid_preps):

@@ -341,3 +341,20 @@ def test_two_places_the_parser_hung_side_by_side_are_one(extractor):
 def test_where_and_when_said_after_the_last_conjunct_hold_for_the_first(extractor):
     document = extract(extractor, "Ten officers were killed and four wounded in the early hours of Monday.")
     assert arguments(document, "killed")["Time"] == [("the early hours of Monday", "the early hours of Monday")]
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    ("A hearing is scheduled for March 16 at the Central Criminal Court.", "hearing",
+     {"Adjudicator": [("the Central Criminal Court", "the Central Criminal Court")]}),
+    ("He was remanded in custody.", "remanded", {"Person": [("He", None)]}),
+    ("She was taken into custody at the scene.", "custody", {"Person": [("She", None)]}),
+    ("Jones was handed a two-year suspended sentence.", "sentence", {"Defendant": [("Jones", "Jones")], "Adjudicator": None}),
+    ("The court imposed a fine of $10,000 on the company.", "fine", {"Entity": [("the company", None)]}),
+    ("Residents fled their homes after the earthquake.", "fled",
+     {"Artifact": [("Residents", None)], "Origin": [("their homes", None)]}),
+    # What one wins is not the one elected; "in office" is no place.
+    ("Maduro won a third term in office.", "won", {"Person": None, "Place": None}),
+])
+def test_custody_sentences_fines_flight_and_terms(extractor, text, trigger, expected):
+    found = arguments(extract(extractor, text), trigger)
+    assert {role: found.get(role) for role in expected} == expected
