@@ -126,8 +126,7 @@ class CandidateList(OptionList, inherit_bindings=False):
         drawn = self._option_render_cache
         for key in [key for key in drawn.keys() if key[0] in changed]:
             drawn.discard(key)
-        self._line_cache.clear()  # heights measured again: cheap beside drawing
-        self.refresh()
+        self.refresh()  # every line stays one line high (app.tcss: text-wrap: nowrap), so the heights stand
 
     def show_hints(self, jumping: bool) -> None:
         """Stand the rows' letter hints out while a jump waits for them, or dim them again."""

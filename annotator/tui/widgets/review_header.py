@@ -33,14 +33,23 @@ class ReviewHeader(Horizontal):
         """
         narrow = self.app.size.width < WIDE_SCREEN
         name: list[tuple[str, str] | str] = [] if narrow else [("annotator", "bold"), " · "]
-        self.query_one("#header-title", Static).update(Content.assemble(*name, plain(title, "bold")))
+        _update(self.query_one("#header-title", Static), Content.assemble(*name, plain(title, "bold")))
         marker: tuple[str, str] | str = (READ_ONLY_MARK, "bold reverse") if read_only else ""
         status = Content.assemble(marker, " " if read_only else "", f"{position} · ", plain(reviewer), progress_text(progress, self.app.size.width))
         widget = self.query_one("#header-status", Static)
-        widget.update(status)
+        if not _update(widget, status):
+            return
         # Sized here, not by `width: auto`: Textual 8.2.8 caches a widget's box model per layout request, so a
         # second update before the layout runs (the progress count landing right after a move) kept the first width.
         widget.styles.width = status.cell_length + widget.styles.padding.left
+
+
+def _update(widget: Static, content: Content) -> bool:
+    """Show new content in a Static; False, and nothing redrawn, when it shows that already (the header is drawn at every decision)."""
+    if isinstance(widget.content, Content) and widget.content.is_same(content):
+        return False
+    widget.update(content)
+    return True
 
 
 def progress_text(progress: Progress | None, screen_width: int) -> Content | str:
