@@ -8,12 +8,16 @@ machine's original values; a reviewer's correction lives beside them in its
 from __future__ import annotations
 
 import re
+import struct
+import sys
+from array import array
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import chain
 from operator import attrgetter
-from typing import Any
+from typing import Any, overload
 
 
 class Status(str, Enum):
@@ -155,9 +159,101 @@ class Review:
 PENDING = Review()
 
 
-# A token's (start, end) character offsets in the document, end-exclusive. A plain
-# tuple rather than an object: a corpus holds millions of them.
+# A token's (start, end) character offsets in the document, end-exclusive.
 Token = tuple[int, int]
+
+_PAIR = struct.Struct("<II")
+
+
+class Tokens(Sequence[Token]):
+    """A sentence's tokens: reads as a tuple of (start, end) tuples, held as the store packs them (8 bytes a token).
+
+    A book-sized text has millions of tokens; as Python tuples each costs about 120 bytes,
+    here 8. Length, indexing, slicing, iteration, `+`, equality with the tuple form and its
+    hash behave as that tuple's, so readers need not know. `packed` is the store's form:
+    little-endian uint32 pairs, so offsets must lie below 2**32.
+    """
+
+    __slots__ = ("_packed",)
+    _packed: bytes
+
+    def __init__(self, pairs: Iterable[Token] = ()):
+        flat = array("I", chain.from_iterable(pairs))
+        if len(flat) % 2:
+            raise ValueError("tokens are (start, end) pairs")
+        if sys.byteorder == "big":  # pragma: no cover
+            flat.byteswap()
+        self._packed = flat.tobytes()
+
+    @classmethod
+    def from_packed(cls, packed: bytes | bytearray | memoryview) -> Tokens:
+        """The tokens of their packed form (little-endian uint32 pairs), as the store keeps them."""
+        data = bytes(packed)
+        if len(data) % _PAIR.size:
+            raise ValueError(f"packed tokens take {_PAIR.size} bytes each, got {len(data)} bytes")
+        tokens = cls.__new__(cls)
+        tokens._packed = data
+        return tokens
+
+    @property
+    def packed(self) -> bytes:
+        """The offsets as little-endian uint32 pairs, the form the store keeps."""
+        return self._packed
+
+    def __len__(self) -> int:
+        return len(self._packed) // _PAIR.size
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Tokens: ...
+
+    def __getitem__(self, index: int | slice) -> Token | Tokens:
+        if isinstance(index, slice):
+            chosen = range(len(self))[index]
+            if chosen.step == 1:
+                return Tokens.from_packed(self._packed[chosen.start * _PAIR.size : chosen.stop * _PAIR.size])
+            return Tokens(self[i] for i in chosen)
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("token index out of range")
+        start, end = _PAIR.unpack_from(self._packed, position * _PAIR.size)
+        return start, end
+
+    def __iter__(self) -> Iterator[Token]:
+        return _PAIR.iter_unpack(self._packed)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Tokens):
+            return self._packed == other._packed
+        if isinstance(other, tuple):
+            return len(other) == len(self) and tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __add__(self, other: Sequence[Token]) -> Tokens:
+        if isinstance(other, Tokens):
+            return Tokens.from_packed(self._packed + other._packed)
+        if isinstance(other, tuple):
+            return Tokens(chain(self, other))
+        return NotImplemented
+
+    def __radd__(self, other: Sequence[Token]) -> Tokens:
+        if isinstance(other, tuple):
+            return Tokens(chain(other, self))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Tokens({tuple(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return Tokens.from_packed, (self._packed,)
+
+
+NO_TOKENS = Tokens()
 
 
 @dataclass(frozen=True)
@@ -170,9 +266,14 @@ class Sentence:
     index: int
     start: int
     end: int
-    tokens: tuple[Token, ...] = ()
+    tokens: Tokens = NO_TOKENS
     pk: int | None = None
     review: Review = PENDING
+
+    def __post_init__(self) -> None:
+        # Tokens given in their tuple form are packed, so a sentence holds its tokens at 8 bytes each.
+        if not isinstance(self.tokens, Tokens):
+            object.__setattr__(self, "tokens", Tokens(self.tokens))
 
     @property
     def confirmed(self) -> bool:

@@ -73,7 +73,7 @@ def _sentence_dict(sentence: Sentence, with_tokens: bool) -> dict:
     """A sentence's offsets, its tokens when asked, and its review once a reviewer confirmed it."""
     item: dict[str, Any] = {"start": sentence.start, "end": sentence.end}
     if with_tokens:
-        item["tokens"] = sentence.tokens
+        item["tokens"] = list(sentence.tokens)
     if sentence.review is not PENDING:
         _review_fields(item, sentence.review, None)
     return item

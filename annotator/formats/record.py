@@ -20,6 +20,7 @@ from typing import Any
 
 from annotator.domain import (
     FIXABLE_FIELDS,
+    NO_TOKENS,
     PENDING,
     Argument,
     Document,
@@ -29,7 +30,7 @@ from annotator.domain import (
     Sentence,
     Status,
     TargetKind,
-    Token,
+    Tokens,
 )
 from annotator.formats.fields import (
     NAME_CONTROLS,
@@ -88,7 +89,7 @@ def _sentences(raw: Any, text: str) -> list[Sentence] | None:
             raise BadRecord(path, f"starts at {start}, before the previous sentence ends ({previous_end}); sentences must be in order and not overlap")
         previous_end = end
         tokens_raw = item.get("tokens")
-        tokens: tuple[Token, ...] = ()
+        tokens = NO_TOKENS
         if tokens_raw is not None:
             tokens = _tokens(tokens_raw, start, end, path)
         review = PENDING if REVIEW_KEYS.isdisjoint(item) else _sentence_review(item, path)
@@ -116,13 +117,13 @@ _name_control = NAME_CONTROLS.search
 _text_control = TEXT_CONTROLS.search
 
 
-def _tokens(raw: Any, start: int, end: int, path: str) -> tuple[Token, ...]:
+def _tokens(raw: Any, start: int, end: int, path: str) -> Tokens:
     """Validated token offsets of a sentence: [start, end] pairs, in order, inside the sentence."""
     if not isinstance(raw, list):
         raise BadRecord(f"{path}.tokens", "must be a list of [start, end] pairs")
     # Fast path for well-formed input: a few C-level passes instead of a Python loop per token.
     if not raw:
-        return ()
+        return NO_TOKENS
     if set(map(type, raw)) == _LIST_TYPE and set(map(len, raw)) == _PAIR_LENGTH:
         flat = list(chain.from_iterable(raw))
         starts, ends = flat[0::2], flat[1::2]
@@ -132,7 +133,7 @@ def _tokens(raw: Any, start: int, end: int, path: str) -> tuple[Token, ...]:
             and all(map(int.__lt__, starts, ends))
             and all(map(int.__le__, ends, starts[1:]))
         ):
-            return tuple(zip(starts, ends))
+            return Tokens(raw)
     last = start
     for t_index, pair in enumerate(raw):
         if (

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from annotator.domain import Argument, Document, Entity, Event, Sentence
+from annotator.domain import Argument, Document, Entity, Event, Sentence, Tokens
 from annotator.nlp.entities import consistent_labels
 from annotator.nlp.links import Mention, resolve_links
 from annotator.nlp.segment import unwrap
@@ -276,7 +276,7 @@ class Extractor:
             paragraphs.append((offset, offset + length))
             for tokens in line_sentences:
                 if tokens:
-                    shifted = tuple((offset + s, offset + e) for s, e in tokens)
+                    shifted = Tokens((offset + s, offset + e) for s, e in tokens)
                     sentences.append(Sentence(len(sentences), shifted[0][0], shifted[-1][1], shifted))
             first_entity = len(spans)
             spans.extend((offset + start, offset + end, label) for start, end, label, _nouns in line_entities)

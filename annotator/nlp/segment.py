@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from annotator.domain import Sentence, sentence_of
+from annotator.domain import Sentence, Tokens, sentence_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -159,12 +159,24 @@ def sentences_of_piece(doc: Doc, piece: str, offset: int, first_index: int = 0) 
     breaks_before = numpy.cumsum(breaks)[words]
     opens = (rows[words, 3] == 1) | (numpy.diff(breaks_before, prepend=breaks_before[0]) > 0)
     opens[0] = True
-    tokens = list(zip(starts[words].tolist(), ends[words].tolist()))
-    bounds = [*numpy.flatnonzero(opens).tolist(), len(tokens)]
+    if int(ends[words[-1]]) > _MAX_OFFSET:
+        raise ValueError(f"a text longer than {_MAX_OFFSET:,} characters cannot be stored")
+    # The piece's tokens packed once as the store keeps them; each sentence takes its slice of bytes.
+    pairs = numpy.empty((len(words), 2), dtype="<u4")
+    pairs[:, 0], pairs[:, 1] = starts[words], ends[words]
+    packed = pairs.tobytes()
+    firsts = numpy.flatnonzero(opens)
+    lasts = numpy.append(firsts[1:], len(words))
     return [
-        Sentence(first_index + number, tokens[first][0], tokens[last - 1][1], tuple(tokens[first:last]))
-        for number, (first, last) in enumerate(zip(bounds, bounds[1:]))
+        Sentence(first_index + number, start, end, Tokens.from_packed(packed[first * 8 : last * 8]))
+        for number, (first, last, start, end) in enumerate(zip(
+            firsts.tolist(), lasts.tolist(), pairs[firsts, 0].tolist(), pairs[lasts - 1, 1].tolist()
+        ))
     ]
+
+
+# Token offsets are stored as uint32.
+_MAX_OFFSET = 2**32 - 1
 
 
 def _pieces(texts: Iterable[str], limit: int) -> Iterator[tuple[str, tuple[str, int, bool]]]:
@@ -215,9 +227,7 @@ def tokenize_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[Sentence
     result = []
     for index, (start, end) in enumerate(spans):
         doc = tokenizer(text[start:end])
-        tokens = tuple(
-            (start + t.idx, start + t.idx + len(t.text)) for t in doc if not t.is_space
-        )
+        tokens = Tokens((start + t.idx, start + t.idx + len(t.text)) for t in doc if not t.is_space)
         result.append(Sentence(index, start, end, tokens))
     return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.domain import Token
@@ -20,7 +21,7 @@ class EditRequest:
     values: list[str] = field(default_factory=list)
     current_value: str | None = None
     choices: list[tuple[str, str]] = field(default_factory=list)  # (key, description) picked by letter
-    tokens: tuple[Token, ...] = ()
+    tokens: Sequence[Token] = ()
     span: tuple[int, int] | None = None  # token indices, end exclusive
     pick_start: bool = False  # first pick the span's start token by its letter hint
     numbered: int | None = None

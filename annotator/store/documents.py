@@ -9,14 +9,13 @@ a source gives across lanes (see `sources`).
 
 from __future__ import annotations
 
-import sys
-from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 import orjson
 
 from annotator.domain import (
+    NO_TOKENS,
     PENDING,
     Argument,
     Document,
@@ -27,7 +26,7 @@ from annotator.domain import (
     Sentence,
     Status,
     TargetKind,
-    Token,
+    Tokens,
 )
 from annotator.store import sources
 from annotator.store.lanes import current
@@ -47,13 +46,9 @@ from annotator.store.state import IDS_PER_QUERY, review_from_row
 _BATCH_SIZE = 500
 
 
-def unpack_tokens(blob: bytes) -> tuple[Token, ...]:
-    """Token offsets from their stored form, little-endian uint32 pairs (inverse of `importer.pack_tokens`)."""
-    flat = array("I")
-    flat.frombytes(blob)
-    if sys.byteorder == "big":
-        flat.byteswap()
-    return tuple(zip(flat[0::2], flat[1::2]))
+def unpack_tokens(blob: bytes | memoryview) -> Tokens:
+    """Token offsets from their stored form, little-endian uint32 pairs, which `Tokens` keeps as they are."""
+    return Tokens.from_packed(blob)
 
 
 def document_pks() -> list[int]:
@@ -131,7 +126,7 @@ def _load_batch(
         .order_by(SentenceRow.document, SentenceRow.idx)
     ):
         sentences[in_document].append(
-            Sentence(idx, start, end, unpack_tokens(blob) if with_tokens else (), pk,
+            Sentence(idx, start, end, unpack_tokens(blob) if with_tokens else NO_TOKENS, pk,
                      reviews.get((sentence_kind, pk), PENDING) if reviews else PENDING)
         )
 

@@ -13,12 +13,9 @@ Every stored argument has an extent: one that names an entity and gives no exten
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
-from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from typing import Any
 
 import orjson
@@ -33,6 +30,8 @@ from annotator.domain import (
     Review,
     Status,
     TargetKind,
+    Token,
+    Tokens,
     sentence_of,
 )
 from annotator.gc_pause import collector_paused
@@ -91,12 +90,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def pack_tokens(tokens: Iterable[tuple[int, int]]) -> bytes:
-    """Token offsets as little-endian uint32 pairs."""
-    flat = array("I", chain.from_iterable(tokens))
-    if sys.byteorder == "big":
-        flat.byteswap()
-    return flat.tobytes()
+def pack_tokens(tokens: Iterable[Token]) -> bytes:
+    """Token offsets as little-endian uint32 pairs; a sentence's `Tokens` already hold them so."""
+    return (tokens if isinstance(tokens, Tokens) else Tokens(tokens)).packed
 
 
 def existing_hashes(document_ids: Iterable[str]) -> dict[str, str]:
