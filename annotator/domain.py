@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, eq
 from typing import Any, overload
 
 
@@ -281,6 +281,70 @@ class Sentence:
         return self.review.status is Status.ACCEPTED
 
 
+class SentenceColumns(Sequence[Sentence]):
+    """A document's sentences as segmentation finds them, held as columns: 24 bytes a sentence beside its tokens.
+
+    A 50 MB text has hundreds of thousands of sentences, which as `Sentence` objects would
+    cost about 300 bytes each beyond their tokens. Offsets live in arrays and every token in
+    one packed buffer; reading a position builds its `Sentence` (pending, not yet stored).
+    It equals a list or tuple of the same sentences.
+    """
+
+    __slots__ = ("starts", "ends", "_token_ends", "_tokens")
+    __hash__ = None  # type: ignore[assignment]  # it grows while segmentation fills it, as a list does
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        self._token_ends = array("q")  # the tokens of sentence i end where those of i + 1 start
+        self._tokens = bytearray()
+
+    def extend(self, starts: Iterable[int], ends: Iterable[int], token_ends: Iterable[int], packed: bytes) -> None:
+        """Add sentences: their offsets, where each one's tokens end in `packed`, and those tokens (`Tokens.packed`)."""
+        base = len(self._tokens) // _PAIR.size
+        self.starts.extend(starts)
+        self.ends.extend(ends)
+        self._token_ends.extend(base + end for end in token_ends)
+        self._tokens += packed
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def _sentence(self, position: int) -> Sentence:
+        first = self._token_ends[position - 1] if position else 0
+        tokens = Tokens.from_packed(self._tokens[first * _PAIR.size : self._token_ends[position] * _PAIR.size])
+        return Sentence(position, self.starts[position], self.ends[position], tokens)
+
+    @overload
+    def __getitem__(self, index: int) -> Sentence: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Sentence, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Sentence | tuple[Sentence, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._sentence, range(len(self))[index]))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("sentence index out of range")
+        return self._sentence(position)
+
+    def __iter__(self) -> Iterator[Sentence]:
+        return map(self._sentence, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SentenceColumns):
+            return (self.starts, self.ends, self._token_ends, self._tokens) == (
+                other.starts, other.ends, other._token_ends, other._tokens
+            )
+        if isinstance(other, (list, tuple)):
+            return len(other) == len(self) and all(map(eq, self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SentenceColumns(<{len(self)} sentences>)"
+
+
 _sentence_start = attrgetter("start")
 
 
@@ -288,7 +352,10 @@ def sentence_of(sentences: Sequence[Sentence], offset: int) -> int:
     """Position of the sentence holding `offset`: the last one starting at or before it, else the first."""
     # Sentences come sorted by start; an offset before the first one (leading
     # whitespace) belongs to the first sentence rather than to none.
-    after = bisect_right(sentences, offset, key=_sentence_start)
+    if isinstance(sentences, SentenceColumns):
+        after = bisect_right(sentences.starts, offset)
+    else:
+        after = bisect_right(sentences, offset, key=_sentence_start)
     return after - 1 if after else 0
 
 
@@ -376,7 +443,7 @@ class Document:
     text: str
     title: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
-    sentences: tuple[Sentence, ...] = ()
+    sentences: Sequence[Sentence] = ()
     entities: tuple[Entity, ...] = ()
     events: tuple[Event, ...] = ()
     pk: int | None = None

@@ -57,8 +57,11 @@ def bounded_lines(handle: BinaryIO, limit: int | None = None, first_number: int 
             return
         if len(raw) > limit:
             raise LineTooLong(number, limit)
-        yield raw
         number += 1
+        # Handed on without a reference left here, so a long line is freed as soon as its reader is done with it.
+        held = [raw]
+        del raw
+        yield held.pop()
 
 
 class StreamedInput:
@@ -96,7 +99,8 @@ class StreamedInput:
             raise ValueError(f"{self.name} has been read already; it can be read only once")
         self._started = True
         head, self._head = self._head, []
-        yield from head
+        while head:
+            yield head.pop(0)
         yield from self._lines
 
     def close(self) -> None:

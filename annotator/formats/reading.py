@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from annotator.domain import PENDING, Document, Sentence, sentence_of
+from annotator.domain import PENDING, Document, Sentence, SentenceColumns, sentence_of
 from annotator.formats.inputs import LineTooLong, Source, StreamedInput, input_lines
 from annotator.formats.record import BadRecord, ParsedRecord, PlacedSpan, parse_record
 from annotator.gc_pause import collector_paused
@@ -154,7 +154,9 @@ def jsonl_objects(path: Source, progress: Progress | None = None) -> Iterator[Re
     number = 0
     loads = orjson.loads
     try:
-        for number, raw in enumerate(input_lines(path), start=1):
+        # Counted by hand: enumerate's reused result tuple would keep the last line alive until the next.
+        for raw in input_lines(path):
+            number += 1
             if progress is not None:
                 progress(len(raw))
             if not raw.strip():
@@ -164,10 +166,14 @@ def jsonl_objects(path: Source, progress: Progress | None = None) -> Iterator[Re
             except UnicodeDecodeError as error:
                 yield number, InputError(name, number, "", f"not valid UTF-8 (byte {error.start} of the line)")
                 continue
+            # A line can hold a book: its bytes and string are let go before the record is handed on.
+            del raw
             try:
-                yield number, loads(line)
+                record: Any = loads(line)
             except orjson.JSONDecodeError as error:
-                yield number, InputError(name, number, "", f"not valid JSON: {error}")
+                record = InputError(name, number, "", f"not valid JSON: {error}")
+            del line
+            yield number, record
     except LineTooLong as too_long:
         yield too_long.line, InputError(name, too_long.line, "", too_long.reason)
     except OSError as error:
@@ -358,7 +364,9 @@ class CheckedInput:
                 continue
             if record.sentences_given:
                 sentences = _with_reviews(sentences, record.document.sentences)
-            result.append(SourcedDocument(replace(record.document, sentences=tuple(sentences)), path, number))
+            # Segmented sentences stay in their columns: as a tuple of objects a book-sized text's would fill memory.
+            kept = sentences if isinstance(sentences, SentenceColumns) else tuple(sentences)
+            result.append(SourcedDocument(replace(record.document, sentences=kept), path, number))
         return result
 
 

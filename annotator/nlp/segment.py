@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from annotator.domain import Sentence, Tokens, sentence_of
+from annotator.domain import Sentence, SentenceColumns, Tokens, sentence_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -136,16 +136,26 @@ def _cut(text: str, start: int, stop: int) -> int:
 
 
 def sentences_of_piece(doc: Doc, piece: str, offset: int, first_index: int = 0) -> list[Sentence]:
-    """Sentences of the Doc of `piece`, which starts at `offset` of its text, never across a line break.
+    """Sentences of the Doc of `piece`, which starts at `offset` of its text, never across a line break."""
+    starts, ends, token_ends, packed = _piece_columns(doc, piece, offset)
+    return [
+        Sentence(first_index + number, start, end, Tokens.from_packed(packed[first * 8 : last * 8]))
+        for number, (start, end, first, last) in enumerate(zip(starts, ends, [0, *token_ends], token_ends))
+    ]
 
-    Reads the Doc as arrays rather than as Token objects, which would cost more than the tokenizer.
+
+def _piece_columns(doc: Doc, piece: str, offset: int) -> tuple[list[int], list[int], list[int], bytes]:
+    """The sentences of a piece's Doc as columns: starts, ends, where each one's tokens end, and the tokens packed.
+
+    Reads the Doc as arrays rather than as Token objects, which would cost more than the tokenizer,
+    and packs the tokens as the store keeps them (`Tokens.packed`), never as Python tuples.
     """
     import numpy
     from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 
     rows = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).astype(numpy.int64)
     if not len(rows):
-        return []
+        return [], [], [], b""
     is_space = rows[:, 2] == 1
     breaks = numpy.zeros(len(rows), dtype=numpy.int64)
     for position in numpy.flatnonzero(is_space).tolist():
@@ -155,24 +165,17 @@ def sentences_of_piece(doc: Doc, piece: str, offset: int, first_index: int = 0) 
     ends = starts + rows[:, 1]
     words = numpy.flatnonzero(~is_space)
     if not len(words):
-        return []
+        return [], [], [], b""
     breaks_before = numpy.cumsum(breaks)[words]
     opens = (rows[words, 3] == 1) | (numpy.diff(breaks_before, prepend=breaks_before[0]) > 0)
     opens[0] = True
     if int(ends[words[-1]]) > _MAX_OFFSET:
         raise ValueError(f"a text longer than {_MAX_OFFSET:,} characters cannot be stored")
-    # The piece's tokens packed once as the store keeps them; each sentence takes its slice of bytes.
     pairs = numpy.empty((len(words), 2), dtype="<u4")
     pairs[:, 0], pairs[:, 1] = starts[words], ends[words]
-    packed = pairs.tobytes()
     firsts = numpy.flatnonzero(opens)
     lasts = numpy.append(firsts[1:], len(words))
-    return [
-        Sentence(first_index + number, start, end, Tokens.from_packed(packed[first * 8 : last * 8]))
-        for number, (first, last, start, end) in enumerate(zip(
-            firsts.tolist(), lasts.tolist(), pairs[firsts, 0].tolist(), pairs[lasts - 1, 1].tolist()
-        ))
-    ]
+    return pairs[firsts, 0].tolist(), pairs[lasts - 1, 1].tolist(), lasts.tolist(), pairs.tobytes()
 
 
 # Token offsets are stored as uint32.
@@ -190,30 +193,33 @@ def _pieces(texts: Iterable[str], limit: int) -> Iterator[tuple[str, tuple[str, 
         yield piece, (piece, offset, True)
 
 
-def _sentences_by_piece(texts: Iterable[str], batch_size: int, limit: int) -> Iterator[tuple[list[Sentence], bool]]:
-    """The sentences of each piece of each text, numbered within their text, and whether the piece ends it."""
-    count = 0
-    pieces = segmenter().pipe(_pieces(texts, limit), as_tuples=True, batch_size=batch_size)
-    for doc, (piece, offset, last) in pieces:
-        found = sentences_of_piece(doc, piece, offset, count)
-        count = 0 if last else count + len(found)
-        yield found, last
+def _segmented_pieces(texts: Iterable[str], batch_size: int, limit: int) -> Iterator[tuple[Doc, str, int, bool]]:
+    """Each piece of each text as spaCy segmented it: (its Doc, the piece, its offset, whether it ends its text)."""
+    for doc, (piece, offset, last) in segmenter().pipe(_pieces(texts, limit), as_tuples=True, batch_size=batch_size):
+        yield doc, piece, offset, last
 
 
 def iter_sentences(text: str, limit: int = PIECE_CHARS, batch_size: int = 16) -> Iterator[Sentence]:
     """The sentences of one text, a piece at a time: memory grows with what the caller keeps, not with the text."""
-    for found, _last in _sentences_by_piece([text], batch_size, limit):
+    count = 0
+    for doc, piece, offset, _last in _segmented_pieces([text], batch_size, limit):
+        found = sentences_of_piece(doc, piece, offset, count)
+        count += len(found)
         yield from found
 
 
-def segment_many(texts: Iterable[str], batch_size: int = 64, limit: int = PIECE_CHARS) -> Iterator[list[Sentence]]:
-    """The sentences of each text, in order, through spaCy's batched pipe a bounded piece at a time."""
-    sentences: list[Sentence] = []
-    for found, last in _sentences_by_piece(texts, batch_size, limit):
-        sentences.extend(found)
+def segment_many(texts: Iterable[str], batch_size: int = 64, limit: int = PIECE_CHARS) -> Iterator[SentenceColumns]:
+    """The sentences of each text, in order, through spaCy's batched pipe a bounded piece at a time.
+
+    Each text's sentences come as columns (`SentenceColumns`): a book-sized text has hundreds
+    of thousands, which as `Sentence` objects would cost more than their tokens.
+    """
+    sentences = SentenceColumns()
+    for doc, piece, offset, last in _segmented_pieces(texts, batch_size, limit):
+        sentences.extend(*_piece_columns(doc, piece, offset))
         if last:
             yield sentences
-            sentences = []
+            sentences = SentenceColumns()
 
 
 def segment(text: str, limit: int = PIECE_CHARS) -> list[Sentence]:
@@ -232,7 +238,7 @@ def tokenize_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[Sentence
     return result
 
 
-def merge_for_spans(sentences: list[Sentence], spans: Iterable[tuple[int, int]], text: str) -> list[Sentence]:
+def merge_for_spans(sentences: Sequence[Sentence], spans: Iterable[tuple[int, int]], text: str) -> Sequence[Sentence]:
     """Merge adjacent computed sentences that an annotated span crosses, unless a blank line lies between.
 
     Returns the merged sentences; a span across a blank line is left for the caller to reject.
@@ -266,7 +272,7 @@ def merge_for_spans(sentences: list[Sentence], spans: Iterable[tuple[int, int]],
 
 def complete_sentences(
     documents: Iterable[tuple[str, Sequence[Sentence] | None, Iterable[tuple[int, int]]]],
-) -> list[list[Sentence]]:
+) -> list[Sequence[Sentence]]:
     """The sentences, with tokens, of each (text, sentences given or None, annotated spans) of an import.
 
     Given sentences keep their offsets and get tokens where they have none. A
@@ -276,7 +282,7 @@ def complete_sentences(
     requests = list(documents)
     missing = [index for index, (_text, given, _spans) in enumerate(requests) if given is None]
     computed = dict(zip(missing, segment_many(requests[index][0] for index in missing)))
-    result: list[list[Sentence]] = []
+    result: list[Sequence[Sentence]] = []
     for index, (text, given, spans) in enumerate(requests):
         if given is None:
             result.append(merge_for_spans(computed.pop(index), spans, text))

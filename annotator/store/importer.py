@@ -13,6 +13,7 @@ Every stored argument has an extent: one that names an entity and gives no exten
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,7 @@ from annotator.store.models import (
     SentenceRow,
     database,
 )
-from annotator.store.sql import insert_rows, last_pk
+from annotator.store.sql import insert_rows, is_postgres, last_pk, run
 from annotator.store.state import next_group
 
 # How many ids one `IN (...)` query binds; SQLite allows a few thousand at most.
@@ -87,7 +88,17 @@ class ImportResult:
 
 def text_hash(text: str) -> str:
     """A stable fingerprint of a document's text, to detect a changed text under the same id."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if len(text) <= _HASHED_CHARS:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    # A book-sized text is encoded a slice at a time rather than copied whole; UTF-8 encodes each
+    # character on its own, so the digest is the same.
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _HASHED_CHARS):
+        digest.update(text[start : start + _HASHED_CHARS].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+_HASHED_CHARS = 1 << 20
 
 
 def pack_tokens(tokens: Iterable[Token]) -> bytes:
@@ -129,6 +140,12 @@ def import_documents(documents: Sequence[Document], reviewer: str = "import") ->
         return import_batches(batches, reviewer)
 
 
+# How much the unwritten document and sentence rows may hold (characters of text, bytes of tokens,
+# `_ROW_WEIGHT` a sentence) before they are written, documents first for their keys: a batch of
+# articles stays one insert per table, while a book-sized text is written before its sentences'
+# rows are built and those go in as they come.
+_HELD_PER_INSERT = 8_000_000
+_ROW_WEIGHT = 200
 # How many documents of a list one batch of rows is built from, so that the rows of a big list never all exist at once.
 _DOCUMENTS_PER_BATCH = 500
 
@@ -222,21 +239,32 @@ def _store_batch(
         entity_pk = last_pk(EntityRow)
         event_pk = last_pk(EventRow)
         argument_pk = last_pk(ArgumentRow)
+        held = 0
+        long_texts: list[tuple[int, str]] = []
+        long_text = _LONG_TEXT if not is_postgres() else sys.maxsize
         for document, digest in fresh:
             document_pk += 1
+            text = document.text
+            if len(text) >= long_text:
+                long_texts.append((document_pk, text))
             document_rows.append(
-                (document_pk, document.id, document.text, digest, document.title,
+                (document_pk, document.id, "" if len(text) >= long_text else text, digest, document.title,
                  orjson.dumps(dict(document.meta)).decode(), now)
             )
+            held += len(text)
             sentences = document.sentences
             for sentence in sentences:
                 sentence_pk += 1
-                sentence_rows.append(
-                    (sentence_pk, document_pk, sentence.index, sentence.start, sentence.end,
-                     pack_tokens(sentence.tokens))
-                )
+                packed = pack_tokens(sentence.tokens)
+                sentence_rows.append((sentence_pk, document_pk, sentence.index, sentence.start, sentence.end, packed))
+                held += len(packed) + _ROW_WEIGHT
                 if sentence.review is not PENDING:
                     reviewed.append((TargetKind.SENTENCE, sentence_pk, document_pk, sentence.review))
+                if held >= _HELD_PER_INSERT:
+                    _write_documents(document_rows, long_texts)
+                    insert_rows(SentenceRow, sentence_rows)
+                    sentence_rows.clear()
+                    held = 0
             entity_pks: dict[str, int] = {}
             entities_by_id: dict[str, Entity] = {}
             for entity in document.entities:
@@ -286,12 +314,41 @@ def _store_batch(
                         reviewed.append((TargetKind.ARGUMENT, argument_pk, document_pk, review))
             result.added.append(document.id)
         result.candidates += len(entity_rows) + len(event_rows) + len(argument_rows)
-        insert_rows(DocumentRow, document_rows)
+        _write_documents(document_rows, long_texts)
         insert_rows(SentenceRow, sentence_rows)
         insert_rows(EntityRow, entity_rows)
         insert_rows(EventRow, event_rows)
         insert_rows(ArgumentRow, argument_rows)
     return machine_candidates
+
+
+# On SQLite a text at least this long is set after its document's row is written (`_write_documents`),
+# with the page cache at this size (KiB, negative) meanwhile: the text's pages go to the journal as they
+# are written rather than first filling the cache beside SQLite's copies of the text.
+_LONG_TEXT = 1_000_000
+_LONG_TEXT_CACHE = -2_000
+
+
+def _write_documents(rows: list[tuple], long_texts: list[tuple[int, str]]) -> None:
+    """Insert the document rows, then set the long texts left out of them (SQLite only); empty both lists.
+
+    SQLite keeps the values last bound to a cached statement until it runs again, so a book's
+    text bound to the insert would stay in memory to the end of the import. Each long text is
+    set by an update that then runs once more, with an empty text and a key no row has.
+    """
+    insert_rows(DocumentRow, rows)
+    rows.clear()
+    if not long_texts:
+        return
+    previous_cache = run("PRAGMA cache_size").fetchone()[0]
+    run(f"PRAGMA cache_size = {_LONG_TEXT_CACHE}")
+    try:
+        for pk, text in long_texts:
+            DocumentRow.update(text=text).where(DocumentRow.pk == pk).execute()
+        DocumentRow.update(text="").where(DocumentRow.pk == 0).execute()
+    finally:
+        run(f"PRAGMA cache_size = {int(previous_cache)}")
+    long_texts.clear()
 
 
 def _entity_span(

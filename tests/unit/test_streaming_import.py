@@ -167,3 +167,38 @@ def test_a_file_whose_first_line_is_too_long_is_refused_before_its_format_is_tol
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
     assert f"{path}:2: a line longer than" in result.output, result.output
     assert not (tmp_path / "s.db").exists()
+
+
+def test_a_long_text_and_its_many_sentences_are_written_as_they_come_and_read_back_whole(
+    repository, tmp_path, monkeypatch,
+):
+    from annotator.nlp.segment import segment
+    from annotator.store import importer
+    from annotator.store.sql import is_postgres, run
+
+    # Scaled down: every text of 60 characters or more counts as long, and rows are written every few sentences.
+    monkeypatch.setattr(importer, "_LONG_TEXT", 60)
+    monkeypatch.setattr(importer, "_HELD_PER_INSERT", 1_000)
+    long_text = "\n".join(f"Line {i} of a long text without a title." for i in range(300))
+    entity_start = long_text.index("Line 250")
+    documents = [
+        numbered(0),
+        numbered(1, text=long_text, events=[], entities=[{"id": "T1", "start": entity_start, "end": entity_start + 8,
+                                                          "label": "ORG"}]),
+        numbered(2, text="A short one.", entities=[], events=[]),
+        numbered(3),
+    ]
+    checked = CheckedInput([write_lines(tmp_path / "long.jsonl", documents)], jsonl_objects)
+    cache_before = None if is_postgres() else run("PRAGMA cache_size").fetchone()[0]
+    import_stream(batches_of(checked, []), reviewer="ana")
+    stored = {d.id: d for d in repository.iter_documents()}
+    assert [stored[d["id"]].text for d in documents] == [d["text"] for d in documents]
+    assert [(s.start, s.end, s.tokens) for s in stored["d001"].sentences] == [
+        (s.start, s.end, s.tokens) for s in segment(long_text)
+    ]
+    assert len(stored["d001"].sentences) == 300
+    [entity] = stored["d001"].entities
+    assert long_text[entity.start : entity.end] == "Line 250"
+    assert len(stored["d000"].entities) == len(SMALL_DOCUMENT["entities"])
+    if cache_before is not None:
+        assert run("PRAGMA cache_size").fetchone()[0] == cache_before

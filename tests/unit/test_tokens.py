@@ -1,4 +1,5 @@
-"""A sentence's `Tokens` read exactly as the tuple of (start, end) tuples they replace, at 8 bytes a token."""
+"""A sentence's `Tokens` read exactly as the tuple of (start, end) tuples they replace, at 8 bytes a token;
+segmented sentences held as `SentenceColumns` read exactly as the list of `Sentence` objects they replace."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.domain import NO_TOKENS, Sentence, Tokens
+from annotator.domain import NO_TOKENS, Sentence, SentenceColumns, Tokens, sentence_of
+from annotator.nlp.segment import segment, segment_many
 from annotator.store.documents import unpack_tokens
 from annotator.store.importer import pack_tokens
 
@@ -99,3 +101,43 @@ def test_a_million_tokens_take_about_eight_bytes_each():
         tracemalloc.stop()
     assert len(tokens) == 1_000_000
     assert held < 8.1 * 1_000_000  # a tuple of tuples of ints took about 120 bytes a token
+
+
+ARTICLE = (
+    "Russia admits hitting non-ISIS targets in Syria\n\n"
+    "Moscow has admitted that not all Russian air strikes hit ISIS. Officials said so on Thursday.\n\n"
+    "“They are terrorists,” Lavrov said. The US raised concerns!\u2028Smoke rose over Hama. Residents fled."
+)
+
+
+def test_segmented_sentences_held_as_columns_read_as_the_list_of_sentence_objects():
+    [columns] = segment_many([ARTICLE], limit=40)
+    listed = segment(ARTICLE, limit=40)
+    assert isinstance(columns, SentenceColumns) and len(listed) > 5
+    assert columns == listed and listed == columns and columns == tuple(listed)
+    assert list(columns) == listed
+    assert [columns[i] for i in range(-len(listed), len(listed))] == listed + listed
+    assert columns[1:4] == tuple(listed[1:4]) and columns[::-2] == tuple(listed[::-2])
+    assert all(isinstance(s.tokens, Tokens) for s in columns)
+    assert [sentence_of(columns, offset) for offset in range(len(ARTICLE) + 1)] == [
+        sentence_of(listed, offset) for offset in range(len(ARTICLE) + 1)
+    ]
+    assert pickle.loads(pickle.dumps(columns)) == columns
+    assert columns != listed[:-1]
+    with pytest.raises(IndexError):
+        columns[len(listed)]
+
+
+def test_columns_cost_a_few_bytes_a_sentence_beside_their_tokens():
+    count = 100_000
+    starts = range(0, 10 * count, 10)
+    packed = Tokens((start, start + 5) for start in starts).packed
+    tracemalloc.start()
+    try:
+        columns = SentenceColumns()
+        columns.extend(starts, [start + 5 for start in starts], range(1, count + 1), packed)
+        held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert columns[-1] == Sentence(count - 1, 10 * (count - 1), 10 * (count - 1) + 5, ((10 * (count - 1), 10 * (count - 1) + 5),))
+    assert held < (8 + 40) * count  # as Sentence objects, about 300 bytes a sentence beside its tokens
