@@ -34,3 +34,13 @@ def test_team_load_benchmark_loses_nothing_with_two_reviewers_at_once():
     figures = bench_team_load.main(["--seconds", "2", "--reviewers", "2", "--documents", "2"])
     assert figures["decisions"] > 0
     assert figures["lost"] == 0 and figures["errors"] == 0
+
+
+def test_segment_benchmark_runs_every_mode_on_both_kinds_of_text():
+    from tests.bench import bench_segment
+
+    for shape in ([], ["--hostile"]):
+        figures = bench_segment.main(["--megabytes", "0.05", *shape])
+        assert set(figures) == set(bench_segment.MODES)
+        assert len({f["tokens"] for f in figures.values()}) == 1  # every mode found the same tokens
+        assert all(f["peak_rss_mb"] > 0 and f["sentences"] > 0 for f in figures.values())
