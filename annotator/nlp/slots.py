@@ -174,13 +174,7 @@ class SlotReader:
             # when, said once after the last conjunct, hold for the first too.
             for child in head.children:
                 if child.dep_ == "conj" and child.pos_ in VERB_POS:
-                    for grandchild in child.children:
-                        if grandchild.dep_ == "prep":
-                            for _slot, filler, preposition in self._prepositional(grandchild):
-                                if preposition in self.locatives or preposition in ("on", "during"):
-                                    yield "nested", filler, preposition
-                        elif grandchild.dep_ in ("npadvmod", "tmod"):
-                            yield "time", grandchild, None
+                    yield from self._setting(child)
         if not has_object and head.dep_ != "conj":
             # "killed and wounded dozens": the last conjunct's object is shared.
             for child in head.children:
@@ -307,15 +301,20 @@ class SlotReader:
                     yield from (("agent", g, None) for g in child.children if g.dep_ == "pobj")
         elif head.dep_ in ("nsubj", "nsubjpass"):
             # A nominal trigger as a clause's subject often names where and when in that clause.
+            yield from self._setting(governor)
             for child in governor.children:
-                if child.dep_ == "prep":
-                    for _slot, filler, preposition in self._prepositional(child):
-                        if preposition in self.locatives or preposition in ("on", "during"):
-                            yield "nested", filler, preposition
-                elif child.dep_ in ("npadvmod", "tmod"):
-                    yield "time", child, None
-                elif child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
+                if child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
                     yield from self._nested_places(child)  # "The attack killed five people in Kabul"
+
+    def _setting(self, verb: Token) -> Iterator[tuple[str, Token, str | None]]:
+        """Where and when a clause says its verb happens: its locative, "on" and "during" phrases and its bare times."""
+        for child in verb.children:
+            if child.dep_ == "prep":
+                for _slot, filler, preposition in self._prepositional(child):
+                    if preposition in self.locatives or preposition in ("on", "during"):
+                        yield "nested", filler, preposition
+            elif child.dep_ in ("npadvmod", "tmod"):
+                yield "time", child, None
 
     @staticmethod
     def _where(clause: Token) -> Iterator[tuple[str, Token, str | None]]:
