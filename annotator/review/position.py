@@ -235,6 +235,11 @@ class ReviewPosition:
         if self.rows:
             self.cursor = max(0, min(self.cursor + step, len(self.rows) - 1))
 
+    def move_to(self, index: int) -> None:
+        """Put the cursor on a row of the sentence by position; a negative index counts from the end."""
+        if self.rows:
+            self.cursor = max(0, min(index if index >= 0 else len(self.rows) + index, len(self.rows) - 1))
+
     def goto_sentence(self, index: int) -> bool:
         """Go to a sentence of the current document; False when there is none."""
         if not 0 <= index < len(self._loaded().document.sentences):

@@ -102,3 +102,23 @@ async def test_keys_in_a_crowded_sentence_show_what_a_full_reload_shows(crowded_
         await pilot.pause()
         assert session.view is not view
         assert shown() == in_place
+
+
+async def test_home_end_and_page_keys_reach_any_row_of_a_crowded_sentence(crowded_app, db_path):
+    async with crowded_app.run_test(size=SIZE) as pilot:
+        session = crowded_app.screen.session
+        candidates = crowded_app.screen.query_one(CandidateList)
+        await pilot.press("end")
+        assert session.cursor == CANDIDATES - 1 and candidates.highlighted_row == session.rows[-1]
+        await pilot.press("a")  # decides the last row, on the last page of the list
+        await pilot.press("home")
+        assert session.cursor == 0 and candidates.highlighted_row == session.rows[0]
+        await pilot.press("pagedown")
+        screenful = session.cursor
+        assert 1 < screenful < CANDIDATES
+        await pilot.press("pagedown", "pageup")
+        assert session.cursor == screenful
+        await pilot.press("x")
+        await pilot.pause()
+    last, paged = session.rows[-1], session.rows[screenful]
+    assert decided(db_path) == [("accept", last.kind.value, last.pk), ("reject", paged.kind.value, paged.pk)]

@@ -62,6 +62,10 @@ class ReviewScreen(CorrectionKeys):
         Binding("U", "redo", "Redo", id="redo", show=False),
         Binding("j,down", "move(1)", "Next candidate", id="next_candidate", show=False),
         Binding("k,up", "move(-1)", "Previous candidate", id="previous_candidate", show=False),
+        Binding("home", "move_to(0)", "First candidate", id="first_candidate", show=False),
+        Binding("end", "move_to(-1)", "Last candidate", id="last_candidate", show=False),
+        Binding("pageup", "page(-1)", "A page of candidates up", id="page_up", show=False),
+        Binding("pagedown", "page(1)", "A page of candidates down", id="page_down", show=False),
         Binding("apostrophe", "jump", "Jump to a row by its letters", id="jump", key_display="'", show=False),
         Binding("right_square_bracket", "sentence(1)", "Next sentence", id="next_sentence", key_display="]"),
         Binding("left_square_bracket", "sentence(-1)", "Previous sentence", id="previous_sentence", key_display="[", show=False),
@@ -270,6 +274,17 @@ class ReviewScreen(CorrectionKeys):
     def action_move(self, step: int) -> None:
         """Move the cursor to the next (1) or previous (-1) candidate of the sentence."""
         self.session.move(step)
+        self.show_session()
+
+    def action_move_to(self, index: int) -> None:
+        """Put the cursor on the first (0) or last (-1) candidate of the sentence."""
+        self.session.move_to(index)
+        self.show_session()
+
+    def action_page(self, step: int) -> None:
+        """Move the cursor a screenful of candidates down (1) or up (-1)."""
+        lines = self.query_one(CandidateList).scrollable_content_region.height
+        self.session.move(step * max(1, lines - 1))
         self.show_session()
 
     def action_skip(self) -> None:
