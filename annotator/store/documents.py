@@ -46,11 +46,6 @@ from annotator.store.state import IDS_PER_QUERY, review_from_row
 _BATCH_SIZE = 500
 
 
-def unpack_tokens(blob: bytes | memoryview) -> Tokens:
-    """Token offsets from their stored form, little-endian uint32 pairs, which `Tokens` keeps as they are."""
-    return Tokens.from_packed(blob)
-
-
 def document_pks() -> list[int]:
     """The pks of all documents, in import order.
 
@@ -126,7 +121,7 @@ def _load_batch(
         .order_by(SentenceRow.document, SentenceRow.idx)
     ):
         sentences[in_document].append(
-            Sentence(idx, start, end, unpack_tokens(blob) if with_tokens else NO_TOKENS, pk,
+            Sentence(idx, start, end, Tokens.from_packed(blob) if with_tokens else NO_TOKENS, pk,
                      reviews.get((sentence_kind, pk), PENDING) if reviews else PENDING)
         )
 

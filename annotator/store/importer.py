@@ -31,8 +31,6 @@ from annotator.domain import (
     Review,
     Status,
     TargetKind,
-    Token,
-    Tokens,
     sentence_of,
 )
 from annotator.gc_pause import collector_paused
@@ -99,11 +97,6 @@ def text_hash(text: str) -> str:
 
 
 _HASHED_CHARS = 1 << 20
-
-
-def pack_tokens(tokens: Iterable[Token]) -> bytes:
-    """Token offsets as little-endian uint32 pairs; a sentence's `Tokens` already hold them so."""
-    return (tokens if isinstance(tokens, Tokens) else Tokens(tokens)).packed
 
 
 def existing_hashes(document_ids: Iterable[str]) -> dict[str, str]:
@@ -255,7 +248,7 @@ def _store_batch(
             sentences = document.sentences
             for sentence in sentences:
                 sentence_pk += 1
-                packed = pack_tokens(sentence.tokens)
+                packed = sentence.tokens.packed
                 sentence_rows.append((sentence_pk, document_pk, sentence.index, sentence.start, sentence.end, packed))
                 held += len(packed) + _ROW_WEIGHT
                 if sentence.review is not PENDING:

@@ -71,7 +71,6 @@ def generated_text(megabytes: float, wrapped: bool, seed: int = 7, hostile: bool
 def child(megabytes: float, wrapped: bool, hostile: bool, mode: str) -> None:
     """Build the text, segment it, print one JSON line of counts and seconds."""
     from annotator.nlp.segment import iter_sentences, segment, segment_many, segmenter
-    from annotator.store.importer import pack_tokens
 
     text = generated_text(megabytes, wrapped, hostile=hostile)
     segmenter()  # load spaCy before the clock starts
@@ -80,7 +79,7 @@ def child(megabytes: float, wrapped: bool, hostile: bool, mode: str) -> None:
         packed = []
         sentences = 0
         for sentence in iter_sentences(text):
-            packed.append(pack_tokens(sentence.tokens))
+            packed.append(sentence.tokens.packed)
             sentences += 1
         tokens = sum(len(p) for p in packed) // 8
     else:

@@ -45,9 +45,10 @@ from pathlib import Path
 import orjson
 
 from annotator import store
+from annotator.domain import Tokens
 from annotator.formats.native import read_native, write_native
 from annotator.store import Repository
-from annotator.store.importer import pack_tokens, text_hash
+from annotator.store.importer import text_hash
 from tests.synthetic import write_corpus
 
 
@@ -106,7 +107,7 @@ def raw_rows(corpus: Path):
             documents.append((doc_pk, doc["id"], doc["text"], text_hash(doc["text"]), doc["title"], json.dumps(doc["meta"]), 0.0))
             for index, s in enumerate(doc["sentences"]):
                 sentence_pk += 1
-                sentences.append((sentence_pk, doc_pk, index, s["start"], s["end"], pack_tokens(s["tokens"])))
+                sentences.append((sentence_pk, doc_pk, index, s["start"], s["end"], Tokens(s["tokens"]).packed))
             ids = {}
             for e in doc["entities"]:
                 entity_pk += 1

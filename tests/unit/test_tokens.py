@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 
 from annotator.domain import NO_TOKENS, Sentence, SentenceColumns, Tokens, sentence_of
 from annotator.nlp.segment import segment, segment_many
-from annotator.store.documents import unpack_tokens
-from annotator.store.importer import pack_tokens
 
 SETTINGS = settings(max_examples=300, deadline=None, derandomize=True)
 OFFSETS = st.integers(min_value=0, max_value=2**32 - 1)
@@ -48,7 +46,7 @@ def test_property_tokens_read_as_their_tuple_form(pairs, index, start, stop, ste
     assert pairs[:index] + tokens[index:] == pairs
     assert pickle.loads(pickle.dumps(tokens)) == tokens
     assert Tokens.from_packed(tokens.packed) == tokens
-    assert unpack_tokens(pack_tokens(pairs)) == pairs
+    assert Tokens.from_packed(Tokens(pairs).packed) == pairs
     assert len(tokens.packed) == 8 * len(pairs)
 
 
