@@ -32,7 +32,7 @@ class SchemaError(Exception):
 CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
-    "require_modifiers", "require_governors",
+    "require_modifiers", "require_governors", "prep_object_nouns", "object_or_preps",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object")
 
@@ -49,7 +49,9 @@ class TriggerCondition:
     governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs;
     `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal);
     `require_modifiers`: words one of which must modify it ("election victory", not a match's);
-    `require_governors`: lemmas one of which must govern it ("opened fire"); `slots`: slot-to-role mappings
+    `require_governors`: lemmas one of which must govern it ("opened fire"); `prep_object_nouns`: nouns one of
+    which must head the object of one of its `require_preps` ("appeared in court", not "in a video");
+    `object_or_preps`: prepositions that stand in for a needed object when none is there ("after being charged with assault"); `slots`: slot-to-role mappings
     that replace the type's own for this trigger ("pay £8bn for X": for → Artifact; null: no role, as for what one wins).
     """
 
@@ -69,6 +71,8 @@ class TriggerCondition:
     forbid_object_pos: tuple[str, ...] = ()
     require_modifiers: tuple[str, ...] = ()
     require_governors: tuple[str, ...] = ()
+    prep_object_nouns: tuple[str, ...] = ()
+    object_or_preps: tuple[str, ...] = ()
     slots: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -51,6 +51,9 @@ CHARGE_NOUNS = frozenset({"charge", "count", "accusation", "allegation", "suspic
 COURT_NOUNS = frozenset({"court", "tribunal"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "on Tuesday", "Tuesday's protest"
+# Attacks a state makes: a country before one names who struck ("US airstrikes"); before any other
+# attack it names where ("Pakistan suicide attack", "Kabul bombing").
+STATE_ATTACKS = frozenset({"strike", "airstrike", "raid", "invasion", "offensive", "bombardment", "shelling", "incursion", "sanction"})
 
 
 class ArgumentFinder(SlotReader):
@@ -59,12 +62,14 @@ class ArgumentFinder(SlotReader):
     def __init__(self, schema: Schema, trigger_lemmas: frozenset[str]):
         super().__init__(schema.locative_prepositions, trigger_lemmas)
         self.schema = schema
+        self.trigger_lemma = ""
 
     def __call__(self, doc: Doc, trigger: Trigger, entity_of_token: dict[int, int],
                  trigger_tokens: set[int]) -> list[FoundArgument]:
         """The arguments of `trigger`, at most one per entity and one per role and extent."""
         own = {t.i for t in trigger.span}
         self.trigger_tokens = trigger_tokens
+        self.trigger_lemma = trigger.span.root.lemma_.lower()
         sentence = trigger.span.sent
         event_type = trigger.event_type
         slots = {**event_type.slots, **trigger.condition.slots}
@@ -150,6 +155,9 @@ class ArgumentFinder(SlotReader):
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
             role, score = "Place", 0.6
+        if (slot == "modifier" and token.head.i in own and "Place" in event_type.roles and token.pos_ == "PROPN"
+                and entity is not None and entity.label_ in ("GPE", "LOC") and self.trigger_lemma not in STATE_ATTACKS):
+            role, score = "Place", 0.6  # "Pakistan suicide attack", "the Kabul bombing": where, not who
         placed = token.lemma_.lower() in self.schema.place_nouns or entity is not None and entity.label_ in ("GPE", "LOC", "FAC")
         if role == "Crime" and preposition in ("on", "over") and (
             placed or preposition == "on" and token.lemma_.lower() not in CHARGE_NOUNS
@@ -190,7 +198,7 @@ class ArgumentFinder(SlotReader):
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(
                     c.pos_ == "PROPN" and not any(g.dep_ in ("det", "poss") for g in c.children) for c in token.conjuncts))):
             span = entity  # "the Hama, Homs and Idlib": the shared article is not part of each name
-        if role == "Target" and "Place" in event_type.roles and (
+        if role == "Target" and "Place" in event_type.roles and self.trigger_lemma not in ("invasion", "invade") and (
             entity is not None and token.i in entity_of_token and entity.label_ in ("GPE", "LOC")
             or entity is None and token.lemma_.lower() in GEOGRAPHIC_NOUNS
         ):

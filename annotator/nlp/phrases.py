@@ -179,7 +179,7 @@ LIGHT_VERBS = frozenset({
     "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
     "begin", "start", "continue", "resume", "lead", "complete", "seal",
     "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take", "open", "step", "declare", "reach", "pronounce", "deliver", "issue",
-    "intensify", "escalate", "press", "wage",
+    "intensify", "escalate", "press", "wage", "offer", "give",
 })
 # Verbs whose subject is the one the event happens to ("he faces charges").
 UNDERGOING_VERBS = frozenset({

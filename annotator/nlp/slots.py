@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Slot = tuple[str, "Token", str | None]
 RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"})  # "took bribes": the taker receives
+# An adjective that says how a verb left its object: "shot them dead", "shot dead a police officer", "found dead".
+RESULT_DEPS = frozenset({"ccomp", "oprd", "acomp", "xcomp", "advmod"})
+# Verbs that put an event on the calendar: "his trial is set for October" says when it happens.
+SCHEDULING_VERBS = frozenset({"set", "schedule", "slate", "fix", "due", "reschedule", "expect"})
 
 
 def headline(token: Token) -> bool:
@@ -53,7 +57,7 @@ class SlotReader:
         """True for a verb, an adjective with a subject, or a gerund the parser tagged as a noun but gave a clause's dependents."""
         return head.pos_ in VERB_POS or head.dep_ == "xcomp" or any(
             c.dep_ in ("dobj", "nsubj", "nsubjpass", "aux") for c in head.children
-        )
+        ) or head.pos_ == "ADJ" and head.dep_ in RESULT_DEPS and head.head.pos_ in VERB_POS  # "shot them dead"
 
     def _all_slots(self, trigger: Trigger, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
         """The slots of the trigger's head, then the prepositions of its other words ("pleaded guilty to fraud")."""
@@ -120,14 +124,26 @@ class SlotReader:
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj"):
                     yield "passive_subject", child, None  # "The blast left 40 people injured"
-        if head.pos_ == "ADJ" and head.dep_ in ("ccomp", "oprd", "acomp", "xcomp") and governor.i != head.i:
+        if head.pos_ == "ADJ" and head.dep_ in RESULT_DEPS and governor.i != head.i:
             # "A jury in St. Paul found Fry guilty": the finder, and where and when, sit on the verb.
+            # "The bandits shot them dead": who shot killed; "the blast left 40 people dead" names no killer.
+            acting = head.dep_ not in ("oprd", "advmod") or governor.i in self.trigger_tokens
+            clause = governor
+            while clause.dep_ == "conj" and acting and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+                clause = clause.head  # "pursued people and shot them dead": the first verb's subject shot
+                yield from (("subject", c, None) for c in clause.children if c.dep_ == "nsubj")
             for child in governor.children:
-                if child.dep_ == "nsubj" and head.dep_ != "oprd":
+                if child.dep_ == "nsubj" and governor.lemma_.lower() == "be":
+                    yield "passive_subject", child, None  # "ruling he is partly guilty": who is guilty
+                elif child.dep_ == "nsubj" and acting:
                     yield from self._inside_participant(child)
                     yield "subject", child, None
-                elif child.dep_ in ("dobj", "obj") and head.dep_ in ("oprd", "ccomp"):
+                elif child.dep_ in ("dobj", "obj") and head.dep_ in ("oprd", "ccomp", "advmod"):
                     yield "passive_subject", child, None  # "left two people dead"
+                elif child.dep_ == "nsubjpass" and head.dep_ in ("oprd", "advmod"):
+                    yield "passive_subject", child, None  # "two soldiers were found dead"
+                elif child.dep_ == "agent" and acting:
+                    yield from (("agent", g, None) for g in child.children if g.dep_ == "pobj")
                 elif child.dep_ == "prep":
                     yield from self._prepositional(child)
                 elif child.dep_ in ("npadvmod", "tmod"):
@@ -135,8 +151,15 @@ class SlotReader:
         if not has_subject and governor.i != head.i:
             passive = any(c.dep_ == "auxpass" for c in head.children) or head.tag_ == "VBN"
             if head.dep_ in ("xcomp", "conj", "advcl"):
+                # "He faces up to 20 years if convicted": a bare participle clause undergoes with the main subject.
+                # "Arrested in 2019, he …" too; "left 40 people injured" describes the object, not the subject.
+                bare_passive = head.dep_ == "advcl" and head.tag_ == "VBN" and not any(c.dep_ == "aux" for c in head.children) and (
+                    any(c.dep_ == "mark" for c in head.children) or head.i < governor.i)
                 for child in governor.children:
-                    if child.dep_ == "nsubj" and (head.dep_ != "advcl" or head.tag_ == "VBG" or infinitive(head)):
+                    if child.dep_ in ("nsubj", "nsubjpass") and bare_passive:
+                        yield from self._inside_participant(child)
+                        yield "passive_subject", child, None
+                    elif child.dep_ == "nsubj" and (head.dep_ != "advcl" or head.tag_ == "VBG" or infinitive(head)):
                         yield from self._inside_participant(child)
                         yield ("passive_subject" if passive and head.dep_ == "xcomp" else subject_slot), child, None
                     elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
@@ -166,9 +189,10 @@ class SlotReader:
                 # "accused Russia of hitting ..." / "after killing ...": the clause's object or subject acts.
                 clause = governor.head
                 actor = next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
-                    (c for c in clause.children if c.dep_ == "nsubj"), None)
+                    (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if actor is not None:
-                    yield subject_slot, actor, None
+                    # "released after being charged with assault": who is charged undergoes it
+                    yield ("passive_subject" if any(c.dep_ == "auxpass" for c in head.children) else subject_slot), actor, None
         if head.dep_ != "conj" and not any(c.dep_ in ("prep", "npadvmod", "tmod") for c in head.children):
             # "10 were killed and four wounded in the assault … in the early hours of Monday": where and
             # when, said once after the last conjunct, hold for the first too.
@@ -210,13 +234,13 @@ class SlotReader:
                 ):
                     yield "modifier", child, None
 
-    def _noun_slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
-        for child in head.children:
+    def _noun_slots(self, head: Token, event_type: EventType, lifted: bool = False) -> Iterator[tuple[str, Token, str | None]]:
+        for child in ([] if lifted else head.children):
             dep = child.dep_
             if dep == "poss":
                 yield "possessor", child, None
-            elif dep in ("amod", "compound", "nmod"):
-                yield "modifier", child, None
+            elif dep in ("amod", "compound", "nmod") or dep == "nummod" and child.ent_type_ in TIME_LABELS:
+                yield "modifier", child, None  # "the 2016 presidential election": its year is its time
             elif dep == "prep":
                 yield from self._prepositional(child)
             elif dep == "acl":
@@ -231,6 +255,12 @@ class SlotReader:
                         grandchild.lower_ in ("on", "against") and child.lemma_.lower() in LIGHT_VERBS
                     )):
                         yield from self._prepositional(grandchild)
+        if head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.i not in self.trigger_tokens:
+            # "filed for bankruptcy protection": the phrase's head stands where the event noun would
+            phrase = head.head
+            if phrase.dep_ in ("dobj", "obj", "pobj") and not any(c.dep_ == "poss" for c in phrase.children):
+                yield from self._noun_slots(phrase, event_type, lifted=True)
+                return
         governor = head.head
         if governor.i == head.i:
             return
@@ -265,6 +295,9 @@ class SlotReader:
                     yield from self._prepositional(child)
                 elif child.dep_ in ("npadvmod", "tmod"):
                     yield "time", child, None
+                elif child.dep_ in ("dative", "iobj") and not any(c.dep_ == "pobj" for c in child.children):
+                    # "the court handed him a life sentence": who is given the event undergoes it
+                    yield ("dative" if "dative" in event_type.slots else "passive_subject"), child, None
         elif head.dep_ == "nsubjpass" and governor.lemma_.lower() in LIGHT_VERBS:
             # "The attack … was mounted by about 20 militants overnight"
             for child in governor.children:
@@ -292,6 +325,7 @@ class SlotReader:
             c.dep_ in ("dobj", "obj") for c in governor.head.children  # "took part in the election" names no participant
         ):
             # "filed for bankruptcy", "went on trial"; "she was taken into custody" undergoes it
+            yield from self._setting(governor.head)
             for child in governor.head.children:
                 if child.dep_ == "nsubj":
                     yield "subject", child, None
@@ -302,6 +336,11 @@ class SlotReader:
         elif head.dep_ in ("nsubj", "nsubjpass"):
             # A nominal trigger as a clause's subject often names where and when in that clause.
             yield from self._setting(governor)
+            if governor.lemma_.lower() in SCHEDULING_VERBS:
+                # "His trial is set for October 2021": the date it is set for is when it happens
+                for child in governor.children:
+                    if child.dep_ == "prep" and child.lower_ == "for":
+                        yield from (("time", g, None) for g in child.children if g.dep_ == "pobj" and g.ent_type_ in TIME_LABELS)
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
                     yield from self._nested_places(child)  # "The attack killed five people in Kabul"
@@ -338,6 +377,13 @@ class SlotReader:
                 yield from (("winner", c, None) for c in winner.head.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
             elif winner.dep_ == "oprd":
                 yield from (("winner", c, None) for c in winner.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+            elif winner.dep_ in ("dobj", "obj"):
+                # "X was on Friday declared the winner of …", parsed with "declared" as a clause of its own
+                verb = winner.head
+                subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if not subjects and verb.dep_ in ("advcl", "xcomp", "conj") and verb.lemma_.lower() in ("declare", "name", "proclaim"):
+                    subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                yield from (("winner", c, None) for c in subjects)
 
     def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
         """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""

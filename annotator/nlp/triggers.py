@@ -153,7 +153,10 @@ class TriggerFinder:
             return False
         if condition.require_modifiers and not modifiers & set(condition.require_modifiers):
             return False
-        if condition.forbid_governors and head.head.i != head.i and head.head.lower_ in condition.forbid_governors:
+        governed = head
+        while governed.dep_ == "conj" and governed.head.i != governed.i:
+            governed = governed.head  # "charged with kidnap and murder": murder is governed as kidnap is
+        if condition.forbid_governors and governed.head.i != governed.i and governed.head.lower_ in condition.forbid_governors:
             return False
         if condition.require_governors and (head.head.i == head.i or head.head.lemma_.lower() not in condition.require_governors):
             return False
@@ -161,6 +164,11 @@ class TriggerFinder:
         if prepositions & set(condition.forbid_preps):
             return False
         if condition.require_preps and not prepositions & set(condition.require_preps):
+            return False
+        if condition.prep_object_nouns and not {
+            noun.lemma_.lower() for child in head.children if child.dep_ == "prep" and child.lower_ in condition.require_preps
+            for noun in child.children if noun.dep_ == "pobj"
+        } & set(condition.prep_object_nouns):
             return False
         if condition.forbid_subject_nouns:
             subject = subject_of(head)
@@ -173,6 +181,8 @@ class TriggerFinder:
                 return False
         if condition.forbid_object_nouns and target is not None and target.lemma_.lower() in condition.forbid_object_nouns:
             return False
+        if target is None and prepositions & set(condition.object_or_preps):
+            return True  # "after being charged with murder": what the charge is, with no one named to check
         if condition.needs_object or condition.object_labels or condition.object_nouns:
             if target is None or target.i in span_words:
                 return False
@@ -214,4 +224,5 @@ def _specificity(condition: TriggerCondition) -> int:
         + bool(condition.needs_object)
         + bool(condition.require_preps)
         + 2 * bool(condition.require_governors)
+        + 2 * bool(condition.prep_object_nouns)
     )

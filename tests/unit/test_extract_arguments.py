@@ -311,7 +311,7 @@ SLOT_CASES = [
     ("Almost 300 people had been arrested all over the country.", "arrested", {"Place": [("the country", None)], "Crime": None}),
     # ---- Custody, sentences, fines, flight and terms of office
     ("A hearing is scheduled for March 16 at the Central Criminal Court.", "hearing",
-     {"Adjudicator": [("the Central Criminal Court", "the Central Criminal Court")]}),
+     {"Adjudicator": [("the Central Criminal Court", "the Central Criminal Court")], "Time": [("March 16", "March 16")]}),
     ("He was remanded in custody.", "remanded", {"Person": [("He", None)]}),
     ("She was taken into custody at the scene.", "custody", {"Person": [("She", None)]}),
     ("Jones was handed a two-year suspended sentence.", "sentence", {"Defendant": [("Jones", "Jones")], "Adjudicator": None}),
@@ -320,6 +320,40 @@ SLOT_CASES = [
      {"Artifact": [("Residents", None)], "Origin": [("their homes", None)]}),
     # What one wins is not the one elected; "in office" is no place.
     ("Maduro won a third term in office.", "won", {"Person": None, "Place": None}),
+    # ---- Result adjectives, control, support verbs and modifiers of event nouns
+    # "dead" as the result of a verb: whom the verb leaves dead died; who shot killed, what left them dead did not.
+    ("The bandits pursued people and shot them dead as they ran.", "dead",
+     {"Agent": [("The bandits", None)], "Victim": [("them", None)]}),
+    ("Gunmen shot dead a police officer on Monday.", "dead",
+     {"Agent": [("Gunmen", None)], "Victim": [("a police officer", None)], "Time": [("Monday", "Monday")]}),
+    ("A car bombing in the city left 118 people dead.", "dead", {"Victim": [("118 people", None)], "Agent": None}),
+    ("Two soldiers were found dead near the border.", "dead", {"Victim": [("Two soldiers", None)]}),
+    # A copula's subject is who is found guilty.
+    ("The court ruled he is partly guilty of bribery.", "guilty", {"Defendant": [("he", None)], "Adjudicator": None}),
+    # A bare participle clause ("if convicted", "after being charged") happens to the main clause's subject.
+    ("He faces up to 20 years in prison if convicted.", "convicted", {"Defendant": [("He", None)]}),
+    ("The man was released on bail after being charged with assault.", "charged",
+     {"Defendant": [("The man", None)], "Crime": [("assault", None)], "Prosecutor": None}),
+    # An event noun's year, its country and its organiser; its "of" names who or what it befalls.
+    ("Akufo Addo was on Friday declared the winner of the 2016 presidential election.", "election",
+     {"Person": [("Akufo Addo", "Akufo Addo")], "Time": [("2016", "2016")]}),
+    ("Pakistan suicide attack kills 17", "attack", {"Place": [("Pakistan", "Pakistan")], "Attacker": None}),
+    ("US airstrikes killed 12 people.", "airstrikes", {"Attacker": [("US", "US")], "Place": None}),
+    ("The rally organised by the opposition drew thousands.", "rally", {"Entity": [("the opposition", None)]}),
+    ("Buhari accepted the resignation of the minister.", "resignation", {"Person": [("the minister", None)], "Entity": None}),
+    ("She received a sentence of eight years.", "sentence", {"Defendant": [("She", None)], "Sentence": [("eight years", None)]}),
+    # A support verb's indirect object is given the event; its "to" names the recipient.
+    ("The court handed him a life sentence for the murder.", "sentence",
+     {"Defendant": [("him", None)], "Adjudicator": [("The court", None)]}),
+    ("The contractor was convicted of offering a bribe to a public official.", "bribe",
+     {"Giver": [("The contractor", None)], "Recipient": [("a public official", None)]}),
+    # A bankruptcy named as what a filing seeks protection from; when a trial is set for.
+    ("The company filed for bankruptcy protection in Delaware on Monday.", "bankruptcy",
+     {"Org": [("The company", None)], "Place": [("Delaware", "Delaware")], "Time": [("Monday", "Monday")]}),
+    ("His trial is set for October 2021.", "trial", {"Defendant": [("His", None)], "Time": [("October 2021", "October 2021")]}),
+    # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
+    ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
+     {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
 ]
 
 

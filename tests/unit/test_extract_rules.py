@@ -38,6 +38,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "They are trying to form a coalition.",               # "try" not in a legal sense
     "The earthquake struck Japan on Friday.",             # a disaster is no attacker
     "The election commission published the rules.",
+    "The minister appeared in a video on Monday.",        # appearing anywhere but in court
+    "The battery is charged with solar power.",           # "charged with" outside a court
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
@@ -66,6 +68,9 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("Satya Nadella became chief executive of Microsoft in 2014.", ("Personnel.Start-Position", "became")),
     ("Prosecutors filed charges against the mayor.", ("Justice.Charge-Indict", "charges")),
     ("Mary Jones was born in Leeds in 1950.", ("Life.Be-Born", "born")),
+    ("The suspect appeared before a judge on Tuesday.", ("Justice.Trial-Hearing", "appeared")),
+    ("He was released after being charged with assault.", ("Justice.Charge-Indict", "charged")),
+    ("She was re-elected mayor of London in 2021.", ("Personnel.Elect", "re-elected")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
