@@ -165,6 +165,12 @@ class ArgumentFinder(SlotReader):
             # "convicted on charges of …" names the crime; "arrested all over the country" and
             # "blamed his conviction on vindictive prosecutors" do not.
             role = "Place" if placed and "Place" in event_type.roles else None
+        if role is None and slot == "prep" and preposition == "on" and "Defendant" in event_type.roles and (
+            entity is not None and entity.label_ == "PERSON" or token.lower_ in PERSONAL_PRONOUNS
+        ):
+            role, score = "Defendant", 0.6  # "imposed the sentence on Langford"
+        if slot == "modifier" and role in VALUE_ROLES and token.pos_ != "NOUN":
+            return None  # "corruption charges" name the crime, "federal charges" do not
         if slot == "prep" and preposition in VEHICLE_PREPOSITIONS and "Vehicle" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
         if role is None or role not in event_type.roles:

@@ -243,6 +243,13 @@ class SlotReader:
                 yield "modifier", child, None  # "the 2016 presidential election": its year is its time
             elif dep == "prep":
                 yield from self._prepositional(child)
+            elif dep == "relcl" and child.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS | RECEIVING_VERBS and not any(
+                    g.dep_ in ("dobj", "obj") and g.tag_ not in ("WDT", "WP") for g in child.children):
+                # "every cash payment he received", "the attack they carried out": the relative clause's subject takes part
+                verb = child.lemma_.lower()
+                slot = "recipient" if verb in RECEIVING_VERBS and "Recipient" in event_type.roles else (
+                    "passive_subject" if verb in UNDERGOING_VERBS | RECEIVING_VERBS else "subject")
+                yield from ((slot, g, None) for g in child.children if g.dep_ == "nsubj" and g.tag_ not in ("WDT", "WP"))
             elif dep == "acl":
                 # "airstrikes led by a Saudi coalition in Hodeida"
                 for grandchild in child.children:
@@ -281,8 +288,13 @@ class SlotReader:
                 clause = clause.head
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not subjects and clause.dep_ == "pcomp" and clause.head.head.i != clause.head.i:
-                # "sentenced for taking bribes", "accused of taking bribes": the gerund's subject is the clause's
-                subjects = [c for c in clause.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                # "sentenced for taking bribes", "accused of taking bribes": the gerund's subject is the clause's;
+                # "pleaded guilty to making the payments": through the adjective to its verb
+                owner = clause.head.head
+                while owner.dep_ in ("oprd", "acomp") and owner.head.i != owner.i and not any(
+                        c.dep_ in ("nsubj", "nsubjpass") for c in owner.children):
+                    owner = owner.head
+                subjects = [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]
             for child in subjects:
                 if not has_possessor:
                     yield from self._inside_participant(child)
@@ -378,9 +390,14 @@ class SlotReader:
             elif winner.dep_ == "oprd":
                 yield from (("winner", c, None) for c in winner.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
             elif winner.dep_ in ("dobj", "obj"):
-                # "X was on Friday declared the winner of …", parsed with "declared" as a clause of its own
+                # "X was on Friday declared the winner of …", parsed with "declared" as a clause of its own;
+                # "INEC declares Tinubu winner": the name before the noun, never the one who declares
                 verb = winner.head
-                subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+                subjects = [c for c in winner.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+                subjects = subjects or [c for c in verb.children if c.dep_ == "nsubjpass"]
+                if any(c.dep_ == "nsubj" for c in verb.children):
+                    yield from (("winner", c, None) for c in subjects)
+                    return
                 if not subjects and verb.dep_ in ("advcl", "xcomp", "conj") and verb.lemma_.lower() in ("declare", "name", "proclaim"):
                     subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
                 yield from (("winner", c, None) for c in subjects)

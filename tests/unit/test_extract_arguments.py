@@ -351,6 +351,15 @@ SLOT_CASES = [
     ("The company filed for bankruptcy protection in Delaware on Monday.", "bankruptcy",
      {"Org": [("The company", None)], "Place": [("Delaware", "Delaware")], "Time": [("Monday", "Monday")]}),
     ("His trial is set for October 2021.", "trial", {"Defendant": [("His", None)], "Time": [("October 2021", "October 2021")]}),
+    # "imposed the sentence on" a person names who is sentenced; a noun before "charges" names the crime.
+    ("District Judge Scott Coogler imposed the sentence on Langford.", "sentence",
+     {"Adjudicator": [("District Judge Scott Coogler", "Scott Coogler")], "Defendant": [("Langford", "Langford")]}),
+    ("Prosecutors brought corruption charges against the mayor.", "charges", {"Crime": [("corruption", None)]}),
+    # A relative clause with a support verb: its subject takes part; a winner named before "winner".
+    ("Taxes were paid on every cash payment he received.", "payment", {"Recipient": [("he", None)]}),
+    ("It was the third attack they carried out this month.", "attack", {"Attacker": [("they", None)]}),
+    ("INEC declares Tinubu winner of presidential election", "election", {"Person": [("Tinubu", "Tinubu")]}),
+    ("Bill Blount pleaded guilty to making the payments.", "payments", {"Giver": [("Bill Blount", "Bill Blount")]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here

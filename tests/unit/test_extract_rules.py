@@ -45,6 +45,14 @@ def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "The court found him guilty of bribery charges.",     # charges that only fill a Crime role
+    "The lower court acquitted him of all charges.",
+])
+def test_charges_named_as_a_crime_are_no_charge_event(extractor, text):
+    assert "Justice.Charge-Indict" not in [t for t, _w in types(extractor, text)]
+
+
 def test_the_same_words_in_their_event_sense_are_triggers(extractor):
     assert types(extractor, "Police shot two men in Chicago.") == [("Conflict.Attack", "shot")]
     assert types(extractor, "Steve Jobs founded Apple in 1976.") == [("Business.Start-Org", "founded")]
