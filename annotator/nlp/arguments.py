@@ -147,8 +147,9 @@ class ArgumentFinder(SlotReader):
             entity_index = None  # "dozens of villagers", "Hundreds": people counted, not a name
         entity = doc.ents[entity_index] if entity_index is not None else None
         role, score = self._role(slot, preposition, slots)
-        duration = entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS and (
+        duration = entity is not None and (entity[-1].lemma_.lower() in DURATION_UNITS and (
             entity[0].tag_ == "CD" or entity[0].lower_ in ("a", "an", "several", "few", "some"))  # not "May Day"
+            or entity[-1].lower_ == "long" and any(t.lemma_.lower() in DURATION_UNITS for t in entity))  # "week-long"
         # "a week", "jailed for two decades": a length, not a time ("scheduled for March 16" is one)
         duration = duration or preposition == "for" and entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS
         if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration:
@@ -158,6 +159,11 @@ class ArgumentFinder(SlotReader):
         if (slot == "modifier" and token.head.i in own and "Place" in event_type.roles and token.pos_ == "PROPN"
                 and entity is not None and entity.label_ in ("GPE", "LOC") and self.trigger_lemma not in STATE_ATTACKS):
             role, score = "Place", 0.6  # "Pakistan suicide attack", "the Kabul bombing": where, not who
+        if (slot == "possessor" and token.head.i in own and "Place" in event_type.roles and entity is not None
+                and entity.label_ in ("GPE", "LOC") and (role is None or not self.schema.allows_label(role, entity.label_))):
+            role, score = "Place", 0.6  # "Taiwan's presidential election"; "Israel's attack" keeps its attacker
+        if role == "Crime" and token.lower_ == "life":
+            return None  # "jailed for life" is a term, not a crime
         placed = token.lemma_.lower() in self.schema.place_nouns or entity is not None and entity.label_ in ("GPE", "LOC", "FAC")
         if role == "Crime" and preposition in ("on", "over") and (
             placed or preposition == "on" and token.lemma_.lower() not in CHARGE_NOUNS
@@ -239,14 +245,16 @@ class ArgumentFinder(SlotReader):
         if entity is None and token.ent_type_ and token.ent_type_ not in NUMBER_LABELS and not age:
             return None
         agentive = slot == "modifier" and token.lemma_.lower() in AGENT_NOUNS  # "rebel attack", tagged ADJ or NOUN
-        if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive and not age or token.lemma_.lower() in NOT_PARTICIPANTS:
+        # "The injured were taken to hospital": people, not the event
+        casualties = token.lower_ in ("injured", "wounded", "dead") and any(c.lower_ == "the" for c in token.children)
+        if token.pos_ not in ("NOUN", "PROPN", "NUM") and not agentive and not age and not casualties or token.lemma_.lower() in NOT_PARTICIPANTS:
             return None
         if role in JUSTICE_PARTIES and token.lemma_.lower() in ("prosecutor", "prosecution") and "Prosecutor" in event_type.roles:
             role = "Prosecutor"  # "Prosecutors will appeal the verdict"
         if role in ("Attacker", "Agent") and (token.lemma_.lower() in self.schema.place_nouns or token.lemma_.lower() in NATURAL_FORCES):
             return None
         lemma = token.lemma_.lower()
-        if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not (role == "Target" and lemma in GATHERING_NOUNS):
+        if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not casualties and not (role == "Target" and lemma in GATHERING_NOUNS):
             return None  # an event as a participant ("the air strikes were targeting"); a meeting can be attacked
         if slot == "modifier" and not agentive and role != "Instrument":
             return None  # "suicide attack", "car bombing": a manner or means, not who acted

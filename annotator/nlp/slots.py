@@ -381,6 +381,9 @@ class SlotReader:
     def _winner(head: Token) -> Iterator[tuple[str, Token, str | None]]:
         """Who won the contest a nominal names: "Maduro was declared the winner of the election", "X is the winner of the race"."""
         governor = head.head
+        if head.dep_ == "pobj" and governor.lower_ == "in" and governor.head.lemma_.lower() == "win":
+            # "Maduro won 51 percent of the vote in Sunday's election"
+            yield from (("winner", c, None) for c in governor.head.children if c.dep_ == "nsubj")
         if head.dep_ == "pobj" and governor.lower_ == "of" and governor.head.lemma_.lower() in ("winner", "victor"):
             winner = governor.head
             if winner.dep_ == "attr":

@@ -360,6 +360,17 @@ SLOT_CASES = [
     ("It was the third attack they carried out this month.", "attack", {"Attacker": [("they", None)]}),
     ("INEC declares Tinubu winner of presidential election", "election", {"Person": [("Tinubu", "Tinubu")]}),
     ("Bill Blount pleaded guilty to making the payments.", "payments", {"Giver": [("Bill Blount", "Bill Blount")]}),
+    # Movement: "the injured" are people; "week-long" is a length; what one crosses is no artifact.
+    ("The injured were taken to hospital in private cars.", "taken",
+     {"Artifact": [("The injured", None)], "Destination": [("hospital", None)], "Vehicle": [("private cars", None)]}),
+    ("He returned after a week-long visit to the United States.", "visit", {"Time": None}),
+    ("Refugees crossed the border into Turkey.", "crossed",
+     {"Artifact": [("Refugees", None)], "Destination": [("Turkey", "Turkey")], "Agent": None}),
+    ("Rescue teams were rushed to the area.", "rushed", {"Artifact": [("Rescue teams", None)], "Destination": [("the area", None)]}),
+    # A country's election is where it is held; "won … in the election" names who was elected; life is a term.
+    ("Lai Ching-te won Taiwan's presidential election on Saturday.", "election", {"Place": [("Taiwan", "Taiwan")], "Person": None}),
+    ("Obama won 53 percent of the vote in the 2008 election.", "election", {"Person": [("Obama", "Obama")]}),
+    ("He was jailed for life in 2019.", "jailed", {"Crime": None, "Time": [("2019", "2019")]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
