@@ -66,6 +66,18 @@ def gold_documents(split: str) -> list[Document]:
     return documents
 
 
+def gold_batches(split: str) -> dict[str, list[str]]:
+    """The article ids of one split by the gold file that annotates them, a file's "-a"/"-b" halves together."""
+    wanted = {article for article, which in article_splits().items() if which == split}
+    found: dict[str, list[str]] = {}
+    for path in sorted(GOLD_DIR.glob("*.jsonl")):
+        batch = path.name.split(".")[0].removesuffix("-a").removesuffix("-b")
+        ids = [record.document.id for record in read_native([path]) if record.document.id in wanted]
+        if ids:
+            found.setdefault(batch, []).extend(ids)
+    return found
+
+
 def bare_entities(model: str | None, documents: list[Document]) -> list[Document]:
     """The documents with the bare model's entities of the whole text, and nothing else."""
     nlp = load_pipeline(model)
@@ -135,6 +147,20 @@ def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, fl
           f" (of the {arguable} to which the gold gives an argument: {with_argument / arguable if arguable else 0:.2f})")
     print(f"entities   annotator {overall['entities']}")
     print(f"entities   bare      {bare}")
+    batches = gold_batches(split)
+    if len(batches) > 1:
+        # Each annotation round apart (several articles each, never one): a round annotated after the
+        # others were measured shows whether the figures hold on articles no earlier measurement touched.
+        print("by annotation round: trig P, arg P, arg R, correct events with >= 1 correct argument (of those the gold gives one)")
+        for batch, ids in batches.items():
+            chosen = [i for i, d in enumerate(gold) if d.id in ids]
+            g, p = [gold[i] for i in chosen], [predicted[i] for i in chosen]
+            part = score(g, p)
+            with_arg, right, arguable_part = events_with_an_argument(g, p)
+            print(f"  {batch:26} {len(ids):2} articles  {_ratio(part['triggers'].true_positives, part['triggers'].predicted)}"
+                  f" {_ratio(part['arguments'].true_positives, part['arguments'].predicted)}"
+                  f" {_ratio(part['arguments'].true_positives, part['arguments'].gold)}"
+                  f"  {with_arg}/{right} ({with_arg}/{arguable_part})")
     return {
         "trigger_precision": t.precision, "trigger_recall": t.recall,
         "argument_precision": a.precision, "argument_recall": a.recall,
