@@ -34,7 +34,7 @@ CONDITION_LISTS = (
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
     "require_modifiers", "require_governors", "prep_object_nouns", "object_or_preps",
 )
-CONDITION_FLAGS = ("as_modifier", "needs_object")
+CONDITION_FLAGS = ("as_modifier", "needs_object", "or_type_in_document")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,9 @@ class TriggerCondition:
     `require_modifiers`: words one of which must modify it ("election victory", not a match's);
     `require_governors`: lemmas one of which must govern it ("opened fire"); `prep_object_nouns`: nouns one of
     which must head the object of one of its `require_preps` ("appeared in court", not "in a video");
-    `object_or_preps`: prepositions that stand in for a needed object when none is there ("after being charged with assault"); `slots`: slot-to-role mappings
+    `object_or_preps`: prepositions that stand in for a needed object when none is there ("after being charged with assault");
+    `or_type_in_document`: it counts anyway, its part of speech and forbidden modifiers apart, when the document
+    has a trigger of its type that meets its own condition ("the deal" in a takeover report); `slots`: slot-to-role mappings
     that replace the type's own for this trigger ("pay £8bn for X": for → Artifact; null: no role, as for what one wins).
     """
 
@@ -73,6 +75,7 @@ class TriggerCondition:
     require_governors: tuple[str, ...] = ()
     prep_object_nouns: tuple[str, ...] = ()
     object_or_preps: tuple[str, ...] = ()
+    or_type_in_document: bool = False
     slots: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -113,6 +113,7 @@ class TriggerFinder:
         from spacy.util import filter_spans
 
         found: dict[tuple[int, int, int], Trigger] = {}
+        anaphoric: dict[tuple[int, int, int], Trigger] = {}
         for match_id, start, end in [*self.by_lemma(doc), *self.by_lower(doc)]:
             if (match_id, start, end) in found:
                 continue
@@ -121,8 +122,14 @@ class TriggerFinder:
             if any(token.i in entity_of_token for token in span):
                 continue  # a word inside a name ("War" in a title) is not a trigger
             if not self.fits(span, condition, entity_of_token, doc):
+                if condition.or_type_in_document and self.fits(span, _loose(condition), entity_of_token, doc):
+                    anaphoric[match_id, start, end] = Trigger(span, event_type, entry, condition, multiword)
                 continue
             found[match_id, start, end] = Trigger(span, event_type, entry, condition, multiword)
+        # "Cisco agreed to buy Acacia … the deal closes this quarter": a word that names an event
+        # of a type the document already reports is a mention of it.
+        reported = {trigger.event_type.name for trigger in found.values()}
+        found.update((key, trigger) for key, trigger in anaphoric.items() if trigger.event_type.name in reported)
         # Where two entries match the same words, the one with the stricter condition wins
         # ("fired the coach": End-Position needs a person object, Attack does not).
         ordered = sorted(found.values(), key=lambda t: (-_specificity(t.condition), t.span.start))
@@ -210,6 +217,12 @@ def _modifiers(head: Token) -> list[Token]:
     # The parser may hang that "not" elsewhere ("a lower court's not guilty verdict"): the word before counts.
     negations += [child.nbor(-1) for child in found if child.i > 0 and child.nbor(-1).lower_ == "not"]
     return found + negations
+
+
+def _loose(condition: TriggerCondition) -> TriggerCondition:
+    """The condition a mention of an event the document already reports must meet: its part of speech,
+    no modifier it forbids, not a modifier of another noun."""
+    return TriggerCondition(pos=condition.pos, as_modifier=condition.as_modifier, forbid_modifiers=condition.forbid_modifiers)
 
 
 def _with_pos(condition: TriggerCondition, pos: frozenset[str]) -> TriggerCondition:

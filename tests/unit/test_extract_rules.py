@@ -53,6 +53,20 @@ def test_charges_named_as_a_crime_are_no_charge_event(extractor, text):
     assert "Justice.Charge-Indict" not in [t for t, _w in types(extractor, text)]
 
 
+def test_a_bare_deal_is_a_purchase_only_in_a_document_that_reports_one(extractor):
+    takeover = "Cisco agreed to buy Acacia for $4.5 billion. Acacia said it was pulling out of the deal."
+    assert ("Transaction.Transfer-Ownership", "deal") in types(extractor, takeover)
+    assert types(extractor, "The government and the rebels signed the deal on Monday.") == []
+    assert types(extractor, "Cisco agreed to buy Acacia. The peace deal was signed on Monday.") == [
+        ("Transaction.Transfer-Ownership", "buy")]
+
+
+def test_overturning_a_verdict_is_an_appeal_and_a_term_of_imprisonment_is_no_arrest(extractor):
+    [(event_type, _w, roles)] = [e for e in found(extractor, "An appeals court overturned the not guilty verdict.") if e[1] == "overturned"]
+    assert event_type == "Justice.Appeal" and roles["Adjudicator"] == ["An appeals court"]
+    assert types(extractor, "The court sentenced him to three years imprisonment.") == [("Justice.Sentence", "sentenced")]
+
+
 def test_the_same_words_in_their_event_sense_are_triggers(extractor):
     assert types(extractor, "Police shot two men in Chicago.") == [("Conflict.Attack", "shot")]
     assert types(extractor, "Steve Jobs founded Apple in 1976.") == [("Business.Start-Org", "founded")]
@@ -79,6 +93,7 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("The suspect appeared before a judge on Tuesday.", ("Justice.Trial-Hearing", "appeared")),
     ("He was released after being charged with assault.", ("Justice.Charge-Indict", "charged")),
     ("She was re-elected mayor of London in 2021.", ("Personnel.Elect", "re-elected")),
+    ("Troops retaliated, killing six militants.", ("Conflict.Attack", "retaliated")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
