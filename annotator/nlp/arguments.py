@@ -25,6 +25,7 @@ from annotator.nlp.phrases import (
     NATURAL_FORCES,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
+    SITUATING_PREPOSITIONS,
     TIME_LABELS,
     VEHICLE_NOUNS,
     WEAPON_NOUNS,
@@ -102,6 +103,7 @@ class ArgumentFinder(SlotReader):
                 if argument.role == "Position" and "Entity" in event_type.roles:
                     found.extend(position_entity(doc, token, entity_of_token, used_entities))
         found = self._joined_places(doc, found)
+        found = [self._without_place(doc, a, found) for a in found]
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.
         return [a for a in found if not any(
             b is not a and b.role == a.role and b.start_char <= a.start_char and a.end_char <= b.end_char
@@ -122,6 +124,21 @@ class ArgumentFinder(SlotReader):
                 found = [joined if a is first else a for a in found if a is not second]
                 return ArgumentFinder._joined_places(doc, found)
         return found
+
+    @staticmethod
+    def _without_place(doc: Doc, argument: FoundArgument, found: list[FoundArgument]) -> FoundArgument:
+        """A participant whose phrase ends in the event's own Place gives it up: "ambushed a military
+        convoy near the border" has the Target "a military convoy" and the Place "the border"."""
+        if argument.role in PLACE_ROLES | VALUE_ROLES or argument.role == "Time":
+            return argument
+        for place in found:
+            if place.role == "Place" and argument.start_char < place.start_char and place.end_char == argument.end_char:
+                before = doc.char_span(argument.start_char, place.start_char, alignment_mode="contract")
+                if before is not None and len(before) > 1 and before[-1].lower_ in SITUATING_PREPOSITIONS:
+                    end = before[-2]
+                    return FoundArgument(argument.role, argument.entity_index, argument.start_char,
+                                         end.idx + len(end), argument.score, argument.refers)
+        return argument
 
     def _role(self, slot: str, preposition: str | None, slots: dict) -> tuple[str | None, float]:
         if slot == "prep":
@@ -221,6 +238,8 @@ class ArgumentFinder(SlotReader):
                     return None  # a name is nobody's job title ("named Jane Fraser as …", mis-parsed)
                 span = position_span(doc, span, token)
             return value(span, role, score)
+        if token.lower_.endswith(("self", "selves")):
+            return None  # "the bomber blew himself up": the attacker again, no target
         if token.lower_ in PERSONAL_PRONOUNS and token.pos_ == "PRON":
             if role in PLACE_ROLES or token.dep_ == "expl":
                 return None

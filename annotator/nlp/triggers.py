@@ -155,6 +155,9 @@ class TriggerFinder:
                 return False
             if child.dep_ in condition.forbid_children:
                 return False
+        if condition.require_particles and not any(
+                child.dep_ == "prt" and child.lower_ in condition.require_particles for child in head.children):
+            return False
         modifiers = {word for child in _modifiers(head) if child.i not in span_words for word in (child.lower_, child.lemma_.lower())}
         if modifiers & set(condition.forbid_modifiers):
             return False

@@ -371,6 +371,11 @@ SLOT_CASES = [
     ("Lai Ching-te won Taiwan's presidential election on Saturday.", "election", {"Place": [("Taiwan", "Taiwan")], "Person": None}),
     ("Obama won 53 percent of the vote in the 2008 election.", "election", {"Person": [("Obama", "Obama")]}),
     ("He was jailed for life in 2019.", "jailed", {"Crime": None, "Time": [("2019", "2019")]}),
+    # A bomber who blows himself up is no target of his attack; a participant gives up the event's Place.
+    ("A suicide bomber blew himself up at a crowded market in Peshawar on Friday.", "blew",
+     {"Attacker": [("A suicide bomber", None)], "Target": None, "Place": [("a crowded market in Peshawar", None)]}),
+    ("Militants ambushed a military convoy near the border on Tuesday.", "ambushed",
+     {"Target": [("a military convoy", None)], "Place": [("the border", None)]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
