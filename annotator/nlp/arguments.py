@@ -14,6 +14,7 @@ pronoun or a common noun phrase, with a hint for linking it to an entity at docu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from annotator.nlp.fillers import FoundArgument, position_entity, position_span, value
@@ -237,7 +238,20 @@ class ArgumentFinder(SlotReader):
                 if token.ent_type_ == "PERSON":
                     return None  # a name is nobody's job title ("named Jane Fraser as …", mis-parsed)
                 span = position_span(doc, span, token)
-            return value(span, role, score)
+            found = value(span, role, score)
+            if found is not None and role in ("Money", "Price") and found.entity_index is None:
+                # "for $68 billion in cash and stock": the sum the phrase holds is what it links to
+                sums = [i for i, e in enumerate(doc.ents) if e.label_ == "MONEY" and span.start <= e.start and e.end <= span.end]
+                if sums:
+                    # from the sum on ("gave the McDonnells 177,000 dollars"), without how it is paid ("in cash")
+                    money = doc.ents[sums[0]]
+                    start = money.start
+                    while start > span.start and (doc[start - 1].tag_ == "$" or doc[start - 1].dep_ == "quantmod"):
+                        start -= 1  # "$95 per share" where the model's sum is "95"
+                    end = next((t.i for t in doc[money.end : span.end] if t.dep_ == "prep" and t.lower_ == "in"), span.end)
+                    found = replace(found, entity_index=sums[0], start_char=doc[start].idx,
+                                    end_char=doc[end - 1].idx + len(doc[end - 1]))
+            return found
         if token.lower_.endswith(("self", "selves")):
             return None  # "the bomber blew himself up": the attacker again, no target
         if token.lower_ in PERSONAL_PRONOUNS and token.pos_ == "PRON":
@@ -272,6 +286,8 @@ class ArgumentFinder(SlotReader):
             role = "Prosecutor"  # "Prosecutors will appeal the verdict"
         if role in ("Attacker", "Agent") and (token.lemma_.lower() in self.schema.place_nouns or token.lemma_.lower() in NATURAL_FORCES):
             return None
+        if role == "Agent" and "Instrument" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
+            return None  # "The bus plunged into a gorge, killing 23 children": a crash has no killer
         lemma = token.lemma_.lower()
         if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not casualties and not (role == "Target" and lemma in GATHERING_NOUNS):
             return None  # an event as a participant ("the air strikes were targeting"); a meeting can be attacked

@@ -28,6 +28,7 @@ MODIFYING_DEPS = frozenset({"compound", "amod", "nmod", "neg", "npadvmod", "advm
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass"})
+PERSON_PRONOUNS = frozenset({"he", "him", "she", "her", "they", "them"})
 QUANTIFIERS = frozenset({"dozens", "hundreds", "thousands", "scores", "millions", "some", "many", "most", "all", "several", "none"})
 
 
@@ -198,7 +199,8 @@ class TriggerFinder:
                 return False
             if condition.object_labels or condition.object_nouns:
                 label = _label_within(target, entity_of_token, doc)
-                if label not in condition.object_labels and target.lemma_.lower() not in condition.object_nouns:
+                person = "PERSON" in condition.object_labels and target.lower_ in PERSON_PRONOUNS  # "He was sacked"
+                if label not in condition.object_labels and target.lemma_.lower() not in condition.object_nouns and not person:
                     return False
         return True
 

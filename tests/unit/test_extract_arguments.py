@@ -376,6 +376,11 @@ SLOT_CASES = [
      {"Attacker": [("A suicide bomber", None)], "Target": None, "Place": [("a crowded market in Peshawar", None)]}),
     ("Militants ambushed a military convoy near the border on Tuesday.", "ambushed",
      {"Target": [("a military convoy", None)], "Place": [("the border", None)]}),
+    # A sum links to its MONEY name, from the sum on and without how it is paid; a vehicle kills no one.
+    ("Pfizer will acquire Wyeth for $68 billion in cash and stock.", "acquire", {"Price": [("$68 billion", "$68 billion")]}),
+    ("Shareholders will receive $95 per share.", "receive", {"Money": [("$95 per share", "95")]}),
+    ("The bus plunged into a gorge, killing 23 children.", "killing", {"Agent": None, "Victim": [("23 children", None)]}),
+    ("He was sacked by the club on Sunday.", "sacked", {"Person": [("He", None)], "Entity": [("the club", None)]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
