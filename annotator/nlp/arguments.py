@@ -197,6 +197,8 @@ class ArgumentFinder(SlotReader):
             return None  # "corruption charges" name the crime, "federal charges" do not
         if slot == "prep" and preposition in VEHICLE_PREPOSITIONS and "Vehicle" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
+        if role is not None and entity is not None and entity.label_ == "MONEY" and "Money" in event_type.roles and role != "Price":
+            role = "Money"  # "was fined $5 million": the sum, whatever slot it fills
         if role is None or role not in event_type.roles:
             return None
         if role == "Time":
@@ -248,7 +250,7 @@ class ArgumentFinder(SlotReader):
                     start = money.start
                     while start > span.start and (doc[start - 1].tag_ == "$" or doc[start - 1].dep_ == "quantmod"):
                         start -= 1  # "$95 per share" where the model's sum is "95"
-                    end = next((t.i for t in doc[money.end : span.end] if t.dep_ == "prep" and t.lower_ == "in"), span.end)
+                    end = next((t.i for t in doc[money.end : span.end] if t.dep_ == "prep" and t.lower_ not in ("per", "of", "a")), span.end)
                     found = replace(found, entity_index=sums[0], start_char=doc[start].idx,
                                     end_char=doc[end - 1].idx + len(doc[end - 1]))
             return found

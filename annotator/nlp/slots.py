@@ -328,6 +328,12 @@ class SlotReader:
                     yield "subject", child, None
                 elif child.dep_ == "prep" and child.i != governor.i:
                     yield from self._prepositional(child)
+        elif head.dep_ == "pobj" and governor.lower_ in ("at", "during") and governor.head.pos_ in VERB_POS:
+            # "arrested at the protest on Sunday": when and where the clause happens, the event it happens at does
+            yield from self._setting(governor.head)
+            if governor.head.lemma_.lower() in ("plead", "appear"):
+                # "He pleaded not guilty at a hearing": who pleads is tried
+                yield from (("passive_subject", c, None) for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass"))
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
             for child in governor.head.children:

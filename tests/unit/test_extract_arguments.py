@@ -381,6 +381,12 @@ SLOT_CASES = [
     ("Shareholders will receive $95 per share.", "receive", {"Money": [("$95 per share", "95")]}),
     ("The bus plunged into a gorge, killing 23 children.", "killing", {"Agent": None, "Victim": [("23 children", None)]}),
     ("He was sacked by the club on Sunday.", "sacked", {"Person": [("He", None)], "Entity": [("the club", None)]}),
+    # "fined" (which the lemmatizer reads as "fin") and its sum; an event the clause happens at shares its time.
+    ("The company was fined $5 million by regulators.", "fined",
+     {"Entity": [("The company", None)], "Money": [("$5 million", "$5 million")], "Adjudicator": [("regulators", None)]}),
+    ("Five people were arrested at the protest on Sunday.", "protest", {"Time": [("Sunday", "Sunday")], "Entity": None}),
+    ("He pleaded not guilty at a hearing in London on Friday.", "hearing",
+     {"Defendant": [("He", None)], "Time": [("Friday", "Friday")], "Place": [("London", "London")]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
