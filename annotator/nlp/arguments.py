@@ -62,7 +62,7 @@ class ArgumentFinder(SlotReader):
     """Finds the arguments of one trigger in its parsed sentence."""
 
     def __init__(self, schema: Schema, trigger_lemmas: frozenset[str]):
-        super().__init__(schema.locative_prepositions, trigger_lemmas)
+        super().__init__(schema.locative_prepositions, trigger_lemmas, schema.place_nouns)
         self.schema = schema
         self.trigger_lemma = ""
 
@@ -225,6 +225,9 @@ class ArgumentFinder(SlotReader):
         if role in ("Attacker", "Agent", "Target") and weapon and "Instrument" in event_type.roles:
             role = "Instrument"  # "targeted by 20 Russian missiles": the weapon, its maker is the attacker
         start, end = extent(token, own, cut_places=role not in PLACE_ROLES | VALUE_ROLES)
+        if role in PLACE_ROLES:
+            # "in court charged with murder": another event's participle is no part of the place
+            end = min([end, *(c.left_edge.i for c in token.rights if c.dep_ == "acl" and c.i in self.trigger_tokens)])
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(
@@ -275,6 +278,9 @@ class ArgumentFinder(SlotReader):
             )):  # "a third term in office" holds no place
                 return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2))
             return None
+        if entity is not None and token.i in entity_of_token and entity.label_ == "NORP" and token.tag_ in ("NNS", "NNPS"):
+            # "9,000 Syrians crossed into Turkey": people named by nationality, as they stand
+            return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.5, 2))
         if entity is not None and token.i in entity_of_token:
             return None  # a name whose label the role does not take
         if entity is None and token.ent_type_ and token.ent_type_ not in NUMBER_LABELS and not age:

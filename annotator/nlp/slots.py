@@ -46,9 +46,10 @@ def headline(token: Token) -> bool:
 class SlotReader:
     """Reads the slots of a trigger's head: (slot name, filler token, preposition or None)."""
 
-    def __init__(self, locatives: frozenset[str], trigger_lemmas: frozenset[str]):
+    def __init__(self, locatives: frozenset[str], trigger_lemmas: frozenset[str], place_nouns: frozenset[str] = frozenset()):
         self.locatives = locatives
         self.trigger_lemmas = trigger_lemmas
+        self.place_nouns = place_nouns
         self.trigger_tokens: set[int] = set()
 
 
@@ -184,7 +185,12 @@ class SlotReader:
                             yield subject_slot, child, None
             elif head.dep_ in ("acl", "relcl"):
                 passive = head.tag_ == "VBN" and head.dep_ == "acl" or any(c.dep_ == "auxpass" for c in head.children)
-                yield ("passive_subject" if passive else subject_slot), governor, None
+                owner = governor
+                if head.dep_ == "acl" and owner.lemma_.lower() in self.place_nouns and owner.dep_ == "pobj":
+                    # "appeared in court charged with murder", the participle hung on the place: the clause's subject
+                    clause = owner.head.head
+                    owner = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), owner)
+                yield ("passive_subject" if passive else subject_slot), owner, None
             elif head.dep_ == "pcomp" and governor.head.i != governor.i:
                 # "accused Russia of hitting ..." / "after killing ...": the clause's object or subject acts.
                 clause = governor.head
@@ -341,6 +347,8 @@ class SlotReader:
                     yield "passive_subject", child, None
         elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS and not any(
             c.dep_ in ("dobj", "obj") for c in governor.head.children  # "took part in the election" names no participant
+        ) and governor.lower_ in ("for", "on", "into", "in", "under", "to") and not (
+            governor.lower_ == "to" and governor.head.lemma_.lower() == "lead"  # "a revolt led to the ouster": a cause
         ):
             # "filed for bankruptcy", "went on trial"; "she was taken into custody" undergoes it
             yield from self._setting(governor.head)

@@ -28,6 +28,11 @@ MODIFYING_DEPS = frozenset({"compound", "amod", "nmod", "neg", "npadvmod", "advm
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass"})
+CRIME_WORDS = frozenset({
+    "murder", "manslaughter", "homicide", "assault", "fraud", "theft", "robbery", "burglary", "rape", "kidnap",
+    "kidnapping", "corruption", "bribery", "terrorism", "arson", "conspiracy", "embezzlement", "extortion", "treason",
+    "sedition", "trafficking", "laundering", "offence", "offense", "crime", "count", "charge", "attempt",
+})
 PERSON_PRONOUNS = frozenset({"he", "him", "she", "her", "they", "them"})
 QUANTIFIERS = frozenset({"dozens", "hundreds", "thousands", "scores", "millions", "some", "many", "most", "all", "several", "none"})
 
@@ -177,8 +182,9 @@ class TriggerFinder:
         if condition.require_preps and not prepositions & set(condition.require_preps):
             return False
         if condition.prep_object_nouns and not {
-            noun.lemma_.lower() for child in head.children if child.dep_ == "prep" and child.lower_ in condition.require_preps
-            for noun in child.children if noun.dep_ == "pobj"
+            # "before Judge Tony Greig": the title before the name counts
+            word.lemma_.lower() for child in head.children if child.dep_ == "prep" and child.lower_ in condition.require_preps
+            for noun in child.children if noun.dep_ == "pobj" for word in (noun, *noun.children) if word.i <= noun.i
         } & set(condition.prep_object_nouns):
             return False
         if condition.forbid_subject_nouns:
@@ -192,8 +198,14 @@ class TriggerFinder:
                 return False
         if condition.forbid_object_nouns and target is not None and target.lemma_.lower() in condition.forbid_object_nouns:
             return False
-        if target is None and prepositions & set(condition.object_or_preps):
-            return True  # "after being charged with murder": what the charge is, with no one named to check
+        if prepositions & set(condition.object_or_preps) and (target is None or any(
+            noun.lemma_.lower() in CRIME_WORDS or noun.tag_ == "VBG"
+            for child in head.children if child.dep_ == "prep" and child.lower_ in condition.object_or_preps
+            for noun in child.children if noun.dep_ in ("pobj", "pcomp")
+        )):
+            # "after being charged with murder": what the charge is, with no one named to check;
+            # "appeared in court charged with murdering two people", whatever the parser took for its object
+            return True
         if condition.needs_object or condition.object_labels or condition.object_nouns:
             if target is None or target.i in span_words:
                 return False

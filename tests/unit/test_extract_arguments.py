@@ -387,6 +387,20 @@ SLOT_CASES = [
     ("Five people were arrested at the protest on Sunday.", "protest", {"Time": [("Sunday", "Sunday")], "Entity": None}),
     ("He pleaded not guilty at a hearing in London on Friday.", "hearing",
      {"Defendant": [("He", None)], "Time": [("Friday", "Friday")], "Place": [("London", "London")]}),
+    # A participle the parser hung on a court belongs to the clause's subject and is no part of the place.
+    ("A man has appeared in court charged with murdering two people.", "charged",
+     {"Defendant": [("A man", None)], "Crime": [("murdering two people", None)]}),
+    ("A man has appeared in court charged with murdering two people.", "appeared", {"Place": [("court", None)]}),
+    ("The 21-year-old appeared before Judge Tony Greig in New Plymouth District Court.", "appeared",
+     {"Defendant": [("The 21-year-old", None)], "Adjudicator": [("Judge Tony Greig", "Tony Greig")]}),
+    # Fighting between two sides: both attack; people named by nationality take part as they stand.
+    ("Fierce fighting between rebels and government forces continued.", "fighting",
+     {"Attacker": [("rebels", None), ("government forces", None)]}),
+    ("9,000 Syrians crossed into Turkey.", "crossed", {"Artifact": [("9,000 Syrians", None)]}),
+    # A cause is no light verb ("led to the ouster"), nor is a preposition of time ("following the acquisition").
+    ("A shareholder revolt led to the ouster of longtime chief Michael Eisner.", "ouster",
+     {"Person": [("longtime chief Michael Eisner", "Michael Eisner")]}),
+    ("It was time for him to step down following Disney's acquisition of Fox.", "acquisition", {"Buyer": [("Disney", "Disney")]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
