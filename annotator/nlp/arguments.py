@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from annotator.nlp.fillers import FoundArgument, position_entity, position_span, value
+from annotator.nlp.fillers import FoundArgument, position_entity, position_span, title_position, value
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
     GATHERING_NOUNS,
@@ -103,6 +103,9 @@ class ArgumentFinder(SlotReader):
                 found.append(argument)
                 if argument.role == "Position" and "Entity" in event_type.roles:
                     found.extend(position_entity(doc, token, entity_of_token, used_entities))
+        if "Position" in event_type.roles and not any(a.role == "Position" for a in found):
+            for person in [a for a in found if a.role == "Person"]:
+                found.extend(title_position(doc, person, entity_of_token, used_entities))
         found = self._joined_places(doc, found)
         found = [self._without_place(doc, a, found) for a in found]
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.

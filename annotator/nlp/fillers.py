@@ -74,3 +74,44 @@ def value(span: Span, role: str, score: float) -> FoundArgument | None:
     if span.root.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and not (role == "Crime" and span.root.tag_ == "VBG"):
         return None
     return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
+
+
+# Words that name a post: a Person phrase that starts with one names the post too ("Disney CEO Bob Iger").
+TITLE_WORDS = frozenset({
+    "president", "minister", "ceo", "chief", "executive", "chairman", "chairwoman", "chair", "director", "secretary",
+    "governor", "mayor", "leader", "head", "manager", "coach", "commander", "captain", "general", "spokesman",
+    "spokeswoman", "chancellor", "premier", "senator", "judge", "prosecutor", "ambassador", "envoy", "speaker",
+    "treasurer", "deputy", "official", "boss", "adviser", "advisor", "lawmaker", "mp", "officer", "cfo", "coo",
+})
+NOT_OF_THE_TITLE = frozenset({"former", "longtime", "long-time", "then", "late", "outgoing", "incoming", "current", "ex", "-"})
+
+
+def title_position(doc: Doc, person: FoundArgument, entity_of_token: dict[int, int],
+                   used_entities: set[int]) -> list[FoundArgument]:
+    """The post a Person phrase names before its name ("Disney CEO Bob Iger": Position `CEO`, Entity
+    Disney; "longtime chief Michael Eisner": `chief`), or as its head ("the former army captain": `captain`)."""
+    span = doc.char_span(person.start_char, person.end_char)
+    if span is None:
+        return []
+    names = [e for e in doc.ents if e.label_ == "PERSON" and span.start < e.start and e.end <= span.end]
+    if names:
+        run = list(doc[span.start : names[0].start])
+    elif span.root.lemma_.lower() in TITLE_WORDS and span.root.pos_ == "NOUN":
+        run = [span.root]
+    else:
+        return []
+    while run and (run[0].dep_ in ("det", "poss") or run[0].lower_ in NOT_OF_THE_TITLE or run[0].is_punct):
+        run = run[1:]
+    found = []
+    while run and run[0].i in entity_of_token and doc.ents[entity_of_token[run[0].i]].label_ in ORGANISATION_LABELS:
+        index = entity_of_token[run[0].i]
+        entity = doc.ents[index]
+        if index not in used_entities:
+            used_entities.add(index)
+            found.append(FoundArgument("Entity", index, entity.start_char, entity.end_char, 0.5))
+        run = [t for t in run if t.i >= entity.end]
+    while run and run[-1].is_punct:
+        run = run[:-1]
+    if not run or not any(t.lemma_.lower() in TITLE_WORDS for t in run):
+        return []
+    return [FoundArgument("Position", None, run[0].idx, run[-1].idx + len(run[-1]), 0.4), *found]

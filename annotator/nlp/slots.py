@@ -156,7 +156,13 @@ class SlotReader:
                 # "Arrested in 2019, he …" too; "left 40 people injured" describes the object, not the subject.
                 bare_passive = head.dep_ == "advcl" and head.tag_ == "VBN" and not any(c.dep_ == "aux" for c in head.children) and (
                     any(c.dep_ == "mark" for c in head.children) or head.i < governor.i)
-                for child in governor.children:
+                # "remanded him in custody to reappear": an infinitive after a person object is that person's
+                controller = next((c for c in governor.children if c.dep_ in ("dobj", "obj") and (
+                    c.lower_ in PERSONAL_PRONOUNS or c.ent_type_ == "PERSON")), None) if infinitive(head) else None
+                if controller is not None:
+                    yield from self._inside_participant(controller)
+                    yield subject_slot, controller, None
+                for child in ([] if controller is not None else governor.children):
                     if child.dep_ in ("nsubj", "nsubjpass") and bare_passive:
                         yield from self._inside_participant(child)
                         yield "passive_subject", child, None
@@ -444,7 +450,9 @@ class SlotReader:
         for child in preposition.children:
             if child.dep_ == "pobj":
                 yield "prep", child, word
-                if depth < 3:
+                if depth < 3 and child.i not in self.trigger_tokens:
+                    # "appeared in court following the deaths of two people at a property": an event of its own
+                    # places its own event
                     yield from self._nested_places(child, depth)
             elif child.dep_ == "pcomp" and child.tag_ == "VBG":  # "for taking bribes"
                 yield "prep", child, word

@@ -401,6 +401,16 @@ SLOT_CASES = [
     ("A shareholder revolt led to the ouster of longtime chief Michael Eisner.", "ouster",
      {"Person": [("longtime chief Michael Eisner", "Michael Eisner")]}),
     ("It was time for him to step down following Disney's acquisition of Fox.", "acquisition", {"Buyer": [("Disney", "Disney")]}),
+    # The post a Person phrase names before its name, and the organisation before the post.
+    ("Disney CEO Bob Iger is stepping down.", "stepping down",
+     {"Person": [("Disney CEO Bob Iger", "Bob Iger")], "Position": [("CEO", None)], "Entity": [("Disney", "Disney")]}),
+    ("The former Leader of the House Andrea Leadsom resigned on Wednesday.", "resigned",
+     {"Position": [("Leader of the House", None)]}),
+    ("Theresa May resigned.", "resigned", {"Position": None}),
+    # An infinitive after a person object is that person's; another event's phrase places its own event.
+    ("The judge remanded him in custody to reappear in the High Court on February 9.", "reappear", {"Defendant": [("him", None)]}),
+    ("He appeared before Judge Tony Greig following the deaths of two people at a property in Hawera.", "appeared",
+     {"Place": None}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
