@@ -149,6 +149,8 @@ class ArgumentFinder(SlotReader):
             role = slots.get("prep", {}).get(preposition)
             if role is not None:
                 return role, 0.6
+            if preposition == "by" and slots.get("agent") is not None:
+                return slots["agent"], 0.6  # "his acquittal by a special court": a noun's by-phrase is its agent
             return None, 0.0
         if slot == "predicate":
             return slots.get("predicate"), 0.6

@@ -133,6 +133,10 @@ class SlotReader:
             while clause.dep_ == "conj" and acting and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
                 clause = clause.head  # "pursued people and shot them dead": the first verb's subject shot
                 yield from (("subject", c, None) for c in clause.children if c.dep_ == "nsubj")
+            if acting and governor.dep_ == "pcomp" and governor.tag_ == "VBG" and not any(
+                    c.dep_ in ("nsubj", "nsubjpass") for c in governor.children):
+                # "After finding the couple guilty, the court directed …": the main clause's subject finds
+                yield from (("subject", c, None) for c in governor.head.head.children if c.dep_ == "nsubj")
             for child in governor.children:
                 if child.dep_ == "nsubj" and governor.lemma_.lower() == "be":
                     yield "passive_subject", child, None  # "ruling he is partly guilty": who is guilty

@@ -411,6 +411,11 @@ SLOT_CASES = [
     ("The judge remanded him in custody to reappear in the High Court on February 9.", "reappear", {"Defendant": [("him", None)]}),
     ("He appeared before Judge Tony Greig following the deaths of two people at a property in Hawera.", "appeared",
      {"Place": None}),
+    # A noun's by-phrase is its agent; a gerund adjunct's finder is the main subject; a sentence's length.
+    ("The attack by militants killed five.", "attack", {"Attacker": [("militants", None)]}),
+    ("After finding the couple guilty on Tuesday, the court directed them to appear in person.", "guilty",
+     {"Defendant": [("the couple", None)], "Adjudicator": [("the court", None)]}),
+    ("Petters is serving a 50-year sentence.", "sentence", {"Sentence": [("50-year", None)], "Defendant": [("Petters", "Petters")]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
