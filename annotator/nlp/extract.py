@@ -141,12 +141,19 @@ class Candidates:
     def __init__(self, nlp: Language, schema: Schema):
         from annotator.nlp.events import EventRules
 
+        self.nlp = nlp
         self.rules = EventRules(nlp.vocab, schema)
+        self.lexicon = frozenset(
+            word for event_type in schema.events.values() for entry in event_type.triggers
+            for word in entry.partition(":")[0].lower().split()
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the Doc's sentences, entities and rule-found events in its user_data, as plain data."""
+        from annotator.nlp.casing import reparse_title_case
         from annotator.nlp.entities import joined_times, whole_phrases, without_article
 
+        reparse_title_case(self.nlp, doc, skip=(COMPONENT,), lexicon=self.lexicon)
         doc.ents = without_article(joined_times(whole_phrases(doc.ents)))
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents

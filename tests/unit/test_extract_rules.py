@@ -221,3 +221,15 @@ def test_a_hearsay_adverb_makes_the_event_claimed_and_a_possessive_date_is_its_t
 def test_an_event_noun_in_a_purpose_infinitive_is_not_yet_an_event(extractor):
     [(_type, _words, roles)] = found(extractor, "The former mayor walked into court on Thursday to face sentencing.")
     assert roles["attributes"]["modality"] == "other" and roles["attributes"]["modality_cue"] == "face"
+
+
+def test_a_title_case_headline_is_parsed_as_if_in_sentence_case(extractor):
+    # The model reads every capitalised word as a name: "Resigns Over Expenses Scandal" was a PERSON.
+    events = found(extractor, "Japanese Cabinet Minister Resigns Over Expenses Scandal")
+    assert [(t, w) for t, w, _roles in events] == [("Personnel.End-Position", "Resigns")]
+    assert events[0][2]["Person"] == ["Japanese Cabinet Minister"]
+    [(_t, _w, roles)] = [e for e in found(extractor, "Police Use Tear Gas, Protesters Arrested Outside Trump Rally In Arizona")
+                         if e[1] == "Use"]
+    assert roles["Attacker"] == ["Police"] and roles["Instrument"] == ["Tear Gas"]
+    # A sentence of names that ends in a full stop is no headline and keeps its parse.
+    assert all(t != "Conflict.Attack" for t, _w in types(extractor, "In 2013 President Salva Kiir fired Machar."))
