@@ -204,6 +204,11 @@ def test_a_position_of_a_country_gives_the_job_as_position_and_the_country_as_en
 def test_a_dateline_with_a_wire_service_is_parsed_apart(extractor):
     [(_t, _w, roles)] = found(extractor, "PESHAWAR, Dec 8, 2010 (AFP): At least 17 people were killed on Wednesday.")
     assert roles["Victim"] == ["At least 17 people"]
+    # "SEOUL, Oct. 28 (Yonhap) --" and "Accra, Dec. 9, GNA -": the town is nobody's Adjudicator or Person.
+    [(_t, _w, roles)] = found(extractor, "SEOUL, Oct. 28 (Yonhap) -- An appeals court on Wednesday overturned a not guilty verdict.")[:1]
+    assert roles["Adjudicator"] == ["An appeals court"] and roles["Time"] == ["Wednesday"]
+    [(_t, _w, roles)] = found(extractor, "Accra, Dec. 9, GNA - Nana Akufo-Addo was on Friday declared the winner of the election.")
+    assert "Accra" not in roles.get("Person", [])
 
 
 def test_an_event_noun_subject_takes_its_clause_place_as_place_not_target(extractor):
