@@ -55,8 +55,8 @@ def reparse_title_case(nlp: Language, doc: Doc, skip: tuple[str, ...] = (), lexi
 
     doc.ents = [e for e in doc.ents if not any(t.is_alpha and lexicon_word(t.text, lexicon) for t in e)]
     text = sentence_cased(doc)
-    if len(text) != len(doc.text):
-        return  # a lower-cased letter of another length: nothing to line up
+    if text == doc.text or len(text) != len(doc.text):
+        return  # all names ("John Kerry and Sergei Lavrov"), or a lower-cased letter of another length
     cased = nlp.make_doc(text)
     for name, component in nlp.pipeline:
         if name not in SKIPPED and name not in skip:
