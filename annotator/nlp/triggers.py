@@ -161,6 +161,9 @@ class TriggerFinder:
                 return False
             if child.dep_ in condition.forbid_children:
                 return False
+        if condition.forbid_owner_labels and any(
+                child.dep_ in ("poss", "compound") and child.ent_type_ in condition.forbid_owner_labels for child in head.children):
+            return False
         if condition.require_particles and not any(
                 child.dep_ == "prt" and child.lower_ in condition.require_particles for child in head.children):
             return False

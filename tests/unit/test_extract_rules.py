@@ -40,6 +40,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The election commission published the rules.",
     "The minister appeared in a video on Monday.",        # appearing anywhere but in court
     "The battery is charged with solar power.",           # "charged with" outside a court
+    "He entered politics in 2001.",                       # entering no place
+    "Donald Trump's rally drew thousands.",               # a candidate's rally is no demonstration
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
@@ -94,6 +96,8 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("He was released after being charged with assault.", ("Justice.Charge-Indict", "charged")),
     ("She was re-elected mayor of London in 2021.", ("Personnel.Elect", "re-elected")),
     ("Troops retaliated, killing six militants.", ("Conflict.Attack", "retaliated")),
+    ("The gunmen entered the village on motorcycles.", ("Movement.Transport", "entered")),
+    ("The company is in discussions with potential buyers.", ("Contact.Meet", "discussions")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
