@@ -23,7 +23,8 @@ SKIPPED = ("ner",)  # the names come from the original casing
 
 def title_case(doc: Doc) -> bool:
     """True for a headline (no final punctuation) of at least four words nearly all of which start with a capital."""
-    if doc.text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'")):
+    last = next((t for t in reversed(doc) if not t.is_space), None)
+    if last is None or last.text[-1] in ".!?\"”’'":
         return False  # a sentence of names ("President Salva Kiir fired Machar.") is no headline
     words = [t for t in doc if t.is_alpha and len(t) > 1]
     capitals = sum(t.text[0].isupper() for t in words)

@@ -41,6 +41,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The minister appeared in a video on Monday.",        # appearing anywhere but in court
     "The battery is charged with solar power.",           # "charged with" outside a court
     "He entered politics in 2001.",                       # entering no place
+    "The sun removed the stain from the shirt.",          # removing from no office
+    "He made a bid to win the title.",                    # a bid that buys nothing
     "Donald Trump's rally drew thousands.",               # a candidate's rally is no demonstration
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
@@ -97,6 +99,9 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("She was re-elected mayor of London in 2021.", ("Personnel.Elect", "re-elected")),
     ("Troops retaliated, killing six militants.", ("Conflict.Attack", "retaliated")),
     ("The gunmen entered the village on motorcycles.", ("Movement.Transport", "entered")),
+    ("The president was removed from office in 2019.", ("Personnel.End-Position", "removed")),
+    ("Pfizer made a bid for Wyeth.", ("Transaction.Transfer-Ownership", "bid")),
+    ("Chapek will succeed Iger as chief executive.", ("Personnel.Start-Position", "succeed")),
     ("The company is in discussions with potential buyers.", ("Contact.Meet", "discussions")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
