@@ -298,6 +298,7 @@ class Extractor:
             for index, ((start, end, _label), label) in enumerate(zip(spans, labels))
         ]
         events: list[Event] = []
+        by_span = {(e.start, e.end): index for index, e in enumerate(entities)}
         for offset, first_entity, (event_type, start, end, score, attributes, found_arguments) in found_events:
             event_id = f"E{len(events) + 1}"
             mentions = [
@@ -309,7 +310,7 @@ class Extractor:
             arguments = tuple(
                 Argument(m.role, entities[m.entity].id if m.entity is not None else None, m.start, m.end, m.score,
                          event_id=event_id)
-                for m in resolve_links(mentions, entities, paragraphs, self.schema, described)
+                for m in resolve_links(mentions, entities, paragraphs, self.schema, described, by_span)
             )
             events.append(
                 Event(event_id, event_type, offset + start, offset + end, score,

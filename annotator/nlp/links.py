@@ -53,19 +53,23 @@ class Mention:
 
 
 def resolve_links(mentions: Sequence[Mention], entities: Sequence[Entity], paragraphs: Sequence[tuple[int, int]],
-                  schema: Schema, described: Sequence[tuple[str, ...]] = ()) -> list[Mention]:
+                  schema: Schema, described: Sequence[tuple[str, ...]] = (),
+                  by_span: dict[tuple[int, int], int] | None = None) -> list[Mention]:
     """The mentions with their entity links settled (index into `entities`, or None).
 
-    `described` gives, per entity, the nouns the text describes it with (see `phrases.descriptors`).
+    `described` gives, per entity, the nouns the text describes it with (see `phrases.descriptors`);
+    `by_span`, each entity's index by its (start, end), when the caller resolves many events of one document.
     """
-    starts = [e.start for e in entities]
-    by_span = {(e.start, e.end): index for index, e in enumerate(entities)}
+    starts: list[int] = []
+    if by_span is None:
+        by_span = {(e.start, e.end): index for index, e in enumerate(entities)}
     resolved = []
     for mention in mentions:
         index = mention.entity
         if index is None:
             index = by_span.get((mention.start, mention.end))
         if index is None and mention.refers is not None:
+            starts = starts or [e.start for e in entities]
             index = _antecedent(mention, entities, starts, paragraphs, schema, described)
         if index is not None and not schema.allows_label(mention.role, entities[index].label):
             index = None
