@@ -243,6 +243,13 @@ class ArgumentFinder(SlotReader):
             or entity is None and token.lemma_.lower() in GEOGRAPHIC_NOUNS
         ):
             role = "Place"  # ACE: an attacked town or territory is where the attack happened
+        if role == "Crime" and token.lemma_.lower() in ("charge", "accusation", "allegation"):
+            # "indicted on charges of receiving bribes": the crime is what the charges are of ("12 counts of fraud" stay)
+            crime = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if crime is not None:
+                start, end = extent(crime, own, cut_places=False)
+                span = doc[start:end]
         if role in VALUE_ROLES or role in ("Money", "Price"):
             if role == "Position":
                 if token.ent_type_ == "PERSON":

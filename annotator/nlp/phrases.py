@@ -179,7 +179,7 @@ LIGHT_VERBS = frozenset({
     "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
     "begin", "start", "continue", "resume", "lead", "complete", "seal",
     "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take", "open", "step", "declare", "reach", "pronounce", "deliver", "issue",
-    "intensify", "escalate", "press", "wage", "offer", "give",
+    "intensify", "escalate", "press", "wage", "offer", "give", "engage",
 })
 # Verbs whose subject is the one the event happens to ("he faces charges").
 UNDERGOING_VERBS = frozenset({
@@ -201,6 +201,7 @@ NATURAL_FORCES = frozenset({
 VEHICLE_NOUNS = frozenset({
     "bus", "car", "truck", "lorry", "van", "train", "plane", "aircraft", "jet", "helicopter", "ship", "boat",
     "ferry", "vessel", "vehicle", "taxi", "coach", "minibus", "airliner", "flight", "ambulance",
+    "motorcycle", "motorbike", "bicycle", "tractor", "convoy", "raft", "canoe", "tanker", "rickshaw",
 })
 # Events that are gatherings of people: attacking one attacks the people in it.
 GATHERING_NOUNS = frozenset({

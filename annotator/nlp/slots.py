@@ -456,8 +456,9 @@ class SlotReader:
                 yield "prep", child, word
                 if depth < 3 and child.i not in self.trigger_tokens:
                     # "appeared in court following the deaths of two people at a property": an event of its own
-                    # places its own event
-                    yield from self._nested_places(child, depth)
+                    # places its own event; "a meeting of militiamen and elders in Ghalanai": the last conjunct's too
+                    for conjunct in self._conjuncts(child):
+                        yield from self._nested_places(conjunct, depth)
             elif child.dep_ == "pcomp" and child.tag_ == "VBG":  # "for taking bribes"
                 yield "prep", child, word
             elif child.dep_ == "prep":  # "out of", "because of"

@@ -416,6 +416,14 @@ SLOT_CASES = [
     ("After finding the couple guilty on Tuesday, the court directed them to appear in person.", "guilty",
      {"Defendant": [("the couple", None)], "Adjudicator": [("the court", None)]}),
     ("Petters is serving a 50-year sentence.", "sentence", {"Sentence": [("50-year", None)], "Defendant": [("Petters", "Petters")]}),
+    # Charges of a crime name the crime, counts keep their number; a place after the last of a list places
+    # the event; a vehicle one travels on; engaging in talks.
+    ("A former minister was indicted on charges of receiving bribes.", "indicted", {"Crime": [("receiving bribes", None)]}),
+    ("Fry was convicted on all 12 counts of wire fraud.", "convicted", {"Crime": [("all 12 counts of wire fraud", None)]}),
+    ("Bombers attacked a meeting of militiamen and elders in Kabul.", "meeting",
+     {"Entity": [("militiamen", None), ("elders", None)], "Place": [("Kabul", "Kabul")]}),
+    ("The gunmen entered the village on several motorcycles.", "entered", {"Vehicle": [("several motorcycles", None)]}),
+    ("We engage in discussions with potential buyers.", "discussions", {"Entity": [("potential buyers", None), ("We", None)]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
