@@ -106,6 +106,8 @@ class ArgumentFinder(SlotReader):
         if "Position" in event_type.roles and not any(a.role == "Position" for a in found):
             for person in [a for a in found if a.role == "Person"]:
                 found.extend(title_position(doc, person, entity_of_token, used_entities))
+        if "Price" in event_type.roles and not any(a.role == "Price" for a in found):
+            found = self._price_apart(doc, found)
         found = self._joined_places(doc, found)
         found = [self._without_place(doc, a, found) for a in found]
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.
@@ -127,6 +129,28 @@ class ArgumentFinder(SlotReader):
                                        min(first.score, second.score), first.refers)
                 found = [joined if a is first else a for a in found if a is not second]
                 return ArgumentFinder._joined_places(doc, found)
+        return found
+
+    @staticmethod
+    def _price_apart(doc: Doc, found: list[FoundArgument]) -> list[FoundArgument]:
+        """"buys Rite Aid for $17.2 billion", the price hung on the company: the Artifact and the Price apart."""
+        for argument in found:
+            span = doc.char_span(argument.start_char, argument.end_char) if argument.role == "Artifact" else None
+            price = next((t for t in span or () if t.lower_ == "for" and t.dep_ == "prep" and t.head.i in range(span.start, span.end)
+                          and any(g.dep_ == "pobj" and g.ent_type_ == "MONEY" for g in t.children)), None)
+            if span is None or price is None or price.i == span.start:
+                continue
+            sums = [i for i, e in enumerate(doc.ents) if e.label_ == "MONEY" and price.i < e.start and e.end <= span.end]
+            if not sums:
+                continue
+            money, end = doc.ents[sums[0]], doc[price.i - 1]
+            while end.i > span.start and end.is_punct:
+                end = doc[end.i - 1]
+            start = money.start - 1 if money.start - 1 > price.i and doc[money.start - 1].tag_ == "$" else money.start
+            trimmed = FoundArgument(argument.role, argument.entity_index, argument.start_char, end.idx + len(end),
+                                    argument.score, argument.refers)
+            return [trimmed if a is argument else a for a in found] + [
+                FoundArgument("Price", sums[0], doc[start].idx, money.end_char, 0.5)]
         return found
 
     @staticmethod

@@ -424,6 +424,9 @@ SLOT_CASES = [
      {"Entity": [("militiamen", None), ("elders", None)], "Place": [("Kabul", "Kabul")]}),
     ("The gunmen entered the village on several motorcycles.", "entered", {"Vehicle": [("several motorcycles", None)]}),
     ("We engage in discussions with potential buyers.", "discussions", {"Entity": [("potential buyers", None), ("We", None)]}),
+    # A price the parser hung on the company bought is the purchase's Price.
+    ("Walgreens buys Rite Aid for $17.2 billion", "buys",
+     {"Artifact": [("Rite Aid", "Rite Aid")], "Price": [("$17.2 billion", "$17.2 billion")]}),
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
