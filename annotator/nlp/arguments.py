@@ -136,9 +136,11 @@ class ArgumentFinder(SlotReader):
         """"buys Rite Aid for $17.2 billion", the price hung on the company: the Artifact and the Price apart."""
         for argument in found:
             span = doc.char_span(argument.start_char, argument.end_char) if argument.role == "Artifact" else None
-            price = next((t for t in span or () if t.lower_ == "for" and t.dep_ == "prep" and t.head.i in range(span.start, span.end)
+            if span is None:
+                continue
+            price = next((t for t in span if t.lower_ == "for" and t.dep_ == "prep" and span.start <= t.head.i < span.end
                           and any(g.dep_ == "pobj" and g.ent_type_ == "MONEY" for g in t.children)), None)
-            if span is None or price is None or price.i == span.start:
+            if price is None or price.i == span.start:
                 continue
             sums = [i for i, e in enumerate(doc.ents) if e.label_ == "MONEY" and price.i < e.start and e.end <= span.end]
             if not sums:
