@@ -25,6 +25,9 @@ def test_the_dev_figures_are_measured_and_printed(capsys):
     assert 0 < figures["dev"]["trigger_precision"] <= 1 and figures["dev"]["entity_f1"] > 0
     out = capsys.readouterr().out
     assert "Justice.Sentence" in out and "entities   bare" in out and "HELD-OUT" not in out
+    # Each annotation round apart, named by its gold file: a round added later shows whether the figures hold.
+    rounds = bench_quality.gold_batches("dev")
+    assert len(rounds) > 1 and all(f"  {name}" in out for name in rounds)
 
 
 def test_the_second_annotation_covers_held_out_articles_and_is_scored_beside_the_extractor(capsys):
