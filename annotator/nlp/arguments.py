@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from annotator.nlp.fillers import FoundArgument, position_entity, position_span, title_position, value
+from annotator.nlp.fillers import FoundArgument, money_within, position_entity, position_span, title_position, value
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
     GATHERING_NOUNS,
@@ -142,17 +142,17 @@ class ArgumentFinder(SlotReader):
                           and any(g.dep_ == "pobj" and g.ent_type_ == "MONEY" for g in t.children)), None)
             if price is None or price.i == span.start:
                 continue
-            sums = [i for i, e in enumerate(doc.ents) if e.label_ == "MONEY" and price.i < e.start and e.end <= span.end]
-            if not sums:
+            money = money_within(doc, price.i + 1, span.end)
+            if money is None:
                 continue
-            money, end = doc.ents[sums[0]], doc[price.i - 1]
+            index, start = money
+            end = doc[price.i - 1]
             while end.i > span.start and end.is_punct:
                 end = doc[end.i - 1]
-            start = money.start - 1 if money.start - 1 > price.i and doc[money.start - 1].tag_ == "$" else money.start
             trimmed = FoundArgument(argument.role, argument.entity_index, argument.start_char, end.idx + len(end),
                                     argument.score, argument.refers)
             return [trimmed if a is argument else a for a in found] + [
-                FoundArgument("Price", sums[0], doc[start].idx, money.end_char, 0.5)]
+                FoundArgument("Price", index, doc[start].idx, doc.ents[index].end_char, 0.5)]
         return found
 
     @staticmethod
@@ -284,15 +284,13 @@ class ArgumentFinder(SlotReader):
             found = value(span, role, score)
             if found is not None and role in ("Money", "Price") and found.entity_index is None:
                 # "for $68 billion in cash and stock": the sum the phrase holds is what it links to
-                sums = [i for i, e in enumerate(doc.ents) if e.label_ == "MONEY" and span.start <= e.start and e.end <= span.end]
-                if sums:
+                money = money_within(doc, span.start, span.end)
+                if money is not None:
                     # from the sum on ("gave the McDonnells 177,000 dollars"), without how it is paid ("in cash")
-                    money = doc.ents[sums[0]]
-                    start = money.start
-                    while start > span.start and (doc[start - 1].tag_ == "$" or doc[start - 1].dep_ == "quantmod"):
-                        start -= 1  # "$95 per share" where the model's sum is "95"
-                    end = next((t.i for t in doc[money.end : span.end] if t.dep_ == "prep" and t.lower_ not in ("per", "of", "a")), span.end)
-                    found = replace(found, entity_index=sums[0], start_char=doc[start].idx,
+                    index, start = money
+                    end = next((t.i for t in doc[doc.ents[index].end : span.end]
+                                if t.dep_ == "prep" and t.lower_ not in ("per", "of", "a")), span.end)
+                    found = replace(found, entity_index=index, start_char=doc[start].idx,
                                     end_char=doc[end - 1].idx + len(doc[end - 1]))
             return found
         if token.lower_.endswith(("self", "selves")):

@@ -66,6 +66,18 @@ def position_span(doc: Doc, span: Span, token: Token) -> Span:
     return span
 
 
+def money_within(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """(index in doc.ents, first token) of the first MONEY name inside tokens start..end, taking in a
+    currency sign or quantity word before it that the model left out ("$95 per share" where its sum is "95")."""
+    index = next((i for i, e in enumerate(doc.ents) if e.label_ == "MONEY" and start <= e.start and e.end <= end), None)
+    if index is None:
+        return None
+    first = doc.ents[index].start
+    while first > start and (doc[first - 1].tag_ == "$" or doc[first - 1].dep_ == "quantmod"):
+        first -= 1
+    return index, first
+
+
 def value(span: Span, role: str, score: float) -> FoundArgument | None:
     """A value role's argument over `span`, or None when the phrase cannot hold that value."""
     if role in ("Money", "Price"):
