@@ -145,6 +145,11 @@ def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, fl
     print(f"arguments  {a}")
     print(f"correct events with >= 1 correct argument: {with_argument}/{correct} = {share:.2f}"
           f" (of the {arguable} to which the gold gives an argument: {with_argument / arguable if arguable else 0:.2f})")
+    # The most any extractor can score on this gold: one that found every gold event and argument
+    # still has no correct argument for an event the gold gives none (e.g. "It was a suicide blast.").
+    most, events, _ = events_with_an_argument(gold, gold)
+    ceiling = most / events if events else 0.0
+    print(f"  ceiling: an extractor finding every gold event and argument scores {most}/{events} = {ceiling:.2f}")
     print(f"entities   annotator {overall['entities']}")
     print(f"entities   bare      {bare}")
     batches = gold_batches(split)
@@ -166,6 +171,7 @@ def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, fl
         "argument_precision": a.precision, "argument_recall": a.recall,
         "events_with_argument": share,
         "events_with_argument_of_arguable": with_argument / arguable if arguable else 0.0,
+        "events_with_argument_ceiling": ceiling,
         "entity_f1": overall["entities"].f1, "bare_entity_f1": bare.f1,
     }
 
