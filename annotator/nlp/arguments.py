@@ -17,7 +17,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from annotator.nlp.fillers import FoundArgument, money_within, position_entity, position_span, title_position, value
+from annotator.nlp.fillers import (
+    TITLE_WORDS,
+    FoundArgument,
+    money_within,
+    position_entity,
+    position_span,
+    title_position,
+    value,
+)
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
     GATHERING_NOUNS,
@@ -103,6 +111,7 @@ class ArgumentFinder(SlotReader):
                 found.append(argument)
                 if argument.role == "Position" and "Entity" in event_type.roles:
                     found.extend(position_entity(doc, token, entity_of_token, used_entities))
+        found = [b for a in found for b in self._name_apart(doc, a, entity_of_token, used_entities)]
         if "Position" in event_type.roles and not any(a.role == "Position" for a in found):
             for person in [a for a in found if a.role == "Person"]:
                 found.extend(title_position(doc, person, entity_of_token, used_entities))
@@ -130,6 +139,26 @@ class ArgumentFinder(SlotReader):
                 found = [joined if a is first else a for a in found if a is not second]
                 return ArgumentFinder._joined_places(doc, found)
         return found
+
+    @staticmethod
+    def _name_apart(doc: Doc, argument: FoundArgument, entity_of_token: dict[int, int],
+                    used_entities: set[int]) -> list[FoundArgument]:
+        """"appointed Jane Doe chairman of the bank", the name parsed as a compound of the post: the
+        Person is the name, and the post its Position."""
+        span = doc.char_span(argument.start_char, argument.end_char) if argument.role == "Person" else None
+        if span is None or span.root.pos_ != "NOUN" or span.root.lemma_.lower() not in TITLE_WORDS:
+            return [argument]
+        first = span.root.i
+        while first > span.start and doc[first - 1].pos_ == "NOUN" and doc[first - 1].dep_ in ("compound", "amod"):
+            first -= 1  # "finance minister"
+        start = first
+        while start > span.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in ("compound", "flat"):
+            start -= 1
+        name = doc[start:first]
+        if not name or not any(t.ent_type_ == "PERSON" for t in name):
+            return [argument]
+        person = FoundArgument("Person", argument.entity_index, name.start_char, name.end_char, argument.score, argument.refers)
+        return [person, *title_position(doc, argument, entity_of_token, used_entities)]
 
     @staticmethod
     def _price_apart(doc: Doc, found: list[FoundArgument]) -> list[FoundArgument]:

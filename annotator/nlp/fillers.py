@@ -95,6 +95,7 @@ TITLE_WORDS = frozenset({
     "spokeswoman", "chancellor", "premier", "senator", "judge", "prosecutor", "ambassador", "envoy", "speaker",
     "treasurer", "deputy", "official", "boss", "adviser", "advisor", "lawmaker", "mp", "officer", "cfo", "coo",
 })
+TITLE_MODIFIERS = frozenset({"prime", "vice", "chief", "deputy", "general", "attorney"})
 NOT_OF_THE_TITLE = frozenset({"former", "longtime", "long-time", "then", "late", "outgoing", "incoming", "current", "ex", "-"})
 
 
@@ -109,7 +110,10 @@ def title_position(doc: Doc, person: FoundArgument, entity_of_token: dict[int, i
     if names:
         run = list(doc[span.start : names[0].start])
     elif span.root.lemma_.lower() in TITLE_WORDS and span.root.pos_ == "NOUN":
-        run = [span.root]
+        run = [span.root]  # with the words of the post before it: "its chief executive", "the prime minister"
+        while run[0].i > span.start and doc[run[0].i - 1].head.i == span.root.i and (
+                doc[run[0].i - 1].dep_ == "compound" and doc[run[0].i - 1].pos_ == "NOUN" or doc[run[0].i - 1].lemma_.lower() in TITLE_WORDS | TITLE_MODIFIERS):
+            run.insert(0, doc[run[0].i - 1])
     else:
         return []
     while run and (run[0].dep_ in ("det", "poss") or run[0].lower_ in NOT_OF_THE_TITLE or run[0].is_punct):

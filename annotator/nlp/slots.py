@@ -393,7 +393,14 @@ class SlotReader:
 
     @staticmethod
     def _where(clause: Token) -> Iterator[tuple[str, Token, str | None]]:
-        """The place a relative "where" stands for: "South Waziristan, where the military is pressing an offensive"."""
+        """The place a relative "where" stands for: "South Waziristan, where the military is pressing an offensive";
+        the date a "when" follows: "in September, when the couple were convicted"."""
+        when = next((c for c in clause.children if c.lower_ == "when" and c.dep_ == "advmod" and c.i < clause.i), None)
+        if when is not None and when.i > 0:
+            before = when.doc[when.i - 1]
+            before = before.doc[before.i - 1] if before.text == "," and before.i > 0 else before
+            if before.ent_type_ in TIME_LABELS and before.ent_iob_ != "O":
+                yield "time", before, None
         if clause.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for c in clause.children):
             place = clause.head
             # "…Airport in Karachi, where he was received": the whole place, not its last word.

@@ -430,6 +430,20 @@ SLOT_CASES = [
     # Appearing in court is a hearing; being charged with a crime needs no object to be a charge.
     ("Couzens appeared at Westminster Magistrates' Court on Saturday charged with kidnap and murder.", "appeared",
      {"Defendant": [("Couzens", None)], "Time": [("Saturday", "Saturday")]}),  # the small model tags no name here
+    # A clause that a "when" ties to a date happened then.
+    ("The scandal reached a climax in September when the couple were convicted of corruption.", "convicted",
+     {"Time": [("September", "September")], "Defendant": [("the couple", None)]}),
+    ("He was arrested on Monday, when police raided his home.", "raided", {"Time": [("Monday", "Monday")]}),
+    ("They met when the war ended.", "met", {"Time": None}),
+    # Who fires is the employer, and who ousts no party to the post; a post is its words, not its article.
+    ("The company fired its chief executive after the scandal.", "fired",
+     {"Entity": [("The company", None)], "Person": [("its chief executive", None)], "Position": [("chief executive", None)]}),
+    ("Rebels ousted the prime minister in a coup.", "ousted",
+     {"Person": [("the prime minister", None)], "Position": [("prime minister", None)], "Entity": None}),
+    ("Ford promoted Jim Farley to chief executive in 2020.", "promoted", {"Position": [("chief executive", None)]}),
+    # A name the parser made a compound of the post: the name is the Person, the post the Position.
+    ("Buhari named Zainab Ahmed finance minister.", "named",
+     {"Person": [("Zainab Ahmed", "Zainab Ahmed")], "Position": [("finance minister", None)]}),
 ]
 
 
