@@ -107,6 +107,9 @@ class SlotReader:
             elif dep in ("dobj", "obj"):
                 has_object = True
                 yield "object", child, None
+                # "gave the McDonnells 177,000 dollars": the first object of two, parsed as a modifier of the second
+                yield from (("dative", c, None) for c in child.lefts if c.dep_ == "nmod" and c.pos_ in ("PROPN", "PRON")
+                            and any(n.dep_ == "nummod" and n.i > c.i for n in child.lefts))
             elif dep in ("attr", "oprd"):
                 yield "predicate", child, None
             elif dep == "agent":

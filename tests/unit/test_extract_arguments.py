@@ -444,6 +444,11 @@ SLOT_CASES = [
     # A name the parser made a compound of the post: the name is the Person, the post the Position.
     ("Buhari named Zainab Ahmed finance minister.", "named",
      {"Person": [("Zainab Ahmed", "Zainab Ahmed")], "Position": [("finance minister", None)]}),
+    # Money given or received, named by a sum or a word for money; two objects the parser made one.
+    ("The businessman gave the McDonnells 177,000 dollars in loans.", "gave",
+     {"Giver": [("The businessman", None)], "Recipient": [("the McDonnells", None)], "Money": [("177,000 dollars", "177,000 dollars")]}),
+    ("The minister received the money from a contractor.", "received",
+     {"Recipient": [("The minister", None)], "Giver": [("a contractor", None)]}),
 ]
 
 

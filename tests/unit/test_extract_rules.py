@@ -44,6 +44,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The sun removed the stain from the shirt.",          # removing from no office
     "He made a bid to win the title.",                    # a bid that buys nothing
     "Donald Trump's rally drew thousands.",               # a candidate's rally is no demonstration
+    "She received 45 percent of the vote.",               # receiving no money
+    "He gave a speech to the crowd.",                     # giving no money
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
