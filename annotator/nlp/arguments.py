@@ -65,6 +65,10 @@ TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "
 # attack it names where ("Pakistan suicide attack", "Kabul bombing").
 STATE_ATTACKS = frozenset({"strike", "airstrike", "raid", "invasion", "offensive", "bombardment", "shelling", "incursion", "sanction"})
 
+# Nouns for a post itself: left or taken, they are the Position.
+POST_NOUNS = frozenset({"role", "post", "position", "job", "seat"})
+JAIL_NOUNS = frozenset({"prison", "jail", "gaol", "bars", "custody"})
+
 
 class ArgumentFinder(SlotReader):
     """Finds the arguments of one trigger in its parsed sentence."""
@@ -118,6 +122,7 @@ class ArgumentFinder(SlotReader):
         if "Price" in event_type.roles and not any(a.role == "Price" for a in found):
             found = self._price_apart(doc, found)
         found = self._joined_places(doc, found)
+        found = self._joined_terms(doc, found)
         found = [self._without_place(doc, a, found) for a in found]
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.
         return [a for a in found if not any(
@@ -159,6 +164,22 @@ class ArgumentFinder(SlotReader):
             return [argument]
         person = FoundArgument("Person", argument.entity_index, name.start_char, name.end_char, argument.score, argument.refers)
         return [person, *title_position(doc, argument, entity_of_token, used_entities)]
+
+    @staticmethod
+    def _joined_terms(doc: Doc, found: list[FoundArgument]) -> list[FoundArgument]:
+        """"sentenced to 8 years and one month in prison": one term, not two."""
+        terms = sorted((a for a in found if a.role == "Sentence"), key=lambda a: a.start_char)
+        for first, second in zip(terms, terms[1:]):
+            span = doc.char_span(second.start_char, second.end_char)
+            if doc.text[first.end_char : second.start_char] in (" and ", ", ") and span is not None and (
+                    span.root.lemma_.lower() in DURATION_UNITS):  # a length, not "and a fine of $10,000"
+                end = second.end_char
+                after = doc.char_span(end, len(doc.text), alignment_mode="expand")
+                if after is not None and len(after) > 1 and after[0].lower_ in ("in", "behind") and after[1].lemma_.lower() in JAIL_NOUNS:
+                    end = after[1].idx + len(after[1])  # "… in prison"
+                joined = FoundArgument("Sentence", None, first.start_char, end, min(first.score, second.score))
+                return ArgumentFinder._joined_terms(doc, [joined if a is first else a for a in found if a is not second])
+        return found
 
     @staticmethod
     def _price_apart(doc: Doc, found: list[FoundArgument]) -> list[FoundArgument]:
@@ -259,6 +280,8 @@ class ArgumentFinder(SlotReader):
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
         if role is not None and entity is not None and entity.label_ == "MONEY" and "Money" in event_type.roles and role != "Price":
             role = "Money"  # "was fined $5 million": the sum, whatever slot it fills
+        if role == "Entity" and token.lemma_.lower() in POST_NOUNS and "Position" in event_type.roles:
+            role = "Position"  # "stepped aside from that role": the post, not who holds it
         if role is None or role not in event_type.roles:
             return None
         if role == "Time":
@@ -309,7 +332,13 @@ class ArgumentFinder(SlotReader):
             if role == "Position":
                 if token.ent_type_ == "PERSON":
                     return None  # a name is nobody's job title ("named Jane Fraser as …", mis-parsed)
-                span = position_span(doc, span, token)
+                post = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children
+                             if g.dep_ == "pobj"), None) if token.lemma_.lower() in POST_NOUNS else None
+                if post is not None:  # "his post as minister": the post named
+                    start, end = extent(post, own)
+                    span, token = doc[start:end], post
+                if token.lemma_.lower() not in POST_NOUNS:  # "that role" stays whole
+                    span = position_span(doc, span, token)
             found = value(span, role, score)
             if found is not None and role in ("Money", "Price") and found.entity_index is None:
                 # "for $68 billion in cash and stock": the sum the phrase holds is what it links to

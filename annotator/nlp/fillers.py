@@ -41,6 +41,10 @@ def position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
     named_after = [g for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     for child in [*token.lefts, *named_after]:
         index = entity_of_token.get(child.i)
+        if index is None and child.dep_ == "poss" and child.pos_ == "NOUN":
+            start, end = extent(child, set())  # "the railroad's president": an owner the text does not name
+            span = doc[start:end]
+            return [FoundArgument("Entity", None, span.start_char, span.end_char, 0.4)]
         if index is not None and doc.ents[index].label_ in ORGANISATION_LABELS and index not in used_entities:
             entity = doc.ents[index]
             used_entities.add(index)
@@ -53,7 +57,11 @@ def position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
 
 def position_span(doc: Doc, span: Span, token: Token) -> Span:
     """The job title inside a position's phrase: no organisation before it, no "of Kenya" after it, no article."""
-    # "Conservative leader": the organisation is the Entity, the position is what follows it.
+    # "Conservative leader": the organisation is the Entity, the position is what follows it;
+    # "the railroad's president": so is the owner.
+    owner = next((c for c in token.lefts if c.dep_ == "poss" and span.start <= c.left_edge.i), None)
+    if owner is not None:
+        span = doc[max(c.i for c in owner.subtree) + 1 : span.end]
     while span.start < token.i and (doc[span.start].ent_type_ in ORGANISATION_LABELS or doc[span.start].dep_ == "case"):
         span = doc[span.start + 1 : span.end]
     # "president of Kenya": the country is the Entity, the Position is the job.

@@ -203,6 +203,9 @@ VEHICLE_NOUNS = frozenset({
     "ferry", "vessel", "vehicle", "taxi", "coach", "minibus", "airliner", "flight", "ambulance",
     "motorcycle", "motorbike", "bicycle", "tractor", "convoy", "raft", "canoe", "tanker", "rickshaw",
 })
+# Who claims responsibility for an attack made it when it is a group: "The Pakistani Taliban claimed responsibility".
+CLAIMING_VERBS = frozenset({"claim", "take", "accept", "admit"})
+GROUP_NOUNS = frozenset({"group", "militant", "rebel", "insurgent", "faction", "organisation", "organization", "movement", "jihadist"})
 # Events that are gatherings of people: attacking one attacks the people in it.
 GATHERING_NOUNS = frozenset({
     "meeting", "rally", "wedding", "funeral", "gathering", "demonstration", "protest", "march", "procession",

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
+    CLAIMING_VERBS,
+    GROUP_NOUNS,
     LIGHT_VERBS,
     PERSONAL_PRONOUNS,
     SITUATING_PREPOSITIONS,
@@ -177,7 +179,10 @@ class SlotReader:
                         yield from self._inside_participant(child)
                         yield ("passive_subject" if passive and head.dep_ == "xcomp" else subject_slot), child, None
                     elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
-                        yield ("passive_subject" if passive else subject_slot), child, None
+                        # "He was sentenced … and fined $500": the passive holds for an objectless conjunct
+                        elided = head.dep_ == "conj" and not any(  # a sum stays after a passive: "fined $500"
+                            c.dep_ in ("dobj", "obj") and c.ent_type_ != "MONEY" for c in head.children)
+                        yield ("passive_subject" if passive or elided else subject_slot), child, None
                 if head.dep_ == "conj" and governor.dep_ in ("advcl", "xcomp") and governor.tag_ == "VBG" and not any(
                     c.dep_ in ("nsubj", "nsubjpass") for c in governor.children
                 ):
@@ -225,7 +230,13 @@ class SlotReader:
                     for grandchild in child.children:
                         if grandchild.dep_ in ("dobj", "obj"):
                             yield "object", grandchild, None
-        if not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS:
+        # "pulled passengers off buses and shot and killed 22 of them": a later conjunct's object comes first.
+        shared_right = any(g.dep_ in ("dobj", "obj") for c in head.children if c.dep_ == "conj" and c.pos_ in VERB_POS
+                           for g in c.children)
+        if not has_object and head.dep_ == "conj" and shared_right:
+            yield from (("object", g, None) for c in head.children if c.dep_ == "conj" and c.pos_ in VERB_POS
+                        for g in c.children if g.dep_ in ("dobj", "obj"))
+        elif not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS:
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj"):
                     yield "object", child, None
@@ -347,6 +358,13 @@ class SlotReader:
                     yield "subject", child, None
                 elif child.dep_ == "prep" and child.i != governor.i:
                     yield from self._prepositional(child)
+        elif head.dep_ == "pobj" and governor.lower_ == "for" and governor.head.lemma_.lower() in ("responsibility", "credit") and (
+                governor.head.head.lemma_.lower() in CLAIMING_VERBS):
+            # "The Pakistani Taliban claimed responsibility for the attack": a group that claims it did it;
+            # not its spokesman, and not "No group claimed responsibility".
+            yield from (("subject", c, None) for c in governor.head.head.children if c.dep_ == "nsubj" and (
+                c.ent_type_ in ("ORG", "NORP") or c.pos_ == "PROPN" or c.lemma_.lower() in GROUP_NOUNS) and not any(
+                d.lower_ == "no" for d in c.children))
         elif head.dep_ == "pobj" and governor.lower_ in ("at", "during") and governor.head.pos_ in VERB_POS:
             # "arrested at the protest on Sunday": when and where the clause happens, the event it happens at does
             yield from self._setting(governor.head)

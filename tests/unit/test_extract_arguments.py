@@ -449,6 +449,24 @@ SLOT_CASES = [
      {"Giver": [("The businessman", None)], "Recipient": [("the McDonnells", None)], "Money": [("177,000 dollars", "177,000 dollars")]}),
     ("The minister received the money from a contractor.", "received",
      {"Recipient": [("The minister", None)], "Giver": [("a contractor", None)]}),
+    # A verb between two conjuncts shares the object after it before the one before it.
+    ("Militants pulled passengers off buses and shot and killed 22 of them.", "shot",
+     {"Attacker": [("Militants", None)], "Target": [("22 of them", None)]}),
+    # A group that claims an attack made it; its spokesman, or no group, did not.
+    ("The Pakistani Taliban claimed responsibility for the attack.", "attack", {"Attacker": [("The Pakistani Taliban", "Taliban")]}),
+    ("A spokesman for the militants claimed responsibility for the attack.", "attack", {"Attacker": None}),
+    ("No group claimed responsibility for the attack.", "attack", {"Attacker": None}),
+    # An owner before the post is its Entity; a noun for the post itself is the Position.
+    ("Green became the railroad's president last year.", "became",
+     {"Position": [("president", None)], "Entity": [("the railroad", None)]}),
+    ("Ritchie stepped aside from that role last year.", "stepped aside", {"Position": [("that role", None)], "Entity": None}),
+    ("He resigned from his post as finance minister on Friday.", "resigned", {"Position": [("finance minister", None)]}),
+    # Two lengths of one term are one Sentence; a fine beside a term is another.
+    ("He was sentenced to 8 years and one month in prison.", "sentenced", {"Sentence": [("8 years and one month in prison", None)]}),
+    ("The court sentenced him to five years in prison and a fine of $10,000.", "sentenced",
+     {"Sentence": [("five years in prison", None), ("a fine of $10,000", None)]}),
+    # An objectless verb after a passive is passive too: who is fined is fined, no adjudicator.
+    ("He was sentenced to six months in jail and fined $500.", "fined", {"Entity": [("He", None)], "Adjudicator": None}),
 ]
 
 
