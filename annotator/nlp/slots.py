@@ -236,7 +236,8 @@ class SlotReader:
         if not has_object and head.dep_ == "conj" and shared_right:
             yield from (("object", g, None) for c in head.children if c.dep_ == "conj" and c.pos_ in VERB_POS
                         for g in c.children if g.dep_ in ("dobj", "obj"))
-        elif not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS:
+        elif not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS and not any(
+                c.dep_ in ("attr", "oprd", "acomp") for c in head.children):  # "… and became the railway's chairman"
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj"):
                     yield "object", child, None

@@ -467,6 +467,9 @@ SLOT_CASES = [
      {"Sentence": [("five years in prison", None), ("a fine of $10,000", None)]}),
     # An objectless verb after a passive is passive too: who is fined is fined, no adjudicator.
     ("He was sentenced to six months in jail and fined $500.", "fined", {"Entity": [("He", None)], "Adjudicator": None}),
+    # A later conjunct with a predicate of its own takes no object from the first.
+    ("Newall joined the company's board in 1996 and became the railway's chairman.", "became",
+     {"Position": [("chairman", None)], "Person": None}),
 ]
 
 
