@@ -222,6 +222,12 @@ CLASS_NOUNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def headline(token: Token) -> bool:
+    """True when the token's sentence reads as a headline: it does not end in final punctuation."""
+    words = [t for t in token.sent if not t.is_space]
+    return not words or words[-1].text not in (".", "!", "?", '"', "”", "’", "'", ")")
+
+
 def infinitive(verb: Token) -> bool:
     """True for a "to" infinitive: "to acquire DirecTV"."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)

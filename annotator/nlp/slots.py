@@ -23,6 +23,7 @@ from annotator.nlp.phrases import (
     TIME_LABELS,
     UNDERGOING_VERBS,
     WEAPON_NOUNS,
+    headline,
     infinitive,
 )
 from annotator.nlp.triggers import VERB_POS, Trigger
@@ -37,12 +38,6 @@ RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"}) 
 RESULT_DEPS = frozenset({"ccomp", "oprd", "acomp", "xcomp", "advmod"})
 # Verbs that put an event on the calendar: "his trial is set for October" says when it happens.
 SCHEDULING_VERBS = frozenset({"set", "schedule", "slate", "fix", "due", "reschedule", "expect"})
-
-
-def headline(token: Token) -> bool:
-    """True when the token's sentence reads as a headline: it does not end in final punctuation."""
-    words = [t for t in token.sent if not t.is_space]
-    return not words or words[-1].text not in (".", "!", "?", '"', "”", "’", "'", ")")
 
 
 class SlotReader:
@@ -94,6 +89,8 @@ class SlotReader:
                 named_actor = dep in ("dobj", "obj") and (head.dep_ == "conj" or any(c.dep_ in ("nsubj", "agent") for c in head.children))
                 for participant in self._conjuncts(child):
                     yield from self._inside_participant(participant, owners=not named_actor)
+            if dep == "nsubj" and has_subject and child.doc[child.left_edge.i - 1].text == ",":
+                continue  # a second subject after a comma is in apposition, as below
             if dep in ("nsubj", "csubj"):
                 has_subject = True
                 # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
@@ -311,6 +308,8 @@ class SlotReader:
             slot = "recipient" if verb in RECEIVING_VERBS and "Recipient" in event_type.roles else (
                 "passive_subject" if verb in UNDERGOING_VERBS else "subject")
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
+            # "forces loyal to the former Vice President, Riek Machar launched": a second subject after a comma is in apposition
+            subjects = [c for i, c in enumerate(subjects) if not i or c.doc[c.left_edge.i - 1].text != ","]
             clause = governor
             while not subjects and clause.head.i != clause.i and (
                 clause.dep_ == "conj" or clause.dep_ in ("xcomp", "advcl") and infinitive(clause)

@@ -470,6 +470,9 @@ SLOT_CASES = [
     # A later conjunct with a predicate of its own takes no object from the first.
     ("Newall joined the company's board in 1996 and became the railway's chairman.", "became",
      {"Position": [("chairman", None)], "Person": None}),
+    # A second subject after a comma is a name in apposition, not a second attacker.
+    ("The forces loyal to the former Vice President, Riek Machar reportedly attacked the base.", "attacked",
+     {"Attacker": [("The forces loyal to the former Vice President", None)]}),
 ]
 
 
