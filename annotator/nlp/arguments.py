@@ -318,7 +318,7 @@ class ArgumentFinder(SlotReader):
             span = entity  # "the Hama, Homs and Idlib": the shared article is not part of each name
         if role == "Target" and "Place" in event_type.roles and self.trigger_lemma not in ("invasion", "invade") and (
             entity is not None and token.i in entity_of_token and entity.label_ in ("GPE", "LOC")
-            or entity is None and token.lemma_.lower() in GEOGRAPHIC_NOUNS
+            or (entity is None or entity.label_ in ("GPE", "LOC")) and token.lemma_.lower() in GEOGRAPHIC_NOUNS
         ):
             role = "Place"  # ACE: an attacked town or territory is where the attack happened
         if role == "Crime" and token.lemma_.lower() in ("charge", "accusation", "allegation"):

@@ -95,6 +95,38 @@ def joined_times(entities: Sequence[SpanType]) -> list[SpanType]:
     return result
 
 
+# Where a place stands: "in Ghalanai", "near Ras al-Ayn", "the village of Taduf".
+PLACE_WORDS = frozenset({"in", "near", "outside", "at"})
+PLACE_NOUNS = frozenset({"town", "city", "village", "province", "district", "region", "state", "county", "governorate"})
+
+
+def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
+    """Names the small model took for a person, group or organisation where the text says a place, as GPE.
+
+    A foreign town's name is often labelled PERSON ("elders in Ghalanai", "the fighting at Ras al-Ayn")
+    or ORG ("the village of Taduf"), which no Place role takes. A PERSON or NORP name after "in", "near",
+    "outside" or "at", or any of them after "town of", "province of" …, is a place; not one followed by
+    "'s" ("in Smith's house"), nor a word of a longer person's name in the same line ("Theresa May …
+    confidence in May").
+    """
+    from spacy.tokens import Span
+
+    person_words = {t.lower_ for e in entities if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    result = []
+    for entity in entities:
+        doc, start = entity.doc, entity.start
+        before = [t.lower_ for t in doc[max(start - 2, 0) : start]]
+        after = doc[entity.end].lower_ if entity.end < len(doc) else ""
+        of_place = len(before) == 2 and before[1] == "of" and before[0] in PLACE_NOUNS
+        placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ in ("PERSON", "NORP") and (
+            bool(before) and before[-1] in PLACE_WORDS and not (len(entity) == 1 and entity[0].lower_ in person_words))
+        if placed and after not in ("'s", "’s"):
+            result.append(Span(doc, entity.start, entity.end, label="GPE"))
+        else:
+            result.append(entity)
+    return result
+
+
 def _normal(name: str) -> str:
     name = re.sub(r"^(the|The)\s+", "", name.strip())
     return re.sub(r"[’']s$", "", name).lower()

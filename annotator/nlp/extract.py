@@ -154,10 +154,10 @@ class Candidates:
     def __call__(self, doc: Doc) -> Doc:
         """Store the Doc's sentences, entities and rule-found events in its user_data, as plain data."""
         from annotator.nlp.casing import reparse_title_case
-        from annotator.nlp.entities import joined_times, whole_phrases, without_article
+        from annotator.nlp.entities import joined_times, placed_names, whole_phrases, without_article
 
         reparse_title_case(self.nlp, doc, skip=(COMPONENT,), lexicon=self.lexicon)
-        doc.ents = without_article(joined_times(whole_phrases(doc.ents)))
+        doc.ents = placed_names(without_article(joined_times(whole_phrases(doc.ents))))
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents
         ]

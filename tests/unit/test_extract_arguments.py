@@ -143,6 +143,23 @@ def test_a_name_takes_its_clear_majority_label_but_a_place_stays_a_place():
     assert consistent_labels(text, entities) == ["ORG", "ORG", "ORG", "ORG", "GPE", "ORG", "ORG"]
 
 
+def test_a_name_the_model_took_for_a_person_or_group_where_a_place_stands_is_a_place():
+    import spacy
+    from spacy.tokens import Span
+
+    from annotator.nlp.entities import placed_names
+
+    doc = spacy.blank("en")("Elders met in Ghalanai . Bombs hit the village of Taduf . Smith met Jones in Smith 's house . "
+                            "Theresa May quit after a vote of confidence in May .")
+    names = [(3, 4, "PERSON"), (10, 11, "ORG"), (12, 13, "PERSON"), (14, 15, "ORG"), (16, 17, "PERSON"),
+             (20, 22, "PERSON"), (29, 30, "PERSON")]
+    ents = [Span(doc, start, end, label=label) for start, end, label in names]
+    assert [(e.text, e.label_) for e in placed_names(ents)] == [
+        ("Ghalanai", "GPE"), ("Taduf", "GPE"), ("Smith", "PERSON"), ("Jones", "ORG"),
+        ("Smith", "PERSON"), ("Theresa May", "PERSON"), ("May", "PERSON"),
+    ]
+
+
 WRAPPED = "Rebels attack Homs\n\n" + textwrap.fill(
     "Rebels attacked the town of Homs on Monday, killing at least twelve civilians and wounding dozens"
     " more, officials said. The army responded with artillery fire across the northern districts of the"
@@ -250,7 +267,7 @@ SLOT_CASES = [
      {"Entity": [("Thousands of people", None)], "Place": [("the capital", None)]}),
     # A clause after a comma is no part of the phrase before it.
     ("Militants attacked the village of Dalori, burning homes and killing dozens of residents.", "attacked",
-     {"Attacker": [("Militants", None)], "Place": [("the village of Dalori", None)]}),
+     {"Attacker": [("Militants", None)], "Place": [("the village of Dalori", "Dalori")]}),
     # ---- Courts, values and elections
     # A named court after a preposition is the court that rules, not a place.
     ("He filed an appeal in the Supreme Court on Monday.", "appeal", {"Adjudicator": [("the Supreme Court", "the Supreme Court")]}),
@@ -473,6 +490,8 @@ SLOT_CASES = [
     # A second subject after a comma is a name in apposition, not a second attacker.
     ("The forces loyal to the former Vice President, Riek Machar reportedly attacked the base.", "attacked",
      {"Attacker": [("The forces loyal to the former Vice President", None)]}),
+    # A town the model took for a person is still where the attack was.
+    ("Two suicide bombers attacked a meeting of elders in Ghalanai on Monday.", "attacked", {"Place": [("Ghalanai", "Ghalanai")]}),
 ]
 
 
