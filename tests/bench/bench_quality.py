@@ -21,6 +21,7 @@ first beside the extractor: how far two people agree under exact-match scoring.
 from __future__ import annotations
 
 import argparse
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -67,11 +68,11 @@ def gold_documents(split: str) -> list[Document]:
 
 
 def gold_batches(split: str) -> dict[str, list[str]]:
-    """The article ids of one split by the gold file that annotates them, a file's "-a"/"-b" halves together."""
+    """The article ids of one split by the gold file that annotates them, a round's "-a", "-b", … parts together."""
     wanted = {article for article, which in article_splits().items() if which == split}
     found: dict[str, list[str]] = {}
     for path in sorted(GOLD_DIR.glob("*.jsonl")):
-        batch = path.name.split(".")[0].removesuffix("-a").removesuffix("-b")
+        batch = re.sub(r"-[a-z]$", "", path.name.split(".")[0])  # one round's annotators: "-a", "-b", …
         ids = [record.document.id for record in read_native([path]) if record.document.id in wanted]
         if ids:
             found.setdefault(batch, []).extend(ids)
