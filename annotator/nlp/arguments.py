@@ -67,7 +67,8 @@ STATE_ATTACKS = frozenset({"strike", "airstrike", "raid", "invasion", "offensive
 
 # Nouns for a post itself: left or taken, they are the Position.
 POST_NOUNS = frozenset({"role", "post", "position", "job", "seat"})
-JAIL_NOUNS = frozenset({"prison", "jail", "gaol", "bars", "custody"})
+JAIL_NOUNS = frozenset({"prison", "jail", "gaol", "bars", "custody", "imprisonment", "detention"})
+TERM_PREPOSITIONS = frozenset({"of", "without", "with"})  # "a fine of $500", "life without parole", "with hard labour"
 
 
 class ArgumentFinder(SlotReader):
@@ -276,6 +277,9 @@ class ArgumentFinder(SlotReader):
             role, score = "Defendant", 0.6  # "imposed the sentence on Langford"
         if slot == "modifier" and role in VALUE_ROLES and token.pos_ != "NOUN":
             return None  # "corruption charges" name the crime, "federal charges" do not
+        if slot == "modifier" and token.pos_ == "ADJ" and (
+                entity is None and token.lemma_.lower() not in AGENT_NOUNS or entity is not None and entity.label_ in TIME_LABELS):
+            return None  # "the annual meeting", "a deadly attack": an adjective names no date and no participant ("a rebel attack" does)
         if slot == "prep" and preposition in VEHICLE_PREPOSITIONS and "Vehicle" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
         if role is not None and entity is not None and entity.label_ == "MONEY" and "Money" in event_type.roles and role != "Price":
@@ -311,6 +315,11 @@ class ArgumentFinder(SlotReader):
         if role in PLACE_ROLES:
             # "in court charged with murder": another event's participle is no part of the place
             end = min([end, *(c.left_edge.i for c in token.rights if c.dep_ == "acl" and c.i in self.trigger_tokens)])
+        if role == "Sentence":
+            # "three years imprisonment [in a disproportionate assets case]": the term ends before a phrase
+            # that is not where it is served ("in prison") or what it is of ("a fine of $500")
+            end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.lower_ not in TERM_PREPOSITIONS
+                             and not any(g.lemma_.lower() in JAIL_NOUNS for g in t.children))])
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(

@@ -492,6 +492,9 @@ SLOT_CASES = [
      {"Attacker": [("The forces loyal to the former Vice President", None)]}),
     # A town the model took for a person is still where the attack was.
     ("Two suicide bombers attacked a meeting of elders in Ghalanai on Monday.", "attacked", {"Place": [("Ghalanai", "Ghalanai")]}),
+    # How often an event recurs is no time of it; a term ends before the case it was given in.
+    ("He will retire after the company's annual meeting.", "meeting", {"Time": None}),
+    ("He was sentenced to 10 years in prison in the bribery case.", "sentenced", {"Sentence": [("10 years in prison", None)]}),
 ]
 
 
