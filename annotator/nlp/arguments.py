@@ -68,6 +68,7 @@ STATE_ATTACKS = frozenset({"strike", "airstrike", "raid", "invasion", "offensive
 # Nouns for a post itself: left or taken, they are the Position.
 POST_NOUNS = frozenset({"role", "post", "position", "job", "seat"})
 JAIL_NOUNS = frozenset({"prison", "jail", "gaol", "bars", "custody", "imprisonment", "detention"})
+UNITS = ("year", "month", "week", "day", "hour")  # the lengths of a term, largest first
 TERM_PREPOSITIONS = frozenset({"of", "without", "with"})  # "a fine of $500", "life without parole", "with hard labour"
 
 
@@ -161,8 +162,8 @@ class ArgumentFinder(SlotReader):
         while start > span.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in ("compound", "flat"):
             start -= 1
         name = doc[start:first]
-        if not name or not any(t.ent_type_ == "PERSON" for t in name):
-            return [argument]
+        if not name or start != span.start or not any(t.ent_type_ == "PERSON" for t in name):
+            return [argument]  # "a Biden adviser", "the Clinton campaign manager": a name that modifies the post
         person = FoundArgument("Person", argument.entity_index, name.start_char, name.end_char, argument.score, argument.refers)
         return [person, *title_position(doc, argument, entity_of_token, used_entities)]
 
@@ -171,9 +172,13 @@ class ArgumentFinder(SlotReader):
         """"sentenced to 8 years and one month in prison": one term, not two."""
         terms = sorted((a for a in found if a.role == "Sentence"), key=lambda a: a.start_char)
         for first, second in zip(terms, terms[1:]):
-            span = doc.char_span(second.start_char, second.end_char)
-            if doc.text[first.end_char : second.start_char] in (" and ", ", ") and span is not None and (
-                    span.root.lemma_.lower() in DURATION_UNITS):  # a length, not "and a fine of $10,000"
+            spans = doc.char_span(first.start_char, first.end_char), doc.char_span(second.start_char, second.end_char)
+            units = [UNITS.index(s.root.lemma_.lower()) if s is not None and s.root.lemma_.lower() in UNITS else -1 for s in spans]
+            following = doc.text[second.end_char : second.end_char + 13]
+            # "8 years and one month": a smaller unit after a larger is one term; "20 years and 12 years
+            # respectively", or "and a fine of $10,000", are two
+            if doc.text[first.end_char : second.start_char] in (" and ", ", ") and 0 <= units[0] < units[1] and (
+                    "respectively" not in following):
                 end = second.end_char
                 after = doc.char_span(end, len(doc.text), alignment_mode="expand")
                 if after is not None and len(after) > 1 and after[0].lower_ in ("in", "behind") and after[1].lemma_.lower() in JAIL_NOUNS:
@@ -284,8 +289,8 @@ class ArgumentFinder(SlotReader):
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
         if role is not None and entity is not None and entity.label_ == "MONEY" and "Money" in event_type.roles and role != "Price":
             role = "Money"  # "was fined $5 million": the sum, whatever slot it fills
-        if role == "Entity" and token.lemma_.lower() in POST_NOUNS and "Position" in event_type.roles:
-            role = "Position"  # "stepped aside from that role": the post, not who holds it
+        if role in ("Entity", "Person") and token.lemma_.lower() in POST_NOUNS and "Position" in event_type.roles:
+            role = "Position"  # "stepped aside from that role", "quit his job": the post, not who holds it
         if role is None or role not in event_type.roles:
             return None
         if role == "Time":
@@ -341,9 +346,9 @@ class ArgumentFinder(SlotReader):
             if role == "Position":
                 if token.ent_type_ == "PERSON":
                     return None  # a name is nobody's job title ("named Jane Fraser as …", mis-parsed)
-                post = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children
+                post = next((g for c in token.children if c.dep_ == "prep" and c.lower_ in ("as", "of") for g in c.children
                              if g.dep_ == "pobj"), None) if token.lemma_.lower() in POST_NOUNS else None
-                if post is not None:  # "his post as minister": the post named
+                if post is not None:  # "his post as minister", "the position of chief of staff": the post named
                     start, end = extent(post, own)
                     span, token = doc[start:end], post
                 if token.lemma_.lower() not in POST_NOUNS:  # "that role" stays whole

@@ -8,7 +8,10 @@ longer PERSON name in the same document ("Hernandez" after "Juan Orlando Hernand
 votes PERSON three times over. A mention takes the name's winning label when that label has
 at least twice its own label's votes, except where the contexts clearly differ: a place-labelled
 mention never becomes an ORG or NORP (a country and its government or team), nor anything else
-right after a locative preposition ("in Washington"). Labels outside the name labels (dates, numbers) are left alone.
+right after a locative preposition ("in Washington") unless it is a word of a longer person's name.
+Labels outside the name labels (dates, numbers) are left alone. Before arguments are found,
+`placed_names` relabels, line by line, a name the model took for a person or organisation where the
+text says a place ("elders in Ghalanai", "the village of Taduf").
 """
 
 from __future__ import annotations
@@ -95,21 +98,22 @@ def joined_times(entities: Sequence[SpanType]) -> list[SpanType]:
     return result
 
 
-# Where a place stands: "in Ghalanai", "near Ras al-Ayn", "the village of Taduf".
-PLACE_WORDS = frozenset({"in", "near", "outside", "at"})
-PLACE_NOUNS = frozenset({"town", "city", "village", "province", "district", "region", "state", "county", "governorate"})
+# Where a place stands: "elders in Ghalanai", "the village of Taduf" ("at" is left out: "fired at Jones").
+PLACE_PREPOSITIONS = frozenset({"in", "near", "outside"})
 
 
 def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
-    """Names the small model took for a person, group or organisation where the text says a place, as GPE.
+    """Names the small model took for a person or organisation where the text says a place, as GPE.
 
-    A foreign town's name is often labelled PERSON ("elders in Ghalanai", "the fighting at Ras al-Ayn")
-    or ORG ("the village of Taduf"), which no Place role takes. A PERSON or NORP name after "in", "near",
-    "outside" or "at", or any of them after "town of", "province of" …, is a place; not one followed by
-    "'s" ("in Smith's house"), nor a word of a longer person's name in the same line ("Theresa May …
-    confidence in May").
+    A foreign town's name is often labelled PERSON ("elders in Ghalanai") or ORG ("the village of
+    Taduf"), which no Place role takes. A PERSON name after "in", "near" or "outside", or a PERSON, NORP
+    or ORG name after "town of", "province of" …, is a place; not one followed by "'s" ("in Smith's
+    house"), nor a word of a longer person's name in the same line ("Theresa May … confidence in May");
+    across lines `consistent_labels` gives such a word back to the person.
     """
     from spacy.tokens import Span
+
+    from annotator.nlp.phrases import GEOGRAPHIC_NOUNS
 
     person_words = {t.lower_ for e in entities if e.label_ == "PERSON" and len(e) > 1 for t in e}
     result = []
@@ -117,9 +121,9 @@ def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
         doc, start = entity.doc, entity.start
         before = [t.lower_ for t in doc[max(start - 2, 0) : start]]
         after = doc[entity.end].lower_ if entity.end < len(doc) else ""
-        of_place = len(before) == 2 and before[1] == "of" and before[0] in PLACE_NOUNS
-        placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ in ("PERSON", "NORP") and (
-            bool(before) and before[-1] in PLACE_WORDS and not (len(entity) == 1 and entity[0].lower_ in person_words))
+        of_place = len(before) == 2 and before[1] == "of" and before[0] in GEOGRAPHIC_NOUNS
+        placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ == "PERSON" and (
+            bool(before) and before[-1] in PLACE_PREPOSITIONS and not any(t.lower_ in person_words for t in entity))
         if placed and after not in ("'s", "’s"):
             result.append(Span(doc, entity.start, entity.end, label="GPE"))
         else:
@@ -159,7 +163,8 @@ def consistent_labels(text: str, entities: Sequence[tuple[int, int, str]]) -> li
             labels.append(label)
         elif label in PLACE_LABELS and winner in ("ORG", "NORP"):
             labels.append(label)  # a place and the state or team it names: the contexts differ
-        elif label in PLACE_LABELS and winner not in PLACE_LABELS and _word_before(text, start) in LOCATIVE_WORDS:
+        elif label in PLACE_LABELS and winner not in PLACE_LABELS and _word_before(text, start) in LOCATIVE_WORDS and not (
+                winner == "PERSON" and name in person_parts):  # "confidence in May" after "Theresa May" is the person
             labels.append(label)
         else:
             labels.append(winner)

@@ -47,7 +47,7 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
         if child.dep_ == "punct" and child.text == "-" and not child.whitespace_ and not child.nbor(-1).whitespace_:
             keep.add(child.i)  # the hyphens of one word: "55-year-old"
             continue
-        if child.dep_ in CUT_DEPS:
+        if child.dep_ in CUT_DEPS or child.lower_ == "respectively":
             continue
         if child.i > token.i and child.dep_ in ("acl", "relcl") and token.pos_ == "PROPN":
             continue  # a name takes no restrictive clause: "Justice G Jayachandran [pronouncing the order]"

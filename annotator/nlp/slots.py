@@ -177,8 +177,8 @@ class SlotReader:
                         yield ("passive_subject" if passive and head.dep_ == "xcomp" else subject_slot), child, None
                     elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
                         # "He was sentenced … and fined $500": the passive holds for an objectless conjunct
-                        elided = head.dep_ == "conj" and not any(  # a sum stays after a passive: "fined $500"
-                            c.dep_ in ("dobj", "obj") and c.ent_type_ != "MONEY" for c in head.children)
+                        objects = [c.ent_type_ for c in head.children if c.dep_ in ("dobj", "obj")]  # a sum stays: "fined $500"
+                        elided = head.dep_ == "conj" and (head.tag_ == "VBN" or "MONEY" in objects) and set(objects) <= {"MONEY"}
                         yield ("passive_subject" if passive or elided else subject_slot), child, None
                 if head.dep_ == "conj" and governor.dep_ in ("advcl", "xcomp") and governor.tag_ == "VBG" and not any(
                     c.dep_ in ("nsubj", "nsubjpass") for c in governor.children
@@ -228,11 +228,10 @@ class SlotReader:
                         if grandchild.dep_ in ("dobj", "obj"):
                             yield "object", grandchild, None
         # "pulled passengers off buses and shot and killed 22 of them": a later conjunct's object comes first.
-        shared_right = any(g.dep_ in ("dobj", "obj") for c in head.children if c.dep_ == "conj" and c.pos_ in VERB_POS
-                           for g in c.children)
+        later = [c for c in head.children if c.dep_ == "conj" and c.pos_ in VERB_POS and c.i in self.trigger_tokens]
+        shared_right = any(g.dep_ in ("dobj", "obj") for c in later for g in c.children)  # not "married and had three children"
         if not has_object and head.dep_ == "conj" and shared_right:
-            yield from (("object", g, None) for c in head.children if c.dep_ == "conj" and c.pos_ in VERB_POS
-                        for g in c.children if g.dep_ in ("dobj", "obj"))
+            yield from (("object", g, None) for c in later for g in c.children if g.dep_ in ("dobj", "obj"))
         elif not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS and not any(
                 c.dep_ in ("attr", "oprd", "acomp") for c in head.children):  # "… and became the railway's chairman"
             for child in governor.children:
@@ -362,8 +361,10 @@ class SlotReader:
                 governor.head.head.lemma_.lower() in CLAIMING_VERBS):
             # "The Pakistani Taliban claimed responsibility for the attack": a group that claims it did it;
             # not its spokesman, and not "No group claimed responsibility".
-            yield from (("subject", c, None) for c in governor.head.head.children if c.dep_ == "nsubj" and (
-                c.ent_type_ in ("ORG", "NORP") or c.pos_ == "PROPN" or c.lemma_.lower() in GROUP_NOUNS) and not any(
+            claim = governor.head.head
+            denied = any(c.dep_ == "neg" or c.lower_ == "yet" for c in [*claim.children, *claim.head.children])
+            yield from (("subject", c, None) for c in ([] if denied else claim.children) if c.dep_ == "nsubj" and (
+                c.ent_type_ in ("ORG", "NORP") or c.ent_type_ == "" and c.lemma_.lower() in GROUP_NOUNS) and not any(
                 d.lower_ == "no" for d in c.children))
         elif head.dep_ == "pobj" and governor.lower_ in ("at", "during") and governor.head.pos_ in VERB_POS:
             # "arrested at the protest on Sunday": when and where the clause happens, the event it happens at does
@@ -420,7 +421,7 @@ class SlotReader:
         if when is not None and when.i > 0:
             before = when.doc[when.i - 1]
             before = before.doc[before.i - 1] if before.text == "," and before.i > 0 else before
-            if before.ent_type_ in TIME_LABELS and before.ent_iob_ != "O":
+            if before.ent_type_ in TIME_LABELS and before.dep_ in ("pobj", "npadvmod", "tmod"):  # not "She was 16 when …"
                 yield "time", before, None
         if clause.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for c in clause.children):
             place = clause.head

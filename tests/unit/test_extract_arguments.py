@@ -495,6 +495,20 @@ SLOT_CASES = [
     # How often an event recurs is no time of it; a term ends before the case it was given in.
     ("He will retire after the company's annual meeting.", "meeting", {"Time": None}),
     ("He was sentenced to 10 years in prison in the bribery case.", "sentenced", {"Sentence": [("10 years in prison", None)]}),
+    # What the rules above must leave alone (a review's counter-examples).
+    ("A gunman fired at Jones outside his home.", "fired", {"Target": [("Jones", "Jones")], "Place": [("his home", None)]}),
+    ("He moved to Paris in 2015 and married and had three children.", "married", {"Person": [("He", None)]}),
+    ("The soldiers were ambushed near the border and fought back.", "fought",
+     {"Attacker": [("The soldiers", None)], "Target": None}),
+    ("She was acquitted in March and sued.", "sued", {"Plaintiff": [("She", None)], "Defendant": None}),
+    ("Taliban spokesman Zabihullah Mujahid claimed responsibility for the attack.", "attack", {"Attacker": None}),
+    ("The Taliban have not claimed responsibility for the attack.", "attack", {"Attacker": None}),
+    ("The White House fired a Biden adviser on Monday.", "fired", {"Person": [("a Biden adviser", None)]}),
+    ("Smith and Jones were sentenced to 20 years and 12 years respectively.", "sentenced",
+     {"Sentence": [("20 years", None), ("12 years", None)]}),
+    ("She was 16 when she married him.", "married", {"Time": None}),
+    ("He quit his job at the bank.", "quit", {"Person": [("He", None)], "Position": [("his job", None)]}),
+    ("He resigned from the position of chief of staff.", "resigned", {"Position": [("chief of staff", None)]}),
 ]
 
 
