@@ -160,6 +160,12 @@ def test_a_name_the_model_took_for_a_person_or_group_where_a_place_stands_is_a_p
     ]
 
 
+def test_a_word_of_a_persons_name_after_in_goes_back_to_the_person():
+    text = "Theresa May resigned. May said so. Mr May left. The vote of confidence in May failed. Troops stayed in Homs."
+    entities = spans(text, [("Theresa May", "PERSON"), ("May", "PERSON"), ("May", "PERSON"), ("May", "GPE"), ("Homs", "GPE")])
+    assert consistent_labels(text, entities) == ["PERSON", "PERSON", "PERSON", "PERSON", "GPE"]
+
+
 WRAPPED = "Rebels attack Homs\n\n" + textwrap.fill(
     "Rebels attacked the town of Homs on Monday, killing at least twelve civilians and wounding dozens"
     " more, officials said. The army responded with artillery fire across the northern districts of the"
