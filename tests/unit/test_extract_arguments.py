@@ -515,6 +515,10 @@ SLOT_CASES = [
     ("She was 16 when she married him.", "married", {"Time": None}),
     ("He quit his job at the bank.", "quit", {"Person": [("He", None)], "Position": [("his job", None)]}),
     ("He resigned from the position of chief of staff.", "resigned", {"Position": [("chief of staff", None)]}),
+    # Departing and an exodus are movements: what departs, where from.
+    ("Evacuation flights are expected to depart Egypt around the clock.", "depart",
+     {"Vehicle": [("Evacuation flights", None)], "Origin": [("Egypt", "Egypt")]}),
+    ("The exodus of refugees continued on Monday.", "exodus", {"Artifact": [("refugees", None)], "Time": [("Monday", "Monday")]}),
 ]
 
 
