@@ -68,6 +68,7 @@ STATE_ATTACKS = frozenset({"strike", "airstrike", "raid", "invasion", "offensive
 # Nouns for a post itself: left or taken, they are the Position.
 POST_NOUNS = frozenset({"role", "post", "position", "job", "seat"})
 JAIL_NOUNS = frozenset({"prison", "jail", "gaol", "bars", "custody", "imprisonment", "detention"})
+COMPANY_WORDS = frozenset({"corp", "inc", "ltd", "co", "plc", "llc", "ag", "sa", "group", "company", "bank", "holdings"})
 UNITS = ("year", "month", "week", "day", "hour")  # the lengths of a term, largest first
 TERM_PREPOSITIONS = frozenset({"of", "without", "with"})  # "a fine of $500", "life without parole", "with hard labour"
 
@@ -351,8 +352,7 @@ class ArgumentFinder(SlotReader):
                 if post is not None:  # "his post as minister", "the position of chief of staff": the post named
                     start, end = extent(post, own)
                     span, token = doc[start:end], post
-                if token.lemma_.lower() not in POST_NOUNS:  # "that role" stays whole
-                    span = position_span(doc, span, token)
+                span = position_span(doc, span, token, keep_article=token.lemma_.lower() in POST_NOUNS)  # "that role" stays whole
             found = value(span, role, score)
             if found is not None and role in ("Money", "Price") and found.entity_index is None:
                 # "for $68 billion in cash and stock": the sum the phrase holds is what it links to
@@ -378,8 +378,10 @@ class ArgumentFinder(SlotReader):
                 entity.root.lemma_.lower() in COURT_NOUNS
             ):
                 return FoundArgument("Adjudicator", entity_index, span.start_char, span.end_char, score)  # "in the Supreme Court"
-            if entity is not None and entity.root.pos_ == "PROPN" and entity.label_ not in ("PERSON", "NORP"):
-                # A town the model tagged ORG: its words as a bare place, not a link to the mislabelled name.
+            if entity is not None and entity.root.pos_ == "PROPN" and entity.label_ not in ("PERSON", "NORP") and (
+                    preposition != "at" and entity[-1].lower_.rstrip(".") not in COMPANY_WORDS):
+                # A town the model tagged ORG ("in Villupuram"): its words as a bare place, not a link to the
+                # mislabelled name; not a firm where someone works ("a post at Goldman Sachs", "Acme Corp.").
                 return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
             if token.lemma_.lower() in self.schema.place_nouns and (token.lower_ != "office" or any(
                 c.dep_ in ("det", "poss", "amod", "compound", "nummod", "prep") for c in token.children

@@ -38,7 +38,7 @@ class FoundArgument:
 def position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
                     used_entities: set[int]) -> list[FoundArgument]:
     """The organisation a position belongs to, named before it ("Conservative leader") or after ("president of Kenya")."""
-    named_after = [g for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    named_after = [g for c in token.rights if c.dep_ == "prep" and c.lower_ in ("of", "at") for g in c.children if g.dep_ == "pobj"]
     for child in [*token.lefts, *named_after]:
         index = entity_of_token.get(child.i)
         if index is None and child.dep_ == "poss" and child.pos_ == "NOUN":
@@ -55,21 +55,22 @@ def position_entity(doc: Doc, token: Token, entity_of_token: dict[int, int],
     return []
 
 
-def position_span(doc: Doc, span: Span, token: Token) -> Span:
-    """The job title inside a position's phrase: no organisation before it, no "of Kenya" after it, no article."""
+def position_span(doc: Doc, span: Span, token: Token, keep_article: bool = False) -> Span:
+    """The job title inside a position's phrase: no organisation before it, no "of Kenya" after it, no article
+    (kept, with a possessor, for a noun for the post itself: "that role", "his job")."""
     # "Conservative leader": the organisation is the Entity, the position is what follows it;
     # "the railroad's president": so is the owner.
     owner = next((c for c in token.lefts if c.dep_ == "poss" and span.start <= c.left_edge.i), None)
-    if owner is not None:
+    if owner is not None and not keep_article:
         span = doc[max(c.i for c in owner.subtree) + 1 : span.end]
     while span.start < token.i and (doc[span.start].ent_type_ in ORGANISATION_LABELS or doc[span.start].dep_ == "case"):
         span = doc[span.start + 1 : span.end]
     # "president of Kenya": the country is the Entity, the Position is the job.
-    of = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of" and any(
+    of = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("of", "at") and any(
         g.dep_ == "pobj" and g.ent_type_ in ORGANISATION_LABELS for g in c.children)), None)
     if of is not None:
         span = doc[span.start : of.i]
-    if doc[span.start].dep_ == "det" and len(span) > 1:
+    if doc[span.start].dep_ == "det" and len(span) > 1 and not keep_article:
         span = doc[span.start + 1 : span.end]  # a position is a job title: "president", not "the president"
     return span
 

@@ -519,6 +519,11 @@ SLOT_CASES = [
     ("Evacuation flights are expected to depart Egypt around the clock.", "depart",
      {"Vehicle": [("Evacuation flights", None)], "Origin": [("Egypt", "Egypt")]}),
     ("The exodus of refugees continued on Monday.", "exodus", {"Artifact": [("refugees", None)], "Time": [("Monday", "Monday")]}),
+    # Assuming a post starts it; a firm one works at is its Entity, not a place.
+    ("Charles Moorman assumed the top post at Norfolk Southern Corp. in November.", "assumed",
+     {"Person": [("Charles Moorman", "Charles Moorman")], "Position": [("the top post", None)],
+      "Entity": [("Norfolk Southern Corp.", "Norfolk Southern Corp.")], "Place": None}),
+    ("He became chief executive at Acme in 2015.", "became", {"Position": [("chief executive", None)], "Place": None}),
 ]
 
 

@@ -46,6 +46,7 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "Donald Trump's rally drew thousands.",               # a candidate's rally is no demonstration
     "She received 45 percent of the vote.",               # receiving no money
     "He gave a speech to the crowd.",                     # giving no money
+    "They assumed the worst.",                            # assuming no post
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
