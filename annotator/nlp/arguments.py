@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from annotator.nlp.fillers import (
+    TITLE_MODIFIERS,
     TITLE_WORDS,
     FoundArgument,
     money_within,
@@ -68,9 +69,11 @@ STATE_ATTACKS = frozenset({"strike", "airstrike", "raid", "invasion", "offensive
 # Nouns for a post itself: left or taken, they are the Position.
 POST_NOUNS = frozenset({"role", "post", "position", "job", "seat"})
 JAIL_NOUNS = frozenset({"prison", "jail", "gaol", "bars", "custody", "imprisonment", "detention"})
-COMPANY_WORDS = frozenset({"corp", "inc", "ltd", "co", "plc", "llc", "ag", "sa", "group", "company", "bank", "holdings"})
 UNITS = ("year", "month", "week", "day", "hour")  # the lengths of a term, largest first
-TERM_PREPOSITIONS = frozenset({"of", "without", "with"})  # "a fine of $500", "life without parole", "with hard labour"
+FREQUENCY_WORDS = frozenset({"annual", "daily", "weekly", "monthly", "yearly", "quarterly", "biennial", "nightly"})
+# What ends a term: "for fraud", "over bribery", "in the bribery case", "on Monday" ("in prison", "under house arrest" stay).
+NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
+CASE_NOUNS = frozenset({"case", "trial", "court", "connection", "relation", "scheme", "scandal"})
 
 
 class ArgumentFinder(SlotReader):
@@ -127,11 +130,13 @@ class ArgumentFinder(SlotReader):
         found = self._joined_places(doc, found)
         found = self._joined_terms(doc, found)
         found = [self._without_place(doc, a, found) for a in found]
-        # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one.
+        # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one; nor are the words
+        # of another role ("sworn in as a judge at the Supreme Court") a place as well.
         return [a for a in found if not any(
             b is not a and b.role == a.role and b.start_char <= a.start_char and a.end_char <= b.end_char
             and (b.start_char, b.end_char) != (a.start_char, a.end_char) for b in found
-        )]
+        ) and not (a.role == "Place" and any(b.role != "Place" and (b.start_char, b.end_char) == (a.start_char, a.end_char)
+                                              for b in found))]
 
     # ------------------------------------------------------------------ roles and extents
 
@@ -163,10 +168,12 @@ class ArgumentFinder(SlotReader):
         while start > span.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in ("compound", "flat"):
             start -= 1
         name = doc[start:first]
-        if not name or start != span.start or not any(t.ent_type_ == "PERSON" for t in name):
+        if not name or start > 0 and (doc[start - 1].dep_ in ("det", "poss") or doc[start - 1].lower_ in ("a", "an", "the")) or not any(
+                t.ent_type_ == "PERSON" for t in name):
             return [argument]  # "a Biden adviser", "the Clinton campaign manager": a name that modifies the post
         person = FoundArgument("Person", argument.entity_index, name.start_char, name.end_char, argument.score, argument.refers)
-        return [person, *title_position(doc, argument, entity_of_token, used_entities)]
+        post = doc[first : span.root.i + 1]  # the post is the head's: "former senator John Smith ambassador" → ambassador
+        return [person, FoundArgument("Position", None, post.start_char, post.end_char, 0.4)]
 
     @staticmethod
     def _joined_terms(doc: Doc, found: list[FoundArgument]) -> list[FoundArgument]:
@@ -182,7 +189,7 @@ class ArgumentFinder(SlotReader):
                     "respectively" not in following):
                 end = second.end_char
                 after = doc.char_span(end, len(doc.text), alignment_mode="expand")
-                if after is not None and len(after) > 1 and after[0].lower_ in ("in", "behind") and after[1].lemma_.lower() in JAIL_NOUNS:
+                if after is not None and len(after) > 1 and after[0].lower_ in ("in", "behind") and (after[1].lemma_.lower() in JAIL_NOUNS or after[1].lower_ in JAIL_NOUNS):
                     end = after[1].idx + len(after[1])  # "… in prison"
                 joined = FoundArgument("Sentence", None, first.start_char, end, min(first.score, second.score))
                 return ArgumentFinder._joined_terms(doc, [joined if a is first else a for a in found if a is not second])
@@ -284,7 +291,7 @@ class ArgumentFinder(SlotReader):
         if slot == "modifier" and role in VALUE_ROLES and token.pos_ != "NOUN":
             return None  # "corruption charges" name the crime, "federal charges" do not
         if slot == "modifier" and token.pos_ == "ADJ" and (
-                entity is None and token.lemma_.lower() not in AGENT_NOUNS or entity is not None and entity.label_ in TIME_LABELS):
+                entity is None and token.lemma_.lower() not in AGENT_NOUNS or token.lemma_.lower() in FREQUENCY_WORDS):
             return None  # "the annual meeting", "a deadly attack": an adjective names no date and no participant ("a rebel attack" does)
         if slot == "prep" and preposition in VEHICLE_PREPOSITIONS and "Vehicle" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
@@ -324,8 +331,9 @@ class ArgumentFinder(SlotReader):
         if role == "Sentence":
             # "three years imprisonment [in a disproportionate assets case]": the term ends before a phrase
             # that is not where it is served ("in prison") or what it is of ("a fine of $500")
-            end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.lower_ not in TERM_PREPOSITIONS
-                             and not any(g.lemma_.lower() in JAIL_NOUNS for g in t.children))])
+            end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and (
+                t.lower_ in NOT_TERM_PREPOSITIONS or t.lower_ in ("in", "on") and any(
+                    g.lemma_.lower() in CASE_NOUNS or g.ent_type_ in TIME_LABELS for g in t.children)))])
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(
@@ -348,10 +356,13 @@ class ArgumentFinder(SlotReader):
                 if token.ent_type_ == "PERSON":
                     return None  # a name is nobody's job title ("named Jane Fraser as …", mis-parsed)
                 post = next((g for c in token.children if c.dep_ == "prep" and c.lower_ in ("as", "of") for g in c.children
-                             if g.dep_ == "pobj"), None) if token.lemma_.lower() in POST_NOUNS else None
+                             if g.dep_ == "pobj" and (c.lower_ == "as" or g.lemma_.lower() in TITLE_WORDS | TITLE_MODIFIERS)),
+                            None) if token.lemma_.lower() in POST_NOUNS else None  # not "the job of his dreams"
                 if post is not None:  # "his post as minister", "the position of chief of staff": the post named
                     start, end = extent(post, own)
                     span, token = doc[start:end], post
+                elif token.lemma_.lower() in POST_NOUNS:
+                    span = doc[span.start : token.i + 1]  # "his job [at the bank]", "the job [of his dreams]"
                 span = position_span(doc, span, token, keep_article=token.lemma_.lower() in POST_NOUNS)  # "that role" stays whole
             found = value(span, role, score)
             if found is not None and role in ("Money", "Price") and found.entity_index is None:
@@ -378,10 +389,10 @@ class ArgumentFinder(SlotReader):
                 entity.root.lemma_.lower() in COURT_NOUNS
             ):
                 return FoundArgument("Adjudicator", entity_index, span.start_char, span.end_char, score)  # "in the Supreme Court"
-            if entity is not None and entity.root.pos_ == "PROPN" and entity.label_ not in ("PERSON", "NORP") and (
-                    preposition != "at" and entity[-1].lower_.rstrip(".") not in COMPANY_WORDS):
+            if entity is not None and entity.root.pos_ == "PROPN" and entity.label_ not in ("PERSON", "NORP") and not (
+                    preposition == "at" and slots.get("prep", {}).get("at") == "Entity"):
                 # A town the model tagged ORG ("in Villupuram"): its words as a bare place, not a link to the
-                # mislabelled name; not a firm where someone works ("a post at Goldman Sachs", "Acme Corp.").
+                # mislabelled name; not the firm a post is at ("the top post at Norfolk Southern Corp.").
                 return FoundArgument(role, None, span.start_char, span.end_char, round(score * 0.6, 2))
             if token.lemma_.lower() in self.schema.place_nouns and (token.lower_ != "office" or any(
                 c.dep_ in ("det", "poss", "amod", "compound", "nummod", "prep") for c in token.children

@@ -98,15 +98,17 @@ def joined_times(entities: Sequence[SpanType]) -> list[SpanType]:
     return result
 
 
-# Where a place stands: "elders in Ghalanai", "the village of Taduf" ("at" is left out: "fired at Jones").
-PLACE_PREPOSITIONS = frozenset({"in", "near", "outside"})
+# Where a place stands: "elders in Ghalanai", "the fighting at Ras al-Ayn", "the village of Taduf"; not what
+# one aims at ("fired at Jones").
+PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "at"})
+AIMING_VERBS = frozenset({"fire", "shoot", "aim", "point", "look", "throw", "hurl", "laugh", "shout", "swing", "lunge", "strike", "stare"})
 
 
 def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
     """Names the small model took for a person or organisation where the text says a place, as GPE.
 
     A foreign town's name is often labelled PERSON ("elders in Ghalanai") or ORG ("the village of
-    Taduf"), which no Place role takes. A PERSON name after "in", "near" or "outside", or a PERSON, NORP
+    Taduf"), which no Place role takes. A PERSON name after "in", "near", "outside" or "at" (not "fired at"), or a PERSON, NORP
     or ORG name after "town of", "province of" …, is a place; not one followed by "'s" ("in Smith's
     house"), nor a word of a longer person's name in the same line ("Theresa May … confidence in May");
     across lines `consistent_labels` gives such a word back to the person.
@@ -115,14 +117,15 @@ def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
 
     from annotator.nlp.phrases import GEOGRAPHIC_NOUNS
 
-    person_words = {t.lower_ for e in entities if e.label_ == "PERSON" and len(e) > 1 for t in e}
     result = []
     for entity in entities:
         doc, start = entity.doc, entity.start
+        person_words = {t.lower_ for e in entities if e.label_ == "PERSON" and len(e) > 1 and e != entity for t in e}
         before = [t.lower_ for t in doc[max(start - 2, 0) : start]]
         after = doc[entity.end].lower_ if entity.end < len(doc) else ""
         of_place = len(before) == 2 and before[1] == "of" and before[0] in GEOGRAPHIC_NOUNS
-        placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ == "PERSON" and (
+        aimed = bool(before) and before[-1] == "at" and doc[start - 1].head.lemma_.lower() in AIMING_VERBS
+        placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ == "PERSON" and not aimed and (
             bool(before) and before[-1] in PLACE_PREPOSITIONS and not any(t.lower_ in person_words for t in entity))
         if placed and after not in ("'s", "’s"):
             result.append(Span(doc, entity.start, entity.end, label="GPE"))
@@ -141,10 +144,12 @@ def consistent_labels(text: str, entities: Sequence[tuple[int, int, str]]) -> li
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     names = [_normal(text[start:end]) for start, end, _label in entities]
     person_parts: set[str] = set()
+    surnames: set[str] = set()
     for (_start, _end, label), name in zip(entities, names):
         words = name.split()
         if label == "PERSON" and len(words) > 1:
             person_parts.update((words[0], words[-1]))
+            surnames.add(words[-1])
     for (start, _end, label), name in zip(entities, names):
         if label not in NAME_LABELS:
             continue
@@ -164,7 +169,7 @@ def consistent_labels(text: str, entities: Sequence[tuple[int, int, str]]) -> li
         elif label in PLACE_LABELS and winner in ("ORG", "NORP"):
             labels.append(label)  # a place and the state or team it names: the contexts differ
         elif label in PLACE_LABELS and winner not in PLACE_LABELS and _word_before(text, start) in LOCATIVE_WORDS and not (
-                winner == "PERSON" and name in person_parts):  # "confidence in May" after "Theresa May" is the person
+                winner == "PERSON" and name in surnames):  # "confidence in May" after "Theresa May"; "in Chad" stays
             labels.append(label)
         else:
             labels.append(winner)

@@ -8,6 +8,7 @@ Kafr Nabl), and which phrase a relative pronoun stands for.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -205,6 +206,10 @@ VEHICLE_NOUNS = frozenset({
 })
 # Who claims responsibility for an attack made it when it is a group: "The Pakistani Taliban claimed responsibility".
 CLAIMING_VERBS = frozenset({"claim", "take", "accept", "admit"})
+SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "officials"})  # who speak for the group
+# Verbs that after a passive one are its subject's own acts: "was acquitted and sued", "ambushed and fought back".
+ACTIVE_AFTER_PASSIVE = frozenset({"sue", "appeal", "fight", "die", "flee", "resign", "return", "escape", "testify",
+                                  "plead", "confess", "protest", "retaliate", "leave", "quit"})
 GROUP_NOUNS = frozenset({"group", "militant", "rebel", "insurgent", "faction", "organisation", "organization", "movement", "jihadist"})
 # Events that are gatherings of people: attacking one attacks the people in it.
 GATHERING_NOUNS = frozenset({
@@ -226,6 +231,23 @@ def headline(token: Token) -> bool:
     """True when the token's sentence reads as a headline: it does not end in final punctuation."""
     words = [t for t in token.sent if not t.is_space]
     return not words or words[-1].text not in (".", "!", "?", '"', "”", "’", "'", ")")
+
+
+def where_and_when(clause: Token) -> Iterator[tuple[str, Token, str | None]]:
+    """The place a relative "where" stands for: "South Waziristan, where the military is pressing an offensive";
+    the date a "when" follows: "in September, when the couple were convicted"."""
+    when = next((c for c in clause.children if c.lower_ == "when" and c.dep_ == "advmod" and c.i < clause.i), None)
+    if when is not None and when.i > 0:
+        before = when.doc[when.i - 1]
+        before = before.doc[before.i - 1] if before.text == "," and before.i > 0 else before
+        if before.ent_type_ in TIME_LABELS and before.dep_ in ("pobj", "npadvmod", "tmod"):  # not "She was 16 when …"
+            yield "time", before, None
+    if clause.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for c in clause.children):
+        place = clause.head
+        # "…Airport in Karachi, where he was received": the whole place, not its last word.
+        while place.dep_ == "pobj" and place.head.dep_ == "prep" and place.head.head.pos_ in ("NOUN", "PROPN"):
+            place = place.head.head
+        yield "nested", place, "in"
 
 
 def infinitive(verb: Token) -> bool:

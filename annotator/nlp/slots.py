@@ -15,16 +15,19 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
+    ACTIVE_AFTER_PASSIVE,
     CLAIMING_VERBS,
     GROUP_NOUNS,
     LIGHT_VERBS,
     PERSONAL_PRONOUNS,
     SITUATING_PREPOSITIONS,
+    SPOKESPEOPLE,
     TIME_LABELS,
     UNDERGOING_VERBS,
     WEAPON_NOUNS,
     headline,
     infinitive,
+    where_and_when,
 )
 from annotator.nlp.triggers import VERB_POS, Trigger
 from annotator.schema import EventType
@@ -80,7 +83,7 @@ class SlotReader:
         return "intransitive_subject" if not has_object and head.lemma_.lower() in event_type.intransitive else "subject"
 
     def _verb_slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
-        yield from self._where(head)
+        yield from where_and_when(head)
         subject_slot = self._subject_slot(head, event_type)
         has_subject = has_object = False
         for child in head.children:
@@ -178,7 +181,8 @@ class SlotReader:
                     elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
                         # "He was sentenced … and fined $500": the passive holds for an objectless conjunct
                         objects = [c.ent_type_ for c in head.children if c.dep_ in ("dobj", "obj")]  # a sum stays: "fined $500"
-                        elided = head.dep_ == "conj" and (head.tag_ == "VBN" or "MONEY" in objects) and set(objects) <= {"MONEY"}
+                        elided = head.dep_ == "conj" and head.tag_ in ("VBN", "VBD") and set(objects) <= {"MONEY"} and (
+                            head.lemma_.lower() not in ACTIVE_AFTER_PASSIVE.union(event_type.intransitive))  # not "… and sued"
                         yield ("passive_subject" if passive or elided else subject_slot), child, None
                 if head.dep_ == "conj" and governor.dep_ in ("advcl", "xcomp") and governor.tag_ == "VBG" and not any(
                     c.dep_ in ("nsubj", "nsubjpass") for c in governor.children
@@ -330,7 +334,7 @@ class SlotReader:
                     # "Jones was handed a suspended sentence": who is given the event undergoes it.
                     own_passive = child.dep_ == "nsubjpass" and child.head.i == governor.i and slot == "subject"
                     yield ("passive_subject" if own_passive else slot), child, None
-            yield from self._where(governor)
+            yield from where_and_when(governor)
             for child in governor.children:
                 if child.dep_ == "prep":
                     yield from self._prepositional(child)
@@ -364,8 +368,8 @@ class SlotReader:
             claim = governor.head.head
             denied = any(c.dep_ == "neg" or c.lower_ == "yet" for c in [*claim.children, *claim.head.children])
             yield from (("subject", c, None) for c in ([] if denied else claim.children) if c.dep_ == "nsubj" and (
-                c.ent_type_ in ("ORG", "NORP") or c.ent_type_ == "" and c.lemma_.lower() in GROUP_NOUNS) and not any(
-                d.lower_ == "no" for d in c.children))
+                c.pos_ == "PROPN" or c.lemma_.lower() in GROUP_NOUNS) and not any(
+                d.lower_ == "no" or d.lemma_.lower() in SPOKESPEOPLE for d in c.subtree))
         elif head.dep_ == "pobj" and governor.lower_ in ("at", "during") and governor.head.pos_ in VERB_POS:
             # "arrested at the protest on Sunday": when and where the clause happens, the event it happens at does
             yield from self._setting(governor.head)
@@ -412,23 +416,6 @@ class SlotReader:
                         yield "nested", filler, preposition
             elif child.dep_ in ("npadvmod", "tmod"):
                 yield "time", child, None
-
-    @staticmethod
-    def _where(clause: Token) -> Iterator[tuple[str, Token, str | None]]:
-        """The place a relative "where" stands for: "South Waziristan, where the military is pressing an offensive";
-        the date a "when" follows: "in September, when the couple were convicted"."""
-        when = next((c for c in clause.children if c.lower_ == "when" and c.dep_ == "advmod" and c.i < clause.i), None)
-        if when is not None and when.i > 0:
-            before = when.doc[when.i - 1]
-            before = before.doc[before.i - 1] if before.text == "," and before.i > 0 else before
-            if before.ent_type_ in TIME_LABELS and before.dep_ in ("pobj", "npadvmod", "tmod"):  # not "She was 16 when …"
-                yield "time", before, None
-        if clause.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for c in clause.children):
-            place = clause.head
-            # "…Airport in Karachi, where he was received": the whole place, not its last word.
-            while place.dep_ == "pobj" and place.head.dep_ == "prep" and place.head.head.pos_ in ("NOUN", "PROPN"):
-                place = place.head.head
-            yield "nested", place, "in"
 
     @staticmethod
     def _winner(head: Token) -> Iterator[tuple[str, Token, str | None]]:

@@ -160,10 +160,13 @@ def test_a_name_the_model_took_for_a_person_or_group_where_a_place_stands_is_a_p
     ]
 
 
-def test_a_word_of_a_persons_name_after_in_goes_back_to_the_person():
+def test_a_surname_after_in_goes_back_to_the_person_but_a_first_name_does_not():
     text = "Theresa May resigned. May said so. Mr May left. The vote of confidence in May failed. Troops stayed in Homs."
     entities = spans(text, [("Theresa May", "PERSON"), ("May", "PERSON"), ("May", "PERSON"), ("May", "GPE"), ("Homs", "GPE")])
     assert consistent_labels(text, entities) == ["PERSON", "PERSON", "PERSON", "PERSON", "GPE"]
+    text = "Secretary Chad Wolf spoke. Mr Chad smiled. Chad said so. Troops stay in Chad."
+    entities = spans(text, [("Chad Wolf", "PERSON"), ("Chad", "PERSON"), ("Chad", "PERSON"), ("Chad", "GPE")])
+    assert consistent_labels(text, entities)[-1] == "GPE"
 
 
 WRAPPED = "Rebels attack Homs\n\n" + textwrap.fill(
@@ -524,6 +527,19 @@ SLOT_CASES = [
      {"Person": [("Charles Moorman", "Charles Moorman")], "Position": [("the top post", None)],
       "Entity": [("Norfolk Southern Corp.", "Norfolk Southern Corp.")], "Place": None}),
     ("He became chief executive at Acme in 2015.", "became", {"Position": [("chief executive", None)], "Place": None}),
+    # A second review's counter-examples.
+    ("He was convicted of fraud and sentenced to 5 years.", "sentenced", {"Defendant": [("He", None)], "Adjudicator": None}),
+    ("He was arrested on Monday and deported to Mexico.", "deported", {"Artifact": [("He", None)], "Agent": None}),
+    ("Rebels clashed with militias near Bani Walid.", "clashed", {"Place": [("Bani Walid", "Bani Walid")]}),
+    ("Boko Haram claimed responsibility for the attack on the school.", "attack", {"Attacker": [("Boko Haram", "Boko Haram")]}),
+    ("Three people were killed in a shooting at Walmart.", "shooting", {"Place": [("Walmart", None)]}),
+    ("He was sworn in as a judge at the Supreme Court.", "sworn in", {"Place": None}),
+    ("He was sentenced to eight years behind bars.", "sentenced", {"Sentence": [("eight years behind bars", None)]}),
+    ("He was sentenced to two years under house arrest for fraud.", "sentenced", {"Sentence": [("two years under house arrest", None)]}),
+    ("The president appointed former senator John Smith ambassador to Japan.", "appointed",
+     {"Person": [("John Smith", "John Smith")], "Position": [("ambassador", None)]}),
+    ("He resigned from the job of his dreams.", "resigned", {"Position": [("the job", None)]}),
+    ("Militants launched an overnight raid on the village.", "raid", {"Time": [("overnight", "overnight")]}),
 ]
 
 

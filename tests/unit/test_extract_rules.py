@@ -47,6 +47,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "She received 45 percent of the vote.",               # receiving no money
     "He gave a speech to the crowd.",                     # giving no money
     "They assumed the worst.",                            # assuming no post
+    "Turkey assumed the role of mediator.",
+    "The CEO departed the company in March.",             # leaving a firm is no journey
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
