@@ -43,6 +43,7 @@ from annotator.nlp.phrases import (
     entity_for,
     extent,
     is_bare_definite,
+    is_sum,
 )
 from annotator.nlp.slots import SlotReader
 from annotator.nlp.triggers import Trigger
@@ -297,6 +298,8 @@ class ArgumentFinder(SlotReader):
             role, score = "Vehicle", 0.6  # "taken to hospital in private cars", "came in a bus"
         if role is not None and entity is not None and entity.label_ == "MONEY" and "Money" in event_type.roles and role != "Price":
             role = "Money"  # "was fined $5 million": the sum, whatever slot it fills
+        if entity is None and is_sum(token):
+            return None  # "fined 500 euros", a sum the model did not name: no participant, and no Money it can link
         if role in ("Entity", "Person") and token.lemma_.lower() in POST_NOUNS and "Position" in event_type.roles:
             role = "Position"  # "stepped aside from that role", "quit his job": the post, not who holds it
         if role is None or role not in event_type.roles:

@@ -250,6 +250,15 @@ def where_and_when(clause: Token) -> Iterator[tuple[str, Token, str | None]]:
         yield "nested", place, "in"
 
 
+CURRENCY_NOUNS = frozenset({"dollar", "euro", "pound", "yen", "rupee", "won", "yuan", "naira", "franc", "peso", "rand",
+                            "shekel", "dinar", "riyal", "ringgit", "rouble", "ruble", "lira", "cedi", "shilling", "taka"})
+
+
+def is_sum(token: Token) -> bool:
+    """True for a sum of money, named ("$500") or counted in a currency the model did not name ("500 euros")."""
+    return token.ent_type_ == "MONEY" or token.lemma_.lower() in CURRENCY_NOUNS and any(c.dep_ == "nummod" for c in token.children)
+
+
 def infinitive(verb: Token) -> bool:
     """True for a "to" infinitive: "to acquire DirecTV"."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)

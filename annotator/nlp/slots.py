@@ -27,6 +27,7 @@ from annotator.nlp.phrases import (
     WEAPON_NOUNS,
     headline,
     infinitive,
+    is_sum,
     where_and_when,
 )
 from annotator.nlp.triggers import VERB_POS, Trigger
@@ -229,13 +230,13 @@ class SlotReader:
             for child in head.children:
                 if child.dep_ == "conj" and child.pos_ in VERB_POS:
                     for grandchild in child.children:
-                        if grandchild.dep_ in ("dobj", "obj"):
+                        if grandchild.dep_ in ("dobj", "obj") and not is_sum(grandchild):  # not "… and fined 500 euros"
                             yield "object", grandchild, None
         # "pulled passengers off buses and shot and killed 22 of them": a later conjunct's object comes first.
         later = [c for c in head.children if c.dep_ == "conj" and c.pos_ in VERB_POS and c.i in self.trigger_tokens]
-        shared_right = any(g.dep_ in ("dobj", "obj") for c in later for g in c.children)  # not "married and had three children"
-        if not has_object and head.dep_ == "conj" and shared_right:
-            yield from (("object", g, None) for c in later for g in c.children if g.dep_ in ("dobj", "obj"))
+        shared = [g for c in later for g in c.children if g.dep_ in ("dobj", "obj") and not is_sum(g)]
+        if not has_object and head.dep_ == "conj" and shared:
+            yield from (("object", g, None) for g in shared)
         elif not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS and not any(
                 c.dep_ in ("attr", "oprd", "acomp") for c in head.children):  # "… and became the railway's chairman"
             for child in governor.children:

@@ -540,6 +540,8 @@ SLOT_CASES = [
      {"Person": [("John Smith", "John Smith")], "Position": [("ambassador", None)]}),
     ("He resigned from the job of his dreams.", "resigned", {"Position": [("the job", None)]}),
     ("Militants launched an overnight raid on the village.", "raid", {"Time": [("overnight", "overnight")]}),
+    ("He was sentenced to two years and fined 500 euros.", "sentenced", {"Defendant": [("He", None)]}),
+    ("He was sentenced to two years and fined 500 euros.", "fined", {"Entity": [("He", None)]}),
 ]
 
 
