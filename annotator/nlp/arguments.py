@@ -300,8 +300,12 @@ class ArgumentFinder(SlotReader):
             role = "Money"  # "was fined $5 million": the sum, whatever slot it fills
         if entity is None and is_sum(token):
             return None  # "fined 500 euros", a sum the model did not name: no participant, and no Money it can link
-        if role in ("Entity", "Person") and token.lemma_.lower() in POST_NOUNS and "Position" in event_type.roles:
-            role = "Position"  # "stepped aside from that role", "quit his job": the post, not who holds it
+        if (role in ("Entity", "Person") or role is None and preposition == "to") and token.lemma_.lower() in POST_NOUNS and (
+                "Position" in event_type.roles):
+            role = "Position"  # "stepped aside from that role", "quit his job", "appointed to the post": the post
+        if role == "Entity" and preposition == "from" and token.lemma_.lower() in ("power", "office") and not any(
+                c.dep_ in ("det", "poss", "amod", "compound") for c in token.children):
+            return None  # "ousted from power", "removed from office": no organisation
         if role is None or role not in event_type.roles:
             return None
         if role == "Time":

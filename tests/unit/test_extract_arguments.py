@@ -542,6 +542,9 @@ SLOT_CASES = [
     ("Militants launched an overnight raid on the village.", "raid", {"Time": [("overnight", "overnight")]}),
     ("He was sentenced to two years and fined 500 euros.", "sentenced", {"Defendant": [("He", None)]}),
     ("He was sentenced to two years and fined 500 euros.", "fined", {"Entity": [("He", None)]}),
+    # Power and office are no organisation; a post one is appointed to is the Position.
+    ("He was ousted from power in 2011.", "ousted", {"Person": [("He", None)], "Entity": None}),
+    ("She was appointed to the position of finance minister.", "appointed", {"Position": [("finance minister", None)]}),
 ]
 
 
