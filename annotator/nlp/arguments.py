@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
-VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "on"})
+VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "onboard", "on", "via"})
 JUSTICE_PARTIES = frozenset({"Defendant", "Adjudicator", "Plaintiff"})
 CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose role does not vary by type
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"

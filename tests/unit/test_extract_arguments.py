@@ -545,6 +545,7 @@ SLOT_CASES = [
     # Power and office are no organisation; a post one is appointed to is the Position.
     ("He was ousted from power in 2011.", "ousted", {"Person": [("He", None)], "Entity": None}),
     ("She was appointed to the position of finance minister.", "appointed", {"Position": [("finance minister", None)]}),
+    ("Forty people arrived in Cyprus onboard a military plane.", "arrived", {"Vehicle": [("a military plane", None)]}),
 ]
 
 
