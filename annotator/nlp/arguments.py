@@ -123,9 +123,13 @@ class ArgumentFinder(SlotReader):
                 if argument.role == "Position" and "Entity" in event_type.roles:
                     found.extend(position_entity(doc, token, entity_of_token, used_entities))
         found = [b for a in found for b in self._name_apart(doc, a, entity_of_token, used_entities)]
-        if "Position" in event_type.roles and not any(a.role == "Position" for a in found):
-            for person in [a for a in found if a.role == "Person"]:
-                found.extend(title_position(doc, person, entity_of_token, used_entities))
+        posts = [a for a in found if a.role == "Position" and self._names_post_only(doc, a)]
+        if "Position" in event_type.roles and len(posts) == sum(a.role == "Position" for a in found):
+            # "Police Chief Jerry Mitchell is stepping down from his position": the title, not "his position"
+            titles = [t for person in found if person.role == "Person"
+                      for t in title_position(doc, person, entity_of_token, used_entities)]
+            if titles or not posts:
+                found = [a for a in found if a not in posts] + titles
         if "Price" in event_type.roles and not any(a.role == "Price" for a in found):
             found = self._price_apart(doc, found)
         found = self._joined_places(doc, found)
@@ -140,6 +144,12 @@ class ArgumentFinder(SlotReader):
                                               for b in found))]
 
     # ------------------------------------------------------------------ roles and extents
+
+    @staticmethod
+    def _names_post_only(doc: Doc, argument: FoundArgument) -> bool:
+        """True for a Position that is a noun for a post itself ("his position", "that role")."""
+        span = doc.char_span(argument.start_char, argument.end_char)
+        return span is not None and span.root.lemma_.lower() in POST_NOUNS
 
     @staticmethod
     def _joined_places(doc: Doc, found: list[FoundArgument]) -> list[FoundArgument]:

@@ -98,7 +98,8 @@ DATELINE = re.compile(
     r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)*)?(?: ?(?:--|—|–) ?| - )"
     # "PESHAWAR, Dec 8, 2010 (AFP): At least 17 people ...", "SEOUL, Oct. 28 (Yonhap) -- An appeals court":
     # a date and a wire service; "WASHINGTON (AP) — The": a wire service alone.
-    r"|, [\w ,.]{3,30} \([A-Z][A-Za-z]+\)(?:: ?| ?(?:--|—|–|-) ?)|(?: \([A-Z][\w ]+\)) ?(?:--|—|–|-) ?)"
+    # "TRENTON, N.J. (CBSNewYork/AP) --": a joint credit.
+    r"|, [\w ,.]{3,30} \([A-Z][A-Za-z/]+\)(?:: ?| ?(?:--|—|–|-) ?)|(?: \([A-Z][\w /]+\)) ?(?:--|—|–|-) ?)"
     # "Accra, Dec. 9, GNA - Nana Addo ...": a town, a date and an agency's initials.
     r"|[A-Z][a-z]+, [A-Z][a-z]{2,3}\.? \d{1,2}, [A-Z]{2,6} ?(?:--|—|–|-) ?"
 )

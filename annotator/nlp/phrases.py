@@ -259,6 +259,19 @@ def is_sum(token: Token) -> bool:
     return token.ent_type_ == "MONEY" or token.lemma_.lower() in CURRENCY_NOUNS and any(c.dep_ == "nummod" for c in token.children)
 
 
+def payer(verb: Token) -> list[Token]:
+    """Who pays: the verb's subject; for "ordered him to pay", the object of the verb it completes; for
+    "was sentenced … and ordered to pay", the subject up the chain."""
+    clause = verb
+    for _ in range(3):
+        deps = ("dobj", "nsubj", "nsubjpass") if clause is not verb and verb.dep_ == "xcomp" else ("nsubj", "nsubjpass")
+        found = sorted((c for c in clause.children if c.dep_ in deps and not is_sum(c)), key=lambda c: deps.index(c.dep_))
+        if found or clause.dep_ not in ("conj", "xcomp"):
+            return found[:1]
+        clause = clause.head
+    return []
+
+
 def infinitive(verb: Token) -> bool:
     """True for a "to" infinitive: "to acquire DirecTV"."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)

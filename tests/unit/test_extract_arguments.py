@@ -546,6 +546,19 @@ SLOT_CASES = [
     ("He was ousted from power in 2011.", "ousted", {"Person": [("He", None)], "Entity": None}),
     ("She was appointed to the position of finance minister.", "appointed", {"Position": [("finance minister", None)]}),
     ("Forty people arrived in Cyprus onboard a military plane.", "arrived", {"Vehicle": [("a military plane", None)]}),
+    # Leaving a place is a movement from it; taking a town is an attack there; a busted man is arrested.
+    ("Foreign aid workers have left the port city of Hodeida.", "left",
+     {"Artifact": [("Foreign aid workers", None)], "Origin": [("the port city of Hodeida", "Hodeida")]}),
+    ("Rebels seized the town of Kidal on Sunday.", "seized", {"Attacker": [("Rebels", None)], "Place": [("the town of Kidal", "Kidal")]}),
+    ("Police captured the suspect on Monday.", "captured", {"Person": [("the suspect", None)]}),
+    ("He was busted as part of a government sting.", "busted", {"Person": [("He", None)]}),
+    ("Saleh's slaying followed his announcement.", "slaying", {"Victim": [("Saleh", "Saleh")]}),
+    # A sum paid in fines or restitution is the fine's, and who pays it is fined.
+    ("He must pay $3,000 in fines.", "fines", {"Money": [("$3,000", "3,000")], "Entity": [("He", None)]}),
+    ("The judge ordered him to pay $4.1 million in restitution.", "restitution",
+     {"Money": [("$4.1 million", "$4.1 million")], "Entity": [("him", None)]}),
+    # A title in the Person phrase is the Position rather than a word for the post.
+    ("Police Chief Jerry Mitchell is stepping down from his position.", "stepping down", {"Position": [("Police Chief", None)]}),
 ]
 
 

@@ -49,6 +49,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "They assumed the worst.",                            # assuming no post
     "Turkey assumed the role of mediator.",
     "The CEO departed the company in March.",             # leaving a firm is no journey
+    "He left the company in 2019.",
+    "In an open letter to supporters, the president said nothing would change.",  # a letter nobody writes here
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
@@ -223,6 +225,9 @@ def test_a_dateline_with_a_wire_service_is_parsed_apart(extractor):
     assert roles["Adjudicator"] == ["An appeals court"] and roles["Time"] == ["Wednesday"]
     [(_t, _w, roles)] = found(extractor, "Accra, Dec. 9, GNA - Nana Akufo-Addo was on Friday declared the winner of the election.")
     assert "Accra" not in roles.get("Person", [])
+    # "TRENTON, N.J. (CBSNewYork/AP) --": a joint credit.
+    [(_t, _w, roles)] = found(extractor, "TRENTON, N.J. (CBSNewYork/AP) -- The former mayor was sentenced on Thursday.")[:1]
+    assert roles["Defendant"] == ["The former mayor"]
 
 
 def test_an_event_noun_subject_takes_its_clause_place_as_place_not_target(extractor):
