@@ -313,6 +313,8 @@ class ArgumentFinder(SlotReader):
         if (role in ("Entity", "Person") or role is None and preposition == "to") and token.lemma_.lower() in POST_NOUNS and (
                 "Position" in event_type.roles):
             role = "Position"  # "stepped aside from that role", "quit his job", "appointed to the post": the post
+        if role == "Instrument" and preposition == "with" and (token.lemma_.lower() in AGENT_NOUNS or token.lower_ == "forces"):
+            role = "Attacker"  # "fighting with forces loyal to the government": the other side, not a weapon
         if role == "Entity" and preposition == "from" and token.lemma_.lower() in ("power", "office") and not any(
                 c.dep_ in ("det", "poss", "amod", "compound") for c in token.children):
             return None  # "ousted from power", "removed from office": no organisation

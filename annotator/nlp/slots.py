@@ -168,11 +168,13 @@ class SlotReader:
                 bare_passive = head.dep_ == "advcl" and head.tag_ == "VBN" and not any(c.dep_ == "aux" for c in head.children) and (
                     any(c.dep_ == "mark" for c in head.children) or head.i < governor.i)
                 # "remanded him in custody to reappear": an infinitive after a person object is that person's
+                # "ordered him removed from office": a participle after a person object happens to that person
+                participle = head.dep_ == "xcomp" and head.tag_ == "VBN"
                 controller = next((c for c in governor.children if c.dep_ in ("dobj", "obj") and (
-                    c.lower_ in PERSONAL_PRONOUNS or c.ent_type_ == "PERSON")), None) if infinitive(head) else None
+                    c.lower_ in PERSONAL_PRONOUNS or c.ent_type_ == "PERSON")), None) if infinitive(head) or participle else None
                 if controller is not None:
                     yield from self._inside_participant(controller)
-                    yield subject_slot, controller, None
+                    yield ("passive_subject" if participle else subject_slot), controller, None
                 for child in ([] if controller is not None else governor.children):
                     if child.dep_ in ("nsubj", "nsubjpass") and bare_passive:
                         yield from self._inside_participant(child)
@@ -404,8 +406,10 @@ class SlotReader:
                 elif child.dep_ == "agent":
                     yield from (("agent", g, None) for g in child.children if g.dep_ == "pobj")
         elif head.dep_ in ("nsubj", "nsubjpass"):
-            # A nominal trigger as a clause's subject often names where and when in that clause.
+            # A nominal trigger as a clause's subject often names where and when in that clause, and between
+            # whom: "Fighting has escalated between the Houthis and Hadi's forces".
             yield from self._setting(governor)
+            yield from (slot for c in governor.children if c.dep_ == "prep" and c.lower_ == "between" for slot in self._prepositional(c))
             if governor.lemma_.lower() in SCHEDULING_VERBS:
                 # "His trial is set for October 2021": the date it is set for is when it happens
                 for child in governor.children:

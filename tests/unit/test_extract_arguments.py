@@ -559,6 +559,13 @@ SLOT_CASES = [
      {"Money": [("$4.1 million", "$4.1 million")], "Entity": [("him", None)]}),
     # A title in the Person phrase is the Position rather than a word for the post.
     ("Police Chief Jerry Mitchell is stepping down from his position.", "stepping down", {"Position": [("Police Chief", None)]}),
+    # A participle after a person object happens to that person; a clause's "between" names the sides of an
+    # event noun subject; forces one fights with are the other side.
+    ("Mack stayed in office until a judge ordered him removed from office.", "removed", {"Person": [("him", None)]}),
+    ("Fighting has escalated between rebels and government troops.", "Fighting",
+     {"Attacker": [("rebels", None), ("government troops", None)]}),
+    ("The rebels stepped up fighting with forces loyal to the government.", "fighting",
+     {"Attacker": [("forces loyal to the government", None), ("The rebels", None)], "Instrument": None}),
 ]
 
 
