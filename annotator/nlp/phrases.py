@@ -259,6 +259,34 @@ def is_sum(token: Token) -> bool:
     return token.ent_type_ == "MONEY" or token.lemma_.lower() in CURRENCY_NOUNS and any(c.dep_ == "nummod" for c in token.children)
 
 
+def winners(head: Token) -> Iterator[tuple[str, Token, str | None]]:
+    """Who won the contest a nominal names: "Maduro was declared the winner of the election", "X is the winner of the race"."""
+    governor = head.head
+    if head.dep_ == "pobj" and governor.lower_ == "in" and governor.head.lemma_.lower() == "win":
+        # "Maduro won 51 percent of the vote in Sunday's election"
+        yield from (("winner", c, None) for c in governor.head.children if c.dep_ == "nsubj")
+    if head.dep_ == "pobj" and governor.lower_ == "of" and governor.head.lemma_.lower() in ("winner", "victor"):
+        winner = governor.head
+        if winner.dep_ == "attr":
+            yield from (("winner", c, None) for c in winner.head.children if c.dep_ == "nsubj")
+        elif winner.dep_ == "pobj" and winner.head.lower_ == "as":  # "declared Tinubu as the winner of …"
+            yield from (("winner", c, None) for c in winner.head.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+        elif winner.dep_ == "oprd":
+            yield from (("winner", c, None) for c in winner.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+        elif winner.dep_ in ("dobj", "obj"):
+            # "X was on Friday declared the winner of …", parsed with "declared" as a clause of its own;
+            # "INEC declares Tinubu winner": the name before the noun, never the one who declares
+            verb = winner.head
+            subjects = [c for c in winner.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            subjects = subjects or [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if any(c.dep_ == "nsubj" for c in verb.children):
+                yield from (("winner", c, None) for c in subjects)
+                return
+            if not subjects and verb.dep_ in ("advcl", "xcomp", "conj") and verb.lemma_.lower() in ("declare", "name", "proclaim"):
+                subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            yield from (("winner", c, None) for c in subjects)
+
+
 def payer(verb: Token) -> list[Token]:
     """Who pays: the verb's subject; for "ordered him to pay", the object of the verb it completes; for
     "was sentenced … and ordered to pay", the subject up the chain."""

@@ -30,6 +30,7 @@ from annotator.nlp.phrases import (
     is_sum,
     payer,
     where_and_when,
+    winners,
 )
 from annotator.nlp.triggers import VERB_POS, Trigger
 from annotator.schema import EventType
@@ -73,6 +74,15 @@ class SlotReader:
                         yield from self._prepositional(child)
 
     def _slots(self, head: Token, event_type: EventType) -> Iterator[tuple[str, Token, str | None]]:
+        first = head.head if head.pos_ == "ADJ" and head.dep_ == "amod" and head.i > head.head.i else next((
+            g for c in head.head.children if c.dep_ == "prep" and c.lower_ == "with" and c.i < head.i for g in c.children
+            if g.dep_ == "pobj"), None) if head.pos_ == "ADJ" and head.dep_ == "advcl" else None
+        if first is not None:
+            # "ended with one soldier and nine militants dead": an adjective after its noun says what became of it
+            while first.dep_ == "conj":
+                first = first.head
+            yield from (("passive_subject", t, None) for t in self._conjuncts(first))
+            return
         if self.clausal(head):
             yield from self._verb_slots(head, event_type)
         else:
@@ -103,7 +113,8 @@ class SlotReader:
                     "passive_subject" in event_type.slots  # "Thousands protested", tagged VBN, is not one
                     # "a gunman … struck at multiple locations" in a body sentence is not either, but an elided
                     # passive is: "Four were killed and two wounded"
-                    and (headline(head) or head.dep_ == "conj" and any(c.dep_ == "auxpass" for c in head.head.children)))
+                    and (headline(head) or head.dep_ == "conj" and (any(c.dep_ == "auxpass" for c in head.head.children)
+                                                                   or child.pos_ == "NUM")))  # "… dead and 20 wounded"
                 yield ("passive_subject" if bare_participle else subject_slot), child, None
             elif dep == "nsubjpass":
                 has_subject = True
@@ -240,7 +251,7 @@ class SlotReader:
         shared = [g for c in later for g in c.children if g.dep_ in ("dobj", "obj") and not is_sum(g)]
         if not has_object and head.dep_ == "conj" and shared:
             yield from (("object", g, None) for g in shared)
-        elif not has_object and head.dep_ == "conj" and governor.pos_ in VERB_POS and not any(
+        elif not has_object and not has_subject and head.dep_ == "conj" and governor.pos_ in VERB_POS and not any(
                 c.dep_ in ("attr", "oprd", "acomp") for c in head.children):  # "… and became the railway's chairman"
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj"):
@@ -307,7 +318,7 @@ class SlotReader:
         if governor.i == head.i:
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
-        yield from self._winner(head)
+        yield from winners(head)
         if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
             return  # "won the election": the verb is a mention of its own and takes the clause
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS | RECEIVING_VERBS:
@@ -428,34 +439,6 @@ class SlotReader:
                         yield "nested", filler, preposition
             elif child.dep_ in ("npadvmod", "tmod"):
                 yield "time", child, None
-
-    @staticmethod
-    def _winner(head: Token) -> Iterator[tuple[str, Token, str | None]]:
-        """Who won the contest a nominal names: "Maduro was declared the winner of the election", "X is the winner of the race"."""
-        governor = head.head
-        if head.dep_ == "pobj" and governor.lower_ == "in" and governor.head.lemma_.lower() == "win":
-            # "Maduro won 51 percent of the vote in Sunday's election"
-            yield from (("winner", c, None) for c in governor.head.children if c.dep_ == "nsubj")
-        if head.dep_ == "pobj" and governor.lower_ == "of" and governor.head.lemma_.lower() in ("winner", "victor"):
-            winner = governor.head
-            if winner.dep_ == "attr":
-                yield from (("winner", c, None) for c in winner.head.children if c.dep_ == "nsubj")
-            elif winner.dep_ == "pobj" and winner.head.lower_ == "as":  # "declared Tinubu as the winner of …"
-                yield from (("winner", c, None) for c in winner.head.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
-            elif winner.dep_ == "oprd":
-                yield from (("winner", c, None) for c in winner.head.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
-            elif winner.dep_ in ("dobj", "obj"):
-                # "X was on Friday declared the winner of …", parsed with "declared" as a clause of its own;
-                # "INEC declares Tinubu winner": the name before the noun, never the one who declares
-                verb = winner.head
-                subjects = [c for c in winner.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
-                subjects = subjects or [c for c in verb.children if c.dep_ == "nsubjpass"]
-                if any(c.dep_ == "nsubj" for c in verb.children):
-                    yield from (("winner", c, None) for c in subjects)
-                    return
-                if not subjects and verb.dep_ in ("advcl", "xcomp", "conj") and verb.lemma_.lower() in ("declare", "name", "proclaim"):
-                    subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-                yield from (("winner", c, None) for c in subjects)
 
     def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
         """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""

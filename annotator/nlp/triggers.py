@@ -153,7 +153,8 @@ class TriggerFinder:
         head = span.root
         if condition.pos and head.pos_ not in condition.pos:
             return False
-        if not condition.as_modifier and head.dep_ in MODIFIER_DEPS and head.head.pos_ in NOUN_POS and head.head.i not in {t.i for t in span}:
+        if not condition.as_modifier and head.dep_ in MODIFIER_DEPS and head.head.pos_ in NOUN_POS and head.head.i not in {
+                t.i for t in span} and not (head.dep_ == "amod" and head.i > head.head.i):  # "left nine militants dead"
             return False
         span_words = {t.i for t in span}
         for child in head.children:

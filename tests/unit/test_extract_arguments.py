@@ -566,6 +566,15 @@ SLOT_CASES = [
      {"Attacker": [("rebels", None), ("government troops", None)]}),
     ("The rebels stepped up fighting with forces loyal to the government.", "fighting",
      {"Attacker": [("forces loyal to the government", None), ("The rebels", None)], "Instrument": None}),
+    # An adjective after its noun, or after "with" its noun, says what became of it; a number subject of a bare
+    # participle after another clause undergoes it, and takes no object from that clause.
+    ("The battle ended with one soldier and nine militants dead.", "dead", {"Victim": [("one soldier", None), ("nine militants", None)]}),
+    ("The clashes left three people dead and 20 wounded.", "wounded", {"Victim": [("20", None)], "Agent": None}),
+    # Carrying people is a movement; so is the transfer of people.
+    ("A flight from Egypt arrived on Monday, carrying 180 passengers.", "carrying",
+     {"Artifact": [("180 passengers", None)], "Vehicle": [("A flight from Egypt", None)]}),
+    ("Staff oversee the transfer of American citizens to Cyprus.", "transfer",
+     {"Artifact": [("American citizens", None)], "Destination": [("Cyprus", None)]}),  # the model tags no name here
 ]
 
 

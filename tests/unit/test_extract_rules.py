@@ -50,6 +50,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "Turkey assumed the role of mediator.",
     "The CEO departed the company in March.",             # leaving a firm is no journey
     "He left the company in 2019.",
+    "He carried the boxes upstairs.",
+    "The transfer of funds was approved.",
     "In an open letter to supporters, the president said nothing would change.",  # a letter nobody writes here
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
