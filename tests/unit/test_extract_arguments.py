@@ -550,6 +550,8 @@ SLOT_CASES = [
     ("Foreign aid workers have left the port city of Hodeida.", "left",
      {"Artifact": [("Foreign aid workers", None)], "Origin": [("the port city of Hodeida", "Hodeida")]}),
     ("Rebels seized the town of Kidal on Sunday.", "seized", {"Attacker": [("Rebels", None)], "Place": [("the town of Kidal", "Kidal")]}),
+    ("Rebels captured a border crossing between the two towns.", "captured",
+     {"Target": [("a border crossing between the two towns", None)], "Place": None}),
     ("Police captured the suspect on Monday.", "captured", {"Person": [("the suspect", None)]}),
     ("He was busted as part of a government sting.", "busted", {"Person": [("He", None)]}),
     ("Saleh's slaying followed his announcement.", "slaying", {"Victim": [("Saleh", "Saleh")]}),
