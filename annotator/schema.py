@@ -33,6 +33,7 @@ CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
     "require_modifiers", "require_governors", "prep_object_nouns", "object_or_preps", "require_particles", "forbid_owner_labels",
+    "forbid_subject_labels",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object", "or_type_in_document")
 
@@ -52,7 +53,8 @@ class TriggerCondition:
     `require_governors`: lemmas one of which must govern it ("opened fire"); `prep_object_nouns`: nouns one of
     which must head the object of one of its `require_preps` ("appeared in court", not "in a video");
     `forbid_owner_labels`: entity labels its possessor or name modifier may not have ("Trump's rally" is a
-    campaign event, not a demonstration); `require_particles`: verb particles one of which it needs, wherever it stands ("blew himself up");
+    campaign event, not a demonstration); `forbid_subject_labels`: entity labels its subject may not have ("Biden
+    captured Pennsylvania" is no attack); `require_particles`: verb particles one of which it needs, wherever it stands ("blew himself up");
     `object_or_preps`: prepositions that stand in for a needed object when none is there ("after being charged with assault");
     `or_type_in_document`: it counts anyway, its part of speech and forbidden modifiers apart, when the document
     has a trigger of its type that meets its own condition ("the deal" in a takeover report); `slots`: slot-to-role mappings
@@ -78,6 +80,7 @@ class TriggerCondition:
     prep_object_nouns: tuple[str, ...] = ()
     require_particles: tuple[str, ...] = ()
     forbid_owner_labels: tuple[str, ...] = ()
+    forbid_subject_labels: tuple[str, ...] = ()
     object_or_preps: tuple[str, ...] = ()
     or_type_in_document: bool = False
     slots: Mapping[str, Any] = field(default_factory=dict)

@@ -71,6 +71,7 @@ STATE_ATTACKS = frozenset({"strike", "airstrike", "raid", "invasion", "offensive
 POST_NOUNS = frozenset({"role", "post", "position", "job", "seat"})
 JAIL_NOUNS = frozenset({"prison", "jail", "gaol", "bars", "custody", "imprisonment", "detention"})
 UNITS = ("year", "month", "week", "day", "hour")  # the lengths of a term, largest first
+FIGHTING_WORDS = frozenset({"fight", "fighting", "clash", "battle", "skirmish", "combat", "firefight", "gunfight", "exchange"})
 FREQUENCY_WORDS = frozenset({"annual", "daily", "weekly", "monthly", "yearly", "quarterly", "biennial", "nightly"})
 # What ends a term: "for fraud", "over bribery", "in the bribery case", "on Monday" ("in prison", "under house arrest" stay).
 NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
@@ -124,7 +125,8 @@ class ArgumentFinder(SlotReader):
                     found.extend(position_entity(doc, token, entity_of_token, used_entities))
         found = [b for a in found for b in self._name_apart(doc, a, entity_of_token, used_entities)]
         posts = [a for a in found if a.role == "Position" and self._names_post_only(doc, a)]
-        if "Position" in event_type.roles and len(posts) == sum(a.role == "Position" for a in found):
+        leaving = event_type.name.endswith("End-Position")  # a title before the name is the post one leaves, not one taken
+        if "Position" in event_type.roles and len(posts) == sum(a.role == "Position" for a in found) and (leaving or not posts):
             # "Police Chief Jerry Mitchell is stepping down from his position": the title, not "his position"
             titles = [t for person in found if person.role == "Person"
                       for t in title_position(doc, person, entity_of_token, used_entities)]
@@ -313,7 +315,8 @@ class ArgumentFinder(SlotReader):
         if (role in ("Entity", "Person") or role is None and preposition == "to") and token.lemma_.lower() in POST_NOUNS and (
                 "Position" in event_type.roles):
             role = "Position"  # "stepped aside from that role", "quit his job", "appointed to the post": the post
-        if role == "Instrument" and preposition == "with" and (token.lemma_.lower() in AGENT_NOUNS or token.lower_ == "forces"):
+        if role == "Instrument" and preposition == "with" and self.trigger_lemma in FIGHTING_WORDS and (
+                token.lemma_.lower() in AGENT_NOUNS or token.lower_ == "forces"):
             role = "Attacker"  # "fighting with forces loyal to the government": the other side, not a weapon
         if role == "Entity" and preposition == "from" and token.lemma_.lower() in ("power", "office") and not any(
                 c.dep_ in ("det", "poss", "amod", "compound") for c in token.children):

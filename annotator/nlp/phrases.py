@@ -288,13 +288,17 @@ def winners(head: Token) -> Iterator[tuple[str, Token, str | None]]:
 
 
 def payer(verb: Token) -> list[Token]:
-    """Who pays: the verb's subject; for "ordered him to pay", the object of the verb it completes; for
-    "was sentenced … and ordered to pay", the subject up the chain."""
+    """Who pays: "ordered him to pay" the object of the verb it completes; else the active subject, up a
+    chain of coordinated or completing verbs ("was sentenced … and ordered to pay"); not "was paid"."""
+    if verb.dep_ == "xcomp":
+        ordered = [c for c in verb.head.children if c.dep_ in ("dobj", "obj") and not is_sum(c)]
+        if ordered:
+            return ordered[:1]
     clause = verb
     for _ in range(3):
-        deps = ("dobj", "nsubj", "nsubjpass") if clause is not verb and verb.dep_ == "xcomp" else ("nsubj", "nsubjpass")
-        found = sorted((c for c in clause.children if c.dep_ in deps and not is_sum(c)), key=lambda c: deps.index(c.dep_))
-        if found or clause.dep_ not in ("conj", "xcomp"):
+        deps = ("nsubj",) if clause is verb else ("nsubj", "nsubjpass")
+        found = [c for c in clause.children if c.dep_ in deps and not is_sum(c)]
+        if found or clause.dep_ not in ("conj", "xcomp") or any(c.dep_ == "nsubjpass" for c in clause.children):
             return found[:1]
         clause = clause.head
     return []

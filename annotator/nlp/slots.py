@@ -44,6 +44,7 @@ RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"}) 
 RESULT_DEPS = frozenset({"ccomp", "oprd", "acomp", "xcomp", "advmod"})
 # Verbs that put an event on the calendar: "his trial is set for October" says when it happens.
 SCHEDULING_VERBS = frozenset({"set", "schedule", "slate", "fix", "due", "reschedule", "expect"})
+CAUSING_VERBS = frozenset({"order", "have", "want", "get", "see", "need"})  # "ordered him arrested", "had him killed"
 
 
 class SlotReader:
@@ -114,7 +115,8 @@ class SlotReader:
                     # "a gunman … struck at multiple locations" in a body sentence is not either, but an elided
                     # passive is: "Four were killed and two wounded"
                     and (headline(head) or head.dep_ == "conj" and (any(c.dep_ == "auxpass" for c in head.head.children)
-                                                                   or child.pos_ == "NUM")))  # "… dead and 20 wounded"
+                                                                   or child.pos_ == "NUM")  # "… dead and 20 wounded"
+                         or head.dep_ in ("ccomp", "xcomp") and head.head.lemma_.lower() in CAUSING_VERBS))  # "ordered him arrested"
                 yield ("passive_subject" if bare_participle else subject_slot), child, None
             elif dep == "nsubjpass":
                 has_subject = True
@@ -391,7 +393,9 @@ class SlotReader:
             if governor.head.lemma_.lower() in ("plead", "appear"):
                 # "He pleaded not guilty at a hearing": who pleads is tried
                 yield from (("passive_subject", c, None) for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass"))
-        elif head.dep_ == "pobj" and governor.lower_ == "in" and "pay" in (governor.head.lemma_.lower(), governor.head.head.lemma_.lower()):
+        elif head.dep_ == "pobj" and governor.lower_ == "in" and "Money" in event_type.roles and any(
+                v.lemma_.lower() == "pay" and any(c.dep_ in ("dobj", "obj") and is_sum(c) for c in v.children)
+                for v in (governor.head, governor.head.head)):
             # "must pay $3,000 in fines", "ordered him to pay $4.1 million in restitution": the sum is the
             # fine's, and whoever pays it is fined (the Giver of a payment noun)
             paying = governor.head if governor.head.lemma_.lower() == "pay" else governor.head.head
@@ -420,7 +424,8 @@ class SlotReader:
             # A nominal trigger as a clause's subject often names where and when in that clause, and between
             # whom: "Fighting has escalated between the Houthis and Hadi's forces".
             yield from self._setting(governor)
-            yield from (slot for c in governor.children if c.dep_ == "prep" and c.lower_ == "between" for slot in self._prepositional(c))
+            yield from (slot for c in governor.children if c.dep_ == "prep" and c.lower_ == "between" for slot in self._prepositional(c)
+                        if slot[1].ent_type_ not in ("GPE", "LOC", "FAC") and slot[1].lemma_.lower() not in self.place_nouns)
             if governor.lemma_.lower() in SCHEDULING_VERBS:
                 # "His trial is set for October 2021": the date it is set for is when it happens
                 for child in governor.children:

@@ -191,9 +191,10 @@ class TriggerFinder:
             for noun in child.children if noun.dep_ == "pobj" for word in (noun, *noun.children) if word.i <= noun.i
         } & set(condition.prep_object_nouns):
             return False
-        if condition.forbid_subject_nouns:
+        if condition.forbid_subject_nouns or condition.forbid_subject_labels:
             subject = subject_of(head)
-            if subject is not None and subject.lemma_.lower() in condition.forbid_subject_nouns:
+            if subject is not None and (subject.lemma_.lower() in condition.forbid_subject_nouns
+                                        or subject.ent_type_ in condition.forbid_subject_labels):
                 return False
         target = object_of(head)
         if target is not None:

@@ -577,6 +577,15 @@ SLOT_CASES = [
      {"Artifact": [("180 passengers", None)], "Vehicle": [("A flight from Egypt", None)]}),
     ("Staff oversee the transfer of American citizens to Cyprus.", "transfer",
      {"Artifact": [("American citizens", None)], "Destination": [("Cyprus", None)]}),  # the model tags no name here
+    # A third review's counter-examples.
+    ("Prosecutors said he took cash and agreed to pay $20,000 in fines.", "fines", {"Entity": [("he", None)]}),
+    ("The official was paid $50,000 in bribes.", "bribes", {"Giver": None}),
+    ("He was charged with homicide in the death of his wife.", "charged", {"Defendant": [("He", None)]}),
+    ("Assistant Coach Mike Brown was promoted to the job.", "promoted", {"Position": [("the job", None)]}),
+    ("The bombing took place between Baghdad and Fallujah.", "bombing", {"Attacker": None}),
+    ("Clashes broke out between police and protesters.", "Clashes", {"Attacker": [("police", None), ("protesters", None)]}),
+    ("The judge ordered him arrested on Monday.", "arrested", {"Person": [("him", None)], "Agent": None}),
+    ("The army attacked with ground forces and tanks.", "attacked", {"Attacker": [("The army", None)]}),
 ]
 
 

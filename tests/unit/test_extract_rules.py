@@ -51,6 +51,11 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The CEO departed the company in March.",             # leaving a firm is no journey
     "He left the company in 2019.",
     "He carried the boxes upstairs.",
+    "The storm left the country in ruins.",               # a result, no journey
+    "He left the house to his daughter in his will.",
+    "The company seized the top position in the smartphone market.",
+    "The company signed a letter of intent with the startup.",
+    "Germany agreed to the restitution of looted art to Nigeria.",
     "The transfer of funds was approved.",
     "In an open letter to supporters, the president said nothing would change.",  # a letter nobody writes here
 ])
