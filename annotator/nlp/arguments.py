@@ -200,10 +200,9 @@ class ArgumentFinder(SlotReader):
             # respectively", or "and a fine of $10,000", are two
             if doc.text[first.end_char : second.start_char] in (" and ", ", ") and 0 <= units[0] < units[1] and (
                     "respectively" not in following):
-                end = second.end_char
-                after = doc.char_span(end, len(doc.text), alignment_mode="expand")
-                if after is not None and len(after) > 1 and after[0].lower_ in ("in", "behind") and (after[1].lemma_.lower() in JAIL_NOUNS or after[1].lower_ in JAIL_NOUNS):
-                    end = after[1].idx + len(after[1])  # "… in prison"
+                end, nxt = second.end_char, spans[1].end if spans[1] is not None else len(doc)
+                if nxt + 1 < len(doc) and doc[nxt].lower_ in ("in", "behind") and JAIL_NOUNS & {doc[nxt + 1].lemma_.lower(), doc[nxt + 1].lower_}:
+                    end = doc[nxt + 1].idx + len(doc[nxt + 1])  # "… in prison", "… behind bars"
                 joined = FoundArgument("Sentence", None, first.start_char, end, min(first.score, second.score))
                 return ArgumentFinder._joined_terms(doc, [joined if a is first else a for a in found if a is not second])
         return found

@@ -117,16 +117,17 @@ def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
 
     from annotator.nlp.phrases import GEOGRAPHIC_NOUNS
 
+    people = [e for e in entities if e.label_ == "PERSON" and len(e) > 1]
     result = []
     for entity in entities:
         doc, start = entity.doc, entity.start
-        person_words = {t.lower_ for e in entities if e.label_ == "PERSON" and len(e) > 1 and e != entity for t in e}
         before = [t.lower_ for t in doc[max(start - 2, 0) : start]]
         after = doc[entity.end].lower_ if entity.end < len(doc) else ""
         of_place = len(before) == 2 and before[1] == "of" and before[0] in GEOGRAPHIC_NOUNS
         aimed = bool(before) and before[-1] == "at" and doc[start - 1].head.lemma_.lower() in AIMING_VERBS
         placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ == "PERSON" and not aimed and (
-            bool(before) and before[-1] in PLACE_PREPOSITIONS and not any(t.lower_ in person_words for t in entity))
+            bool(before) and before[-1] in PLACE_PREPOSITIONS and not any(
+                t.lower_ == w.lower_ for e in people if e != entity for w in e for t in entity))
         if placed and after not in ("'s", "’s"):
             result.append(Span(doc, entity.start, entity.end, label="GPE"))
         else:

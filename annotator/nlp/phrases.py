@@ -287,6 +287,15 @@ def winners(head: Token) -> Iterator[tuple[str, Token, str | None]]:
             yield from (("winner", c, None) for c in subjects)
 
 
+def paid_sums(preposition: Token) -> list[Token]:
+    """The sums a "pay" paid "in" something, the phrase hung on the verb or on the sum: "pay $3,000 in fines"."""
+    for verb in (preposition.head, preposition.head.head):
+        sums = [c for c in verb.children if c.dep_ in ("dobj", "obj") and is_sum(c)] if verb.lemma_.lower() == "pay" else []
+        if sums:
+            return sums
+    return []
+
+
 def payer(verb: Token) -> list[Token]:
     """Who pays: "ordered him to pay" the object of the verb it completes; else the active subject, up a
     chain of coordinated or completing verbs ("was sentenced … and ordered to pay"); not "was paid"."""

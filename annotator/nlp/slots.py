@@ -28,6 +28,7 @@ from annotator.nlp.phrases import (
     headline,
     infinitive,
     is_sum,
+    paid_sums,
     payer,
     where_and_when,
     winners,
@@ -393,14 +394,11 @@ class SlotReader:
             if governor.head.lemma_.lower() in ("plead", "appear"):
                 # "He pleaded not guilty at a hearing": who pleads is tried
                 yield from (("passive_subject", c, None) for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass"))
-        elif head.dep_ == "pobj" and governor.lower_ == "in" and "Money" in event_type.roles and any(
-                v.lemma_.lower() == "pay" and any(c.dep_ in ("dobj", "obj") and is_sum(c) for c in v.children)
-                for v in (governor.head, governor.head.head)):
+        elif head.dep_ == "pobj" and governor.lower_ == "in" and "Money" in event_type.roles and (sums := paid_sums(governor)):
             # "must pay $3,000 in fines", "ordered him to pay $4.1 million in restitution": the sum is the
             # fine's, and whoever pays it is fined (the Giver of a payment noun)
-            paying = governor.head if governor.head.lemma_.lower() == "pay" else governor.head.head
-            yield from (("object", c, None) for c in paying.children if c.dep_ in ("dobj", "obj") and is_sum(c))
-            yield from ((("passive_subject" if "Adjudicator" in event_type.roles else "subject"), c, None) for c in payer(paying))
+            yield from (("object", c, None) for c in sums)
+            yield from ((("passive_subject" if "Adjudicator" in event_type.roles else "subject"), c, None) for c in payer(sums[0].head))
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
             for child in governor.head.children:
