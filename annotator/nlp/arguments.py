@@ -75,6 +75,11 @@ FIGHTING_WORDS = frozenset({"fight", "fighting", "clash", "battle", "skirmish", 
 FREQUENCY_WORDS = frozenset({"annual", "daily", "weekly", "monthly", "yearly", "quarterly", "biennial", "nightly"})
 # What ends a term: "for fraud", "over bribery", "in the bribery case", "on Monday" ("in prison", "under house arrest" stay).
 NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
+# Things attacked that name an attack they modify: "the convoy attack" hit the convoy ("school shooting" is a place).
+TARGET_MODIFIERS = frozenset({
+    "convoy", "patrol", "embassy", "consulate", "checkpoint", "base", "outpost", "pipeline", "bus", "train",
+    "refinery", "headquarters", "compound", "garrison", "barracks",
+})
 CASE_NOUNS = frozenset({"case", "trial", "court", "connection", "relation", "scheme", "scandal"})
 
 
@@ -97,6 +102,11 @@ class ArgumentFinder(SlotReader):
         slots = {**event_type.slots, **trigger.condition.slots}
         if "prep" in event_type.slots and "prep" in trigger.condition.slots:
             slots["prep"] = {**event_type.slots["prep"], **trigger.condition.slots["prep"]}
+        if slots.get("noun_of") and trigger.span.root.pos_ == "NOUN" and "of" not in slots.get("prep", {}):
+            slots["prep"] = {**slots.get("prep", {}), "of": slots["noun_of"]}  # "the evacuation of civilians"
+        if trigger.span.root.pos_ == "NOUN" and slots.get("possessor") and slots.get("possessor") == slots.get("prep", {}).get("of") and any(
+                c.dep_ == "prep" and c.lower_ == "of" for c in trigger.span.root.children):
+            slots["possessor"] = slots.get("agent") or slots.get("subject")  # "Iran's execution of a protester": who executes
         aimed = slots.get("prep", {}).get("at") == "Target" and slots.get("object") == "Target"
         if aimed and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() not in MUNITION_NOUNS for c in trigger.span.root.children):
             # "shot three people at a supermarket": with its target as the object, "at" says where.
@@ -290,6 +300,12 @@ class ArgumentFinder(SlotReader):
         if role == "Crime" and token.lower_ == "life":
             return None  # "jailed for life" is a term, not a crime
         placed = token.lemma_.lower() in self.schema.place_nouns or entity is not None and entity.label_ in ("GPE", "LOC", "FAC")
+        if role == "Artifact" and preposition == "of" and placed and "Origin" in event_type.roles:
+            role = "Origin"  # "the evacuation of the city": whence, not who
+        if role == "Crime" and preposition == "of" and "Defendant" in event_type.roles and (
+                entity is not None and entity.label_ == "PERSON" or token.lower_ in PERSONAL_PRONOUNS
+                or entity is None and token.lemma_.lower() in TITLE_WORDS | AGENT_NOUNS):
+            role = "Defendant"  # "the prosecution of the former president": who, not what for
         if role == "Crime" and preposition in ("on", "over") and (
             placed or preposition == "on" and token.lemma_.lower() not in CHARGE_NOUNS
         ):
@@ -320,6 +336,8 @@ class ArgumentFinder(SlotReader):
         if role == "Entity" and preposition == "from" and token.lemma_.lower() in ("power", "office") and not any(
                 c.dep_ in ("det", "poss", "amod", "compound") for c in token.children):
             return None  # "ousted from power", "removed from office": no organisation
+        if role == "Entity" and preposition == "from" and token.lemma_.lower() in JAIL_NOUNS:
+            return None  # "released from prison": where from, not who releases
         if role is None or role not in event_type.roles:
             return None
         if role == "Time":
@@ -441,7 +459,9 @@ class ArgumentFinder(SlotReader):
         lemma = token.lemma_.lower()
         if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not casualties and not (role == "Target" and lemma in GATHERING_NOUNS):
             return None  # an event as a participant ("the air strikes were targeting"); a meeting can be attacked
-        if slot == "modifier" and not agentive and role != "Instrument":
+        if slot == "modifier" and role == "Attacker" and lemma in TARGET_MODIFIERS and "Target" in event_type.roles:
+            role = "Target"  # "the convoy attack", "an embassy bombing": what was hit
+        elif slot == "modifier" and not agentive and role != "Instrument":
             return None  # "suicide attack", "car bombing": a manner or means, not who acted
         if role in ("Agent", "Artifact") and "Vehicle" in event_type.roles and lemma in VEHICLE_NOUNS:
             role = "Vehicle"  # "a bus carrying passengers"

@@ -151,13 +151,29 @@ class Candidates:
             word for event_type in schema.events.values() for entry in event_type.triggers
             for word in entry.partition(":")[0].lower().split()
         )
+        from annotator.nlp.lemmas import known_words
+        from annotator.nlp.phrases import (
+            CLAIMING_VERBS,
+            HAPPENING_VERBS,
+            LIGHT_VERBS,
+            OBJECT_CONTROL_VERBS,
+            PERPETRATING_VERBS,
+            UNDERGOING_VERBS,
+        )
+        from annotator.nlp.slots import CAUSING_VERBS, RECEIVING_VERBS, SCHEDULING_VERBS
+
+        # Every verb a rule looks up by lemma: a wrong lemma of one of them is put right ("staged" → "stage").
+        self.known = known_words(self.lexicon, LIGHT_VERBS, UNDERGOING_VERBS, CLAIMING_VERBS, CAUSING_VERBS, RECEIVING_VERBS,
+                                 SCHEDULING_VERBS, HAPPENING_VERBS, OBJECT_CONTROL_VERBS, PERPETRATING_VERBS)
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the Doc's sentences, entities and rule-found events in its user_data, as plain data."""
         from annotator.nlp.casing import reparse_title_case
         from annotator.nlp.entities import joined_times, placed_names, whole_phrases, without_article
+        from annotator.nlp.lemmas import repair_lemmas
 
         reparse_title_case(self.nlp, doc, skip=(COMPONENT,), lexicon=self.lexicon)
+        repair_lemmas(doc, self.known)
         doc.ents = placed_names(without_article(joined_times(whole_phrases(doc.ents))))
         sentences = [
             [(t.idx, t.idx + len(t.text)) for t in sentence if not t.is_space] for sentence in doc.sents

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
 TIME_LABELS = frozenset({"DATE", "TIME"})
+QUOTES = frozenset({'"', "“", "”", "‘", "’", "``", "''"})
 # Dependents that end a noun phrase's extent: they add a second referent or a side remark.
 CUT_DEPS = frozenset({"conj", "cc", "punct", "parataxis", "advcl", "preconj", "dep", "meta", "case"})
 # Dependents that, after a comma, add a side remark: a non-restrictive relative clause, an apposition.
@@ -60,15 +61,20 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
         if own.intersection(subtree):
             continue
         keep.update(subtree)
+    quotes = [c.i for c in token.children if c.dep_ == "punct" and c.text in QUOTES]
+    if len(quotes) == 2 and all(i in keep for i in range(quotes[0] + 1, quotes[1])):
+        keep.update(quotes)  # a quoted part of the phrase: an alleged "criminal mastermind" from York
     start = end = token.i
     while start - 1 in keep:
         start -= 1
     while end + 1 in keep:
         end += 1
     doc = token.doc
-    while start < end and (doc[start].is_punct or doc[start].dep_ == "cc"):
+    paired = len(quotes) == 2 and start <= quotes[0] and quotes[1] <= end and (start, end) != (quotes[0], quotes[1])
+    while start < end and (doc[start].is_punct and not (paired and start == quotes[0]) or doc[start].dep_ == "cc"):
         start += 1
-    while end > start and (doc[end].is_punct or doc[end].is_space or doc[end].dep_ in ("cc", "case")):
+    while end > start and (doc[end].is_punct and not (paired and end == quotes[1] and start <= quotes[0])
+                           or doc[end].is_space or doc[end].dep_ in ("cc", "case")):
         end -= 1
     return start, end + 1
 
@@ -347,3 +353,20 @@ def descriptors(doc: Doc) -> list[tuple[str, ...]]:
             nouns.add(root.head.lemma_.lower())
         found.append(tuple(sorted(nouns)))
     return found
+
+
+# Verbs that say an event happened: a relative clause of one says where and when ("the attack, which happened in Kabul").
+HAPPENING_VERBS = frozenset({"happen", "occur", "take", "unfold", "erupt", "begin", "start", "end"})
+# Verbs whose agent is the event's own: "an attack perpetrated by militants", "an attack claimed by IS".
+PERPETRATING_VERBS = frozenset({"perpetrate", "commit", "orchestrate", "initiate", "mastermind", "claim", "direct", "spearhead"})
+# Verbs whose object does what their infinitive says: "forced thousands of residents to flee".
+OBJECT_CONTROL_VERBS = frozenset({
+    "order", "force", "compel", "allow", "permit", "ask", "tell", "urge", "persuade", "encourage", "instruct",
+    "authorize", "authorise", "enable", "require", "invite", "advise", "warn", "lead", "cause", "prompt", "oblige",
+})
+
+
+def happening(verb: Token) -> bool:
+    """True for a verb that says an event happened: "occurred", "took place" (not "took to heart")."""
+    lemma = verb.lemma_.lower()
+    return lemma in HAPPENING_VERBS and (lemma != "take" or any(c.lower_ == "place" for c in verb.children))

@@ -19,12 +19,15 @@ from annotator.nlp.phrases import (
     CLAIMING_VERBS,
     GROUP_NOUNS,
     LIGHT_VERBS,
+    OBJECT_CONTROL_VERBS,
+    PERPETRATING_VERBS,
     PERSONAL_PRONOUNS,
     SITUATING_PREPOSITIONS,
     SPOKESPEOPLE,
     TIME_LABELS,
     UNDERGOING_VERBS,
     WEAPON_NOUNS,
+    happening,
     headline,
     infinitive,
     is_sum,
@@ -184,8 +187,9 @@ class SlotReader:
                 # "remanded him in custody to reappear": an infinitive after a person object is that person's
                 # "ordered him removed from office": a participle after a person object happens to that person
                 participle = head.dep_ == "xcomp" and head.tag_ == "VBN"
+                controlling = governor.lemma_.lower() in OBJECT_CONTROL_VERBS and infinitive(head)
                 controller = next((c for c in governor.children if c.dep_ in ("dobj", "obj") and (
-                    c.lower_ in PERSONAL_PRONOUNS or c.ent_type_ == "PERSON")), None) if infinitive(head) or participle else None
+                    c.lower_ in PERSONAL_PRONOUNS or c.ent_type_ == "PERSON" or controlling)), None) if infinitive(head) or participle else None
                 if controller is not None:
                     yield from self._inside_participant(controller)
                     yield ("passive_subject" if participle else subject_slot), controller, None
@@ -299,10 +303,12 @@ class SlotReader:
                 slot = "recipient" if verb in RECEIVING_VERBS and "Recipient" in event_type.roles else (
                     "passive_subject" if verb in UNDERGOING_VERBS | RECEIVING_VERBS else "subject")
                 yield from ((slot, g, None) for g in child.children if g.dep_ == "nsubj" and g.tag_ not in ("WDT", "WP"))
+            elif dep in ("relcl", "acl") and happening(child):
+                yield from self._setting(child)  # "the attack that took place on Thursday in Shariff Aguak town"
             elif dep == "acl":
-                # "airstrikes led by a Saudi coalition in Hodeida"
+                # "airstrikes led by a Saudi coalition in Hodeida"; not "the transaction, approved by both boards"
                 for grandchild in child.children:
-                    if grandchild.dep_ == "agent":
+                    if grandchild.dep_ == "agent" and child.lemma_.lower() in LIGHT_VERBS | PERPETRATING_VERBS:
                         for filler in grandchild.children:
                             if filler.dep_ == "pobj":
                                 yield "agent", filler, None

@@ -586,6 +586,41 @@ SLOT_CASES = [
     ("Clashes broke out between police and protesters.", "Clashes", {"Attacker": [("police", None), ("protesters", None)]}),
     ("The judge ordered him arrested on Monday.", "arrested", {"Person": [("him", None)], "Agent": None}),
     ("The army attacked with ground forces and tanks.", "attacked", {"Attacker": [("The army", None)]}),
+    # A verb the lemmatizer gets wrong ("staged" → "stag", "waged" → "wag", "texted" → "texte") keeps its rules.
+    ("Students staged a protest outside parliament on Monday.", "protest", {"Entity": [("Students", None)]}),
+    ("Rebels have waged war on the government.", "war", {"Attacker": [("Rebels", None)]}),
+    ("He texted his wife before the crash.", "texted", {"Entity": [("He", None), ("his wife", None)]}),
+    # The object of "order", "force", "allow" … does what the infinitive says, whatever noun it is.
+    ("The army ordered the villagers to leave the area.", "leave", {"Artifact": [("the villagers", None)]}),
+    ("The violence forced thousands of residents to flee their homes.", "flee",
+     {"Artifact": [("thousands of residents", None)]}),
+    # A nominal trigger's "of" phrase is who or what it happens to; a place evacuated is the origin.
+    ("The arrival of the refugees in Athens was delayed.", "arrival", {"Artifact": [("the refugees", None)]}),
+    ("The evacuation of the city began at dawn.", "evacuation", {"Origin": [("the city", None)], "Artifact": None}),
+    ("The merger of the two banks was approved by regulators.", "merger", {"Org": [("the two banks", None)]}),
+    ("The bankruptcy of the airline left passengers stranded.", "bankruptcy", {"Org": [("the airline", None)]}),
+    ("The birth of their daughter was announced in May.", "birth", {"Person": [("their daughter", None)]}),
+    ("The prosecution of the former president began in June.", "prosecution",
+     {"Defendant": [("the former president", None)], "Crime": None}),
+    # With an "of" phrase for who undergoes it, a possessor is who does it.
+    ("The army's deployment of troops to the border began.", "deployment",
+     {"Agent": [("The army", None)], "Artifact": [("troops", None)]}),
+    ("The spokesman said his extradition was approved.", "extradition", {"Person": [("his", None)]}),
+    # Who sells is the seller; a passive's agent is the buyer of "acquired", the seller of "sold".
+    ("Disney sold the studio to Sony for $2 billion.", "sold", {"Seller": [("Disney", "Disney")], "Buyer": [("Sony", "Sony")]}),
+    ("The restaurant operator was acquired by Food Management Partners in August.", "acquired",
+     {"Buyer": [("Food Management Partners", "Food Management Partners")]}),
+    ("He was released from prison on Monday.", "released", {"Entity": None, "Person": [("He", None)]}),
+    # Quotation marks around a part of the phrase stay in it; around all of it, they stay out.
+    ('Judges ruled that an alleged "criminal mastermind" from York should be extradited.', "extradited",
+     {"Person": [('an alleged "criminal mastermind" from York', None)]}),
+    ("The army fired “barrel bombs” at the town.", "fired", {"Instrument": [("barrel bombs", None)]}),
+    # A facility or convoy before an attack noun is what was hit; a relative clause of "happen" says where and when.
+    ("Four officers were wounded in the convoy attack on Thursday.", "attack", {"Target": [("convoy", None)]}),
+    ("The attack, which happened in Kabul on Monday, killed five.", "attack",
+     {"Place": [("Kabul", "Kabul")], "Time": [("Monday", "Monday")]}),
+    # Only a participle that does the event gives its agent: not "approved by".
+    ("The transaction, approved unanimously by both boards, is worth $48 billion.", "transaction", {"Buyer": None}),
 ]
 
 
@@ -593,3 +628,16 @@ SLOT_CASES = [
 def test_each_rule_finds_the_roles_it_should_and_no_others_named(extractor, text, trigger, expected):
     found = arguments(extract(extractor, text), trigger)
     assert {role: found.get(role) for role in expected} == expected
+
+
+def test_a_wrong_lemma_is_put_right_only_for_words_the_rules_know():
+    from annotator.nlp.lemmas import repaired
+
+    known = frozenset({"stage", "text", "imprison", "fine"})
+    assert repaired("stag", "staged", known) == "stage"
+    assert repaired("texte", "texted", known) == "text"
+    assert repaired("imprisoning", "imprisoning", known) == "imprison"
+    assert repaired("fin", "fined", known) == "fine"
+    assert repaired("stage", "staged", known) is None  # already right
+    assert repaired("wag", "wagged", known | {"wage"}) is None  # "wagged" is no form of "wage"
+    assert repaired("bless", "blessed", known) is None
