@@ -44,9 +44,10 @@ from annotator.nlp.phrases import (
     extent,
     is_bare_definite,
     is_sum,
+    names_place_or_time,
 )
 from annotator.nlp.slots import SlotReader
-from annotator.nlp.triggers import Trigger
+from annotator.nlp.triggers import CRIME_WORDS, Trigger
 from annotator.schema import EventType, Schema
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -373,6 +374,15 @@ class ArgumentFinder(SlotReader):
             end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and (
                 t.lower_ in NOT_TERM_PREPOSITIONS or t.lower_ in ("in", "on") and any(
                     g.lemma_.lower() in CASE_NOUNS or g.ent_type_ in TIME_LABELS for g in t.children)))])
+        if (role in VALUE_ROLES or role == "Defendant") and token.pos_ in ("NOUN", "PROPN"):
+            # "sworn in as prime minister [on Monday]", "pleaded guilty to fraud [in a federal court]",
+            # "convicted the senator [of bribery]": the time, the place or the crime is no part of it
+            # ("murdering two people in Taranaki" and "mayor in 20 years" keep theirs)
+            end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.head.i == token.i and (
+                names_place_or_time(t) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
+                or role == "Crime" and t.lower_ in ("in", "at", "before") and any(
+                    g.lemma_.lower() in COURT_NOUNS for g in t.children)
+                or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(

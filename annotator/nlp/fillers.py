@@ -105,6 +105,11 @@ TITLE_WORDS = frozenset({
     "treasurer", "deputy", "official", "boss", "adviser", "advisor", "lawmaker", "mp", "officer", "cfo", "coo",
 })
 TITLE_MODIFIERS = frozenset({"prime", "vice", "chief", "deputy", "general", "attorney"})
+# Adjectives inside a post's name: "chief financial officer", "foreign minister", "managing director".
+TITLE_ADJECTIVES = frozenset({
+    "financial", "operating", "technology", "technical", "marketing", "legal", "medical", "foreign", "managing",
+    "assistant", "associate", "commercial", "administrative", "creative", "interim", "acting",
+})
 NOT_OF_THE_TITLE = frozenset({"former", "longtime", "long-time", "then", "late", "outgoing", "incoming", "current", "ex", "-"})
 
 
@@ -121,7 +126,8 @@ def title_position(doc: Doc, person: FoundArgument, entity_of_token: dict[int, i
     elif span.root.lemma_.lower() in TITLE_WORDS and span.root.pos_ == "NOUN":
         run = [span.root]  # with the words of the post before it: "its chief executive", "the prime minister"
         while run[0].i > span.start and doc[run[0].i - 1].head.i == span.root.i and (
-                doc[run[0].i - 1].dep_ == "compound" and doc[run[0].i - 1].pos_ == "NOUN" or doc[run[0].i - 1].lemma_.lower() in TITLE_WORDS | TITLE_MODIFIERS):
+                doc[run[0].i - 1].dep_ == "compound" and doc[run[0].i - 1].pos_ == "NOUN"
+                or doc[run[0].i - 1].lemma_.lower() in TITLE_WORDS | TITLE_MODIFIERS | TITLE_ADJECTIVES):
             run.insert(0, doc[run[0].i - 1])
     else:
         return []

@@ -36,7 +36,7 @@ from annotator.nlp.phrases import (
     where_and_when,
     winners,
 )
-from annotator.nlp.triggers import VERB_POS, Trigger
+from annotator.nlp.triggers import CRIME_WORDS, VERB_POS, Trigger
 from annotator.schema import EventType
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -128,11 +128,16 @@ class SlotReader:
             elif dep in ("dobj", "obj"):
                 has_object = True
                 yield "object", child, None
+                # "convicted the former senator of bribery", the crime parsed as the senator's: the verb's
+                yield from (("prep", g, "of") for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in CRIME_WORDS)
                 # "gave the McDonnells 177,000 dollars": the first object of two, parsed as a modifier of the second
                 yield from (("dative", c, None) for c in child.lefts if c.dep_ == "nmod" and c.pos_ in ("PROPN", "PRON")
                             and any(n.dep_ == "nummod" and n.i > c.i for n in child.lefts))
             elif dep in ("attr", "oprd"):
-                yield "predicate", child, None
+                # "The board named Jane Smith as its chief", parsed as "a board named Jane Smith": she is the one named
+                named = dep == "oprd" and child.ent_type_ == "PERSON" and any(c.dep_ == "prep" and c.lower_ == "as" for c in head.children)
+                yield ("object" if named else "predicate"), child, None
             elif dep == "agent":
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":

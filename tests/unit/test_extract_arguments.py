@@ -621,6 +621,20 @@ SLOT_CASES = [
      {"Place": [("Kabul", "Kabul")], "Time": [("Monday", "Monday")]}),
     # Only a participle that does the event gives its agent: not "approved by".
     ("The transaction, approved unanimously by both boards, is worth $48 billion.", "transaction", {"Buyer": None}),
+    # A post, a crime or a defendant ends before the event's own time and place, or the crime hung on the defendant.
+    ("Khan was sworn in as prime minister on Monday in Islamabad.", "sworn in",
+     {"Position": [("prime minister", None)], "Time": [("Monday", "Monday")]}),
+    ("He pleaded guilty to fraud in a Manhattan federal court.", "pleaded guilty", {"Crime": [("fraud", None)]}),
+    ("A federal jury in Boston convicted the former senator of bribery on Thursday.", "convicted",
+     {"Defendant": [("the former senator", None)], "Crime": [("bribery", None)]}),
+    ("He took office in 2010 as the first new mayor in 20 years.", "took office",
+     {"Position": [("first new mayor in 20 years", None)]}),
+    # "The board named Jane Smith as …", parsed as a board of that name: she is the one named.
+    ("The board named Jane Smith as its new chief executive on Tuesday.", "named",
+     {"Person": [("Jane Smith", "Jane Smith")], "Position": [("new chief executive", None)]}),
+    ("The judge fined him $50,000.", "fined", {"Entity": [("him", None)]}),
+    ("The company fired its chief financial officer last week.", "fired",
+     {"Person": [("its chief financial officer", None)], "Position": [("chief financial officer", None)]}),
 ]
 
 
