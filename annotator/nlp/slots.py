@@ -477,7 +477,11 @@ class SlotReader:
     def _prepositional(self, preposition: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
         word = preposition.lower_
         for child in preposition.children:
-            if child.dep_ == "pobj":
+            if child.dep_ == "pobj" and word == "in" and child.lower_ == "front" and not any(c.dep_ == "det" for c in child.children):
+                # "protested in front of the embassy": near it
+                yield from (("prep", g, "near") for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for g in c.children if g.dep_ == "pobj")
+            elif child.dep_ == "pobj":
                 yield "prep", child, word
                 if depth < 3 and child.i not in self.trigger_tokens:
                     # "appeared in court following the deaths of two people at a property": an event of its own

@@ -633,6 +633,7 @@ SLOT_CASES = [
     ("The board named Jane Smith as its new chief executive on Tuesday.", "named",
      {"Person": [("Jane Smith", "Jane Smith")], "Position": [("new chief executive", None)]}),
     ("The judge fined him $50,000.", "fined", {"Entity": [("him", None)]}),
+    ("Hundreds of people protested in front of the embassy on Saturday.", "protested", {"Place": [("the embassy", None)]}),
     ("The company fired its chief financial officer last week.", "fired",
      {"Person": [("its chief financial officer", None)], "Position": [("chief financial officer", None)]}),
 ]

@@ -58,6 +58,9 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "Germany agreed to the restitution of looted art to Nigeria.",
     "The transfer of funds was approved.",
     "In an open letter to supporters, the president said nothing would change.",  # a letter nobody writes here
+    "The minister is battling cancer.",                   # battling an illness or a fire
+    "Firefighters battled the blaze for hours.",
+    "He suffered a cardiac arrest during the match.",     # an arrest of the heart
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
