@@ -480,7 +480,9 @@ class SlotReader:
             if child.dep_ == "pobj" and word == "in" and child.lower_ == "front" and not any(c.dep_ == "det" for c in child.children):
                 # "protested in front of the embassy": near it
                 yield from (("prep", g, "near") for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
-                            for g in c.children if g.dep_ == "pobj")
+                            for g in c.children if g.dep_ == "pobj" and (
+                                g.lemma_.lower() in self.place_nouns or g.ent_type_ in ("GPE", "LOC", "FAC")))
+                yield from self._nested_places(child, depth)  # "in front of supporters in the capital"
             elif child.dep_ == "pobj":
                 yield "prep", child, word
                 if depth < 3 and child.i not in self.trigger_tokens:

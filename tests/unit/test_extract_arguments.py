@@ -634,6 +634,8 @@ SLOT_CASES = [
      {"Person": [("Jane Smith", "Jane Smith")], "Position": [("new chief executive", None)]}),
     ("The judge fined him $50,000.", "fined", {"Entity": [("him", None)]}),
     ("Hundreds of people protested in front of the embassy on Saturday.", "protested", {"Place": [("the embassy", None)]}),
+    ("Ruto was sworn in in front of tens of thousands of supporters in the capital, Nairobi.", "sworn in",
+     {"Place": [("the capital", None)]}),  # people are no place; where they stand is
     ("The company fired its chief financial officer last week.", "fired",
      {"Person": [("its chief financial officer", None)], "Position": [("chief financial officer", None)]}),
 ]
