@@ -45,6 +45,7 @@ from annotator.nlp.phrases import (
     is_bare_definite,
     is_sum,
     names_place_or_time,
+    party,
 )
 from annotator.nlp.slots import SlotReader
 from annotator.nlp.triggers import CRIME_WORDS, Trigger
@@ -62,6 +63,7 @@ CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
 CHARGE_NOUNS = frozenset({"charge", "count", "accusation", "allegation", "suspicion", "indictment"})
 COURT_NOUNS = frozenset({"court", "tribunal"})
+DECIDING_NOUNS = frozenset({"judge", "jury", "magistrate", "regulator", "watchdog", "authority", "commission", "panel", "governor"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "on Tuesday", "Tuesday's protest"
 # Attacks a state makes: a country before one names who struck ("US airstrikes"); before any other
@@ -78,8 +80,8 @@ FREQUENCY_WORDS = frozenset({"annual", "daily", "weekly", "monthly", "yearly", "
 NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
 # Things attacked that name an attack they modify: "the convoy attack" hit the convoy ("school shooting" is a place).
 TARGET_MODIFIERS = frozenset({
-    "convoy", "patrol", "embassy", "consulate", "checkpoint", "base", "outpost", "pipeline", "bus", "train",
-    "refinery", "headquarters", "compound", "garrison", "barracks",
+    "convoy", "patrol", "embassy", "consulate", "checkpoint", "base", "outpost", "pipeline", "bus", "headquarters",
+    "compound", "garrison", "barracks",
 })
 CASE_NOUNS = frozenset({"case", "trial", "court", "connection", "relation", "scheme", "scandal"})
 
@@ -105,9 +107,11 @@ class ArgumentFinder(SlotReader):
             slots["prep"] = {**event_type.slots["prep"], **trigger.condition.slots["prep"]}
         if slots.get("noun_of") and trigger.span.root.pos_ == "NOUN" and "of" not in slots.get("prep", {}):
             slots["prep"] = {**slots.get("prep", {}), "of": slots["noun_of"]}  # "the evacuation of civilians"
-        if trigger.span.root.pos_ == "NOUN" and slots.get("possessor") and slots.get("possessor") == slots.get("prep", {}).get("of") and any(
-                c.dep_ == "prep" and c.lower_ == "of" for c in trigger.span.root.children):
-            slots["possessor"] = slots.get("agent") or slots.get("subject")  # "Iran's execution of a protester": who executes
+        of_filler = next((g for c in trigger.span.root.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"), None) if trigger.span.root.pos_ == "NOUN" else None
+        if of_filler is not None and slots.get("possessor") and slots.get("possessor") in (
+                slots.get("prep", {}).get("of"), "Defendant" if party(of_filler, None) else None):
+            slots["possessor"] = slots.get("agent") or slots.get("subject")  # "the state's prosecution of the officers"
         aimed = slots.get("prep", {}).get("at") == "Target" and slots.get("object") == "Target"
         if aimed and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() not in MUNITION_NOUNS for c in trigger.span.root.children):
             # "shot three people at a supermarket": with its target as the object, "at" says where.
@@ -301,12 +305,19 @@ class ArgumentFinder(SlotReader):
         if role == "Crime" and token.lower_ == "life":
             return None  # "jailed for life" is a term, not a crime
         placed = token.lemma_.lower() in self.schema.place_nouns or entity is not None and entity.label_ in ("GPE", "LOC", "FAC")
-        if role == "Artifact" and preposition == "of" and placed and "Origin" in event_type.roles:
-            role = "Origin"  # "the evacuation of the city": whence, not who
+        if role == "Artifact" and placed and "Origin" in event_type.roles and (
+                preposition == "of" or slot == "object" and self.trigger_lemma == "evacuate"):
+            role = "Origin"  # "the evacuation of the city", "residents evacuated the area": whence, not who
+        if slot == "possessor" and role in ("Defendant", "Entity") and "Adjudicator" in event_type.roles and (
+                token.lemma_.lower() in COURT_NOUNS | DECIDING_NOUNS):
+            role = "Adjudicator"  # "the court's sentence", "the regulator's fine": who decides it
         if role == "Crime" and preposition == "of" and "Defendant" in event_type.roles and (
-                entity is not None and entity.label_ == "PERSON" or token.lower_ in PERSONAL_PRONOUNS
-                or entity is None and token.lemma_.lower() in TITLE_WORDS | AGENT_NOUNS):
-            role = "Defendant"  # "the prosecution of the former president": who, not what for
+                party(token, entity) or party(token, entity, organisation=True)):
+            role = "Defendant"  # "the prosecution of the former president", "… of the company": who, not what for
+        if preposition == "of" and slot == "prep" and slots.get("noun_of") == role and (
+                role in ("Person", "Defendant", "Victim", "Org") and not party(token, entity, organisation=role == "Org")
+                and not (role == "Defendant" and party(token, entity, organisation=True))):
+            return None  # "the birth of the republic", "the creation of jobs", "the bankruptcy of the idea"
         if role == "Crime" and preposition in ("on", "over") and (
             placed or preposition == "on" and token.lemma_.lower() not in CHARGE_NOUNS
         ):
@@ -337,8 +348,9 @@ class ArgumentFinder(SlotReader):
         if role == "Entity" and preposition == "from" and token.lemma_.lower() in ("power", "office") and not any(
                 c.dep_ in ("det", "poss", "amod", "compound") for c in token.children):
             return None  # "ousted from power", "removed from office": no organisation
-        if role == "Entity" and preposition == "from" and token.lemma_.lower() in JAIL_NOUNS:
-            return None  # "released from prison": where from, not who releases
+        if role == "Entity" and preposition == "from" and (token.lemma_.lower() in JAIL_NOUNS | {"captivity", "hospital", "clinic"}
+                                                           or token.lemma_.lower() in self.schema.place_nouns):
+            return None  # "released from prison", "from hospital": where from, not who releases
         if role is None or role not in event_type.roles:
             return None
         if role == "Time":
@@ -462,6 +474,8 @@ class ArgumentFinder(SlotReader):
             return None
         if role in JUSTICE_PARTIES and token.lemma_.lower() in ("prosecutor", "prosecution") and "Prosecutor" in event_type.roles:
             role = "Prosecutor"  # "Prosecutors will appeal the verdict"
+        if slot == "modifier" and role == "Attacker" and token.lemma_.lower() in TARGET_MODIFIERS and "Target" in event_type.roles:
+            role = "Target"  # "the convoy attack", "an embassy bombing": what was hit
         if role in ("Attacker", "Agent") and (token.lemma_.lower() in self.schema.place_nouns or token.lemma_.lower() in NATURAL_FORCES):
             return None
         if role == "Agent" and "Instrument" in event_type.roles and token.lemma_.lower() in VEHICLE_NOUNS:
@@ -469,9 +483,7 @@ class ArgumentFinder(SlotReader):
         lemma = token.lemma_.lower()
         if lemma in self.trigger_lemmas and token.pos_ == "NOUN" and not casualties and not (role == "Target" and lemma in GATHERING_NOUNS):
             return None  # an event as a participant ("the air strikes were targeting"); a meeting can be attacked
-        if slot == "modifier" and role == "Attacker" and lemma in TARGET_MODIFIERS and "Target" in event_type.roles:
-            role = "Target"  # "the convoy attack", "an embassy bombing": what was hit
-        elif slot == "modifier" and not agentive and role != "Instrument":
+        if slot == "modifier" and not agentive and role not in ("Instrument", "Target"):
             return None  # "suicide attack", "car bombing": a manner or means, not who acted
         if role in ("Agent", "Artifact") and "Vehicle" in event_type.roles and lemma in VEHICLE_NOUNS:
             role = "Vehicle"  # "a bus carrying passengers"

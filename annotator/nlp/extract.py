@@ -153,14 +153,16 @@ class Candidates:
         )
         from annotator.nlp.lemmas import known_words
         from annotator.nlp.phrases import (
+            CAUSING_VERBS,
             CLAIMING_VERBS,
             HAPPENING_VERBS,
             LIGHT_VERBS,
             OBJECT_CONTROL_VERBS,
             PERPETRATING_VERBS,
+            RECEIVING_VERBS,
+            SCHEDULING_VERBS,
             UNDERGOING_VERBS,
         )
-        from annotator.nlp.slots import CAUSING_VERBS, RECEIVING_VERBS, SCHEDULING_VERBS
 
         # Every verb a rule looks up by lemma: a wrong lemma of one of them is put right ("staged" → "stage").
         self.known = known_words(self.lexicon, LIGHT_VERBS, UNDERGOING_VERBS, CLAIMING_VERBS, CAUSING_VERBS, RECEIVING_VERBS,

@@ -61,21 +61,29 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
         if own.intersection(subtree):
             continue
         keep.update(subtree)
-    quotes = [c.i for c in token.children if c.dep_ == "punct" and c.text in QUOTES]
-    if len(quotes) == 2 and all(i in keep for i in range(quotes[0] + 1, quotes[1])):
-        keep.update(quotes)  # a quoted part of the phrase: an alleged "criminal mastermind" from York
+    # Quotation marks hung on the phrase's words stay with them: an alleged "criminal mastermind" from York,
+    # the "Blue Moon" nightclub, a man known as "El Chapo"; a pair around the whole phrase does not.
+    keep.update(t.i for t in token.subtree if t.text in QUOTES and t.head.i in keep)
     start = end = token.i
     while start - 1 in keep:
         start -= 1
     while end + 1 in keep:
         end += 1
     doc = token.doc
-    paired = len(quotes) == 2 and start <= quotes[0] and quotes[1] <= end and (start, end) != (quotes[0], quotes[1])
-    while start < end and (doc[start].is_punct and not (paired and start == quotes[0]) or doc[start].dep_ == "cc"):
+    while start < end and (doc[start].is_punct and doc[start].text not in QUOTES or doc[start].dep_ == "cc"):
         start += 1
-    while end > start and (doc[end].is_punct and not (paired and end == quotes[1] and start <= quotes[0])
-                           or doc[end].is_space or doc[end].dep_ in ("cc", "case")):
+    while end > start and (doc[end].is_punct and doc[end].text not in QUOTES or doc[end].is_space
+                           or doc[end].dep_ in ("cc", "case")):
         end -= 1
+    marks = [t.i for t in doc[start : end + 1] if t.text in QUOTES]
+    if len(marks) % 2 and end + 1 < len(doc) and doc[end + 1].text in QUOTES and marks[-1] != end:
+        end += 1  # the closing mark of a quoted name at the phrase's end
+    elif len(marks) % 2 and marks[0] == start:
+        start += 1  # an opening mark whose partner is outside the phrase
+    elif len(marks) % 2 and marks[-1] == end:
+        end -= 1
+    if end > start and doc[start].text in QUOTES and doc[end].text in QUOTES and len(marks) == 2:
+        start, end = start + 1, end - 1  # "container bombs" quoted whole
     return start, end + 1
 
 
@@ -355,6 +363,10 @@ def descriptors(doc: Doc) -> list[tuple[str, ...]]:
     return found
 
 
+RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"})  # "took bribes": the taker receives
+# Verbs that put an event on the calendar: "his trial is set for October" says when it happens.
+SCHEDULING_VERBS = frozenset({"set", "schedule", "slate", "fix", "due", "reschedule", "expect"})
+CAUSING_VERBS = frozenset({"order", "have", "want", "get", "see", "need"})  # "ordered him arrested", "had him killed"
 # Verbs that say an event happened: a relative clause of one says where and when ("the attack, which happened in Kabul").
 HAPPENING_VERBS = frozenset({"happen", "occur", "take", "unfold", "erupt", "begin", "start", "end"})
 # Verbs whose agent is the event's own: "an attack perpetrated by militants", "an attack claimed by IS".
@@ -370,3 +382,35 @@ def happening(verb: Token) -> bool:
     """True for a verb that says an event happened: "occurred", "took place" (not "took to heart")."""
     lemma = verb.lemma_.lower()
     return lemma in HAPPENING_VERBS and (lemma != "take" or any(c.lower_ == "place" for c in verb.children))
+
+
+# People and organisations by their common nouns: who an event noun's "of" phrase can name
+# ("the birth of their daughter", "the merger of the two banks"; not "the birth of the republic").
+PEOPLE_NOUNS = frozenset({
+    "man", "woman", "person", "people", "child", "boy", "girl", "baby", "twin", "son", "daughter", "father",
+    "mother", "husband", "wife", "brother", "sister", "family", "couple", "teenager", "youth", "suspect",
+    "defendant", "prisoner", "detainee", "hostage", "captive", "inmate", "convict", "citizen", "national",
+    "resident", "civilian", "refugee", "migrant", "student", "worker", "employee", "soldier", "journalist",
+    "activist", "victim", "passenger", "tourist", "patient", "doctor", "nurse", "teacher", "player", "member",
+    "driver", "pilot", "crew", "staff", "volunteer", "voter", "candidate", "nominee", "prince", "princess",
+    "king", "queen", "actor", "actress", "singer", "politician", "evacuee", "pilgrim", "fugitive", "individual",
+})
+ORGANISATION_NOUNS = frozenset({
+    "company", "firm", "bank", "airline", "carrier", "retailer", "chain", "group", "business", "lender", "insurer",
+    "startup", "start-up", "agency", "party", "corporation", "conglomerate", "operator", "maker", "manufacturer",
+    "producer", "brand", "subsidiary", "unit", "rival", "competitor", "club", "team", "newspaper", "publisher",
+    "studio", "network", "charity", "foundation", "university", "organisation", "organization", "union",
+    "institution", "venture", "fund", "exchange", "restaurant", "store", "hospital", "school",
+})
+
+
+def party(token: Token, entity: Span | None, organisation: bool = False) -> bool:
+    """True for a phrase that names people ("the former president", "him", "three men"), or, with
+    `organisation`, an organisation ("the company", a name tagged ORG)."""
+    lemma = token.lemma_.lower()
+    if organisation:
+        return entity is not None and entity.label_ == "ORG" or entity is None and lemma in ORGANISATION_NOUNS
+    from annotator.nlp.fillers import TITLE_WORDS
+
+    return (entity is not None and entity.label_ in ("PERSON", "NORP", "CARDINAL") or token.lower_ in PERSONAL_PRONOUNS
+            or entity is None and (lemma in PEOPLE_NOUNS | TITLE_WORDS | AGENT_NOUNS or token.pos_ == "NUM"))

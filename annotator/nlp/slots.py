@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
     ACTIVE_AFTER_PASSIVE,
+    CAUSING_VERBS,
     CLAIMING_VERBS,
     GROUP_NOUNS,
     LIGHT_VERBS,
     OBJECT_CONTROL_VERBS,
     PERPETRATING_VERBS,
     PERSONAL_PRONOUNS,
+    RECEIVING_VERBS,
+    SCHEDULING_VERBS,
     SITUATING_PREPOSITIONS,
     SPOKESPEOPLE,
     TIME_LABELS,
@@ -43,12 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
 
 Slot = tuple[str, "Token", str | None]
-RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"})  # "took bribes": the taker receives
 # An adjective that says how a verb left its object: "shot them dead", "shot dead a police officer", "found dead".
 RESULT_DEPS = frozenset({"ccomp", "oprd", "acomp", "xcomp", "advmod"})
-# Verbs that put an event on the calendar: "his trial is set for October" says when it happens.
-SCHEDULING_VERBS = frozenset({"set", "schedule", "slate", "fix", "due", "reschedule", "expect"})
-CAUSING_VERBS = frozenset({"order", "have", "want", "get", "see", "need"})  # "ordered him arrested", "had him killed"
 
 
 class SlotReader:
@@ -59,7 +58,6 @@ class SlotReader:
         self.trigger_lemmas = trigger_lemmas
         self.place_nouns = place_nouns
         self.trigger_tokens: set[int] = set()
-
 
     @staticmethod
     def clausal(head: Token) -> bool:
@@ -301,6 +299,8 @@ class SlotReader:
                 yield "modifier", child, None  # "the 2016 presidential election": its year is its time
             elif dep == "prep":
                 yield from self._prepositional(child)
+            elif dep in ("relcl", "acl") and happening(child):
+                yield from self._setting(child)  # "the attack that took place on Thursday in Shariff Aguak town"
             elif dep == "relcl" and child.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS | RECEIVING_VERBS and not any(
                     g.dep_ in ("dobj", "obj") and g.tag_ not in ("WDT", "WP") for g in child.children):
                 # "every cash payment he received", "the attack they carried out": the relative clause's subject takes part
@@ -308,8 +308,6 @@ class SlotReader:
                 slot = "recipient" if verb in RECEIVING_VERBS and "Recipient" in event_type.roles else (
                     "passive_subject" if verb in UNDERGOING_VERBS | RECEIVING_VERBS else "subject")
                 yield from ((slot, g, None) for g in child.children if g.dep_ == "nsubj" and g.tag_ not in ("WDT", "WP"))
-            elif dep in ("relcl", "acl") and happening(child):
-                yield from self._setting(child)  # "the attack that took place on Thursday in Shariff Aguak town"
             elif dep == "acl":
                 # "airstrikes led by a Saudi coalition in Hodeida"; not "the transaction, approved by both boards"
                 for grandchild in child.children:

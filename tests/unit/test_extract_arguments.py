@@ -633,9 +633,27 @@ SLOT_CASES = [
     ("The board named Jane Smith as its new chief executive on Tuesday.", "named",
      {"Person": [("Jane Smith", "Jane Smith")], "Position": [("new chief executive", None)]}),
     ("The judge fined him $50,000.", "fined", {"Entity": [("him", None)]}),
+    # Counter-examples of a review: "of" phrases that name no participant, owners that decide, places left.
+    ("The birth of the republic was celebrated.", "birth", {"Person": None}),
+    ("The creation of jobs is a priority.", "creation", {"Org": None}),
+    ("The prosecution of the company for fraud began.", "prosecution", {"Defendant": [("the company", None)], "Crime": None}),
+    ("The state's prosecution of the officers collapsed.", "prosecution",
+     {"Prosecutor": [("The state", None)], "Defendant": [("the officers", None)]}),
+    ("The board's nomination of Smith was approved.", "nomination", {"Agent": [("The board", None)]}),
+    ("The court's sentence was harsh.", "sentence", {"Adjudicator": [("The court", None)], "Defendant": None}),
+    ("The regulator's fine of $5 million was upheld.", "fine", {"Adjudicator": [("The regulator", None)], "Entity": None}),
+    ("The sale of the building by the city to a developer was approved.", "sale",
+     {"Seller": [("the city", None)], "Buyer": [("a developer", None)]}),
+    ("He was released from hospital on Monday.", "released", {"Entity": None}),
+    ("Residents evacuated the area on Monday.", "evacuated", {"Origin": [("the area", None)], "Artifact": None}),
+    ("The meeting, which began in Geneva on Tuesday, ended without a deal.", "meeting",
+     {"Place": [("Geneva", "Geneva")], "Time": [("Tuesday", "Tuesday")]}),
+    ("The checkpoint bombing killed 12.", "bombing", {"Target": [("checkpoint", None)]}),
+    ('Gunmen attacked the "Blue Moon" nightclub in Lagos.', "attacked", {"Target": [('the "Blue Moon" nightclub', None)]}),
+    ('Police arrested a man known as "El Chapo" in Mexico.', "arrested", {"Person": [('a man known as "El Chapo"', None)]}),
     ("Hundreds of people protested in front of the embassy on Saturday.", "protested", {"Place": [("the embassy", None)]}),
     ("Ruto was sworn in in front of tens of thousands of supporters in the capital, Nairobi.", "sworn in",
-     {"Place": [("the capital", None)]}),  # people are no place; where they stand is
+     {"Place": [("the capital", "Nairobi")]}),  # people are no place; where they stand is
     ("The company fired its chief financial officer last week.", "fired",
      {"Person": [("its chief financial officer", None)], "Position": [("chief financial officer", None)]}),
 ]
