@@ -33,7 +33,7 @@ CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
     "require_modifiers", "require_governors", "prep_object_nouns", "object_or_preps", "require_particles", "forbid_owner_labels",
-    "forbid_subject_labels",
+    "forbid_subject_labels", "acl_require_preps",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object", "or_type_in_document")
 
@@ -54,7 +54,8 @@ class TriggerCondition:
     which must head the object of one of its `require_preps` ("appeared in court", not "in a video");
     `forbid_owner_labels`: entity labels its possessor or name modifier may not have ("Trump's rally" is a
     campaign event, not a demonstration); `forbid_subject_labels`: entity labels its subject may not have ("Biden
-    captured Pennsylvania" is no attack); `require_particles`: verb particles one of which it needs, wherever it stands ("blew himself up");
+    captured Pennsylvania" is no attack); `acl_require_preps`: prepositions one of which a participle hung on a noun
+    needs ("The board named Jane Smith as its chief", not "a man named John Smith"); `require_particles`: verb particles one of which it needs, wherever it stands ("blew himself up");
     `object_or_preps`: prepositions that stand in for a needed object when none is there ("after being charged with assault");
     `or_type_in_document`: it counts anyway, its part of speech and forbidden modifiers apart, when the document
     has a trigger of its type that meets its own condition ("the deal" in a takeover report); `slots`: slot-to-role mappings
@@ -81,6 +82,7 @@ class TriggerCondition:
     require_particles: tuple[str, ...] = ()
     forbid_owner_labels: tuple[str, ...] = ()
     forbid_subject_labels: tuple[str, ...] = ()
+    acl_require_preps: tuple[str, ...] = ()
     object_or_preps: tuple[str, ...] = ()
     or_type_in_document: bool = False
     slots: Mapping[str, Any] = field(default_factory=dict)

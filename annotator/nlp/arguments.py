@@ -35,6 +35,7 @@ from annotator.nlp.phrases import (
     NATURAL_FORCES,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
+    PLACE_OR_TIME_LABELS,
     SITUATING_PREPOSITIONS,
     TIME_LABELS,
     VEHICLE_NOUNS,
@@ -44,7 +45,6 @@ from annotator.nlp.phrases import (
     extent,
     is_bare_definite,
     is_sum,
-    names_place_or_time,
     party,
 )
 from annotator.nlp.slots import SlotReader
@@ -349,7 +349,7 @@ class ArgumentFinder(SlotReader):
                 c.dep_ in ("det", "poss", "amod", "compound") for c in token.children):
             return None  # "ousted from power", "removed from office": no organisation
         if role == "Entity" and preposition == "from" and (token.lemma_.lower() in JAIL_NOUNS | {"captivity", "hospital", "clinic"}
-                                                           or token.lemma_.lower() in self.schema.place_nouns):
+                                                           or token.lemma_.lower() in self.schema.place_nouns or placed):
             return None  # "released from prison", "from hospital": where from, not who releases
         if role is None or role not in event_type.roles:
             return None
@@ -391,7 +391,8 @@ class ArgumentFinder(SlotReader):
             # "convicted the senator [of bribery]": the time, the place or the crime is no part of it
             # ("murdering two people in Taranaki" and "mayor in 20 years" keep theirs)
             end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.head.i == token.i and (
-                names_place_or_time(t) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
+                t.lower_ in SITUATING_PREPOSITIONS and any(g.dep_ == "pobj" and (g.ent_type_ in PLACE_OR_TIME_LABELS or g.lemma_.lower(
+                ) in GEOGRAPHIC_NOUNS) for g in t.children) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
                 or role == "Crime" and t.lower_ in ("in", "at", "before") and any(
                     g.lemma_.lower() in COURT_NOUNS for g in t.children)
                 or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])

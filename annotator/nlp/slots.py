@@ -228,7 +228,8 @@ class SlotReader:
                         if child.dep_ == "nsubj":
                             yield subject_slot, child, None
             elif head.dep_ in ("acl", "relcl"):
-                passive = head.tag_ == "VBN" and head.dep_ == "acl" or any(c.dep_ == "auxpass" for c in head.children)
+                passive = (head.tag_ == "VBN" and head.dep_ == "acl" and not any(c.dep_ == "oprd" and c.ent_type_ == "PERSON" for c in head.children)
+                           or any(c.dep_ == "auxpass" for c in head.children))  # "The company named Mary Barra as …" is active
                 owner = governor
                 if head.dep_ == "acl" and owner.lemma_.lower() in self.place_nouns and owner.dep_ == "pobj":
                     # "appeared in court charged with murder", the participle hung on the place: the clause's subject
@@ -476,11 +477,10 @@ class SlotReader:
         word = preposition.lower_
         for child in preposition.children:
             if child.dep_ == "pobj" and word == "in" and child.lower_ == "front" and not any(c.dep_ == "det" for c in child.children):
-                # "protested in front of the embassy": near it
                 yield from (("prep", g, "near") for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
                             for g in c.children if g.dep_ == "pobj" and (
                                 g.lemma_.lower() in self.place_nouns or g.ent_type_ in ("GPE", "LOC", "FAC")))
-                yield from self._nested_places(child, depth)  # "in front of supporters in the capital"
+                yield from self._nested_places(child, depth)  # "in front of the embassy" is near it; "of supporters in X"
             elif child.dep_ == "pobj":
                 yield "prep", child, word
                 if depth < 3 and child.i not in self.trigger_tokens:

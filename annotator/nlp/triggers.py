@@ -185,6 +185,8 @@ class TriggerFinder:
             return False
         if condition.require_preps and not prepositions & set(condition.require_preps):
             return False
+        if condition.acl_require_preps and head.dep_ == "acl" and not prepositions & set(condition.acl_require_preps):
+            return False  # "a man named John Smith" names nobody to a post
         if condition.prep_object_nouns and not {
             # "before Judge Tony Greig": the title before the name counts
             word.lemma_.lower() for child in head.children if child.dep_ == "prep" and child.lower_ in condition.require_preps

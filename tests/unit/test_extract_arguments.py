@@ -651,6 +651,12 @@ SLOT_CASES = [
     ("The checkpoint bombing killed 12.", "bombing", {"Target": [("checkpoint", None)]}),
     ('Gunmen attacked the "Blue Moon" nightclub in Lagos.', "attacked", {"Target": [('the "Blue Moon" nightclub', None)]}),
     ('Police arrested a man known as "El Chapo" in Mexico.', "arrested", {"Person": [('a man known as "El Chapo"', None)]}),
+    # A second review's counter-examples.
+    ("The company named Mary Barra as its chief executive on Tuesday.", "named",
+     {"Person": [("Mary Barra", "Mary Barra")], "Entity": [("The company", None)]}),
+    ("He was named minister in charge of relations with Russia.", "named",
+     {"Position": [("minister in charge of relations with Russia", None)]}),
+    ("He was released from Gaza on Monday.", "released", {"Entity": None}),
     ("Hundreds of people protested in front of the embassy on Saturday.", "protested", {"Place": [("the embassy", None)]}),
     ("Ruto was sworn in in front of tens of thousands of supporters in the capital, Nairobi.", "sworn in",
      {"Place": [("the capital", "Nairobi")]}),  # people are no place; where they stand is

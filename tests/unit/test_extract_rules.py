@@ -61,6 +61,10 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The minister is battling cancer.",                   # battling an illness or a fire
     "Firefighters battled the blaze for hours.",
     "He suffered a cardiac arrest during the match.",     # an arrest of the heart
+    "A man named John Smith lives in Ohio.",              # a name given, no post
+    "The storm, named Ian, hit the coast.",
+    "Firefighters battled flames for hours.",
+    "He was fired upon by soldiers.",                     # shots, not a dismissal
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
