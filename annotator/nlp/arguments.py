@@ -29,14 +29,17 @@ from annotator.nlp.fillers import (
 )
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
+    DECIDING_NOUNS,
     GATHERING_NOUNS,
     GEOGRAPHIC_NOUNS,
+    MEDIA_NOUNS,
     MUNITION_NOUNS,
     NATURAL_FORCES,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
     PLACE_OR_TIME_LABELS,
     SITUATING_PREPOSITIONS,
+    TARGET_MODIFIERS,
     TIME_LABELS,
     VEHICLE_NOUNS,
     WEAPON_NOUNS,
@@ -63,7 +66,6 @@ CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
 CHARGE_NOUNS = frozenset({"charge", "count", "accusation", "allegation", "suspicion", "indictment"})
 COURT_NOUNS = frozenset({"court", "tribunal"})
-DECIDING_NOUNS = frozenset({"judge", "jury", "magistrate", "regulator", "watchdog", "authority", "commission", "panel", "governor"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "on Tuesday", "Tuesday's protest"
 # Attacks a state makes: a country before one names who struck ("US airstrikes"); before any other
@@ -78,11 +80,6 @@ FIGHTING_WORDS = frozenset({"fight", "fighting", "clash", "battle", "skirmish", 
 FREQUENCY_WORDS = frozenset({"annual", "daily", "weekly", "monthly", "yearly", "quarterly", "biennial", "nightly"})
 # What ends a term: "for fraud", "over bribery", "in the bribery case", "on Monday" ("in prison", "under house arrest" stay).
 NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
-# Things attacked that name an attack they modify: "the convoy attack" hit the convoy ("school shooting" is a place).
-TARGET_MODIFIERS = frozenset({
-    "convoy", "patrol", "embassy", "consulate", "checkpoint", "base", "outpost", "pipeline", "bus", "headquarters",
-    "compound", "garrison", "barracks",
-})
 CASE_NOUNS = frozenset({"case", "trial", "court", "connection", "relation", "scheme", "scandal"})
 
 
@@ -152,6 +149,9 @@ class ArgumentFinder(SlotReader):
         found = self._joined_places(doc, found)
         found = self._joined_terms(doc, found)
         found = [self._without_place(doc, a, found) for a in found]
+        # "two years in the correctional centre": where a term is served is no place of the sentencing
+        found = [a for a in found if not (a.role == "Place" and any(
+            b.role == "Sentence" and b.start_char <= a.start_char and a.end_char <= b.end_char for b in found))]
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one; nor are the words
         # of another role ("sworn in as a judge at the Supreme Court") a place as well.
         return [a for a in found if not any(
@@ -302,6 +302,12 @@ class ArgumentFinder(SlotReader):
         if (slot == "possessor" and token.head.i in own and "Place" in event_type.roles and entity is not None
                 and entity.label_ in ("GPE", "LOC") and (role is None or not self.schema.allows_label(role, entity.label_))):
             role, score = "Place", 0.6  # "Taiwan's presidential election"; "Israel's attack" keeps its attacker
+        if role == "Place" and "Sentence" in event_type.roles and any(
+                t.lemma_.lower() in JAIL_NOUNS | {"penitentiary"} or any(c.lower_ in ("correctional", "penal") for c in t.children)
+                for t in (token, *list(token.ancestors)[:4]) if t.pos_ in ("NOUN", "PROPN")):
+            return None  # "sentenced to two years in the correctional centre", "in a federal prison in Texas": where it is served
+        if role == "Target" and preposition == "on" and token.lemma_.lower() in MEDIA_NOUNS:
+            return None  # "claimed responsibility for the attack on social media": where it was said
         if role == "Crime" and token.lower_ == "life":
             return None  # "jailed for life" is a term, not a crime
         placed = token.lemma_.lower() in self.schema.place_nouns or entity is not None and entity.label_ in ("GPE", "LOC", "FAC")

@@ -194,7 +194,7 @@ LIGHT_VERBS = frozenset({
     "launch", "carry", "conduct", "stage", "mount", "hold", "make", "pay", "file", "order",
     "begin", "start", "continue", "resume", "lead", "complete", "seal",
     "agree", "sign", "attend", "join", "organise", "organize", "call", "plan", "impose", "hand", "take", "open", "step", "declare", "reach", "pronounce", "deliver", "issue",
-    "intensify", "escalate", "press", "wage", "offer", "give", "engage",
+    "intensify", "escalate", "press", "wage", "offer", "give", "engage", "exchange", "trade",
 })
 # Verbs whose subject is the one the event happens to ("he faces charges").
 UNDERGOING_VERBS = frozenset({
@@ -367,6 +367,14 @@ RECEIVING_VERBS = frozenset({"take", "accept", "receive", "solicit", "pocket"}) 
 # Verbs that put an event on the calendar: "his trial is set for October" says when it happens.
 SCHEDULING_VERBS = frozenset({"set", "schedule", "slate", "fix", "due", "reschedule", "expect"})
 CAUSING_VERBS = frozenset({"order", "have", "want", "get", "see", "need"})  # "ordered him arrested", "had him killed"
+# Where a thing is said, and who decides a penalty they own ("the regulator's fine").
+MEDIA_NOUNS = frozenset({"media", "medium", "television", "tv", "radio", "website", "internet", "twitter", "facebook", "telegram", "video"})
+DECIDING_NOUNS = frozenset({"judge", "jury", "magistrate", "regulator", "watchdog", "authority", "commission", "panel", "governor"})
+# Things attacked that name an attack they modify: "the convoy attack" hit the convoy ("school shooting" is a place).
+TARGET_MODIFIERS = frozenset({
+    "convoy", "patrol", "embassy", "consulate", "checkpoint", "base", "outpost", "pipeline", "bus", "headquarters",
+    "compound", "garrison", "barracks",
+})
 # Verbs that say an event happened: a relative clause of one says where and when ("the attack, which happened in Kabul").
 HAPPENING_VERBS = frozenset({"happen", "occur", "take", "unfold", "erupt", "begin", "start", "end"})
 # Verbs whose agent is the event's own: "an attack perpetrated by militants", "an attack claimed by IS".
@@ -414,3 +422,10 @@ def party(token: Token, entity: Span | None, organisation: bool = False) -> bool
 
     return (entity is not None and entity.label_ in ("PERSON", "NORP", "CARDINAL") or token.lower_ in PERSONAL_PRONOUNS
             or entity is None and (lemma in PEOPLE_NOUNS | TITLE_WORDS | AGENT_NOUNS or token.pos_ == "NUM"))
+
+
+def clause_actor(clause: Token) -> Token | None:
+    """Who does what a gerund after a preposition says: the clause's object ("accused Russia of hitting
+    ..."), else its subject ("after killing ...")."""
+    return next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
+        (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)

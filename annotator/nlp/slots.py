@@ -30,6 +30,7 @@ from annotator.nlp.phrases import (
     TIME_LABELS,
     UNDERGOING_VERBS,
     WEAPON_NOUNS,
+    clause_actor,
     happening,
     headline,
     infinitive,
@@ -182,6 +183,9 @@ class SlotReader:
                     yield "time", child, None
         if not has_subject and governor.i != head.i:
             passive = any(c.dep_ == "auxpass" for c in head.children) or head.tag_ == "VBN"
+            first = next((t for t in head.ancestors if t.dep_ != "conj"), governor) if head.dep_ == "conj" else head
+            if first.dep_ == "pcomp" and first is not head and (actor := clause_actor(first.head.head)) is not None:
+                yield subject_slot, actor, None  # "accused the military of arresting, torturing and killing civilians"
             if head.dep_ in ("xcomp", "conj", "advcl"):
                 # "He faces up to 20 years if convicted": a bare participle clause undergoes with the main subject.
                 # "Arrested in 2019, he …" too; "left 40 people injured" describes the object, not the subject.
@@ -236,14 +240,9 @@ class SlotReader:
                     clause = owner.head.head
                     owner = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), owner)
                 yield ("passive_subject" if passive else subject_slot), owner, None
-            elif head.dep_ == "pcomp" and governor.head.i != governor.i:
-                # "accused Russia of hitting ..." / "after killing ...": the clause's object or subject acts.
-                clause = governor.head
-                actor = next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
-                    (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                if actor is not None:
-                    # "released after being charged with assault": who is charged undergoes it
-                    yield ("passive_subject" if any(c.dep_ == "auxpass" for c in head.children) else subject_slot), actor, None
+            elif head.dep_ == "pcomp" and governor.head.i != governor.i and (actor := clause_actor(governor.head)) is not None:
+                # "released after being charged with assault": who is charged undergoes it
+                yield ("passive_subject" if any(c.dep_ == "auxpass" for c in head.children) else subject_slot), actor, None
         if head.dep_ != "conj" and not any(c.dep_ in ("prep", "npadvmod", "tmod") for c in head.children):
             # "10 were killed and four wounded in the assault … in the early hours of Monday": where and
             # when, said once after the last conjunct, hold for the first too.

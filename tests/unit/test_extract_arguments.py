@@ -657,6 +657,15 @@ SLOT_CASES = [
     ("He was named minister in charge of relations with Russia.", "named",
      {"Position": [("minister in charge of relations with Russia", None)]}),
     ("He was released from Gaza on Monday.", "released", {"Entity": None}),
+    # From the eighth DEV round.
+    ("Thirteen people were wounded when Kyrgyz and Tajik security forces exchanged fire across the border.", "fire",
+     {"Attacker": [("Kyrgyz", "Kyrgyz"), ("Tajik security forces", None)]}),
+    ("Locals on both sides hurled rocks at each other.", "hurled",
+     {"Attacker": [("Locals on both sides", None)], "Instrument": [("rocks", None)]}),
+    ("Russia was accused of hitting a hospital and killing ten people.", "killing", {"Agent": [("Russia", "Russia")]}),
+    ("The group claimed responsibility for the attack on social media.", "attack", {"Target": None}),
+    ("A court in Lagos sentenced a man to two years in the correctional centre.", "sentenced",
+     {"Place": [("Lagos", "Lagos")]}),  # where the term is served is no place of the sentencing
     ("Hundreds of people protested in front of the embassy on Saturday.", "protested", {"Place": [("the embassy", None)]}),
     ("Ruto was sworn in in front of tens of thousands of supporters in the capital, Nairobi.", "sworn in",
      {"Place": [("the capital", "Nairobi")]}),  # people are no place; where they stand is
