@@ -96,19 +96,28 @@ def by_type(gold: list[Document], predicted: list[Document]) -> dict[str, dict[s
     predicted_items = [items(d) for d in predicted]
     for slot, documents in ((2, gold_items), (1, predicted_items)):
         for found in documents:
-            types = {(doc_id, start, end): event_type for doc_id, start, end, event_type in found["triggers"]}
+            types = trigger_types(found["triggers"])
             for trigger in found["triggers"]:
                 counts[trigger[3]]["triggers"][slot] += 1
             for argument in found["arguments"]:
                 counts[types[argument[:3]]]["arguments"][slot] += 1
     all_gold = [set().union(*(g[kind] for g in gold_items)) for kind in ("triggers", "arguments")]
     for found in predicted_items:
-        types = {(doc_id, start, end): event_type for doc_id, start, end, event_type in found["triggers"]}
+        types = trigger_types(found["triggers"])
         for trigger in found["triggers"] & all_gold[0]:
             counts[trigger[3]]["triggers"][0] += 1
         for argument in found["arguments"] & all_gold[1]:
             counts[types[argument[:3]]]["arguments"][0] += 1
     return {event_type: {kind: Score(*numbers) for kind, numbers in kinds.items()} for event_type, kinds in counts.items()}
+
+
+def trigger_types(triggers: set[tuple]) -> dict[tuple, str]:
+    """Trigger span → event type; where two events share a span, the first type in sorted order, so that
+    an argument (which names its trigger's span, not its type) is counted under the same type in every run."""
+    types: dict[tuple, str] = {}
+    for doc_id, start, end, event_type in sorted(triggers):
+        types.setdefault((doc_id, start, end), event_type)
+    return types
 
 
 def events_with_an_argument(gold: list[Document], predicted: list[Document]) -> tuple[int, int, int]:

@@ -44,3 +44,10 @@ def test_the_second_annotation_covers_held_out_articles_and_is_scored_beside_the
                             "extractor_argument_f1"}
     assert 0 < figures["second_argument_f1"] <= 1
     assert "second annotator" in capsys.readouterr().out
+
+
+def test_two_events_on_one_trigger_span_count_their_arguments_under_one_type_in_every_order():
+    triggers = [("d", 0, 5, "Life.Die"), ("d", 0, 5, "Conflict.Attack"), ("d", 9, 12, "Life.Injure")]
+    expected = {("d", 0, 5): "Conflict.Attack", ("d", 9, 12): "Life.Injure"}
+    assert bench_quality.trigger_types(set(triggers)) == expected
+    assert bench_quality.trigger_types(set(reversed(triggers))) == expected
