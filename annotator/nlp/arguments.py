@@ -22,6 +22,7 @@ from annotator.nlp.fillers import (
     TITLE_WORDS,
     FoundArgument,
     money_within,
+    party,
     position_entity,
     position_span,
     title_position,
@@ -48,7 +49,6 @@ from annotator.nlp.phrases import (
     extent,
     is_bare_definite,
     is_sum,
-    party,
 )
 from annotator.nlp.slots import SlotReader
 from annotator.nlp.triggers import CRIME_WORDS, Trigger
@@ -149,9 +149,6 @@ class ArgumentFinder(SlotReader):
         found = self._joined_places(doc, found)
         found = self._joined_terms(doc, found)
         found = [self._without_place(doc, a, found) for a in found]
-        # "two years in the correctional centre": where a term is served is no place of the sentencing
-        found = [a for a in found if not (a.role == "Place" and any(
-            b.role == "Sentence" and b.start_char <= a.start_char and a.end_char <= b.end_char for b in found))]
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one; nor are the words
         # of another role ("sworn in as a judge at the Supreme Court") a place as well.
         return [a for a in found if not any(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotator.nlp.phrases import extent
+from annotator.nlp.phrases import AGENT_NOUNS, ORGANISATION_NOUNS, PEOPLE_NOUNS, PERSONAL_PRONOUNS, extent
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -146,3 +146,13 @@ def title_position(doc: Doc, person: FoundArgument, entity_of_token: dict[int, i
     if not run or not any(t.lemma_.lower() in TITLE_WORDS for t in run):
         return []
     return [FoundArgument("Position", None, run[0].idx, run[-1].idx + len(run[-1]), 0.4), *found]
+
+
+def party(token: Token, entity: Span | None, organisation: bool = False) -> bool:
+    """True for a phrase that names people ("the former president", "him", "three men"), or, with
+    `organisation`, an organisation ("the company", a name tagged ORG)."""
+    lemma = token.lemma_.lower()
+    if organisation:
+        return entity is not None and entity.label_ == "ORG" or entity is None and lemma in ORGANISATION_NOUNS
+    return (entity is not None and entity.label_ in ("PERSON", "NORP", "CARDINAL") or token.lower_ in PERSONAL_PRONOUNS
+            or entity is None and (lemma in PEOPLE_NOUNS | TITLE_WORDS | AGENT_NOUNS or token.pos_ == "NUM"))

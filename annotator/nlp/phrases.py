@@ -412,17 +412,6 @@ ORGANISATION_NOUNS = frozenset({
 })
 
 
-def party(token: Token, entity: Span | None, organisation: bool = False) -> bool:
-    """True for a phrase that names people ("the former president", "him", "three men"), or, with
-    `organisation`, an organisation ("the company", a name tagged ORG)."""
-    lemma = token.lemma_.lower()
-    if organisation:
-        return entity is not None and entity.label_ == "ORG" or entity is None and lemma in ORGANISATION_NOUNS
-    from annotator.nlp.fillers import TITLE_WORDS
-
-    return (entity is not None and entity.label_ in ("PERSON", "NORP", "CARDINAL") or token.lower_ in PERSONAL_PRONOUNS
-            or entity is None and (lemma in PEOPLE_NOUNS | TITLE_WORDS | AGENT_NOUNS or token.pos_ == "NUM"))
-
 
 def clause_actor(clause: Token) -> Token | None:
     """Who does what a gerund after a preposition says: the clause's object ("accused Russia of hitting
