@@ -101,6 +101,13 @@ def joined_times(entities: Sequence[SpanType]) -> list[SpanType]:
 # Where a place stands: "elders in Ghalanai", "the fighting at Ras al-Ayn", "the village of Taduf"; not what
 # one aims at ("fired at Jones").
 PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "at"})
+# "in central Mali", "near north-western Syria": a word for a part of a place between the preposition and the name.
+AREA_WORDS = frozenset({
+    "central", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "northeastern",
+    "northwestern", "southeastern", "southwestern", "northeast", "northwest", "southeast", "southwest", "-",
+    "north-east", "north-west", "south-east", "south-west", "north-eastern", "north-western", "south-eastern",
+    "south-western", "upper", "lower", "rural", "coastal",
+})
 AIMING_VERBS = frozenset({"fire", "shoot", "aim", "point", "look", "throw", "hurl", "laugh", "shout", "swing", "lunge", "strike", "stare"})
 
 
@@ -121,12 +128,16 @@ def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
     result = []
     for entity in entities:
         doc, start = entity.doc, entity.start
+        lead = start
+        while lead > max(start - 3, 0) and doc[lead - 1].lower_ in AREA_WORDS:
+            lead -= 1
         before = [t.lower_ for t in doc[max(start - 2, 0) : start]]
+        placed_before = doc[lead - 1].lower_ if lead > 0 else ""
         after = doc[entity.end].lower_ if entity.end < len(doc) else ""
         of_place = len(before) == 2 and before[1] == "of" and before[0] in GEOGRAPHIC_NOUNS
         aimed = bool(before) and before[-1] == "at" and doc[start - 1].head.lemma_.lower() in AIMING_VERBS
         placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ == "PERSON" and not aimed and (
-            bool(before) and before[-1] in PLACE_PREPOSITIONS and not any(
+            placed_before in PLACE_PREPOSITIONS and not any(
                 t.lower_ == w.lower_ for e in people if e != entity for w in e for t in entity))
         if placed and after not in ("'s", "’s"):
             result.append(Span(doc, entity.start, entity.end, label="GPE"))

@@ -11,7 +11,7 @@ name (`subject`, `prep`, `nested`, …) that the event type's schema entry maps 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
@@ -25,7 +25,6 @@ from annotator.nlp.phrases import (
     PERSONAL_PRONOUNS,
     RECEIVING_VERBS,
     SCHEDULING_VERBS,
-    SITUATING_PREPOSITIONS,
     SPOKESPEOPLE,
     TIME_LABELS,
     UNDERGOING_VERBS,
@@ -40,6 +39,7 @@ from annotator.nlp.phrases import (
     where_and_when,
     winners,
 )
+from annotator.nlp.settings import PlaceSlots
 from annotator.nlp.triggers import CRIME_WORDS, VERB_POS, Trigger
 from annotator.schema import EventType
 
@@ -51,14 +51,8 @@ Slot = tuple[str, "Token", str | None]
 RESULT_DEPS = frozenset({"ccomp", "oprd", "acomp", "xcomp", "advmod"})
 
 
-class SlotReader:
+class SlotReader(PlaceSlots):
     """Reads the slots of a trigger's head: (slot name, filler token, preposition or None)."""
-
-    def __init__(self, locatives: frozenset[str], trigger_lemmas: frozenset[str], place_nouns: frozenset[str] = frozenset()):
-        self.locatives = locatives
-        self.trigger_lemmas = trigger_lemmas
-        self.place_nouns = place_nouns
-        self.trigger_tokens: set[int] = set()
 
     @staticmethod
     def clausal(head: Token) -> bool:
@@ -408,6 +402,9 @@ class SlotReader:
             # fine's, and whoever pays it is fined (the Giver of a payment noun)
             yield from (("object", c, None) for c in sums)
             yield from ((("passive_subject" if "Adjudicator" in event_type.roles else "subject"), c, None) for c in payer(sums[0].head))
+        elif head.dep_ == "pobj" and governor.lower_ == "in" and governor.head.i in self.trigger_tokens and (
+                governor.head.pos_ in VERB_POS):
+            yield from self._occasion(governor.head, head)
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
             for child in governor.head.children:
@@ -441,59 +438,3 @@ class SlotReader:
             for child in governor.children:
                 if child.dep_ in ("dobj", "obj") and governor.i in self.trigger_tokens:
                     yield from self._nested_places(child)  # "The attack killed five people in Kabul"
-
-    def _setting(self, verb: Token) -> Iterator[tuple[str, Token, str | None]]:
-        """Where and when a clause says its verb happens: its locative, "on" and "during" phrases and its bare times."""
-        for child in verb.children:
-            if child.dep_ == "prep":
-                for _slot, filler, preposition in self._prepositional(child):
-                    if preposition in self.locatives or preposition in ("on", "during"):
-                        yield "nested", filler, preposition
-            elif child.dep_ in ("npadvmod", "tmod"):
-                yield "time", child, None
-
-    def _nested_places(self, token: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
-        """Place and time phrases nested under a participant: "territories held by rebels in Hama on Wednesday"."""
-        for nested in token.children:
-            if nested.lower_ == "of" and any(
-                c.dep_ == "pobj" and c.pos_ == "NOUN" and c.lemma_.lower() in self.trigger_lemmas for c in nested.children
-            ):
-                continue
-            if nested.dep_ == "prep" and (nested.lower_ in SITUATING_PREPOSITIONS or nested.lower_ == "of"):
-                for _slot, filler, nested_word in self._prepositional(nested, depth + 1):
-                    if nested_word in SITUATING_PREPOSITIONS:
-                        yield "nested", filler, nested_word
-            elif nested.dep_ == "acl" and depth < 2 and nested.i not in self.trigger_tokens:
-                # "territories held by rebels in Hama"; a relative clause ("who was appointed in 2019")
-                # or an event of its own places its own event, not this one.
-                yield from self._nested_places(nested, depth + 1)
-            elif nested.dep_ == "agent" and depth < 3:
-                for filler in nested.children:
-                    if filler.dep_ == "pobj":
-                        yield from self._nested_places(filler, depth + 1)
-
-    def _prepositional(self, preposition: Token, depth: int = 0) -> Iterator[tuple[str, Token, str | None]]:
-        word = preposition.lower_
-        for child in preposition.children:
-            if child.dep_ == "pobj" and word == "in" and child.lower_ == "front" and not any(c.dep_ == "det" for c in child.children):
-                yield from (("prep", g, "near") for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
-                            for g in c.children if g.dep_ == "pobj" and (
-                                g.lemma_.lower() in self.place_nouns or g.ent_type_ in ("GPE", "LOC", "FAC")))
-                yield from self._nested_places(child, depth)  # "in front of the embassy" is near it; "of supporters in X"
-            elif child.dep_ == "pobj":
-                yield "prep", child, word
-                if depth < 3 and child.i not in self.trigger_tokens:
-                    # "appeared in court following the deaths of two people at a property": an event of its own
-                    # places its own event; "a meeting of militiamen and elders in Ghalanai": the last conjunct's too
-                    for conjunct in self._conjuncts(child):
-                        yield from self._nested_places(conjunct, depth)
-            elif child.dep_ == "pcomp" and child.tag_ == "VBG":  # "for taking bribes"
-                yield "prep", child, word
-            elif child.dep_ == "prep":  # "out of", "because of"
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        yield "prep", grandchild, child.lower_
-
-    @staticmethod
-    def _conjuncts(token: Token) -> Iterable[Token]:
-        return [token, *token.conjuncts]

@@ -150,13 +150,14 @@ def test_a_name_the_model_took_for_a_person_or_group_where_a_place_stands_is_a_p
     from annotator.nlp.entities import placed_names
 
     doc = spacy.blank("en")("Elders met in Ghalanai . Bombs hit the village of Taduf . Smith met Jones in Smith 's house . "
-                            "Theresa May quit after a vote of confidence in May .")
+                            "Theresa May quit after a vote of confidence in May . Troops died in central Mali . "
+                            "He praised central Mali .")
     names = [(3, 4, "PERSON"), (10, 11, "ORG"), (12, 13, "PERSON"), (14, 15, "ORG"), (16, 17, "PERSON"),
-             (20, 22, "PERSON"), (29, 30, "PERSON")]
+             (20, 22, "PERSON"), (29, 30, "PERSON"), (35, 36, "PERSON"), (40, 41, "PERSON")]
     ents = [Span(doc, start, end, label=label) for start, end, label in names]
     assert [(e.text, e.label_) for e in placed_names(ents)] == [
         ("Ghalanai", "GPE"), ("Taduf", "GPE"), ("Smith", "PERSON"), ("Jones", "ORG"),
-        ("Smith", "PERSON"), ("Theresa May", "PERSON"), ("May", "PERSON"),
+        ("Smith", "PERSON"), ("Theresa May", "PERSON"), ("May", "PERSON"), ("Mali", "GPE"), ("Mali", "PERSON"),
     ]
 
 
@@ -671,6 +672,16 @@ SLOT_CASES = [
      {"Place": [("the capital", "Nairobi")]}),  # people are no place; where they stand is
     ("The company fired its chief financial officer last week.", "fired",
      {"Person": [("its chief financial officer", None)], "Position": [("chief financial officer", None)]}),
+    # An event noun after "in" is the occasion of the clause's event: it happens where and when the clause
+    # does, and an "on" phrase the parser hung on the verb after the noun is its target.
+    ("Gunmen killed 17 soldiers and wounded 35 in an attack overnight on an army camp in central Mali.", "attack",
+     {"Target": [("an army camp", None)], "Place": [("central Mali", "Mali")], "Time": [("overnight", "overnight")]}),
+    ("Three policemen were killed in a suicide bombing on a checkpoint in Peshawar on Sunday.", "bombing",
+     {"Target": [("a checkpoint", None)], "Place": [("Peshawar", "Peshawar")], "Time": [("Sunday", "Sunday")]}),
+    ("The two men were arrested in a raid on a house in Leeds last week.", "raid",
+     {"Target": [("a house", None)], "Time": [("last week", "last week")]}),
+    ("He was wounded in the attack.", "attack", {"Target": None, "Victim": None, "Attacker": None}),
+    ("Police said a soldier was killed in a bombing, not the officer.", "bombing", {"Target": None, "Attacker": None}),
 ]
 
 
