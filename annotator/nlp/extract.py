@@ -102,6 +102,8 @@ DATELINE = re.compile(
     r"|, [\w ,.]{3,30} \([A-Z][A-Za-z/]+\)(?:: ?| ?(?:--|—|–|-) ?)|(?: \([A-Z][\w /]+\)) ?(?:--|—|–|-) ?)"
     # "Accra, Dec. 9, GNA - Nana Addo ...": a town, a date and an agency's initials.
     r"|[A-Z][a-z]+, [A-Z][a-z]{2,3}\.? \d{1,2}, [A-Z]{2,6} ?(?:--|—|–|-) ?"
+    # "Damascus, Syria− A mortar shell …": a town and its country in title case, a dash (a minus sign too).
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]+(?: [A-Z][a-z]+)? ?(?:--|—|–|−) ?(?=[A-Z])"
 )
 
 

@@ -182,7 +182,7 @@ GEOGRAPHIC_NOUNS = frozenset({
     "neighbourhood", "neighborhood", "suburb", "outskirts", "outskirt", "countryside", "county", "state", "island", "coast",
     "capital",
 })
-SITUATING_PREPOSITIONS = frozenset({"in", "at", "near", "on", "during", "across", "inside", "outside", "around"})
+SITUATING_PREPOSITIONS = frozenset({"in", "at", "near", "on", "during", "across", "inside", "outside", "around", "along"})
 PLACE_OR_TIME_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
 WEAPON_NOUNS = frozenset({
     "missile", "rocket", "bomb", "jet", "drone", "shell", "aircraft", "warplane", "plane", "helicopter", "tank",

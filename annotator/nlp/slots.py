@@ -107,7 +107,10 @@ class SlotReader(PlaceSlots):
             if dep in ("nsubj", "csubj"):
                 has_subject = True
                 # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
-                bare_participle = head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
+                # "… were killed and dozens others wounded", the participle tagged as a past tense: an elided passive too
+                elided = head.tag_ == "VBD" and head.dep_ == "conj" and any(c.dep_ == "auxpass" for c in head.head.children) and not any(
+                    c.dep_ in ("dobj", "obj") for c in head.children)
+                bare_participle = (head.tag_ == "VBN" or elided) and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
                     "passive_subject" in event_type.slots  # "Thousands protested", tagged VBN, is not one
                     # "a gunman … struck at multiple locations" in a body sentence is not either, but an elided
                     # passive is: "Four were killed and two wounded"

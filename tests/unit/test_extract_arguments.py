@@ -682,6 +682,11 @@ SLOT_CASES = [
      {"Target": [("a house", None)], "Time": [("last week", "last week")]}),
     ("He was wounded in the attack.", "attack", {"Target": None, "Victim": None, "Attacker": None}),
     ("Police said a soldier was killed in a bombing, not the officer.", "bombing", {"Target": None, "Attacker": None}),
+    # From the ninth DEV round: an elided passive whose participle is tagged as a past tense; "along" places.
+    ("At least eight students were killed and dozens others wounded.", "wounded",
+     {"Victim": [("dozens others", None)], "Agent": None}),
+    ("Gunmen along the Kaduna highway killed two policemen.", "killed", {"Agent": [("Gunmen", None)]}),
+    ("Rebels killed two soldiers and wounded three.", "wounded", {"Agent": [("Rebels", None)], "Victim": [("three", None)]}),
 ]
 
 

@@ -242,6 +242,12 @@ def test_a_dateline_with_a_wire_service_is_parsed_apart(extractor):
     # "TRENTON, N.J. (CBSNewYork/AP) --": a joint credit.
     [(_t, _w, roles)] = found(extractor, "TRENTON, N.J. (CBSNewYork/AP) -- The former mayor was sentenced on Thursday.")[:1]
     assert roles["Defendant"] == ["The former mayor"]
+    # "Damascus, Syria− A mortar shell …": a town and country in title case, a minus sign for a dash.
+    [(_t, _w, roles)] = found(extractor, "Damascus, Syria− A mortar shell hit a school on Tuesday.")
+    assert roles["Instrument"] == ["A mortar shell"]
+    from annotator.nlp.extract import segments_of
+
+    assert [t for _o, t in segments_of("Smith, Jones – and others – met.")] == ["Smith, Jones – and others – met."]
 
 
 def test_an_event_noun_subject_takes_its_clause_place_as_place_not_target(extractor):
