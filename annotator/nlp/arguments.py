@@ -369,6 +369,8 @@ class ArgumentFinder(SlotReader):
             ):
                 end += 1
             index = entity_index if (start, end) == (entity.start, entity.end) else None
+            if start > 1 and doc[start - 1].lower_ in ("on", "in") and doc[start - 2].lower_ in ("late", "early"):
+                start -= 2  # "late on Wednesday", "early in the morning": one expression of time, still that date
             return FoundArgument("Time", index, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), 0.7)
         # "The 55-year-old took the oath": an age as a noun phrase's head is a person, not a time.
         age = token.lower_ == "old" and token.dep_ in PARTICIPANT_DEPS and entity is not None

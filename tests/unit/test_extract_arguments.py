@@ -687,6 +687,8 @@ SLOT_CASES = [
      {"Victim": [("dozens others", None)], "Agent": None}),
     ("Gunmen along the Kaduna highway killed two policemen.", "killed", {"Agent": [("Gunmen", None)]}),
     ("Rebels killed two soldiers and wounded three.", "wounded", {"Agent": [("Rebels", None)], "Victim": [("three", None)]}),
+    ("Fighting broke out late on Wednesday.", "Fighting", {"Time": [("late on Wednesday", "Wednesday")]}),
+    ("The flight landed on Monday.", "landed", {"Time": [("Monday", "Monday")]}),
 ]
 
 
