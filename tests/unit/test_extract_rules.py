@@ -65,6 +65,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The storm, named Ian, hit the coast.",
     "Firefighters battled flames for hours.",
     "He was fired upon by soldiers.",                     # shots, not a dismissal
+    "The team stormed to victory in the final.",          # an idiom of winning
+    "The minister carried a letter of congratulations to the president.",  # a message, not a transport
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
