@@ -33,7 +33,7 @@ CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
     "require_modifiers", "require_governors", "prep_object_nouns", "object_or_preps", "require_particles", "forbid_owner_labels",
-    "forbid_subject_labels", "acl_require_preps",
+    "forbid_subject_labels", "acl_require_preps", "modifier_or_preps",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object", "or_type_in_document")
 
@@ -49,7 +49,8 @@ class TriggerCondition:
     `forbid_*` / `require_preps`: dependents, prepositions, subject or object nouns,
     governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs;
     `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal);
-    `require_modifiers`: words one of which must modify it ("election victory", not a match's);
+    `require_modifiers`: words one of which must modify it ("election victory", not a match's), unless it has one of the
+    prepositions `modifier_or_preps` ("a military operation", "an operation against militants", not "begin operation");
     `require_governors`: lemmas one of which must govern it ("opened fire"); `prep_object_nouns`: nouns one of
     which must head the object of one of its `require_preps` ("appeared in court", not "in a video");
     `forbid_owner_labels`: entity labels its possessor or name modifier may not have ("Trump's rally" is a
@@ -77,6 +78,7 @@ class TriggerCondition:
     forbid_modifiers: tuple[str, ...] = ()
     forbid_object_pos: tuple[str, ...] = ()
     require_modifiers: tuple[str, ...] = ()
+    modifier_or_preps: tuple[str, ...] = ()
     require_governors: tuple[str, ...] = ()
     prep_object_nouns: tuple[str, ...] = ()
     require_particles: tuple[str, ...] = ()

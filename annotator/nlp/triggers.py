@@ -171,7 +171,8 @@ class TriggerFinder:
         modifiers = {word for child in _modifiers(head) if child.i not in span_words for word in (child.lower_, child.lemma_.lower())}
         if modifiers & set(condition.forbid_modifiers):
             return False
-        if condition.require_modifiers and not modifiers & set(condition.require_modifiers):
+        if condition.require_modifiers and not modifiers & set(condition.require_modifiers) and not (
+                prepositions_of(head) & set(condition.modifier_or_preps)):
             return False
         governed = head
         while governed.dep_ == "conj" and governed.head.i != governed.i:

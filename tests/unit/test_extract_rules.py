@@ -67,6 +67,9 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "He was fired upon by soldiers.",                     # shots, not a dismissal
     "The team stormed to victory in the final.",          # an idiom of winning
     "The minister carried a letter of congratulations to the president.",  # a message, not a transport
+    "He suffered a heart attack last year.",             # an illness
+    "She launched a veiled attack on the party leader's leadership.",  # words, not force
+    "The airline will begin operation next month.",       # an operation that is no military one
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
@@ -126,6 +129,9 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("Pfizer made a bid for Wyeth.", ("Transaction.Transfer-Ownership", "bid")),
     ("Chapek will succeed Iger as chief executive.", ("Personnel.Start-Position", "succeed")),
     ("The company is in discussions with potential buyers.", ("Contact.Meet", "discussions")),
+    ("The army launched a major operation against militants.", ("Conflict.Attack", "operation")),
+    ("A military operation in the north killed five militants.", ("Conflict.Attack", "operation")),
+    ("Rebels launched an attack on the town.", ("Conflict.Attack", "attack")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
