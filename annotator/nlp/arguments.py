@@ -22,6 +22,7 @@ from annotator.nlp.fillers import (
     TITLE_WORDS,
     FoundArgument,
     money_within,
+    name_fragment,
     party,
     position_entity,
     position_span,
@@ -92,7 +93,7 @@ class ArgumentFinder(SlotReader):
         self.trigger_lemma = ""
 
     def __call__(self, doc: Doc, trigger: Trigger, entity_of_token: dict[int, int],
-                 trigger_tokens: set[int]) -> list[FoundArgument]:
+                 trigger_tokens: dict[int, str]) -> list[FoundArgument]:
         """The arguments of `trigger`, at most one per entity and one per role and extent."""
         own = {t.i for t in trigger.span}
         self.trigger_tokens = trigger_tokens
@@ -119,7 +120,7 @@ class ArgumentFinder(SlotReader):
         for slot, filler, preposition in self._all_slots(trigger, event_type):
             for token in self._conjuncts(filler):
                 token = antecedent(token)
-                if token.i in own or not sentence.start <= token.i < sentence.end:
+                if token.i in own or not sentence.start <= token.i < sentence.end or name_fragment(token, filler, entity_of_token):
                     continue
                 argument = self._argument(doc, token, slot, preposition, event_type, slots, entity_of_token, own)
                 if argument is None:
@@ -289,7 +290,8 @@ class ArgumentFinder(SlotReader):
             or entity[-1].lower_ == "long" and any(t.lemma_.lower() in DURATION_UNITS for t in entity))  # "week-long"
         # "a week", "jailed for two decades": a length, not a time ("scheduled for March 16" is one)
         duration = duration or preposition == "for" and entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS
-        if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration:
+        aged = entity is not None and entity[-1].lower_ == "old"  # "the shooting of a 17-year-old": a person, not a time
+        if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration and not aged:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
             role, score = "Place", 0.6

@@ -60,7 +60,7 @@ class EventRules:
         """Events in a parsed Doc whose `ents` are set."""
         entity_of_token = {token.i: index for index, entity in enumerate(doc.ents) for token in entity}
         triggers = self.triggers(doc, entity_of_token)
-        trigger_tokens = {t.i for trigger in triggers for t in trigger.span}
+        trigger_tokens = {t.i: trigger.event_type.name for trigger in triggers for t in trigger.span}
         events = []
         for trigger in triggers:
             head = trigger.span.root

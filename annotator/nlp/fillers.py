@@ -156,3 +156,12 @@ def party(token: Token, entity: Span | None, organisation: bool = False) -> bool
         return entity is not None and entity.label_ == "ORG" or entity is None and lemma in ORGANISATION_NOUNS
     return (entity is not None and entity.label_ in ("PERSON", "NORP", "CARDINAL") or token.lower_ in PERSONAL_PRONOUNS
             or entity is None and (lemma in PEOPLE_NOUNS | TITLE_WORDS | AGENT_NOUNS or token.pos_ == "NUM"))
+
+
+def name_fragment(token: Token, filler: Token, entity_of_token: dict[int, int]) -> bool:
+    """True for a conjunct that is a word of a longer name ("the Safety, Health and Welfare at Work Act",
+    "Bosnia and Herzegovina"): the name holds words outside the conjunct's own phrase."""
+    if token.i == filler.i or token.i not in entity_of_token:
+        return False
+    own = {t.i for t in token.subtree}
+    return any(t.i not in own for t in token.doc.ents[entity_of_token[token.i]])

@@ -23,10 +23,10 @@ class PlaceSlots:
         self.locatives = locatives
         self.trigger_lemmas = trigger_lemmas
         self.place_nouns = place_nouns
-        self.trigger_tokens: set[int] = set()
+        self.trigger_tokens: dict[int, str] = {}  # every trigger word of the sentence → its event type
 
     def _occasion(self, verb: Token, noun: Token) -> Iterator[tuple[str, Token, str | None]]:
-        """An event noun after "in" names the occasion of the verb's event ("killed 17 soldiers in an attack"):
+        """An event noun after "in" names the occasion of a harm ("killed 17 soldiers in an attack", not "convicted in a shooting"):
         it happens where and when the clause does, and an "on"/"against" phrase the parser hung on the verb
         after the noun is the noun's ("in an attack overnight on an army camp")."""
         for child in verb.children:

@@ -81,7 +81,11 @@ class SlotReader(PlaceSlots):
                 first = first.head
             yield from (("passive_subject", t, None) for t in self._conjuncts(first))
             return
-        if self.clausal(head):
+        noun = next((c for c in head.children if c.dep_ in ("dobj", "obj") and c.i == head.i + 1 and c.i in self.trigger_tokens), None)
+        if head.tag_ == "VBG" and noun is not None:
+            # "in the shooting death of Sam Carter", parsed as a verb and its object: one noun phrase, the noun's slots
+            yield from self._noun_slots(noun, event_type)
+        elif self.clausal(head):
             yield from self._verb_slots(head, event_type)
         else:
             yield from self._noun_slots(head, event_type)
@@ -110,7 +114,10 @@ class SlotReader(PlaceSlots):
                 # "… were killed and dozens others wounded", the participle tagged as a past tense: an elided passive too
                 elided = head.tag_ == "VBD" and head.dep_ == "conj" and any(c.dep_ == "auxpass" for c in head.head.children) and not any(
                     c.dep_ in ("dobj", "obj") for c in head.children)
-                bare_participle = (head.tag_ == "VBN" or elided) and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
+                # a headline's "Fertiliser company fined €350k": no one fines a sum on someone's behalf
+                after = head.nbor() if head.i + 1 < len(head.doc) else head
+                fined = headline(head) and (after.ent_type_ == "MONEY" or after.tag_ == "$" or after.text in ("€", "£", "¥"))
+                bare_participle = (head.tag_ == "VBN" or elided or fined) and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
                     "passive_subject" in event_type.slots  # "Thousands protested", tagged VBN, is not one
                     # "a gunman … struck at multiple locations" in a body sentence is not either, but an elided
                     # passive is: "Four were killed and two wounded"
@@ -405,8 +412,8 @@ class SlotReader(PlaceSlots):
             # fine's, and whoever pays it is fined (the Giver of a payment noun)
             yield from (("object", c, None) for c in sums)
             yield from ((("passive_subject" if "Adjudicator" in event_type.roles else "subject"), c, None) for c in payer(sums[0].head))
-        elif head.dep_ == "pobj" and governor.lower_ == "in" and governor.head.i in self.trigger_tokens and (
-                governor.head.pos_ in VERB_POS):
+        elif head.dep_ == "pobj" and governor.lower_ == "in" and governor.head.pos_ in VERB_POS and (
+                self.trigger_tokens.get(governor.head.i, "").startswith(("Life.", "Conflict."))):
             yield from self._occasion(governor.head, head)
         elif head.dep_ == "pobj" and governor.lower_ == "with" and governor.head.pos_ in VERB_POS:
             # "Ten children were hospitalized with injuries", "died of wounds": who suffered it.
