@@ -69,8 +69,10 @@ class EventRules:
                 score = 0.75
             else:
                 score = 0.7 if trigger.multiword else 0.55
+            # "pleaded guilty": a multiword trigger whose condition names the words of its span
+            words = [t for t in trigger.span if t.lemma_.lower() in trigger.condition.span_words] or list(trigger.span)
             events.append(FoundEvent(
-                trigger.event_type.name, trigger.span.start_char, trigger.span.end_char, score,
+                trigger.event_type.name, words[0].idx, words[-1].idx + len(words[-1]), score,
                 tuple(arguments), self.attributes(head),
             ))
         return events

@@ -115,7 +115,7 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("William Ruto was sworn in as president on Tuesday.", ("Personnel.Start-Position", "sworn in")),
     ("Ruto took office in September.", ("Personnel.Start-Position", "took office")),
     ("Theresa May will step down as leader.", ("Personnel.End-Position", "step down")),
-    ("He pleaded guilty to fraud.", ("Justice.Convict", "pleaded guilty")),
+    ("He pleaded guilty to fraud.", ("Justice.Convict", "guilty")),  # a plea is a Convict on "guilty"
     ("Macron won the runoff against Le Pen.", ("Personnel.Elect", "won")),
     ("Satya Nadella became chief executive of Microsoft in 2014.", ("Personnel.Start-Position", "became")),
     ("Prosecutors filed charges against the mayor.", ("Justice.Charge-Indict", "charges")),
