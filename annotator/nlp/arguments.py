@@ -18,8 +18,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from annotator.nlp.fillers import (
+    COURT_NOUNS,
     TITLE_MODIFIERS,
     TITLE_WORDS,
+    VALUE_ROLES,
     FoundArgument,
     money_within,
     name_fragment,
@@ -27,6 +29,7 @@ from annotator.nlp.fillers import (
     position_entity,
     position_span,
     title_position,
+    trimmed_end,
     value,
 )
 from annotator.nlp.phrases import (
@@ -39,7 +42,6 @@ from annotator.nlp.phrases import (
     NATURAL_FORCES,
     NOT_PARTICIPANTS,
     PERSONAL_PRONOUNS,
-    PLACE_OR_TIME_LABELS,
     SITUATING_PREPOSITIONS,
     TARGET_MODIFIERS,
     TIME_LABELS,
@@ -52,7 +54,7 @@ from annotator.nlp.phrases import (
     is_sum,
 )
 from annotator.nlp.slots import SlotReader
-from annotator.nlp.triggers import CRIME_WORDS, Trigger
+from annotator.nlp.triggers import Trigger
 from annotator.schema import EventType, Schema
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,13 +62,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
-VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "onboard", "on", "via"})
 JUSTICE_PARTIES = frozenset({"Defendant", "Adjudicator", "Plaintiff"})
 CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose role does not vary by type
 DURATION_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "night"})  # "a three-week trial"
 CHARGE_NOUNS = frozenset({"charge", "count", "accusation", "allegation", "suspicion", "indictment"})
-COURT_NOUNS = frozenset({"court", "tribunal"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "dative"})
 TIME_SLOTS = frozenset({"prep", "time", "nested", "possessor", "modifier"})  # "on Tuesday", "Tuesday's protest"
 # Attacks a state makes: a country before one names who struck ("US airstrikes"); before any other
@@ -80,8 +80,6 @@ UNITS = ("year", "month", "week", "day", "hour")  # the lengths of a term, large
 FIGHTING_WORDS = frozenset({"fight", "fighting", "clash", "battle", "skirmish", "combat", "firefight", "gunfight", "exchange"})
 FREQUENCY_WORDS = frozenset({"annual", "daily", "weekly", "monthly", "yearly", "quarterly", "biennial", "nightly"})
 # What ends a term: "for fraud", "over bribery", "in the bribery case", "on Monday" ("in prison", "under house arrest" stay).
-NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
-CASE_NOUNS = frozenset({"case", "trial", "court", "connection", "relation", "scheme", "scandal"})
 
 
 class ArgumentFinder(SlotReader):
@@ -387,22 +385,7 @@ class ArgumentFinder(SlotReader):
         if role in PLACE_ROLES:
             # "in court charged with murder": another event's participle is no part of the place
             end = min([end, *(c.left_edge.i for c in token.rights if c.dep_ == "acl" and c.i in self.trigger_tokens)])
-        if role == "Sentence":
-            # "three years imprisonment [in a disproportionate assets case]": the term ends before a phrase
-            # that is not where it is served ("in prison") or what it is of ("a fine of $500")
-            end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and (
-                t.lower_ in NOT_TERM_PREPOSITIONS or t.lower_ in ("in", "on") and any(
-                    g.lemma_.lower() in CASE_NOUNS or g.ent_type_ in TIME_LABELS for g in t.children)))])
-        if (role in VALUE_ROLES or role == "Defendant") and token.pos_ in ("NOUN", "PROPN"):
-            # "sworn in as prime minister [on Monday]", "pleaded guilty to fraud [in a federal court]",
-            # "convicted the senator [of bribery]": the time, the place or the crime is no part of it
-            # ("murdering two people in Taranaki" and "mayor in 20 years" keep theirs)
-            end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.head.i == token.i and (
-                t.lower_ in SITUATING_PREPOSITIONS and any(g.dep_ == "pobj" and (g.ent_type_ in PLACE_OR_TIME_LABELS or g.lemma_.lower(
-                ) in GEOGRAPHIC_NOUNS) for g in t.children) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
-                or role == "Crime" and t.lower_ in ("in", "at", "before") and any(
-                    g.lemma_.lower() in COURT_NOUNS for g in t.children)
-                or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])
+        end = trimmed_end(token, role, end)
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(

@@ -108,6 +108,9 @@ AREA_WORDS = frozenset({
     "north-east", "north-west", "south-east", "south-west", "north-eastern", "north-western", "south-eastern",
     "south-western", "upper", "lower", "rural", "coastal",
 })
+# "along the Kagoro-Gidan Waya Road", "on Peniston Street": a named road after a preposition of place is a facility.
+ROAD_WORDS = frozenset({"road", "street", "highway", "avenue", "boulevard", "lane", "expressway", "motorway", "drive"})
+ROAD_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "along", "on", "off", "across", "onto", "into"})
 AIMING_VERBS = frozenset({"fire", "shoot", "aim", "point", "look", "throw", "hurl", "laugh", "shout", "swing", "lunge", "strike", "stare"})
 
 
@@ -118,7 +121,8 @@ def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
     Taduf"), which no Place role takes. A PERSON name after "in", "near", "outside" or "at" (not "fired at"), or a PERSON, NORP
     or ORG name after "town of", "province of" …, is a place; not one followed by "'s" ("in Smith's
     house"), nor a word of a longer person's name in the same line ("Theresa May … confidence in May");
-    across lines `consistent_labels` gives such a word back to the person.
+    across lines `consistent_labels` gives such a word back to the person. A PERSON or ORG name of a road
+    after a preposition of place ("along the Kagoro-Gidan Waya Road") is a FAC.
     """
     from spacy.tokens import Span
 
@@ -139,7 +143,10 @@ def placed_names(entities: Sequence[SpanType]) -> list[SpanType]:
         placed = of_place and entity.label_ in ("PERSON", "NORP", "ORG") or entity.label_ == "PERSON" and not aimed and (
             placed_before in PLACE_PREPOSITIONS and not any(
                 t.lower_ == w.lower_ for e in people if e != entity for w in e for t in entity))
-        if placed and after not in ("'s", "’s"):
+        road_before = doc[start - 2].lower_ if start > 1 and doc[start - 1].lower_ == "the" else (before[-1] if before else "")
+        if entity.label_ in ("PERSON", "ORG") and entity[-1].lower_ in ROAD_WORDS and road_before in ROAD_PREPOSITIONS:
+            result.append(Span(doc, entity.start, entity.end, label="FAC"))
+        elif placed and after not in ("'s", "’s"):
             result.append(Span(doc, entity.start, entity.end, label="GPE"))
         else:
             result.append(entity)

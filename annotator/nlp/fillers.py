@@ -10,13 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotator.nlp.phrases import AGENT_NOUNS, ORGANISATION_NOUNS, PEOPLE_NOUNS, PERSONAL_PRONOUNS, extent
+from annotator.nlp.phrases import (
+    AGENT_NOUNS,
+    GEOGRAPHIC_NOUNS,
+    ORGANISATION_NOUNS,
+    PEOPLE_NOUNS,
+    PERSONAL_PRONOUNS,
+    PLACE_OR_TIME_LABELS,
+    SITUATING_PREPOSITIONS,
+    TIME_LABELS,
+    extent,
+)
+from annotator.nlp.triggers import CRIME_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
 ORGANISATION_LABELS = ("ORG", "NORP", "GPE")
 
+
+VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
+COURT_NOUNS = frozenset({"court", "tribunal"})
+NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
+CASE_NOUNS = frozenset({"case", "trial", "court", "connection", "relation", "scheme", "scandal"})
 
 @dataclass(frozen=True)
 class FoundArgument:
@@ -165,3 +181,28 @@ def name_fragment(token: Token, filler: Token, entity_of_token: dict[int, int]) 
         return False
     own = {t.i for t in token.subtree}
     return any(t.i not in own for t in token.doc.ents[entity_of_token[token.i]])
+
+
+def trimmed_end(token: Token, role: str, end: int) -> int:
+    """Where the extent of a `role` filler headed by `token` ends, before a phrase that is no part of it."""
+    doc = token.doc
+    if role in ("Attacker", "Agent"):
+        # "operations carried out by the regime forces [against those cities]": whom they act on is no part of them
+        end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.head.i == token.i and t.lower_ == "against")])
+    if role == "Sentence":
+        # "three years imprisonment [in a disproportionate assets case]": the term ends before a phrase
+        # that is not where it is served ("in prison") or what it is of ("a fine of $500")
+        end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and (
+            t.lower_ in NOT_TERM_PREPOSITIONS or t.lower_ in ("in", "on") and any(
+                g.lemma_.lower() in CASE_NOUNS or g.ent_type_ in TIME_LABELS for g in t.children)))])
+    if (role in VALUE_ROLES or role == "Defendant") and token.pos_ in ("NOUN", "PROPN"):
+        # "sworn in as prime minister [on Monday]", "pleaded guilty to fraud [in a federal court]",
+        # "convicted the senator [of bribery]": the time, the place or the crime is no part of it
+        # ("murdering two people in Taranaki" and "mayor in 20 years" keep theirs)
+        end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.head.i == token.i and (
+            t.lower_ in SITUATING_PREPOSITIONS and any(g.dep_ == "pobj" and (g.ent_type_ in PLACE_OR_TIME_LABELS or g.lemma_.lower(
+            ) in GEOGRAPHIC_NOUNS) for g in t.children) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
+            or role == "Crime" and t.lower_ in ("in", "at", "before") and any(
+                g.lemma_.lower() in COURT_NOUNS for g in t.children)
+            or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])
+    return end

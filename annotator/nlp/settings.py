@@ -79,6 +79,9 @@ class PlaceSlots:
                 yield from self._nested_places(child, depth)  # "in front of the embassy" is near it; "of supporters in X"
             elif child.dep_ == "pobj":
                 yield "prep", child, word
+                if word == "by":  # "airstrikes by the coalition against Houthi positions": the parser hangs the target on the agent
+                    yield from (("prep", g, "against") for c in child.children if c.dep_ == "prep" and c.lower_ == "against"
+                                for g in c.children if g.dep_ == "pobj")
                 if depth < 3 and child.i not in self.trigger_tokens:
                     # "appeared in court following the deaths of two people at a property": an event of its own
                     # places its own event; "a meeting of militiamen and elders in Ghalanai": the last conjunct's too

@@ -253,10 +253,11 @@ class SlotReader(PlaceSlots):
             for child in head.children:
                 if child.dep_ == "conj" and child.pos_ in VERB_POS:
                     yield from self._setting(child)
-        if not has_object and head.dep_ != "conj":
-            # "killed and wounded dozens": the last conjunct's object is shared.
+        if not has_object and head.dep_ != "conj" and not any(c.dep_ == "nsubjpass" for c in head.children):
+            # "killed and wounded dozens": the last conjunct's object is shared; not one a subject of its own
+            # acts on ("Carter was shot … and police found his body").
             for child in head.children:
-                if child.dep_ == "conj" and child.pos_ in VERB_POS:
+                if child.dep_ == "conj" and child.pos_ in VERB_POS and not any(g.dep_ in ("nsubj", "nsubjpass") for g in child.children):
                     for grandchild in child.children:
                         if grandchild.dep_ in ("dobj", "obj") and not is_sum(grandchild):  # not "… and fined 500 euros"
                             yield "object", grandchild, None
@@ -320,6 +321,10 @@ class SlotReader(PlaceSlots):
                             if filler.dep_ == "pobj":
                                 yield "agent", filler, None
                                 yield from self._nested_places(filler)
+                                # "operations carried out by the regime forces against those cities": the parser hangs
+                                # what they act on under them
+                                yield from (("prep", g, "against") for c in filler.children if c.dep_ == "prep" and c.lower_ == "against"
+                                            for g in c.children if g.dep_ == "pobj")
                     elif grandchild.dep_ == "prep" and (grandchild.lower_ in self.locatives or (
                         grandchild.lower_ in ("on", "against") and child.lemma_.lower() in LIGHT_VERBS
                     )):

@@ -691,6 +691,17 @@ SLOT_CASES = [
     ("The company pleaded guilty to breaching the Safety, Health and Welfare at Work Act.", "guilty",
      {"Crime": [("breaching the Safety, Health and Welfare at Work Act", None)], "Defendant": [("The company", None)]}),
     ("Leaders of Bosnia and Herzegovina met in Sarajevo.", "met", {"Entity": [("Leaders of Bosnia and Herzegovina", None)]}),
+    # A named road after "along", "on" … is a place, whatever label the model gave it.
+    ("Two policemen were killed by gunmen along Kagoro-Gidan Waya Road.", "killed",
+     {"Agent": [("gunmen", None)], "Place": [("Kagoro-Gidan Waya Road", "Kagoro-Gidan Waya Road")]}),
+    # The last conjunct's object is shared only by a verb that has none and acts on it.
+    ("Carter was shot four times and police found his body in the street.", "shot", {"Target": [("Carter", "Carter")]}),
+    ("Troops shot and killed two men.", "shot", {"Target": [("two men", None)]}),
+    # "against" hung on the attacker: whom they attack, no part of who they are.
+    ("Airstrikes by the coalition against Houthi positions killed ten.", "Airstrikes",
+     {"Attacker": [("the coalition", None)], "Target": [("Houthi positions", None)]}),
+    ("He was attacked by supporters of the campaign against corruption.", "attacked",
+     {"Attacker": [("supporters of the campaign against corruption", None)]}),
     # From the ninth DEV round: an elided passive whose participle is tagged as a past tense; "along" places.
     ("At least eight students were killed and dozens others wounded.", "wounded",
      {"Victim": [("dozens others", None)], "Agent": None}),
