@@ -418,3 +418,16 @@ def clause_actor(clause: Token) -> Token | None:
     ..."), else its subject ("after killing ...")."""
     return next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
         (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def among_the(word: Token) -> list[Token] | None:
+    """Who a copula counts among those an event befell: "Fifteen children were among the wounded" and
+    "… among those killed" give the subject; "All of the dead were civilian men" and "The dead were
+    soldiers" give what they were. None when the word stands in no such clause."""
+    governor = word.head
+    if word.dep_ == "pobj" and governor.lower_ == "among" and governor.head.lemma_ == "be":
+        return [c for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass")] or None
+    subject = governor.head if word.dep_ == "pobj" and governor.lower_ == "of" and governor.head.dep_ == "nsubj" else word
+    if word.tag_ in ("JJ", "VBN") and subject.dep_ == "nsubj" and subject.head.lemma_ == "be":
+        return [c for c in subject.head.children if c.dep_ == "attr"] or None
+    return None

@@ -29,6 +29,7 @@ from annotator.nlp.phrases import (
     TIME_LABELS,
     UNDERGOING_VERBS,
     WEAPON_NOUNS,
+    among_the,
     clause_actor,
     happening,
     headline,
@@ -82,7 +83,10 @@ class SlotReader(PlaceSlots):
             yield from (("passive_subject", t, None) for t in self._conjuncts(first))
             return
         noun = next((c for c in head.children if c.dep_ in ("dobj", "obj") and c.i == head.i + 1 and c.i in self.trigger_tokens), None)
-        if head.tag_ == "VBG" and noun is not None:
+        if (counted := among_the(head)) is not None:
+            # "Fifteen children were among the wounded", "All of the dead were civilian men": who they are
+            yield from (("passive_subject", c, None) for c in counted)
+        elif head.tag_ == "VBG" and noun is not None:
             # "in the shooting death of Sam Carter", parsed as a verb and its object: one noun phrase, the noun's slots
             yield from self._noun_slots(noun, event_type)
         elif self.clausal(head):
@@ -239,7 +243,9 @@ class SlotReader(PlaceSlots):
                 passive = (head.tag_ == "VBN" and head.dep_ == "acl" and not any(c.dep_ == "oprd" and c.ent_type_ == "PERSON" for c in head.children)
                            or any(c.dep_ == "auxpass" for c in head.children))  # "The company named Mary Barra as …" is active
                 owner = governor
-                if head.dep_ == "acl" and owner.lemma_.lower() in self.place_nouns and owner.dep_ == "pobj":
+                if head.dep_ == "acl" and owner.lower_ in ("those", "them") and (counted := among_the(owner)):
+                    owner = counted[0]  # "The man and his son were among those killed"
+                elif head.dep_ == "acl" and owner.lemma_.lower() in self.place_nouns and owner.dep_ == "pobj":
                     # "appeared in court charged with murder", the participle hung on the place: the clause's subject
                     clause = owner.head.head
                     owner = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), owner)

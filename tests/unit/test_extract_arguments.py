@@ -700,6 +700,10 @@ SLOT_CASES = [
     # "against" hung on the attacker: whom they attack, no part of who they are.
     ("Airstrikes by the coalition against Houthi positions killed ten.", "Airstrikes",
      {"Attacker": [("the coalition", None)], "Target": [("Houthi positions", None)]}),
+    # From the tenth DEV round: those a copula counts among an event's casualties.
+    ("Fifteen children were among the wounded, he said.", "wounded", {"Victim": [("Fifteen children", None)]}),
+    ("The man and his son were among those killed.", "killed", {"Victim": [("The man", None), ("his son", None)]}),
+    ("All of the dead were civilian men.", "dead", {"Victim": [("civilian men", None)]}),
     ("He was attacked by supporters of the campaign against corruption.", "attacked",
      {"Attacker": [("supporters of the campaign against corruption", None)]}),
     # From the ninth DEV round: an elided passive whose participle is tagged as a past tense; "along" places.

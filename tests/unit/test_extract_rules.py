@@ -70,6 +70,7 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "He suffered a heart attack last year.",             # an illness
     "She launched a veiled attack on the party leader's leadership.",  # words, not force
     "The airline will begin operation next month.",       # an operation that is no military one
+    "Last year's unrest hit the capital and major cities.",  # unrest is no attacker
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
