@@ -318,8 +318,9 @@ class ArgumentFinder(SlotReader):
                 party(token, entity) or party(token, entity, organisation=True)):
             role = "Defendant"  # "the prosecution of the former president", "… of the company": who, not what for
         if preposition == "of" and slot == "prep" and slots.get("noun_of") == role and (
-                role in ("Person", "Defendant", "Victim", "Org") and not party(token, entity, organisation=role == "Org")
-                and not (role == "Defendant" and party(token, entity, organisation=True))):
+                (role in ("Person", "Defendant", "Victim", "Org") or role == "Entity" and not event_type.name.startswith("Contact."))
+                and not party(token, entity, organisation=role == "Org")
+                and not (role in ("Defendant", "Entity") and party(token, entity, organisation=True))):
             return None  # "the birth of the republic", "the creation of jobs", "the bankruptcy of the idea"
         if role == "Crime" and preposition in ("on", "over") and (
             placed or preposition == "on" and token.lemma_.lower() not in CHARGE_NOUNS

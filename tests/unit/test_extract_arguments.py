@@ -704,6 +704,10 @@ SLOT_CASES = [
     ("Fifteen children were among the wounded, he said.", "wounded", {"Victim": [("Fifteen children", None)]}),
     ("The man and his son were among those killed.", "killed", {"Victim": [("The man", None), ("his son", None)]}),
     ("All of the dead were civilian men.", "dead", {"Victim": [("civilian men", None)]}),
+    # A march's or a meeting's "of" phrase: who marches or meets (a protest's only when it names people).
+    ("Youths broke from the march of more than 3,000 people.", "march", {"Entity": [("more than 3,000 people", None)]}),
+    ("A protest of the decision was held.", "protest", {"Entity": None}),
+    ("The meeting of the board was postponed.", "meeting", {"Entity": [("the board", None)]}),
     ("He was attacked by supporters of the campaign against corruption.", "attacked",
      {"Attacker": [("supporters of the campaign against corruption", None)]}),
     # From the ninth DEV round: an elided passive whose participle is tagged as a past tense; "along" places.
