@@ -62,6 +62,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "ORDINAL", "PERCENT"})
 PLACE_ROLES = frozenset({"Place", "Origin", "Destination"})
+SEATED_ROLES = frozenset({"Adjudicator", "Crime", "Sentence", "Position"})  # a place inside one of these is part of it
 VEHICLE_PREPOSITIONS = frozenset({"in", "by", "aboard", "onboard", "on", "via"})
 JUSTICE_PARTIES = frozenset({"Defendant", "Adjudicator", "Plaintiff"})
 CONTROLLER_ROLES = {"winner": "Person", "recipient": "Recipient"}  # slots whose role does not vary by type
@@ -154,6 +155,7 @@ class ArgumentFinder(SlotReader):
             b is not a and b.role == a.role and b.start_char <= a.start_char and a.end_char <= b.end_char
             and (b.start_char, b.end_char) != (a.start_char, a.end_char) for b in found
         ) and not (a.role == "Place" and any(b.role != "Place" and (b.start_char, b.end_char) == (a.start_char, a.end_char)
+                                              or b.role in SEATED_ROLES and b.start_char <= a.start_char and a.end_char <= b.end_char
                                               for b in found))]
 
     # ------------------------------------------------------------------ roles and extents
@@ -246,7 +248,7 @@ class ArgumentFinder(SlotReader):
     def _without_place(doc: Doc, argument: FoundArgument, found: list[FoundArgument]) -> FoundArgument:
         """A participant whose phrase ends in the event's own Place gives it up: "ambushed a military
         convoy near the border" has the Target "a military convoy" and the Place "the border"."""
-        if argument.role in PLACE_ROLES | VALUE_ROLES or argument.role == "Time":
+        if argument.role in PLACE_ROLES | SEATED_ROLES or argument.role == "Time":
             return argument
         for place in found:
             if place.role == "Place" and argument.start_char < place.start_char and place.end_char == argument.end_char:
@@ -382,7 +384,9 @@ class ArgumentFinder(SlotReader):
         weapon = token.lemma_.lower() in (MUNITION_NOUNS if role == "Target" else WEAPON_NOUNS)
         if role in ("Attacker", "Agent", "Target") and weapon and "Instrument" in event_type.roles:
             role = "Instrument"  # "targeted by 20 Russian missiles": the weapon, its maker is the attacker
-        start, end = extent(token, own, cut_places=role not in PLACE_ROLES | VALUE_ROLES)
+        # "a court in Shanghai": a court is named by its seat, which is then no place of the event
+        start, end = extent(token, own, cut_places=role not in PLACE_ROLES | VALUE_ROLES and not (
+            role == "Adjudicator" and token.lemma_.lower() in COURT_NOUNS))
         if role in PLACE_ROLES:
             # "in court charged with murder": another event's participle is no part of the place
             end = min([end, *(c.left_edge.i for c in token.rights if c.dep_ == "acl" and c.i in self.trigger_tokens)])

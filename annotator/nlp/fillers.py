@@ -202,7 +202,7 @@ def trimmed_end(token: Token, role: str, end: int) -> int:
         end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.head.i == token.i and (
             t.lower_ in SITUATING_PREPOSITIONS and any(g.dep_ == "pobj" and (g.ent_type_ in PLACE_OR_TIME_LABELS or g.lemma_.lower(
             ) in GEOGRAPHIC_NOUNS) for g in t.children) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
-            or role == "Crime" and t.lower_ in ("in", "at", "before") and any(
-                g.lemma_.lower() in COURT_NOUNS for g in t.children)
+            or role == "Crime" and t.lower_ in ("in", "at", "before", "by") and any(
+                g.lemma_.lower() in COURT_NOUNS | {"judge", "jury", "magistrate"} for g in t.children)
             or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])
     return end

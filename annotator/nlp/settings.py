@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
 
 
+DECIDERS = frozenset({"court", "tribunal", "judge", "jury", "magistrate"})
+
+
 class PlaceSlots:
     """Reads prepositional, place and time slots: (slot name, filler token, preposition or None)."""
 
@@ -79,6 +82,9 @@ class PlaceSlots:
                 yield from self._nested_places(child, depth)  # "in front of the embassy" is near it; "of supporters in X"
             elif child.dep_ == "pobj":
                 yield "prep", child, word
+                if word in ("for", "of"):  # "fined 3 million yuan for bribery by a court in Shanghai": the court decides
+                    yield from (("agent", g, None) for c in child.children if c.dep_ == "prep" and c.lower_ == "by"
+                                for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in DECIDERS)
                 if word == "by":  # "airstrikes by the coalition against Houthi positions": the parser hangs the target on the agent
                     yield from (("prep", g, "against") for c in child.children if c.dep_ == "prep" and c.lower_ == "against"
                                 for g in c.children if g.dep_ == "pobj")

@@ -50,6 +50,9 @@ if TYPE_CHECKING:  # pragma: no cover
 Slot = tuple[str, "Token", str | None]
 # An adjective that says how a verb left its object: "shot them dead", "shot dead a police officer", "found dead".
 RESULT_DEPS = frozenset({"ccomp", "oprd", "acomp", "xcomp", "advmod"})
+# A ruling is handed down: who announces or delivers it decides it.
+DELIVERING_VERBS = frozenset({"announce", "deliver", "issue", "hand", "pronounce", "return", "read", "reach", "impose"})
+RULING_NOUNS = frozenset({"verdict", "ruling", "sentence", "judgment", "judgement", "decision", "fine", "penalty", "conviction"})
 
 
 class SlotReader(PlaceSlots):
@@ -322,7 +325,8 @@ class SlotReader(PlaceSlots):
             elif dep == "acl":
                 # "airstrikes led by a Saudi coalition in Hodeida"; not "the transaction, approved by both boards"
                 for grandchild in child.children:
-                    if grandchild.dep_ == "agent" and child.lemma_.lower() in LIGHT_VERBS | PERPETRATING_VERBS:
+                    if grandchild.dep_ == "agent" and (child.lemma_.lower() in LIGHT_VERBS | PERPETRATING_VERBS or (
+                            child.lemma_.lower() in DELIVERING_VERBS and head.lemma_.lower() in RULING_NOUNS)):  # "the verdict announced by the court"
                         for filler in grandchild.children:
                             if filler.dep_ == "pobj":
                                 yield "agent", filler, None

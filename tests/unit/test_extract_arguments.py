@@ -666,7 +666,13 @@ SLOT_CASES = [
     ("Russia was accused of hitting a hospital and killing ten people.", "killing", {"Agent": [("Russia", "Russia")]}),
     ("The group claimed responsibility for the attack on social media.", "attack", {"Target": None}),
     ("A court in Lagos sentenced a man to two years in the correctional centre.", "sentenced",
-     {"Place": [("Lagos", "Lagos")]}),  # where the term is served is no place of the sentencing
+     {"Place": None, "Adjudicator": [("A court in Lagos", None)]}),  # a court is named by its seat; where the term is served is no place
+    ("A jury in St. Paul convicted him on Wednesday.", "convicted",
+     {"Adjudicator": [("A jury", None)], "Place": [("St. Paul", "St. Paul")]}),
+    ("He was fined 3 million yuan for bribery by a court in Shanghai.", "fined",
+     {"Crime": [("bribery", None)], "Adjudicator": [("a court in Shanghai", None)]}),  # "by" hung on the crime
+    ("The gains will be seized, according to the verdict announced by the court.", "verdict",
+     {"Adjudicator": [("the court", None)]}),
     ("Hundreds of people protested in front of the embassy on Saturday.", "protested", {"Place": [("the embassy", None)]}),
     ("Ruto was sworn in in front of tens of thousands of supporters in the capital, Nairobi.", "sworn in",
      {"Place": [("the capital", "Nairobi")]}),  # people are no place; where they stand is
