@@ -33,7 +33,7 @@ CONDITION_LISTS = (
     "pos", "particles", "object_labels", "object_nouns", "forbid_object_nouns", "forbid_subject_nouns",
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
     "require_modifiers", "require_governors", "prep_object_nouns", "object_or_preps", "require_particles", "forbid_owner_labels",
-    "forbid_subject_labels", "acl_require_preps", "modifier_or_preps", "span_words",
+    "forbid_subject_labels", "acl_require_preps", "modifier_or_preps", "modifier_or_governors", "span_words",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object", "or_type_in_document")
 
@@ -49,8 +49,9 @@ class TriggerCondition:
     `forbid_*` / `require_preps`: dependents, prepositions, subject or object nouns,
     governing words and modifiers ("clinical trial", "trade war") that rule it out or that it needs;
     `forbid_object_pos`: parts of speech its object may not have ("fired Machar" is a dismissal);
-    `require_modifiers`: words one of which must modify it ("election victory", not a match's), unless it has one of the
-    prepositions `modifier_or_preps` ("a military operation", "an operation against militants", not "begin operation");
+    `require_modifiers`: words one of which must modify it ("election victory", not a match's), unless its phrase has one
+    of the prepositions `modifier_or_preps` or one of the lemmas `modifier_or_governors` governs it ("a military
+    operation", "an operation against militants", "launched an operation", "the operation killed", not "begin operation");
     `require_governors`: lemmas one of which must govern it ("opened fire"); `prep_object_nouns`: nouns one of
     which must head the object of one of its `require_preps` ("appeared in court", not "in a video");
     `forbid_owner_labels`: entity labels its possessor or name modifier may not have ("Trump's rally" is a
@@ -80,6 +81,7 @@ class TriggerCondition:
     forbid_object_pos: tuple[str, ...] = ()
     require_modifiers: tuple[str, ...] = ()
     modifier_or_preps: tuple[str, ...] = ()
+    modifier_or_governors: tuple[str, ...] = ()
     span_words: tuple[str, ...] = ()
     require_governors: tuple[str, ...] = ()
     prep_object_nouns: tuple[str, ...] = ()

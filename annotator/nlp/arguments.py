@@ -290,7 +290,8 @@ class ArgumentFinder(SlotReader):
             or entity[-1].lower_ == "long" and any(t.lemma_.lower() in DURATION_UNITS for t in entity))  # "week-long"
         # "a week", "jailed for two decades": a length, not a time ("scheduled for March 16" is one)
         duration = duration or preposition == "for" and entity is not None and entity[-1].lemma_.lower() in DURATION_UNITS
-        aged = entity is not None and entity[-1].lower_ == "old"  # "the shooting of a 17-year-old": a person, not a time
+        aged = entity is not None and (entity[-1].lower_ == "old" or any(t.lower_ == "age" for t in doc[max(entity.start - 2, 0) : entity.end]))
+        # "the shooting of a 17-year-old": a person; "at the age of 62": no time
         if slot in TIME_SLOTS and entity is not None and entity.label_ in TIME_LABELS and role != "Sentence" and not duration and not aged:
             role, score = "Time", 0.7
         if role is None and slot in ("prep", "nested") and preposition in self.locatives and "Place" in event_type.roles:
@@ -320,7 +321,8 @@ class ArgumentFinder(SlotReader):
                 party(token, entity) or party(token, entity, organisation=True)):
             role = "Defendant"  # "the prosecution of the former president", "… of the company": who, not what for
         if preposition == "of" and slot == "prep" and slots.get("noun_of") == role and (
-                (role in ("Person", "Defendant", "Victim", "Org") or role == "Entity" and not event_type.name.startswith("Contact."))
+                (role in ("Person", "Defendant", "Victim", "Org") or role == "Entity" and not (
+                    event_type.name.startswith("Contact.") and token.tag_ in ("NNS", "NNPS")))  # "a meeting of elders", not "talks of peace"
                 and not party(token, entity, organisation=role == "Org")
                 and not (role in ("Defendant", "Entity") and party(token, entity, organisation=True))):
             return None  # "the birth of the republic", "the creation of jobs", "the bankruptcy of the idea"
@@ -390,7 +392,7 @@ class ArgumentFinder(SlotReader):
         if role in PLACE_ROLES:
             # "in court charged with murder": another event's participle is no part of the place
             end = min([end, *(c.left_edge.i for c in token.rights if c.dep_ == "acl" and c.i in self.trigger_tokens)])
-        end = trimmed_end(token, role, end)
+        end = trimmed_end(token, role, end, slot == "agent" or preposition == "by")
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
                 and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(

@@ -103,7 +103,10 @@ DATELINE = re.compile(
     # "Accra, Dec. 9, GNA - Nana Addo ...": a town, a date and an agency's initials.
     r"|[A-Z][a-z]+, [A-Z][a-z]{2,3}\.? \d{1,2}, [A-Z]{2,6} ?(?:--|—|–|-) ?"
     # "Damascus, Syria− A mortar shell …": a town and its country in title case, a dash (a minus sign too).
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]+(?: [A-Z][a-z]+)? ?(?:--|—|–|−) ?(?=[A-Z])"
+    # Not a sentence adverb before a name in dashes: "Meanwhile, Turkey — NATO's second-largest army — shelled …".
+    r"|(?!(?:Meanwhile|However|Yesterday|Today|Tomorrow|Now|Still|Also|Instead|Later|Earlier|Separately|Elsewhere"
+    r"|Finally|Similarly|Moreover|Furthermore|Nevertheless|Indeed|Again|Then|Here|There|Last|Next)\b)"
+    r"[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]+(?: [A-Z][a-z]+)? ?(?:--|—|–|−) ?(?=[A-Z])"
 )
 
 

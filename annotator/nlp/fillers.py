@@ -183,10 +183,10 @@ def name_fragment(token: Token, filler: Token, entity_of_token: dict[int, int]) 
     return any(t.i not in own for t in token.doc.ents[entity_of_token[token.i]])
 
 
-def trimmed_end(token: Token, role: str, end: int) -> int:
+def trimmed_end(token: Token, role: str, end: int, by_agent: bool = False) -> int:
     """Where the extent of a `role` filler headed by `token` ends, before a phrase that is no part of it."""
     doc = token.doc
-    if role in ("Attacker", "Agent"):
+    if role in ("Attacker", "Agent") and by_agent:  # not "the coalition against Islamic State carried out airstrikes"
         # "operations carried out by the regime forces [against those cities]": whom they act on is no part of them
         end = min([end, *(t.i for t in doc[token.i + 1 : end] if t.dep_ == "prep" and t.head.i == token.i and t.lower_ == "against")])
     if role == "Sentence":

@@ -408,7 +408,8 @@ ORGANISATION_NOUNS = frozenset({
     "startup", "start-up", "agency", "party", "corporation", "conglomerate", "operator", "maker", "manufacturer",
     "producer", "brand", "subsidiary", "unit", "rival", "competitor", "club", "team", "newspaper", "publisher",
     "studio", "network", "charity", "foundation", "university", "organisation", "organization", "union",
-    "institution", "venture", "fund", "exchange", "restaurant", "store", "hospital", "school",
+    "institution", "venture", "fund", "exchange", "restaurant", "store", "hospital", "school", "board", "council",
+    "cabinet", "committee", "parliament", "government", "delegation", "commission",
 })
 
 
@@ -425,9 +426,21 @@ def among_the(word: Token) -> list[Token] | None:
     "… among those killed" give the subject; "All of the dead were civilian men" and "The dead were
     soldiers" give what they were. None when the word stands in no such clause."""
     governor = word.head
+    if word.tag_ not in ("JJ", "VBN", "VBD") and word.lower_ not in ("those", "them"):
+        return None  # "Fraud was among the charges", "among the deadliest attacks": no casualties counted
     if word.dep_ == "pobj" and governor.lower_ == "among" and governor.head.lemma_ == "be":
         return [c for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass")] or None
     subject = governor.head if word.dep_ == "pobj" and governor.lower_ == "of" and governor.head.dep_ == "nsubj" else word
     if word.tag_ in ("JJ", "VBN") and subject.dep_ == "nsubj" and subject.head.lemma_ == "be":
         return [c for c in subject.head.children if c.dep_ == "attr"] or None
     return None
+
+
+COUNTING_WORDS = frozenset({"other", "others", "more", "many", "dozen", "dozens", "hundred", "hundreds", "score", "scores",
+                            "several", "few", "some", "thousand", "thousands"})
+
+
+def counted(subject: Token) -> bool:
+    """True for a subject that counts people ("two", "dozens others", "many more"), as an elided passive's does."""
+    return subject.pos_ == "NUM" or subject.lower_ in COUNTING_WORDS or any(
+        c.dep_ in ("nummod", "amod") and (c.pos_ == "NUM" or c.lower_ in COUNTING_WORDS) for c in subject.children)

@@ -31,6 +31,7 @@ from annotator.nlp.phrases import (
     WEAPON_NOUNS,
     among_the,
     clause_actor,
+    counted,
     happening,
     headline,
     infinitive,
@@ -86,9 +87,9 @@ class SlotReader(PlaceSlots):
             yield from (("passive_subject", t, None) for t in self._conjuncts(first))
             return
         noun = next((c for c in head.children if c.dep_ in ("dobj", "obj") and c.i == head.i + 1 and c.i in self.trigger_tokens), None)
-        if (counted := among_the(head)) is not None:
+        if (casualties := among_the(head)) is not None:
             # "Fifteen children were among the wounded", "All of the dead were civilian men": who they are
-            yield from (("passive_subject", c, None) for c in counted)
+            yield from (("passive_subject", c, None) for c in casualties)
         elif head.tag_ == "VBG" and noun is not None:
             # "in the shooting death of Sam Carter", parsed as a verb and its object: one noun phrase, the noun's slots
             yield from self._noun_slots(noun, event_type)
@@ -120,7 +121,7 @@ class SlotReader(PlaceSlots):
                 # A headline's "23 children killed when ...": a bare participle, its subject undergoes it.
                 # "… were killed and dozens others wounded", the participle tagged as a past tense: an elided passive too
                 elided = head.tag_ == "VBD" and head.dep_ == "conj" and any(c.dep_ == "auxpass" for c in head.head.children) and not any(
-                    c.dep_ in ("dobj", "obj") for c in head.children)
+                    c.dep_ in ("dobj", "obj") for c in head.children) and counted(child)  # not "… and police fired on the crowd"
                 # a headline's "Fertiliser company fined €350k": no one fines a sum on someone's behalf
                 after = head.nbor() if head.i + 1 < len(head.doc) else head
                 fined = headline(head) and (after.ent_type_ == "MONEY" or after.tag_ == "$" or after.text in ("€", "£", "¥"))
@@ -246,8 +247,8 @@ class SlotReader(PlaceSlots):
                 passive = (head.tag_ == "VBN" and head.dep_ == "acl" and not any(c.dep_ == "oprd" and c.ent_type_ == "PERSON" for c in head.children)
                            or any(c.dep_ == "auxpass" for c in head.children))  # "The company named Mary Barra as …" is active
                 owner = governor
-                if head.dep_ == "acl" and owner.lower_ in ("those", "them") and (counted := among_the(owner)):
-                    owner = counted[0]  # "The man and his son were among those killed"
+                if head.dep_ == "acl" and owner.lower_ in ("those", "them") and (casualties := among_the(owner)):
+                    owner = casualties[0]  # "The man and his son were among those killed"
                 elif head.dep_ == "acl" and owner.lemma_.lower() in self.place_nouns and owner.dep_ == "pobj":
                     # "appeared in court charged with murder", the participle hung on the place: the clause's subject
                     clause = owner.head.head

@@ -172,7 +172,8 @@ class TriggerFinder:
         if modifiers & set(condition.forbid_modifiers):
             return False
         if condition.require_modifiers and not modifiers & set(condition.require_modifiers) and not (
-                prepositions_of(head) & set(condition.modifier_or_preps)):
+                {t.lower_ for t in head.subtree if t.dep_ == "prep"} & set(condition.modifier_or_preps)
+                or head.head.i != head.i and head.head.lemma_.lower() in condition.modifier_or_governors):
             return False
         governed = head
         while governed.dep_ == "conj" and governed.head.i != governed.i:

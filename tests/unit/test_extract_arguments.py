@@ -714,6 +714,15 @@ SLOT_CASES = [
     ("Youths broke from the march of more than 3,000 people.", "march", {"Entity": [("more than 3,000 people", None)]}),
     ("A protest of the decision was held.", "protest", {"Entity": None}),
     ("The meeting of the board was postponed.", "meeting", {"Entity": [("the board", None)]}),
+    # A review's counter-examples to this round's rules.
+    ("The leaders held talks of peace in Oslo.", "talks", {"Entity": [("The leaders", None)]}),
+    ("Fraud was among the charges he faces.", "charges", {"Defendant": [("he", None)]}),
+    ("The strike was among the deadliest attacks on US troops in Iraq in years.", "attacks",
+     {"Target": [("US troops", None)], "Place": [("Iraq", "Iraq")]}),
+    ("Two people were killed and police fired on the crowd.", "fired", {"Attacker": [("police", None)]}),
+    ("The US-led coalition against Islamic State carried out airstrikes near Raqqa.", "airstrikes",
+     {"Attacker": [("The US-led coalition against Islamic State", None)]}),
+    ("He died of a heart attack at the age of 62.", "died", {"Time": None}),
     ("He was attacked by supporters of the campaign against corruption.", "attacked",
      {"Attacker": [("supporters of the campaign against corruption", None)]}),
     # From the ninth DEV round: an elided passive whose participle is tagged as a past tense; "along" places.

@@ -133,6 +133,9 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("The army launched a major operation against militants.", ("Conflict.Attack", "operation")),
     ("A military operation in the north killed five militants.", ("Conflict.Attack", "operation")),
     ("Rebels launched an attack on the town.", ("Conflict.Attack", "attack")),
+    ("Security forces launched an operation in the Swat valley.", ("Conflict.Attack", "operation")),
+    ("The operation killed 12 militants in the province.", ("Conflict.Attack", "operation")),
+    ("Operations carried out by the regime forces against those cities killed dozens.", ("Conflict.Attack", "Operations")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
@@ -257,6 +260,8 @@ def test_a_dateline_with_a_wire_service_is_parsed_apart(extractor):
     from annotator.nlp.extract import segments_of
 
     assert [t for _o, t in segments_of("Smith, Jones – and others – met.")] == ["Smith, Jones – and others – met."]
+    meanwhile = "Meanwhile, Turkey — NATO's second-largest army — shelled Kurdish positions."
+    assert [t for _o, t in segments_of(meanwhile)] == [meanwhile]  # a sentence adverb is no town
 
 
 def test_an_event_noun_subject_takes_its_clause_place_as_place_not_target(extractor):
