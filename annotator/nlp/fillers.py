@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
+    DECIDERS,
     GEOGRAPHIC_NOUNS,
     ORGANISATION_NOUNS,
     PEOPLE_NOUNS,
@@ -203,6 +204,6 @@ def trimmed_end(token: Token, role: str, end: int, by_agent: bool = False) -> in
             t.lower_ in SITUATING_PREPOSITIONS and any(g.dep_ == "pobj" and (g.ent_type_ in PLACE_OR_TIME_LABELS or g.lemma_.lower(
             ) in GEOGRAPHIC_NOUNS) for g in t.children) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
             or role == "Crime" and t.lower_ in ("in", "at", "before", "by") and any(
-                g.lemma_.lower() in COURT_NOUNS | {"judge", "jury", "magistrate"} for g in t.children)
+                g.lemma_.lower() in DECIDERS for g in t.children)
             or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])
     return end

@@ -370,6 +370,8 @@ CAUSING_VERBS = frozenset({"order", "have", "want", "get", "see", "need"})  # "o
 # Where a thing is said, and who decides a penalty they own ("the regulator's fine").
 MEDIA_NOUNS = frozenset({"media", "medium", "television", "tv", "radio", "website", "internet", "twitter", "facebook", "telegram", "video"})
 DECIDING_NOUNS = frozenset({"judge", "jury", "magistrate", "regulator", "watchdog", "authority", "commission", "panel", "governor"})
+# Who hands down a court's decision: "fined … for bribery by a court", "by a jury".
+DECIDERS = frozenset({"court", "tribunal", "judge", "jury", "magistrate"})
 # Things attacked that name an attack they modify: "the convoy attack" hit the convoy ("school shooting" is a place).
 TARGET_MODIFIERS = frozenset({
     "convoy", "patrol", "embassy", "consulate", "checkpoint", "base", "outpost", "pipeline", "bus", "headquarters",

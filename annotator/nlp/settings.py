@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from annotator.nlp.phrases import SITUATING_PREPOSITIONS, TIME_LABELS
+from annotator.nlp.phrases import DECIDERS, SITUATING_PREPOSITIONS, TIME_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
-
-
-DECIDERS = frozenset({"court", "tribunal", "judge", "jury", "magistrate"})
 
 
 class PlaceSlots:
