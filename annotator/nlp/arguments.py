@@ -31,6 +31,7 @@ from annotator.nlp.fillers import (
     title_position,
     trimmed_end,
     value,
+    whole_words,
 )
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
@@ -146,7 +147,7 @@ class ArgumentFinder(SlotReader):
                 found = [a for a in found if a not in posts] + titles
         if "Price" in event_type.roles and not any(a.role == "Price" for a in found):
             found = self._price_apart(doc, found)
-        found = self._joined_places(doc, found)
+        found = self._joined_places(doc, [whole_words(doc.text, a) for a in found])
         found = self._joined_terms(doc, found)
         found = [self._without_place(doc, a, found) for a in found]
         # "a courtroom in Virginia" is the Place; "Virginia" inside it is not a second one; nor are the words

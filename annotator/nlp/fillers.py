@@ -7,7 +7,7 @@ Sentence take a phrase headed by a noun, a number or an adjective (or a gerund f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from annotator.nlp.phrases import (
@@ -207,3 +207,14 @@ def trimmed_end(token: Token, role: str, end: int, by_agent: bool = False) -> in
                 g.lemma_.lower() in DECIDERS for g in t.children)
             or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])
     return end
+
+
+def whole_words(text: str, argument: FoundArgument) -> FoundArgument:
+    """The argument with no word cut in two: the tokenizer splits "3M" into "3" and "M", and an extent
+    must hold the whole word ("3M will sell …" is sold by 3M, not by "M")."""
+    start, end = argument.start_char, argument.end_char
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return argument if (start, end) == (argument.start_char, argument.end_char) else replace(argument, start_char=start, end_char=end)

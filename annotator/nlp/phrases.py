@@ -416,9 +416,16 @@ ORGANISATION_NOUNS = frozenset({
 
 
 
+# Verbs that hold someone to account for an act: who they name did it ("blamed the rebels for the attack").
+ACCUSING_VERBS = frozenset({"accuse", "blame", "suspect", "convict", "indict", "acquit"})
+
+
 def clause_actor(clause: Token) -> Token | None:
     """Who does what a gerund after a preposition says: the clause's object ("accused Russia of hitting
-    ..."), else its subject ("after killing ...")."""
+    ..."), else its subject ("after killing ..."); the accused themselves where the parser hangs the
+    preposition on them ("accused the rebels of killing ...")."""
+    if clause.dep_ in ("dobj", "obj") and clause.head.lemma_.lower() in ACCUSING_VERBS and clause.pos_ in ("NOUN", "PROPN", "PRON"):
+        return clause
     return next((c for c in clause.children if c.dep_ in ("dobj", "obj")), None) or next(
         (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
@@ -446,3 +453,30 @@ def counted(subject: Token) -> bool:
     """True for a subject that counts people ("two", "dozens others", "many more"), as an elided passive's does."""
     return subject.pos_ == "NUM" or subject.lower_ in COUNTING_WORDS or any(
         c.dep_ in ("nummod", "amod") and (c.pos_ == "NUM" or c.lower_ in COUNTING_WORDS) for c in subject.children)
+
+
+def held_to_account(event: Token) -> list[Token]:
+    """Who a clause says did a nominal event: "blamed the attack on the Taliban", "blamed the Taliban for
+    the attack", "accused the rebels of the massacre", "the Taliban were behind the bombing", "the group
+    responsible for the attack". Nothing where the clause denies it ("did not blame …")."""
+    governor, owner = event.head, event.head.head
+    found: list[Token] = []
+    if event.dep_ in ("dobj", "obj", "nsubjpass") and governor.lemma_.lower() == "blame":  # "… was blamed on X" too
+        owner = governor
+        found = [g for c in (*event.children, *governor.children) if c.dep_ == "prep" and c.lower_ == "on"
+                 for g in c.children if g.dep_ == "pobj"]
+    elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.lemma_.lower() in ACCUSING_VERBS:
+        found = [c for c in owner.children if c.dep_ in ("dobj", "obj")]  # "blamed the rebels for the attack"
+    elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.dep_ in ("dobj", "obj") and (
+            owner.head.lemma_.lower() in ACCUSING_VERBS):
+        found, owner = [owner], owner.head  # "accused the rebels of the massacre", the preposition hung on them
+    elif event.dep_ == "pobj" and (governor.lower_ == "behind" or governor.lower_ == "for" and owner.lemma_.lower() == "responsible"):
+        if owner.dep_ == "acomp" or governor.lower_ == "for" and owner.dep_ == "amod":
+            owner = owner.head
+        if owner.lemma_ == "be":  # "the Taliban were behind / responsible for the bombing"
+            found = [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]
+        elif owner.pos_ in ("NOUN", "PROPN"):
+            found = [owner]  # "the group behind the attack", "militants responsible for the attack"
+    if any(c.dep_ == "neg" for c in owner.children):
+        return []
+    return [t for t in found if t.tag_ not in ("WP", "WDT")]

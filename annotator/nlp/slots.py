@@ -34,6 +34,7 @@ from annotator.nlp.phrases import (
     counted,
     happening,
     headline,
+    held_to_account,
     infinitive,
     is_sum,
     paid_sums,
@@ -312,7 +313,7 @@ class SlotReader(PlaceSlots):
                 yield "possessor", child, None
             elif dep in ("amod", "compound", "nmod") or dep == "nummod" and child.ent_type_ in TIME_LABELS:
                 yield "modifier", child, None  # "the 2016 presidential election": its year is its time
-            elif dep == "prep":
+            elif dep == "prep" and not (child.lower_ == "on" and head.head.lemma_.lower() == "blame"):  # "blamed it on X"
                 yield from self._prepositional(child)
             elif dep in ("relcl", "acl") and happening(child):
                 yield from self._setting(child)  # "the attack that took place on Thursday in Shariff Aguak town"
@@ -351,6 +352,9 @@ class SlotReader(PlaceSlots):
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
         yield from winners(head)
+        if actors := held_to_account(head):
+            yield from (("subject", actor, None) for actor in actors)  # "blamed the attack on the Taliban"
+            return
         if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
             return  # "won the election": the verb is a mention of its own and takes the clause
         if head.dep_ in ("dobj", "obj") and governor.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS | RECEIVING_VERBS:
