@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from annotator.nlp.entities import date_range
 from annotator.nlp.fillers import (
     COURT_NOUNS,
     TITLE_MODIFIERS,
@@ -374,6 +375,8 @@ class ArgumentFinder(SlotReader):
                 doc[end - 1].head.i == doc[end].i
             ):
                 end += 1
+            if end < entity.end and date_range(entity, doc[end]):
+                end = entity.end  # "from April 23 to 24": one span of time, whatever the parser hangs "to" on
             index = entity_index if (start, end) == (entity.start, entity.end) else None
             if start > 1 and doc[start - 1].lower_ in ("on", "in") and doc[start - 2].lower_ in ("late", "early"):
                 start -= 2  # "late on Wednesday", "early in the morning": one expression of time, still that date

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Span as SpanType
+    from spacy.tokens import Token as TokenType
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -69,12 +70,29 @@ def whole_phrases(entities: Sequence[SpanType]) -> list[SpanType]:
     for entity in entities:
         start = entity.start
         for token in entity[1:-1]:
-            if token.dep_ == "prep" and not entity.start <= token.head.i < entity.end:
+            if token.dep_ == "prep" and not entity.start <= token.head.i < entity.end and not date_range(entity, token):
                 if token.i > start:
                     result.append(Span(entity.doc, start, token.i, label=entity.label_))
                 start = token.i + 1
         result.append(entity if start == entity.start else Span(entity.doc, start, entity.end, label=entity.label_))
     return result
+
+
+CALENDAR_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december",
+})
+
+
+def date_range(entity: SpanType, word: TokenType) -> bool:
+    """True when `word` joins two dates of one kind inside a DATE or TIME: "April 23 to 24", "Thursday to
+    Friday" (not "Friday to 12 years", a date and a term)."""
+    if entity.label_ not in ("DATE", "TIME") or word.lower_ not in ("to", "through", "until", "till", "-", "–"):
+        return False
+    left, right = entity.doc[entity.start : word.i], entity.doc[word.i + 1 : entity.end]
+    if len(right) == 1 and right[0].like_num:
+        return any(t.like_num for t in left)  # "April 23 to 24", "2001 to 2005"
+    return any(t.lower_ in CALENDAR_WORDS for t in left) and any(t.lower_ in CALENDAR_WORDS for t in right)
 
 
 DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "midday", "noon", "midnight", "dawn", "dusk", "overnight"})

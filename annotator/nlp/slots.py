@@ -219,7 +219,9 @@ class SlotReader(PlaceSlots):
                         yield "passive_subject", child, None
                     elif child.dep_ == "nsubj" and (head.dep_ != "advcl" or head.tag_ == "VBG" or infinitive(head)):
                         yield from self._inside_participant(child)
-                        yield ("passive_subject" if passive and head.dep_ == "xcomp" else subject_slot), child, None
+                        # "He has pleaded not guilty and been held on bail": a conjunct's own passive undergoes it
+                        own_passive = any(c.dep_ == "auxpass" for c in head.children)
+                        yield ("passive_subject" if passive and head.dep_ == "xcomp" or own_passive else subject_slot), child, None
                     elif child.dep_ == "nsubjpass" and head.dep_ in ("conj", "xcomp"):
                         # "He was sentenced … and fined $500": the passive holds for an objectless conjunct
                         objects = [c.ent_type_ for c in head.children if c.dep_ in ("dobj", "obj")]  # a sum stays: "fined $500"
@@ -364,6 +366,8 @@ class SlotReader(PlaceSlots):
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
             # "forces loyal to the former Vice President, Riek Machar launched": a second subject after a comma is in apposition
             subjects = [c for i, c in enumerate(subjects) if not i or c.doc[c.left_edge.i - 1].text != ","]
+            if verb in RECEIVING_VERBS and head.lemma_.lower() in ("resignation", "surrender"):
+                subjects = []  # "The president accepted the resignation of the minister": who accepts it does not resign
             clause = governor
             while not subjects and clause.head.i != clause.i and (
                 clause.dep_ == "conj" or clause.dep_ in ("xcomp", "advcl") and infinitive(clause)
@@ -440,6 +444,10 @@ class SlotReader(PlaceSlots):
             for child in governor.head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and not has_possessor:
                     yield "passive_subject", child, None
+        elif head.dep_ == "pobj" and governor.lower_ == "for" and governor.head.lemma_.lower() in SCHEDULING_VERBS:
+            # "The minister is scheduled for a visit to Beijing", "He is due for trial": who it is set for undergoes it
+            clause = governor.head.head if governor.head.dep_ == "acomp" else governor.head
+            yield from (("passive_subject", c, None) for c in clause.children if c.dep_ in ("nsubj", "nsubjpass"))
         elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS and not any(
             c.dep_ in ("dobj", "obj") for c in governor.head.children  # "took part in the election" names no participant
         ) and governor.lower_ in ("for", "on", "into", "in", "under", "to") and not (

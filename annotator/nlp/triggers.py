@@ -183,8 +183,10 @@ class TriggerFinder:
         if condition.require_governors and (head.head.i == head.i or head.head.lemma_.lower() not in condition.require_governors):
             return False
         prepositions = prepositions_of(head)
-        if prepositions & set(condition.forbid_preps):
-            return False
+        dated = {child.lower_ for child in head.children if child.dep_ == "prep" and (objects := [
+            g for g in child.children if g.dep_ == "pobj"]) and all(g.ent_type_ in ("DATE", "TIME") for g in objects)}
+        if (prepositions - dated) & set(condition.forbid_preps):
+            return False  # "a visit from April 23 to 24" is no visit from someone: a date names no participant
         if condition.require_preps and not prepositions & set(condition.require_preps):
             return False
         if condition.acl_require_preps and head.dep_ == "acl" and not prepositions & set(condition.acl_require_preps):

@@ -744,6 +744,17 @@ SLOT_CASES = [
     ("Police did not blame the explosion on militants.", "explosion", {"Attacker": None, "Target": None}),
     ("Officials blamed the deaths on the storm.", "deaths", {"Agent": None}),
     ("The attack was blamed on the Taliban.", "attack", {"Attacker": [("Taliban", "Taliban")], "Target": None}),
+    # From the eleventh DEV round: who is scheduled for an event takes part; who accepts a resignation does not
+    # resign; a conjunct's own passive; a range of dates is one Time.
+    ("The minister is scheduled for a two-day visit to Beijing from April 23 to 24.", "visit",
+     {"Artifact": [("The minister", None)], "Destination": [("Beijing", "Beijing")], "Time": [("April 23 to 24", "April 23 to 24")]}),
+    ("Smith is due for trial.", "trial", {"Defendant": [("Smith", "Smith")]}),
+    ("The board accepted the resignation of the chief executive.", "resignation",
+     {"Person": [("the chief executive", None)], "Position": [("chief executive", None)]}),
+    ("He has pleaded not guilty and been held on $1,000 bail.", "held", {"Person": [("He", None)], "Agent": None, "Crime": None}),
+    ("The evacuees were moved to another relief centre yesterday.", "moved",
+     {"Artifact": [("The evacuees", None)], "Destination": [("another relief centre", None)], "Time": [("yesterday", "yesterday")]}),
+    ("He was sentenced on Friday to 12 years in prison.", "sentenced", {"Time": [("Friday", "Friday")]}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
 ]

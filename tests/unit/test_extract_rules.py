@@ -71,6 +71,14 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "She launched a veiled attack on the party leader's leadership.",  # words, not force
     "The airline will begin operation next month.",       # an operation that is no military one
     "Last year's unrest hit the capital and major cities.",  # unrest is no attacker
+    "The case moved to the Supreme Court.",               # moving no one
+    "The company moved to cut costs.",
+    "Protesters tried to move barricades.",
+    "He was moved by the outpouring of support.",
+    "It is time to move on to new opportunities.",
+    "They went to pay a courtesy call on the president.",  # a call, no money
+    "The concert will be held on Monday in Beijing.",     # holding no one
+    "Rebels held the town for a week.",
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
@@ -136,6 +144,13 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("Security forces launched an operation in the Swat valley.", ("Conflict.Attack", "operation")),
     ("The operation killed 12 militants in the province.", ("Conflict.Attack", "operation")),
     ("Operations carried out by the regime forces against those cities killed dozens.", ("Conflict.Attack", "Operations")),
+    ("The evacuees were moved to another relief centre yesterday.", ("Movement.Transport", "moved")),
+    ("The 27 families were moved out in boats.", ("Movement.Transport", "moved out")),
+    ("They had to move to another centre.", ("Movement.Transport", "move")),
+    ("He has pleaded not guilty and been held on $1,000 bail.", ("Justice.Arrest-Jail", "held")),
+    ("He was held without charge for a week.", ("Justice.Arrest-Jail", "held")),
+    ("Andrew Merriam was arraigned Monday on charges of enticing a child.", ("Justice.Trial-Hearing", "arraigned")),
+    ("The minister is scheduled for a visit to Beijing from April 23 to 24.", ("Movement.Transport", "visit")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
