@@ -310,8 +310,8 @@ class ArgumentFinder(SlotReader):
             return None  # "sentenced to two years in the correctional centre", "in a federal prison in Texas": where it is served
         if role == "Target" and preposition == "on" and token.lemma_.lower() in MEDIA_NOUNS:
             return None  # "claimed responsibility for the attack on social media": where it was said
-        if role == "Crime" and token.lower_ == "life":
-            return None  # "jailed for life" is a term, not a crime
+        if role == "Crime" and token.lower_ == "life" or preposition == "to" and token.lower_ == "date":
+            return None  # "jailed for life" is a term, not a crime; "its largest acquisition to date" names no one
         placed = token.lemma_.lower() in self.schema.place_nouns or entity is not None and entity.label_ in ("GPE", "LOC", "FAC")
         if role == "Artifact" and placed and "Origin" in event_type.roles and (
                 preposition == "of" or slot == "object" and self.trigger_lemma == "evacuate"):

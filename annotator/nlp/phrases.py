@@ -187,7 +187,7 @@ PLACE_OR_TIME_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
 WEAPON_NOUNS = frozenset({
     "missile", "rocket", "bomb", "jet", "drone", "shell", "aircraft", "warplane", "plane", "helicopter", "tank",
     "artillery", "mortar", "gun", "rifle", "grenade", "explosive", "knife", "car", "vehicle", "truck", "ship",
-    "warship", "airstrike", "bullet", "munition", "weapon", "gas", "canister", "round", "shot", "ball",
+    "warship", "airstrike", "bullet", "munition", "weapon", "gas", "canister", "round", "shot", "ball", "projectile",
 })
 # Verbs whose subject takes part in the event a nominal object names ("launched strikes").
 LIGHT_VERBS = frozenset({

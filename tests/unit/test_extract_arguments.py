@@ -755,6 +755,8 @@ SLOT_CASES = [
     ("The evacuees were moved to another relief centre yesterday.", "moved",
      {"Artifact": [("The evacuees", None)], "Destination": [("another relief centre", None)], "Time": [("yesterday", "yesterday")]}),
     ("He was sentenced on Friday to 12 years in prison.", "sentenced", {"Time": [("Friday", "Friday")]}),
+    ("The projectiles wounded some 50 civilians.", "wounded", {"Instrument": [("The projectiles", None)], "Agent": None}),
+    ("It was the company's largest acquisition to date.", "acquisition", {"Buyer": [("the company", None)]}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
 ]

@@ -106,6 +106,11 @@ def test_overturning_a_verdict_is_an_appeal_and_a_term_of_imprisonment_is_no_arr
     assert types(extractor, "The court sentenced him to three years imprisonment.") == [("Justice.Sentence", "sentenced")]
 
 
+def test_a_crime_named_in_a_charge_is_no_attack_but_an_assault_launched_is(extractor):
+    assert types(extractor, "He was charged with assault.") == [("Justice.Charge-Indict", "charged")]
+    assert ("Conflict.Attack", "assault") in types(extractor, "Rebels launched an assault on the town.")
+
+
 def test_the_same_words_in_their_event_sense_are_triggers(extractor):
     assert types(extractor, "Police shot two men in Chicago.") == [("Conflict.Attack", "shot")]
     assert types(extractor, "Steve Jobs founded Apple in 1976.") == [("Business.Start-Org", "founded")]
