@@ -43,7 +43,7 @@ from annotator.nlp.phrases import (
     winners,
 )
 from annotator.nlp.settings import PlaceSlots
-from annotator.nlp.triggers import CRIME_WORDS, VERB_POS, Trigger
+from annotator.nlp.triggers import CRIME_WORDS, QUANTIFIERS, VERB_POS, Trigger
 from annotator.schema import EventType
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,6 +55,10 @@ RESULT_DEPS = frozenset({"ccomp", "oprd", "acomp", "xcomp", "advmod"})
 # A ruling is handed down: who announces or delivers it decides it.
 DELIVERING_VERBS = frozenset({"announce", "deliver", "issue", "hand", "pronounce", "return", "read", "reach", "impose"})
 RULING_NOUNS = frozenset({"verdict", "ruling", "sentence", "judgment", "judgement", "decision", "fine", "penalty", "conviction"})
+
+
+# Nouns that count events: "a series of attacks", "a wave of arrests".
+SERIES_NOUNS = frozenset({"series", "wave", "spate", "string", "number", "handful", "couple", "flurry", "barrage", "volley"})
 
 
 class SlotReader(PlaceSlots):
@@ -351,6 +355,13 @@ class SlotReader(PlaceSlots):
                 return
         governor = head.head
         if governor.i == head.i:
+            return
+        if head.dep_ == "conj" and governor.pos_ == "NOUN" and governor.i in self.trigger_tokens:
+            yield from self._noun_slots(governor, event_type, lifted=True)  # "carried out attacks and ambushes"
+            return
+        if head.dep_ == "pobj" and governor.lower_ == "of" and governor.head.lower_ in QUANTIFIERS | SERIES_NOUNS:
+            # "carried out dozens of attacks", "a wave of airstrikes hit …": the count stands where the event would
+            yield from self._noun_slots(governor.head, event_type, lifted=True)
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
         yield from winners(head)

@@ -757,6 +757,11 @@ SLOT_CASES = [
     ("He was sentenced on Friday to 12 years in prison.", "sentenced", {"Time": [("Friday", "Friday")]}),
     ("The projectiles wounded some 50 civilians.", "wounded", {"Instrument": [("The projectiles", None)], "Agent": None}),
     ("It was the company's largest acquisition to date.", "acquisition", {"Buyer": [("the company", None)]}),
+    ("Islamist fighters have carried out dozens of attacks and ambushes in recent months.", "ambushes",
+     {"Attacker": [("Islamist fighters", None)], "Time": [("recent months", "recent months")]}),
+    ("Police launched a series of raids in the capital.", "raids", {"Attacker": [("Police", None)]}),
+    ("Rocket and shell fire on Tripoli has killed at least 13 civilians.", "fire",
+     {"Instrument": [("Rocket", None), ("shell", None)], "Place": [("Tripoli", "Tripoli")]}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
 ]

@@ -79,6 +79,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "They went to pay a courtesy call on the president.",  # a call, no money
     "The concert will be held on Monday in Beijing.",     # holding no one
     "Rebels held the town for a week.",
+    "A fire destroyed the factory.",                      # fire that no one fires
+    "The minister came under heavy fire from critics.",
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
     assert types(extractor, text) == []
