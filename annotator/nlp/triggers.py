@@ -146,7 +146,12 @@ class TriggerFinder:
             if key not in by_span:
                 by_span[key] = trigger
                 spans.append(trigger.span)
-        return [by_span[(s.start, s.end)] for s in sorted(filter_spans(spans), key=lambda s: s.start)]
+        kept = [by_span[(s.start, s.end)] for s in sorted(filter_spans(spans), key=lambda s: s.start)]
+        verbs = {(t.span.root.i, t.event_type.name) for t in kept if t.span.root.pos_ in VERB_POS}
+        # "filed for bankruptcy protection": the noun inside the phrase its own verb trigger governs names
+        # that verb's event, not a second one
+        return [t for t in kept if not (t.span.root.dep_ == "compound" and t.span.root.head.dep_ == "pobj" and (
+            t.span.root.head.head.head.i, t.event_type.name) in verbs)]
 
     def fits(self, span: Span, condition: TriggerCondition, entity_of_token: dict[int, int], doc: Doc) -> bool:
         """True when the matched words are used the way the condition asks."""

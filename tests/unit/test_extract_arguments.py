@@ -374,8 +374,8 @@ SLOT_CASES = [
      {"Defendant": [("him", None)], "Adjudicator": [("The court", None)]}),
     ("The contractor was convicted of offering a bribe to a public official.", "bribe",
      {"Giver": [("The contractor", None)], "Recipient": [("a public official", None)]}),
-    # A bankruptcy named as what a filing seeks protection from; when a trial is set for.
-    ("The company filed for bankruptcy protection in Delaware on Monday.", "bankruptcy",
+    # A filing for bankruptcy protection (its trigger is the verb); when a trial is set for.
+    ("The company filed for bankruptcy protection in Delaware on Monday.", "filed",
      {"Org": [("The company", None)], "Place": [("Delaware", "Delaware")], "Time": [("Monday", "Monday")]}),
     ("His trial is set for October 2021.", "trial", {"Defendant": [("His", None)], "Time": [("October 2021", "October 2021")]}),
     # "imposed the sentence on" a person names who is sentenced; a noun before "charges" names the crime.

@@ -80,6 +80,10 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The concert will be held on Monday in Beijing.",     # holding no one
     "Rebels held the town for a week.",
     "A fire destroyed the factory.",                      # fire that no one fires
+    "The ministry dispatched a letter to the embassy.",   # a letter, not a journey
+    "The scheme will create 500 jobs.",                   # jobs, not an organisation
+    "The deal will create a company able to offer new bundles.",  # a merger's result, no founding
+    "The president made a call for calm.",                # an appeal, not a call
     "The minister came under heavy fire from critics.",
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
@@ -106,6 +110,11 @@ def test_overturning_a_verdict_is_an_appeal_and_a_term_of_imprisonment_is_no_arr
     [(event_type, _w, roles)] = [e for e in found(extractor, "An appeals court overturned the not guilty verdict.") if e[1] == "overturned"]
     assert event_type == "Justice.Appeal" and roles["Adjudicator"] == ["An appeals court"]
     assert types(extractor, "The court sentenced him to three years imprisonment.") == [("Justice.Sentence", "sentenced")]
+
+
+def test_filing_for_bankruptcy_protection_is_one_event_on_the_verb_and_filing_for_bankruptcy_one_on_the_noun(extractor):
+    assert types(extractor, "The company filed for bankruptcy protection on Monday.") == [("Business.Declare-Bankruptcy", "filed")]
+    assert types(extractor, "The company filed for bankruptcy in 2012.") == [("Business.Declare-Bankruptcy", "bankruptcy")]
 
 
 def test_a_crime_named_in_a_charge_is_no_attack_but_an_assault_launched_is(extractor):
@@ -158,6 +167,13 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("He was held without charge for a week.", ("Justice.Arrest-Jail", "held")),
     ("Andrew Merriam was arraigned Monday on charges of enticing a child.", ("Justice.Trial-Hearing", "arraigned")),
     ("The minister is scheduled for a visit to Beijing from April 23 to 24.", ("Movement.Transport", "visit")),
+    ("Restaurant chains Bennigan's and Steak & Ale have filed for Chapter 7 bankruptcy protection.",
+     ("Business.Declare-Bankruptcy", "filed")),
+    ("One of the patients had later succumbed to their injuries.", ("Life.Die", "succumbed")),
+    ("Relief teams were dispatched to the area.", ("Movement.Transport", "dispatched")),
+    ("Directors of Baugur have created a new company.", ("Business.Start-Org", "created")),
+    ("ADB will provide $3 million to Myanmar.", ("Transaction.Transfer-Money", "provide")),
+    ("Neither company returned calls for comment.", ("Contact.Phone-Write", "calls")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
