@@ -399,8 +399,8 @@ class ArgumentFinder(SlotReader):
         end = trimmed_end(token, role, end, slot == "agent" or preposition == "by")
         span = doc[start:end]
         if (entity is not None and token.i in entity_of_token and span.start == entity.start - 1
-                and span.end == entity.end and doc[span.start].lower_ == "the" and (not token.conjuncts or all(
-                    c.pos_ == "PROPN" and not any(g.dep_ in ("det", "poss") for g in c.children) for c in token.conjuncts))):
+                and span.end == entity.end and doc[span.start].lower_ == "the" and token.conjuncts and all(
+                    c.pos_ == "PROPN" and not any(g.dep_ in ("det", "poss") for g in c.children) for c in token.conjuncts)):
             span = entity  # "the Hama, Homs and Idlib": the shared article is not part of each name
         if role == "Target" and "Place" in event_type.roles and self.trigger_lemma not in ("invasion", "invade") and (
             entity is not None and token.i in entity_of_token and entity.label_ in ("GPE", "LOC")

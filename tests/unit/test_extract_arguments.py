@@ -733,17 +733,17 @@ SLOT_CASES = [
     ("Fighting broke out late on Wednesday.", "Fighting", {"Time": [("late on Wednesday", "Wednesday")]}),
     ("The flight landed on Monday.", "landed", {"Time": [("Monday", "Monday")]}),
     # Who a clause holds to account for an attack or a killing made it; not where the clause denies it.
-    ("Police blamed the bombing on the Taliban.", "bombing", {"Attacker": [("Taliban", "Taliban")], "Target": None}),
+    ("Police blamed the bombing on the Taliban.", "bombing", {"Attacker": [("the Taliban", "Taliban")], "Target": None}),
     ("Officials blamed the rebels for the attack on the village.", "attack",
      {"Attacker": [("the rebels", None)], "Place": [("the village", None)]}),
     ("The army said the rebels were responsible for the attack.", "attack", {"Attacker": [("the rebels", None)]}),
     ("Police believe the Taliban were behind the bombing in Kabul.", "bombing",
-     {"Attacker": [("Taliban", "Taliban")], "Place": [("Kabul", "Kabul")]}),
+     {"Attacker": [("the Taliban", "Taliban")], "Place": [("Kabul", "Kabul")]}),
     ("The government accused the rebels of killing 20 civilians.", "killing",
      {"Agent": [("the rebels", None)], "Victim": [("20 civilians", None)]}),
     ("Police did not blame the explosion on militants.", "explosion", {"Attacker": None, "Target": None}),
     ("Officials blamed the deaths on the storm.", "deaths", {"Agent": None}),
-    ("The attack was blamed on the Taliban.", "attack", {"Attacker": [("Taliban", "Taliban")], "Target": None}),
+    ("The attack was blamed on the Taliban.", "attack", {"Attacker": [("the Taliban", "Taliban")], "Target": None}),
     # From the eleventh DEV round: who is scheduled for an event takes part; who accepts a resignation does not
     # resign; a conjunct's own passive; a range of dates is one Time.
     ("The minister is scheduled for a two-day visit to Beijing from April 23 to 24.", "visit",
