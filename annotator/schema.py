@@ -34,6 +34,7 @@ CONDITION_LISTS = (
     "forbid_children", "forbid_preps", "require_preps", "forbid_governors", "forbid_modifiers", "forbid_object_pos",
     "require_modifiers", "require_governors", "prep_object_nouns", "object_or_preps", "require_particles", "forbid_owner_labels",
     "forbid_subject_labels", "acl_require_preps", "modifier_or_preps", "modifier_or_governors", "span_words",
+    "crime_governors",
 )
 CONDITION_FLAGS = ("as_modifier", "needs_object", "or_type_in_document")
 
@@ -58,7 +59,8 @@ class TriggerCondition:
     campaign event, not a demonstration); `forbid_subject_labels`: entity labels its subject may not have ("Biden
     captured Pennsylvania" is no attack); `acl_require_preps`: prepositions one of which a participle hung on a noun
     needs ("The board named Jane Smith as its chief", not "a man named John Smith"); `require_particles`: verb particles one of which it needs, wherever it stands ("blew himself up");
-    `span_words`: the words of a multiword trigger that make up the event's trigger span ("pleaded guilty" is
+    `crime_governors`: lemmas under whose preposition a bare noun only names a crime ("charged with assault",
+    "arrested for assault"; not "the assault on the city", "victims of the assault"); `span_words`: the words of a multiword trigger that make up the event's trigger span ("pleaded guilty" is
     a Convict on "guilty", the word that carries the outcome); `object_or_preps`: prepositions that stand in for a needed object when none is there ("after being charged with assault");
     `or_type_in_document`: it counts anyway, its part of speech and forbidden modifiers apart, when the document
     has a trigger of its type that meets its own condition ("the deal" in a takeover report); `slots`: slot-to-role mappings
@@ -83,6 +85,7 @@ class TriggerCondition:
     modifier_or_preps: tuple[str, ...] = ()
     modifier_or_governors: tuple[str, ...] = ()
     span_words: tuple[str, ...] = ()
+    crime_governors: tuple[str, ...] = ()
     require_governors: tuple[str, ...] = ()
     prep_object_nouns: tuple[str, ...] = ()
     require_particles: tuple[str, ...] = ()

@@ -55,7 +55,7 @@ from annotator.nlp.phrases import (
     is_bare_definite,
     is_sum,
 )
-from annotator.nlp.slots import SlotReader
+from annotator.nlp.slots import SERIES_NOUNS, SlotReader
 from annotator.nlp.triggers import Trigger
 from annotator.schema import EventType, Schema
 
@@ -387,7 +387,9 @@ class ArgumentFinder(SlotReader):
             entity_index = entity = None
         if entity is not None and entity.label_ in TIME_LABELS and role not in ("Sentence",):
             return None
-        weapon = token.lemma_.lower() in (MUNITION_NOUNS if role == "Target" else WEAPON_NOUNS)
+        named = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"),
+                     token) if token.lemma_.lower() in SERIES_NOUNS else token  # "a barrage of rockets": the rockets
+        weapon = named.lemma_.lower() in (MUNITION_NOUNS if role == "Target" else WEAPON_NOUNS)
         if role in ("Attacker", "Agent", "Target") and weapon and "Instrument" in event_type.roles:
             role = "Instrument"  # "targeted by 20 Russian missiles": the weapon, its maker is the attacker
         # "a court in Shanghai": a court is named by its seat, which is then no place of the event

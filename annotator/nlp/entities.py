@@ -70,7 +70,9 @@ def whole_phrases(entities: Sequence[SpanType]) -> list[SpanType]:
     for entity in entities:
         start = entity.start
         for token in entity[1:-1]:
-            if token.dep_ == "prep" and not entity.start <= token.head.i < entity.end and not date_range(entity, token):
+            if token.dep_ == "prep" and not entity.start <= token.head.i < entity.end and not date_range(entity, token) or (
+                    token.lower_ == "to" and entity.label_ == "DATE" and entity[-1].lemma_.lower() in TERM_UNITS):
+                # "sentenced on May 5 to 10 years": a date, then a term
                 if token.i > start:
                     result.append(Span(entity.doc, start, token.i, label=entity.label_))
                 start = token.i + 1
@@ -78,6 +80,7 @@ def whole_phrases(entities: Sequence[SpanType]) -> list[SpanType]:
     return result
 
 
+TERM_UNITS = frozenset({"year", "month", "week", "day", "decade"})
 CALENDAR_WORDS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december",

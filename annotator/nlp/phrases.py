@@ -417,7 +417,7 @@ ORGANISATION_NOUNS = frozenset({
 
 
 # Verbs that hold someone to account for an act: who they name did it ("blamed the rebels for the attack").
-ACCUSING_VERBS = frozenset({"accuse", "blame", "suspect", "convict", "indict", "acquit"})
+ACCUSING_VERBS = frozenset({"accuse", "blame", "suspect", "convict", "indict"})  # not "acquit": the court clears them
 
 
 def clause_actor(clause: Token) -> Token | None:
@@ -457,8 +457,10 @@ def counted(subject: Token) -> bool:
 
 def held_to_account(event: Token) -> list[Token]:
     """Who a clause says did a nominal event: "blamed the attack on the Taliban", "blamed the Taliban for
-    the attack", "accused the rebels of the massacre", "the Taliban were behind the bombing", "the group
-    responsible for the attack". Nothing where the clause denies it ("did not blame …")."""
+    the attack", "He was blamed for the attack", "accused the rebels of the massacre", "the Taliban were
+    behind the bombing", "the group responsible for the attack". Only people, groups and the places and
+    names that stand for them ("The story behind the arrest", "blamed the deaths on faulty equipment" name
+    no one); nothing where the clause denies it ("did not blame …") or only backs the event ("firmly behind")."""
     governor, owner = event.head, event.head.head
     found: list[Token] = []
     if event.dep_ in ("dobj", "obj", "nsubjpass") and governor.lemma_.lower() == "blame":  # "… was blamed on X" too
@@ -466,17 +468,27 @@ def held_to_account(event: Token) -> list[Token]:
         found = [g for c in (*event.children, *governor.children) if c.dep_ == "prep" and c.lower_ == "on"
                  for g in c.children if g.dep_ == "pobj"]
     elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.lemma_.lower() in ACCUSING_VERBS:
-        found = [c for c in owner.children if c.dep_ in ("dobj", "obj")]  # "blamed the rebels for the attack"
+        # "blamed the rebels for the attack"; "He was blamed for the attack"
+        found = [c for c in owner.children if c.dep_ in ("dobj", "obj")] or [c for c in owner.children if c.dep_ == "nsubjpass"]
     elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.dep_ in ("dobj", "obj") and (
             owner.head.lemma_.lower() in ACCUSING_VERBS):
         found, owner = [owner], owner.head  # "accused the rebels of the massacre", the preposition hung on them
     elif event.dep_ == "pobj" and (governor.lower_ == "behind" or governor.lower_ == "for" and owner.lemma_.lower() == "responsible"):
         if owner.dep_ == "acomp" or governor.lower_ == "for" and owner.dep_ == "amod":
             owner = owner.head
-        if owner.lemma_ == "be":  # "the Taliban were behind / responsible for the bombing"
-            found = [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if owner.lemma_ == "be" and not any(c.lower_ in BACKING_ADVERBS for c in governor.children):
+            found = [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]  # "the Taliban were behind the bombing"
         elif owner.pos_ in ("NOUN", "PROPN"):
             found = [owner]  # "the group behind the attack", "militants responsible for the attack"
     if any(c.dep_ == "neg" for c in owner.children):
         return []
-    return [t for t in found if t.tag_ not in ("WP", "WDT")]
+    return [t for t in found if t.tag_ not in ("WP", "WDT") and accountable(t)]
+
+
+BACKING_ADVERBS = frozenset({"firmly", "squarely", "fully", "solidly", "united", "strongly", "right"})
+
+
+def accountable(token: Token) -> bool:
+    """True for who can be held to account: a person, group or state, a pronoun, or a noun for people who act."""
+    return token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in PERSONAL_PRONOUNS or (
+        token.lemma_.lower() in AGENT_NOUNS | GROUP_NOUNS | ORGANISATION_NOUNS)

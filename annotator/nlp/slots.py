@@ -365,7 +365,7 @@ class SlotReader(PlaceSlots):
             return
         has_possessor = any(c.dep_ == "poss" for c in head.children)
         yield from winners(head)
-        if actors := held_to_account(head):
+        if event_type.name in ("Conflict.Attack", "Life.Die", "Life.Injure") and (actors := held_to_account(head)):
             yield from (("subject", actor, None) for actor in actors)  # "blamed the attack on the Taliban"
             return
         if governor.i in self.trigger_tokens and head.dep_ not in ("nsubj", "nsubjpass"):
@@ -377,16 +377,17 @@ class SlotReader(PlaceSlots):
             subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
             # "forces loyal to the former Vice President, Riek Machar launched": a second subject after a comma is in apposition
             subjects = [c for i, c in enumerate(subjects) if not i or c.doc[c.left_edge.i - 1].text != ","]
-            if verb in RECEIVING_VERBS and head.lemma_.lower() in ("resignation", "surrender"):
+            accepted = verb in RECEIVING_VERBS and head.lemma_.lower() in ("resignation", "surrender")
+            if accepted:
                 subjects = []  # "The president accepted the resignation of the minister": who accepts it does not resign
             clause = governor
-            while not subjects and clause.head.i != clause.i and (
+            while not subjects and not accepted and clause.head.i != clause.i and (
                 clause.dep_ == "conj" or clause.dep_ in ("xcomp", "advcl") and infinitive(clause)
             ):
                 # "Petters was convicted in 2009 and is serving a 50-year sentence"; "they lobbed …, approached … and opened fire"
                 clause = clause.head
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not subjects and clause.dep_ == "pcomp" and clause.head.head.i != clause.head.i:
+            if not subjects and not accepted and clause.dep_ == "pcomp" and clause.head.head.i != clause.head.i:
                 # "sentenced for taking bribes", "accused of taking bribes": the gerund's subject is the clause's;
                 # "pleaded guilty to making the payments": through the adjective to its verb
                 owner = clause.head.head
@@ -458,11 +459,13 @@ class SlotReader(PlaceSlots):
         elif head.dep_ == "pobj" and governor.lower_ == "for" and governor.head.lemma_.lower() in SCHEDULING_VERBS:
             # "The minister is scheduled for a visit to Beijing", "He is due for trial": who it is set for undergoes it
             clause = governor.head.head if governor.head.dep_ == "acomp" else governor.head
-            yield from (("passive_subject", c, None) for c in clause.children if c.dep_ in ("nsubj", "nsubjpass"))
+            yield from (("passive_subject", c, None) for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and not (
+                c.ent_type_ in ("GPE", "LOC", "FAC") or c.lemma_.lower() in self.place_nouns))  # not "The country is set for an election"
         elif head.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.lemma_.lower() in LIGHT_VERBS | UNDERGOING_VERBS and not any(
             c.dep_ in ("dobj", "obj") for c in governor.head.children  # "took part in the election" names no participant
         ) and governor.lower_ in ("for", "on", "into", "in", "under", "to") and not (
             governor.lower_ == "to" and governor.head.lemma_.lower() == "lead"  # "a revolt led to the ouster": a cause
+            or governor.lower_ == "for" and governor.head.lemma_.lower() == "call"  # "called for his resignation": who asks
         ):
             # "filed for bankruptcy", "went on trial"; "she was taken into custody" undergoes it
             yield from self._setting(governor.head)

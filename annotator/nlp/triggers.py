@@ -34,7 +34,7 @@ CRIME_WORDS = frozenset({
     "sedition", "trafficking", "laundering", "offence", "offense", "crime", "count", "charge", "attempt",
 })
 PERSON_PRONOUNS = frozenset({"he", "him", "she", "her", "they", "them"})
-QUANTIFIERS = frozenset({"dozens", "hundreds", "thousands", "scores", "millions", "some", "many", "most", "all", "several", "none"})
+QUANTIFIERS = frozenset({"dozens", "hundreds", "thousands", "scores", "millions", "some", "many", "most", "all", "several", "none", "total"})
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,9 @@ def object_of(head: Token) -> Token | None:
     if head.dep_ == "acl" and head.tag_ == "VBN":  # "the company founded in 1990"
         return head.head
     if head.dep_ in ("xcomp", "conj", "relcl") and head.tag_ == "VBN":
+        own_passive = head.dep_ in ("conj", "xcomp") and any(c.dep_ == "auxpass" for c in head.children)  # "… and been held on bail", "had to be moved"
         for child in head.head.children:
-            if child.dep_ in PASSIVE_SUBJECT_DEPS:
+            if child.dep_ in PASSIVE_SUBJECT_DEPS or own_passive and child.dep_ == "nsubj":
                 return child
     return None
 
@@ -185,11 +186,15 @@ class TriggerFinder:
             governed = governed.head  # "charged with kidnap and murder": murder is governed as kidnap is
         if condition.forbid_governors and governed.head.i != governed.i and governed.head.lower_ in condition.forbid_governors:
             return False
+        if condition.crime_governors and governed.dep_ == "pobj" and governed.head.head.lemma_.lower() in condition.crime_governors and not any(
+                child.dep_ in ("det", "poss", "nummod") for child in head.children):
+            return False  # "charged with assault", "charges of sexual assault": a crime named, no event
         if condition.require_governors and (head.head.i == head.i or head.head.lemma_.lower() not in condition.require_governors):
             return False
         prepositions = prepositions_of(head)
         dated = {child.lower_ for child in head.children if child.dep_ == "prep" and (objects := [
-            g for g in child.children if g.dep_ == "pobj"]) and all(g.ent_type_ in ("DATE", "TIME") for g in objects)}
+            g for g in child.children if g.dep_ == "pobj"]) and all(g.ent_type_ in ("DATE", "TIME") and g.lemma_.lower() not in (
+                "hour", "day", "week", "month", "year", "decade", "minute") for g in objects)}  # "battled for hours" stays out
         if (prepositions - dated) & set(condition.forbid_preps):
             return False  # "a visit from April 23 to 24" is no visit from someone: a date names no participant
         if condition.require_preps and not prepositions & set(condition.require_preps):

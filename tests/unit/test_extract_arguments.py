@@ -762,6 +762,20 @@ SLOT_CASES = [
     ("Police launched a series of raids in the capital.", "raids", {"Attacker": [("Police", None)]}),
     ("Rocket and shell fire on Tripoli has killed at least 13 civilians.", "fire",
      {"Instrument": [("Rocket", None), ("shell", None)], "Place": [("Tripoli", "Tripoli")]}),
+    # After a review of this round's rules: only people, groups and states are held to account; a court that
+    # acquits names no killer; who refuses to accept or calls for a resignation does not resign.
+    ("The story behind the arrest of the former minister remains murky.", "arrest", {"Agent": None}),
+    ("The general blamed the deaths of the soldiers on faulty equipment.", "deaths", {"Agent": None}),
+    ("A jury acquitted the officer of the killing of the teenager.", "killing", {"Agent": None}),
+    ("Shareholders are firmly behind the war.", "war", {"Attacker": None}),
+    ("He was blamed for the attack.", "attack", {"Attacker": [("He", None)]}),
+    ("The president refused to accept the resignation of the chief executive.", "resignation",
+     {"Person": [("the chief executive", None)]}),
+    ("The opposition called for the resignation of the chief executive.", "resignation",
+     {"Person": [("the chief executive", None)]}),
+    ("The country is set for an election in the spring.", "election", {"Person": None}),
+    ("A barrage of rockets wounded two soldiers.", "wounded", {"Instrument": [("A barrage of rockets", None)], "Agent": None}),
+    ("The minister paid a visit to the wounded soldiers.", "visit", {"Artifact": [("The minister", None)], "Agent": None}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
 ]

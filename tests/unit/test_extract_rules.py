@@ -84,6 +84,11 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The scheme will create 500 jobs.",                   # jobs, not an organisation
     "The deal will create a company able to offer new bundles.",  # a merger's result, no founding
     "The president made a call for calm.",                # an appeal, not a call
+    "The storm moved east into the Gulf of Mexico.",      # moving no one
+    "The Dow moved into negative territory.",
+    "The ceremony was held in a former prison.",          # holding no one
+    "A fuel tank fire at the depot burned for two days.", # a fire no one fires
+    "Firefighters battled for hours to contain the blaze.",
     "The minister came under heavy fire from critics.",
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
@@ -119,7 +124,10 @@ def test_filing_for_bankruptcy_protection_is_one_event_on_the_verb_and_filing_fo
 
 def test_a_crime_named_in_a_charge_is_no_attack_but_an_assault_launched_is(extractor):
     assert types(extractor, "He was charged with assault.") == [("Justice.Charge-Indict", "charged")]
-    assert ("Conflict.Attack", "assault") in types(extractor, "Rebels launched an assault on the town.")
+    assert ("Conflict.Attack", "assault") not in types(extractor, "He was arrested on charges of sexual assault.")
+    for text in ("Rebels launched an assault on the town.", "The army pressed on with its assault on the city.",
+                 "Victims of the assault were taken to hospital.", "He was charged in connection with the assault on the lawmaker."):
+        assert ("Conflict.Attack", "assault") in types(extractor, text), text
 
 
 def test_the_same_words_in_their_event_sense_are_triggers(extractor):
@@ -162,7 +170,6 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("Operations carried out by the regime forces against those cities killed dozens.", ("Conflict.Attack", "Operations")),
     ("The evacuees were moved to another relief centre yesterday.", ("Movement.Transport", "moved")),
     ("The 27 families were moved out in boats.", ("Movement.Transport", "moved out")),
-    ("They had to move to another centre.", ("Movement.Transport", "move")),
     ("He has pleaded not guilty and been held on $1,000 bail.", ("Justice.Arrest-Jail", "held")),
     ("He was held without charge for a week.", ("Justice.Arrest-Jail", "held")),
     ("Andrew Merriam was arraigned Monday on charges of enticing a child.", ("Justice.Trial-Hearing", "arraigned")),
