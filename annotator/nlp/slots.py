@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from annotator.nlp.accountable import held_to_account
 from annotator.nlp.phrases import (
     ACTIVE_AFTER_PASSIVE,
     CAUSING_VERBS,
@@ -34,7 +35,6 @@ from annotator.nlp.phrases import (
     counted,
     happening,
     headline,
-    held_to_account,
     infinitive,
     is_sum,
     paid_sums,
