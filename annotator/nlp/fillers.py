@@ -184,6 +184,10 @@ def name_fragment(token: Token, filler: Token, entity_of_token: dict[int, int]) 
     return any(t.i not in own for t in token.doc.ents[entity_of_token[token.i]])
 
 
+# Harms a person is convicted or acquitted of, named as events: "acquitted the officer of the killing of a teenager".
+HARM_NOUNS = frozenset({"killing", "shooting", "bombing", "stabbing", "slaying", "beating", "death", "attack", "assault", "massacre"})
+
+
 def trimmed_end(token: Token, role: str, end: int, by_agent: bool = False) -> int:
     """Where the extent of a `role` filler headed by `token` ends, before a phrase that is no part of it."""
     doc = token.doc
@@ -205,7 +209,8 @@ def trimmed_end(token: Token, role: str, end: int, by_agent: bool = False) -> in
             ) in GEOGRAPHIC_NOUNS) for g in t.children) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
             or role == "Crime" and t.lower_ in ("in", "at", "before", "by") and any(
                 g.lemma_.lower() in DECIDERS for g in t.children)
-            or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS for g in t.children)))])
+            or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS | HARM_NOUNS or g.tag_ == "VBG"
+                                                                for g in t.children)))])  # "acquitted the officer [of the killing of …]"
     return end
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from annotator.nlp.accountable import held_to_account
 from annotator.nlp.phrases import (
+    ACCUSING_VERBS,
     ACTIVE_AFTER_PASSIVE,
     CAUSING_VERBS,
     CLAIMING_VERBS,
@@ -394,7 +395,9 @@ class SlotReader(PlaceSlots):
                 while owner.dep_ in ("oprd", "acomp") and owner.head.i != owner.i and not any(
                         c.dep_ in ("nsubj", "nsubjpass") for c in owner.children):
                     owner = owner.head
-                subjects = [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]
+                accused = clause_actor(owner) if owner.lemma_.lower() in ACCUSING_VERBS or owner.pos_ != "VERB" else None
+                # "accused al-Shabaab of carrying out the attack": the accused, not the accusers
+                subjects = [accused] if accused is not None else [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]
             for child in subjects:
                 if not has_possessor:
                     yield from self._inside_participant(child)
