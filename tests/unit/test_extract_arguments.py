@@ -776,7 +776,7 @@ SLOT_CASES = [
     ("The country is set for an election in the spring.", "election", {"Person": None}),
     ("A barrage of rockets wounded two soldiers.", "wounded", {"Instrument": [("A barrage of rockets", None)], "Agent": None}),
     ("The minister paid a visit to the wounded soldiers.", "visit", {"Artifact": [("The minister", None)], "Agent": None}),
-    ("Kenyan authorities accused al-Shabaab of carrying out the attack.", "attack", {"Attacker": [("al-Shabaab", None)]}),
+    ("Kenyan authorities accused al-Shabaab of carrying out the attack.", "attack", {"Attacker": [("al-Shabaab", "al-Shabaab")]}),
     ("A jury acquitted the officer of the killing of the teenager.", "acquitted", {"Defendant": [("the officer", None)]}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
