@@ -211,6 +211,7 @@ NATURAL_FORCES = frozenset({
     "earthquake", "quake", "tremor", "aftershock", "storm", "hurricane", "typhoon", "cyclone", "tornado", "flood",
     "flooding", "landslide", "mudslide", "avalanche", "tsunami", "wave", "eruption", "volcano", "lightning",
     "drought", "heatwave", "wildfire", "fire", "blaze", "disease", "virus", "pandemic", "epidemic", "outbreak",
+    "disaster", "rain", "rainfall", "monsoon", "downpour", "floodwater", "blizzard", "snowstorm", "gale", "wind",
 })
 # Vehicles: what carries people or goods is a Transport's Vehicle, not its Agent.
 VEHICLE_NOUNS = frozenset({

@@ -778,6 +778,7 @@ SLOT_CASES = [
     ("The minister paid a visit to the wounded soldiers.", "visit", {"Artifact": [("The minister", None)], "Agent": None}),
     ("Kenyan authorities accused al-Shabaab of carrying out the attack.", "attack", {"Attacker": [("al-Shabaab", "al-Shabaab")]}),
     ("A jury acquitted the officer of the killing of the teenager.", "acquitted", {"Defendant": [("the officer", None)]}),
+    ("Heavy rains killed 12 people in the north.", "killed", {"Agent": None}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
 ]
