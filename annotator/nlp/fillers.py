@@ -209,6 +209,7 @@ def trimmed_end(token: Token, role: str, end: int, by_agent: bool = False) -> in
             ) in GEOGRAPHIC_NOUNS) for g in t.children) and not (t.lower_ == "in" and all(g.ent_type_ in TIME_LABELS for g in t.children))
             or role == "Crime" and t.lower_ in ("in", "at", "before", "by") and any(
                 g.lemma_.lower() in DECIDERS for g in t.children)
+            or t.lower_ == "with" and any(g.lower_ == "effect" for g in t.children)  # "… [with immediate effect]"
             or role == "Defendant" and t.lower_ == "of" and any(g.lemma_.lower() in CRIME_WORDS | HARM_NOUNS or g.tag_ == "VBG"
                                                                 for g in t.children)))])  # "acquitted the officer [of the killing of …]"
     return end

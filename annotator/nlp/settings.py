@@ -92,7 +92,8 @@ class PlaceSlots:
                         yield from self._nested_places(conjunct, depth)
             elif child.dep_ == "pcomp" and child.tag_ == "VBG":  # "for taking bribes"
                 yield "prep", child, word
-            elif child.dep_ == "prep":  # "out of", "because of"
+            elif child.dep_ == "prep" and word not in ("according", "thanks", "owing", "pursuant", "contrary"):
+                # "out of", "because of"; "according to the army" names a source, no participant
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         yield "prep", grandchild, child.lower_

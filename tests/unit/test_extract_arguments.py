@@ -779,6 +779,18 @@ SLOT_CASES = [
     ("Kenyan authorities accused al-Shabaab of carrying out the attack.", "attack", {"Attacker": [("al-Shabaab", "al-Shabaab")]}),
     ("A jury acquitted the officer of the killing of the teenager.", "acquitted", {"Defendant": [("the officer", None)]}),
     ("Heavy rains killed 12 people in the north.", "killed", {"Agent": None}),
+    # From the thirteenth DEV round: "according to" names a source; who arraigns prosecutes; a remand of someone;
+    # "with immediate effect" is no part of a post; who takes over as manager is the Person.
+    ("More than 700,000 Rohingya crossed into Bangladesh last year, according to United Nations agencies.", "crossed",
+     {"Destination": [("Bangladesh", "Bangladesh")]}),
+    ("The commission arraigned the defendants on charges of forgery.", "arraigned",
+     {"Prosecutor": [("The commission", None)], "Defendant": [("the defendants", None)], "Adjudicator": None}),
+    ("The judge ordered the remand of the defendants at the correctional centre.", "remand",
+     {"Person": [("the defendants", None)], "Agent": [("The judge", None)]}),
+    ("Reid agreed to step down as first team manager with immediate effect.", "step down",
+     {"Position": [("first team manager", None)], "Person": [("Reid", "Reid")]}),
+    ("Former player Eddie Gray is taking over as caretaker manager.", "taking over",
+     {"Person": [("Former player Eddie Gray", "Eddie Gray")], "Position": [("caretaker manager", None)], "Entity": None}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
 ]
