@@ -89,6 +89,8 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "The ceremony was held in a former prison.",          # holding no one
     "A fuel tank fire at the depot burned for two days.", # a fire no one fires
     "Firefighters battled for hours to contain the blaze.",
+    "He brought a cake to the party.",                    # bringing no one
+    "The chef was relieved of his apron.",                # relieved of no post
     "The minister came under heavy fire from critics.",
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
@@ -181,6 +183,14 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("Directors of Baugur have created a new company.", ("Business.Start-Org", "created")),
     ("ADB will provide $3 million to Myanmar.", ("Transaction.Transfer-Money", "provide")),
     ("Neither company returned calls for comment.", ("Contact.Phone-Write", "calls")),
+    ("An intense firefight broke out on Thursday.", ("Conflict.Attack", "firefight")),
+    ("Islamist fighters seized two armoured cars.", ("Transaction.Transfer-Ownership", "seized")),
+    ("The attackers failed to capture a US-made Abrams tank.", ("Transaction.Transfer-Ownership", "capture")),
+    ("The senator was axed as minister of health.", ("Personnel.End-Position", "axed")),
+    ("The minister was relieved of the energy portfolio.", ("Personnel.End-Position", "relieved")),
+    ("She has been assigned as minister of public administration.", ("Personnel.Start-Position", "assigned")),
+    ("Andualem was nabbed during a police operation.", ("Justice.Arrest-Jail", "nabbed")),
+    ("Three fishing crews were brought to Sulu.", ("Movement.Transport", "brought")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
