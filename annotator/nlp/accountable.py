@@ -26,9 +26,13 @@ def held_to_account(event: Token) -> list[Token]:
     elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.lemma_.lower() in ACCUSING_VERBS:
         # "blamed the rebels for the attack"; "He was blamed for the attack"
         found = [c for c in owner.children if c.dep_ in ("dobj", "obj")] or [c for c in owner.children if c.dep_ == "nsubjpass"]
+        if owner.lemma_.lower() != "blame":
+            return found  # who is accused or convicted of it is a person: "accused the general of the killing"
     elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.dep_ in ("dobj", "obj") and (
             owner.head.lemma_.lower() in ACCUSING_VERBS):
-        found, owner = [owner], owner.head  # "accused the rebels of the massacre", the preposition hung on them
+        if owner.head.lemma_.lower() != "blame":
+            return [owner]  # "accused the rebels of the massacre", the preposition hung on them
+        found, owner = [owner], owner.head
     elif event.dep_ == "pobj" and (governor.lower_ == "behind" or governor.lower_ == "for" and owner.lemma_.lower() == "responsible"):
         if owner.dep_ == "acomp" or governor.lower_ == "for" and owner.dep_ == "amod":
             owner = owner.head
@@ -55,4 +59,6 @@ PEOPLE_NOUNS = frozenset({
     "force", "authority", "man", "woman", "husband", "wife", "boyfriend", "girlfriend", "son", "daughter", "father",
     "mother", "brother", "suspect", "officer", "guard", "driver", "teenager", "youth", "student", "neighbour",
     "neighbor", "gunman", "attacker", "assailant", "killer", "people", "group", "leader", "commander", "official",
+    "general", "colonel", "president", "dictator", "agitator", "trafficker", "smuggler", "dealer", "robber", "thief",
+    "criminal", "warlord", "nurse", "doctor", "pilot", "captain", "player", "fan", "supporter", "worker", "employee",
 })

@@ -36,6 +36,7 @@ from annotator.nlp.fillers import (
 )
 from annotator.nlp.phrases import (
     AGENT_NOUNS,
+    DECIDERS,
     DECIDING_NOUNS,
     GATHERING_NOUNS,
     GEOGRAPHIC_NOUNS,
@@ -478,6 +479,8 @@ class ArgumentFinder(SlotReader):
             return None
         if role in JUSTICE_PARTIES and token.lemma_.lower() in ("prosecutor", "prosecution") and "Prosecutor" in event_type.roles:
             role = "Prosecutor"  # "Prosecutors will appeal the verdict"
+        elif role == "Prosecutor" and token.lemma_.lower() in DECIDERS | COURT_NOUNS and "Adjudicator" in event_type.roles:
+            role = "Adjudicator"  # "The magistrate arraigned the suspects": a court decides, it does not prosecute
         if slot == "modifier" and role == "Attacker" and token.lemma_.lower() in TARGET_MODIFIERS and "Target" in event_type.roles:
             role = "Target"  # "the convoy attack", "an embassy bombing": what was hit
         if role in ("Attacker", "Agent") and (token.lemma_.lower() in self.schema.place_nouns or token.lemma_.lower() in NATURAL_FORCES):

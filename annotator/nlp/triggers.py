@@ -175,8 +175,9 @@ class TriggerFinder:
                 child.dep_ == "prt" and child.lower_ in condition.require_particles for child in head.children):
             return False
         modifiers = {word for child in _modifiers(head) if child.i not in span_words for word in (child.lower_, child.lemma_.lower())}
-        if modifiers & set(condition.forbid_modifiers):
-            return False
+        nested = {g.lemma_.lower() for c in head.children if c.dep_ == "compound" for g in c.children if g.dep_ in ("compound", "amod")}
+        if (modifiers | nested) & set(condition.forbid_modifiers):
+            return False  # "a fuel tank fire": what the modifier is modified by counts too
         if condition.require_modifiers and not modifiers & set(condition.require_modifiers) and not (
                 {t.lower_ for t in head.subtree if t.dep_ == "prep"} & set(condition.modifier_or_preps)
                 or head.head.i != head.i and head.head.lemma_.lower() in condition.modifier_or_governors):
@@ -192,9 +193,10 @@ class TriggerFinder:
         if condition.require_governors and (head.head.i == head.i or head.head.lemma_.lower() not in condition.require_governors):
             return False
         prepositions = prepositions_of(head)
-        dated = {child.lower_ for child in head.children if child.dep_ == "prep" and (objects := [
-            g for g in child.children if g.dep_ == "pobj"]) and all(g.ent_type_ in ("DATE", "TIME") and g.lemma_.lower() not in (
-                "hour", "day", "week", "month", "year", "decade", "minute") for g in objects)}  # "battled for hours" stays out
+        purpose = any(c.dep_ in ("xcomp", "advcl") and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux") for c in head.children)
+        dated = set() if purpose else {child.lower_ for child in head.children if child.dep_ == "prep" and (objects := [
+            g for g in child.children if g.dep_ == "pobj"]) and all(g.ent_type_ in ("DATE", "TIME") for g in objects)}
+        # "fought for days over the hill" is a battle, "battled for hours to contain the blaze" is not
         if (prepositions - dated) & set(condition.forbid_preps):
             return False  # "a visit from April 23 to 24" is no visit from someone: a date names no participant
         if condition.require_preps and not prepositions & set(condition.require_preps):

@@ -791,6 +791,12 @@ SLOT_CASES = [
      {"Position": [("first team manager", None)], "Person": [("Reid", "Reid")]}),
     ("Former player Eddie Gray is taking over as caretaker manager.", "taking over",
      {"Person": [("Former player Eddie Gray", "Eddie Gray")], "Position": [("caretaker manager", None)], "Entity": None}),
+    # After a second review: who is accused of a killing did it, whatever noun names them; a court that arraigns decides.
+    ("Prosecutors accused the general of the killing of civilians.", "killing", {"Agent": [("the general", None)]}),
+    ("The mayor blamed the shooting on drug traffickers.", "shooting", {"Attacker": [("drug traffickers", None)]}),
+    ("The magistrate arraigned the suspects on charges of robbery.", "arraigned",
+     {"Adjudicator": [("The magistrate", None)], "Prosecutor": None}),
+    ("Two soldiers were killed in a gunbattle with militants.", "gunbattle", {"Attacker": [("militants", None)]}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
 ]

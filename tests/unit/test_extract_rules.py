@@ -91,6 +91,11 @@ def types(extractor: Extractor, text: str) -> list[tuple[str, str]]:
     "Firefighters battled for hours to contain the blaze.",
     "He brought a cake to the party.",                    # bringing no one
     "The chef was relieved of his apron.",                # relieved of no post
+    "Residents filed for protection under the new tenancy law.",  # no company files
+    "The coach dispatched his opponent in three rounds.",  # dispatched nowhere
+    "The judge ordered the remand of the case to a lower court.",  # a case remanded, no one held
+    "The governor did not answer the call of duty.",
+    "A fuel tank fire broke out at the refinery.",
     "The minister came under heavy fire from critics.",
 ])
 def test_a_lexicon_word_used_otherwise_is_no_trigger(extractor, text):
@@ -191,6 +196,10 @@ def test_pay_for_something_is_a_purchase_and_pay_someone_a_transfer_of_money(ext
     ("She has been assigned as minister of public administration.", ("Personnel.Start-Position", "assigned")),
     ("Andualem was nabbed during a police operation.", ("Justice.Arrest-Jail", "nabbed")),
     ("Three fishing crews were brought to Sulu.", ("Movement.Transport", "brought")),
+    ("Rebels battled government forces for hours in the city.", ("Conflict.Attack", "battled")),
+    ("The two armies fought for days over the hill.", ("Conflict.Attack", "fought")),
+    ("Tank fire hit the hospital, killing three patients.", ("Conflict.Attack", "fire")),
+    ("She assumed the position of chief executive last month.", ("Personnel.Start-Position", "assumed")),
 ])
 def test_multiword_and_constructional_triggers_are_found(extractor, text, expected):
     assert expected in types(extractor, text)
