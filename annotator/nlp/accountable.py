@@ -19,6 +19,7 @@ def held_to_account(event: Token) -> list[Token]:
     no one); nothing where the clause denies it ("did not blame …") or only backs the event ("firmly behind")."""
     governor, owner = event.head, event.head.head
     found: list[Token] = []
+    vetted = True  # who is accused or convicted of it is a person ("accused the general of the killing"); what is blamed may be a thing
     if event.dep_ in ("dobj", "obj", "nsubjpass") and governor.lemma_.lower() == "blame":  # "… was blamed on X" too
         owner = governor
         found = [g for c in (*event.children, *governor.children) if c.dep_ == "prep" and c.lower_ == "on"
@@ -26,13 +27,11 @@ def held_to_account(event: Token) -> list[Token]:
     elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.lemma_.lower() in ACCUSING_VERBS:
         # "blamed the rebels for the attack"; "He was blamed for the attack"
         found = [c for c in owner.children if c.dep_ in ("dobj", "obj")] or [c for c in owner.children if c.dep_ == "nsubjpass"]
-        if owner.lemma_.lower() != "blame":
-            return found  # who is accused or convicted of it is a person: "accused the general of the killing"
+        vetted = owner.lemma_.lower() == "blame"
     elif event.dep_ == "pobj" and governor.lower_ in ("for", "of") and owner.dep_ in ("dobj", "obj") and (
             owner.head.lemma_.lower() in ACCUSING_VERBS):
-        if owner.head.lemma_.lower() != "blame":
-            return [owner]  # "accused the rebels of the massacre", the preposition hung on them
-        found, owner = [owner], owner.head
+        found, owner = [owner], owner.head  # "accused the rebels of the massacre", the preposition hung on them
+        vetted = owner.lemma_.lower() == "blame"
     elif event.dep_ == "pobj" and (governor.lower_ == "behind" or governor.lower_ == "for" and owner.lemma_.lower() == "responsible"):
         if owner.dep_ == "acomp" or governor.lower_ == "for" and owner.dep_ == "amod":
             owner = owner.head
@@ -42,8 +41,7 @@ def held_to_account(event: Token) -> list[Token]:
             found = [owner]  # "the group behind the attack", "militants responsible for the attack"
     if any(c.dep_ == "neg" for c in owner.children):
         return []
-    return [t for t in found if t.tag_ not in ("WP", "WDT") and accountable(t)]
-
+    return [t for t in found if t.tag_ not in ("WP", "WDT") and (not vetted or accountable(t))]
 
 BACKING_ADVERBS = frozenset({"firmly", "squarely", "fully", "solidly", "united", "strongly", "right"})
 
@@ -58,7 +56,7 @@ def accountable(token: Token) -> bool:
 PEOPLE_NOUNS = frozenset({
     "force", "authority", "man", "woman", "husband", "wife", "boyfriend", "girlfriend", "son", "daughter", "father",
     "mother", "brother", "suspect", "officer", "guard", "driver", "teenager", "youth", "student", "neighbour",
-    "neighbor", "gunman", "attacker", "assailant", "killer", "people", "group", "leader", "commander", "official",
+    "neighbor", "attacker", "assailant", "killer", "people", "leader", "commander", "official",
     "general", "colonel", "president", "dictator", "agitator", "trafficker", "smuggler", "dealer", "robber", "thief",
     "criminal", "warlord", "nurse", "doctor", "pilot", "captain", "player", "fan", "supporter", "worker", "employee",
 })

@@ -794,6 +794,7 @@ SLOT_CASES = [
     # After a second review: who is accused of a killing did it, whatever noun names them; a court that arraigns decides.
     ("Prosecutors accused the general of the killing of civilians.", "killing", {"Agent": [("the general", None)]}),
     ("The mayor blamed the shooting on drug traffickers.", "shooting", {"Attacker": [("drug traffickers", None)]}),
+    ("Police did not accuse the rebels of the attack.", "attack", {"Attacker": None}),
     ("The magistrate arraigned the suspects on charges of robbery.", "arraigned",
      {"Adjudicator": [("The magistrate", None)], "Prosecutor": None}),
     ("Two soldiers were killed in a gunbattle with militants.", "gunbattle", {"Attacker": [("militants", None)]}),
