@@ -7,6 +7,7 @@ Sentence take a phrase headed by a noun, a number or an adjective (or a gerund f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,8 @@ ORGANISATION_LABELS = ("ORG", "NORP", "GPE")
 
 
 VALUE_ROLES = frozenset({"Crime", "Position", "Sentence"})
+HYPHENATED_BEFORE = re.compile(r"(?<!\w)(\w+)-$")  # the word and hyphen just before an extent
+HYPHENATED_AFTER = re.compile(r"-(\w+)")  # a hyphen and the word just after it
 COURT_NOUNS = frozenset({"court", "tribunal"})
 NOT_TERM_PREPOSITIONS = frozenset({"for", "over", "after", "by", "following", "since"})
 CASE_NOUNS = frozenset({"case", "trial", "court", "connection", "relation", "scheme", "scandal"})
@@ -217,10 +220,20 @@ def trimmed_end(token: Token, role: str, end: int, by_agent: bool = False) -> in
 
 def whole_words(text: str, argument: FoundArgument) -> FoundArgument:
     """The argument with no word cut in two: the tokenizer splits "3M" into "3" and "M", and an extent
-    must hold the whole word ("3M will sell …" is sold by 3M, not by "M")."""
+    must hold the whole word ("3M will sell …" is sold by 3M, not by "M"), a hyphenated word and a
+    bracket it opened."""
     start, end = argument.start_char, argument.end_char
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         end += 1
+    # A hyphenated word is one word when a lowercase part joins it ("ex-president", "first-team
+    # manager"); two names joined by a hyphen stay two ("the Israel-Hamas war").
+    while start < end and text[start].isalnum() and (before := HYPHENATED_BEFORE.search(text, max(0, start - 40), start)) \
+            and before[1][0].islower():
+        start -= len(before[0])
+    while (after := HYPHENATED_AFTER.match(text, end)) and end > 0 and text[end - 1].isalnum() and after[1][0].islower():
+        end = after.end()
+    while end < len(text) and text[end] == ")" and text.count("(", start, end) > text.count(")", start, end):
+        end += 1  # "Section 15(3)": the tokenizer keeps "15(3" whole and leaves its bracket out
     return argument if (start, end) == (argument.start_char, argument.end_char) else replace(argument, start_char=start, end_char=end)

@@ -10,6 +10,7 @@ import pytest
 from annotator.domain import Document, Entity
 from annotator.nlp.entities import consistent_labels
 from annotator.nlp.extract import Extractor, load_pipeline
+from annotator.nlp.fillers import FoundArgument, whole_words
 from annotator.nlp.links import Mention, resolve_links
 from annotator.nlp.segment import segment, unwrap
 from annotator.schema import load_schema
@@ -800,6 +801,11 @@ SLOT_CASES = [
     ("Two soldiers were killed in a gunbattle with militants.", "gunbattle", {"Attacker": [("militants", None)]}),
     # An extent holds whole words: the tokenizer cuts "3M" in two.
     ("3M will sell its telecom business for $900 million.", "sell", {"Seller": [("3M", None)]}),
+    # … a hyphenated word with a lowercase part, and a bracket the tokenizer kept inside a word
+    ("Fighting killed Yemen's ex-president on Monday.", "killed", {"Victim": [("Yemen's ex-president", None)]}),
+    ("The club will appoint a new first-team manager.", "appoint", {"Position": [("first-team manager", None)]}),
+    ("Police arrested his mother-in-law in Paris.", "arrested", {"Person": [("his mother-in-law", None)]}),
+    ("The firm pleaded guilty to breaching Section 15(3) of the Act.", "guilty", {"Crime": [("breaching Section 15(3)", None)]}),
 ]
 
 
@@ -828,3 +834,19 @@ def test_a_word_of_a_longer_name_parsed_as_a_conjunct_is_no_argument_of_its_own(
     extents = [extent for fillers in found.values() for extent, _entity in fillers]
     assert found["Defendant"] == [("The company", None)]
     assert not {"Health", "Welfare", "the Safety"} & set(extents)
+
+
+@pytest.mark.parametrize(("text", "cut", "whole"), [
+    ("killed Yemen's ex-president Saleh", "president Saleh", "ex-president Saleh"),
+    ("killed Yemen's ex-president Saleh", "Yemen's ex", "Yemen's ex-president"),
+    ("arrested his mother-in-law", "law", "mother-in-law"),
+    ("the Israel-Hamas war", "Hamas", "Hamas"),  # two names joined by a hyphen stay two
+    ("the Israel-Hamas war", "Israel", "Israel"),
+    ("3M will sell", "M", "3M"),
+    ("breaching Section 15(3) of the Act", "Section 15(3", "Section 15(3)"),
+    ("(Section 15(3)) of", "Section 15(3)", "Section 15(3)"),
+])
+def test_an_extent_holds_whole_words(text, cut, whole):
+    start = text.index(cut)
+    found = whole_words(text, FoundArgument("Role", None, start, start + len(cut), 1.0, None))
+    assert text[found.start_char : found.end_char] == whole
