@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from annotator.domain import Argument, Document, Event
 from annotator.formats.native import read_native
 from annotator.nlp.extract import Extractor, load_pipeline
 from tests.bench import bench_quality
@@ -21,7 +22,11 @@ def test_the_dev_figures_are_measured_and_printed(capsys):
     assert set(figures["dev"]) == {
         "trigger_precision", "trigger_recall", "argument_precision", "argument_recall", "events_with_argument",
         "events_with_argument_of_arguable", "events_with_argument_ceiling", "entity_f1", "bare_entity_f1",
+        "argument_precision_overlapping", "events_with_argument_overlapping",
     }
+    # Overlapping extents are a looser match than exact ones, never a stricter.
+    assert figures["dev"]["argument_precision_overlapping"] >= figures["dev"]["argument_precision"]
+    assert figures["dev"]["events_with_argument_overlapping"] >= figures["dev"]["events_with_argument"]
     assert 0 < figures["dev"]["trigger_precision"] <= 1 and figures["dev"]["entity_f1"] > 0
     # The ceiling is what the gold allows (events it gives an argument / all its events), above any extractor.
     gold = bench_quality.gold_documents("dev")
@@ -44,6 +49,20 @@ def test_the_second_annotation_covers_held_out_articles_and_is_scored_beside_the
                             "extractor_argument_f1"}
     assert 0 < figures["second_argument_f1"] <= 1
     assert "second annotator" in capsys.readouterr().out
+
+
+def test_an_argument_overlapping_a_gold_one_of_its_trigger_and_role_counts_as_overlapping():
+    text = "Police arrested two men in Paris."
+
+    def document(*arguments: tuple[str, int, int]) -> Document:
+        found = tuple(Argument(role, None, start, end) for role, start, end in arguments)
+        return Document("d", text, events=(Event("E1", "Justice.Arrest-Jail", 7, 15, arguments=found),))
+
+    gold = document(("Person", 16, 23), ("Place", 27, 32))
+    predicted = document(("Person", 20, 23), ("Place", 16, 23), ("Agent", 0, 6))
+    # "men" overlaps "two men" in the same role; "two men" as a Place and the Agent overlap nothing of theirs
+    assert bench_quality.overlapping_arguments([gold], [predicted]) == (1, 3, 1)
+    assert bench_quality.events_with_an_argument([gold], [predicted]) == (0, 1, 1)
 
 
 def test_two_events_on_one_trigger_span_count_their_arguments_under_one_type_in_every_order():
