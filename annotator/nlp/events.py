@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.nlp.arguments import ArgumentFinder, FoundArgument
 from annotator.nlp.attributes import AttributeRules
+from annotator.nlp.sharing import shared_times
 from annotator.nlp.triggers import TriggerFinder
 from annotator.schema import Schema
 
@@ -62,9 +63,10 @@ class EventRules:
         triggers = self.triggers(doc, entity_of_token)
         trigger_tokens = {t.i: trigger.event_type.name for trigger in triggers for t in trigger.span}
         events = []
-        for trigger in triggers:
+        found = shared_times([t.span.root for t in triggers], [t.event_type for t in triggers],
+                             [self.arguments(doc, t, entity_of_token, trigger_tokens) for t in triggers])
+        for trigger, arguments in zip(triggers, found):
             head = trigger.span.root
-            arguments = self.arguments(doc, trigger, entity_of_token, trigger_tokens)
             if ArgumentFinder.clausal(head):
                 score = 0.75
             else:

@@ -806,6 +806,16 @@ SLOT_CASES = [
     ("The club will appoint a new first-team manager.", "appoint", {"Position": [("first-team manager", None)]}),
     ("Police arrested his mother-in-law in Paris.", "arrested", {"Person": [("his mother-in-law", None)]}),
     ("The firm pleaded guilty to breaching Section 15(3) of the Act.", "guilty", {"Crime": [("breaching Section 15(3)", None)]}),
+    # One occurrence told by several triggers shares its time (annotator/nlp/sharing.py) …
+    ("Gunmen killed five villagers and wounded ten on Sunday.", "wounded", {"Time": [("Sunday", "Sunday")]}),
+    ("Three soldiers were wounded in a roadside attack that took place on Friday.", "wounded", {"Time": [("Friday", "Friday")]}),
+    ("Two civilians were killed as rebels and troops clashed on Tuesday.", "killed", {"Time": [("Tuesday", "Tuesday")]}),
+    ("A 2019 bombing that killed 40 people shocked the city.", "killed", {"Time": [("2019", "2019")]}),
+    # … but two clauses, a conviction over a shooting, a participle after the clause and a "when" clause do not
+    ("Police arrested the man on Monday, and a court will try him.", "try", {"Time": None}),
+    ("He was convicted over a 2016 shooting.", "convicted", {"Time": None}),
+    ("Rebels stormed a checkpoint on Monday, killing four soldiers.", "killing", {"Time": None}),
+    ("Four people died when militants attacked the base on Friday.", "died", {"Time": None}),
 ]
 
 
