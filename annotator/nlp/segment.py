@@ -27,7 +27,7 @@ from annotator.domain import Sentence, SentenceColumns, Tokens, sentence_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
 
@@ -40,6 +40,33 @@ def has_line_break(whitespace: str) -> bool:
 SENTENCE_RULES_COMPONENT = "annotator_sentence_rules"
 SENTENCE_FINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 CLOSING_MARKS = frozenset({'"', "'", "”", "’", ")", "]", "»", "›"})
+
+
+NUMBER_SIGNS = frozenset({"No", "Nos", "no", "nos"})
+
+
+def numbered(before_previous: Token | None, previous: Token, token: Token) -> bool:
+    """True for the full stop of "No." before a number ("the Blacksville No. 2 mine"): no sentence ends there."""
+    return previous.text == "." and before_previous is not None and before_previous.text in NUMBER_SIGNS \
+        and not before_previous.whitespace_ and token.text[:1].isdigit()
+
+
+NUMBERED_COMPONENT = "annotator_numbered"
+
+
+def _register_numbered() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(NUMBERED_COMPONENT):
+        return
+
+    @Language.component(NUMBERED_COMPONENT)
+    def joined_numbers(doc: Doc) -> Doc:
+        """Undo the sentencizer's split after "No." before a number."""
+        for token in doc[2:]:
+            if token.is_sent_start and numbered(doc[token.i - 2], doc[token.i - 1], token):
+                token.is_sent_start = False
+        return doc
 
 
 def _register_sentence_rules() -> None:
@@ -61,7 +88,7 @@ def _register_sentence_rules() -> None:
             if token.is_space:
                 continue
             if previous is not None:
-                ends = previous.text in SENTENCE_FINAL or (
+                ends = previous.text in SENTENCE_FINAL and not numbered(before_previous, previous, token) or (
                     previous.text in CLOSING_MARKS and before_previous is not None
                     and before_previous.text in SENTENCE_FINAL
                 )
@@ -98,6 +125,8 @@ def segmenter() -> Language:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    _register_numbered()
+    nlp.add_pipe(NUMBERED_COMPONENT)
     return nlp
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -186,3 +187,19 @@ def test_property_hard_wrapped_text_is_joined_piece_by_piece_as_a_whole(text, li
     check_sentences(text, sentences, limit)
     if max(len(line) for line in unwrap(text).splitlines()) <= limit:
         assert sentences == segment(text, limit=WHOLE)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Crews entered the Blacksville No. 2 mine. Three men died.", ["Crews entered the Blacksville No. 2 mine.", "Three men died."]),
+    ("Gates Nos. 4 and 5 were shut.", ["Gates Nos. 4 and 5 were shut."]),
+    ("The vote was no. Two members left.", ["The vote was no.", "Two members left."]),
+])
+def test_a_full_stop_after_no_before_a_number_ends_no_sentence(text, expected):
+    assert [text[s.start : s.end] for s in segment(text)] == expected
+
+
+def test_the_parser_keeps_no_and_its_number_in_one_sentence():
+    from annotator.nlp.extract import Extractor, load_pipeline
+
+    doc = Extractor(load_pipeline()).nlp("Crews entered the Blacksville No. 2 mine on Wednesday. Three men died.")
+    assert [s.text for s in doc.sents] == ["Crews entered the Blacksville No. 2 mine on Wednesday.", "Three men died."]
