@@ -73,6 +73,9 @@ class EventRules:
                 score = 0.7 if trigger.multiword else 0.55
             # "pleaded guilty": a multiword trigger whose condition names the words of its span
             words = [t for t in trigger.span if t.lemma_.lower() in trigger.condition.span_words] or list(trigger.span)
+            if head.pos_ == "VERB" and words[-1].i + 1 < len(doc) and (after := doc[words[-1].i + 1]).head == head and (
+                    after.dep_ == "prt" or after.dep_ == "advmod" and after.lower_ == "back"):
+                words.append(after)  # a phrasal verb is one trigger with its particle: "brought back", "hit back"
             events.append(FoundEvent(
                 trigger.event_type.name, words[0].idx, words[-1].idx + len(words[-1]), score,
                 tuple(arguments), self.attributes(head),

@@ -53,6 +53,12 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
             continue
         if child.i > token.i and child.dep_ in ("acl", "relcl") and token.pos_ == "PROPN":
             continue  # a name takes no restrictive clause: "Justice G Jayachandran [pronouncing the order]"
+        if child.i > token.i and token.pos_ == "PROPN" and (
+                child.dep_ == "advmod" or child.dep_ == "prep" and child.lower_ in ("from", "to")):
+            continue  # nor an adverb or a from/to phrase: "acquitted Micheelo [forthwith]", "to Gujarat [from Iran]"
+        if child.i > token.i and child.dep_ == "relcl" and placed(token) and any(
+                t.lower_ in ("who", "whom") for t in child.subtree if t.i < child.i):
+            continue  # "who" never stands for a place: "a man at the airport [who was subject to …]"
         if child.i > token.i and any(t.is_punct and t.text in ",;:([—–-" for t in token.doc[token.i + 1 : child.i + 1]):
             continue
         if cut_places and child.dep_ in ("npadvmod", "tmod") and child.ent_type_ in TIME_LABELS and token.lower_ != "old":
@@ -85,6 +91,11 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
     if end > start and doc[start].text in QUOTES and doc[end].text in QUOTES and len(marks) == 2:
         start, end = start + 1, end - 1  # "container bombs" quoted whole
     return start, end + 1
+
+
+def placed(token: Token) -> bool:
+    """True for the head of a phrase that names a place: a place name, or a place noun ("the airport", "the town")."""
+    return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in GEOGRAPHIC_NOUNS | BUILDING_NOUNS
 
 
 def entity_for(doc: Doc, token: Token, entity_of_token: dict[int, int]) -> int | None:
@@ -181,6 +192,10 @@ GEOGRAPHIC_NOUNS = frozenset({
     "territory", "town", "city", "village", "area", "region", "district", "province", "governorate", "country",
     "neighbourhood", "neighborhood", "suburb", "outskirts", "outskirt", "countryside", "county", "state", "island", "coast",
     "capital",
+})
+BUILDING_NOUNS = frozenset({
+    "airport", "port", "station", "base", "camp", "border", "hospital", "school", "market", "prison", "court", "courthouse",
+    "building", "hotel", "church", "mosque", "temple", "embassy", "office", "headquarters", "checkpoint", "bridge", "road",
 })
 SITUATING_PREPOSITIONS = frozenset({"in", "at", "near", "on", "during", "across", "inside", "outside", "around", "along"})
 PLACE_OR_TIME_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})

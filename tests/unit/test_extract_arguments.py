@@ -509,7 +509,7 @@ SLOT_CASES = [
     # What the rules above must leave alone (a review's counter-examples).
     ("A gunman fired at Jones outside his home.", "fired", {"Target": [("Jones", "Jones")], "Place": [("his home", None)]}),
     ("He moved to Paris in 2015 and married and had three children.", "married", {"Person": [("He", None)]}),
-    ("The soldiers were ambushed near the border and fought back.", "fought",
+    ("The soldiers were ambushed near the border and fought back.", "fought back",
      {"Attacker": [("The soldiers", None)], "Target": None}),
     ("She was acquitted in March and sued.", "sued", {"Plaintiff": [("She", None)], "Defendant": None}),
     ("Taliban spokesman Zabihullah Mujahid claimed responsibility for the attack.", "attack", {"Attacker": None}),
@@ -816,6 +816,10 @@ SLOT_CASES = [
     ("He was convicted over a 2016 shooting.", "convicted", {"Time": None}),
     ("Rebels stormed a checkpoint on Monday, killing four soldiers.", "killing", {"Time": None}),
     ("Four people died when militants attacked the base on Friday.", "died", {"Time": None}),
+    # A name takes no from/to phrase, and "who" never stands for a place
+    ("The ship brought 233 Indians to Gujarat from Iran on Thursday.", "brought", {"Destination": [("Gujarat", "Gujarat")]}),
+    ("Officers detained a man at the Alicante airport who was subject to an arrest warrant.", "detained",
+     {"Place": [("the Alicante airport", None)]}),
 ]
 
 
@@ -860,3 +864,12 @@ def test_an_extent_holds_whole_words(text, cut, whole):
     start = text.index(cut)
     found = whole_words(text, FoundArgument("Role", None, start, start + len(cut), 1.0, None))
     assert text[found.start_char : found.end_char] == whole
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("The ship brought back 233 Indians to Gujarat.", "brought back"),
+    ("The army hit back at the rebels on Monday.", "hit back"),
+])
+def test_a_phrasal_verb_is_one_trigger_with_its_particle(extractor, text, trigger):
+    document = extract(extractor, text)
+    assert trigger in [document.text[e.trigger_start : e.trigger_end] for e in document.events]
