@@ -131,7 +131,10 @@ class SlotReader(PlaceSlots):
                 # a headline's "Fertiliser company fined €350k": no one fines a sum on someone's behalf
                 after = head.nbor() if head.i + 1 < len(head.doc) else head
                 fined = headline(head) and (after.ent_type_ == "MONEY" or after.tag_ == "$" or after.text in ("€", "£", "¥"))
-                bare_participle = (head.tag_ == "VBN" or elided or fined) and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
+                # "14 Colombian police killed in ambush": a headline's past tense with no object, tagged VBD
+                untagged = headline(head) and head.tag_ == "VBD" and head.lemma_.lower() not in event_type.intransitive and not any(
+                    c.dep_ in ("dobj", "obj", "ccomp", "xcomp", "prt", "dative", "attr", "acomp") for c in head.children)
+                bare_participle = (head.tag_ == "VBN" or elided or fined or untagged) and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and (
                     "passive_subject" in event_type.slots  # "Thousands protested", tagged VBN, is not one
                     # "a gunman … struck at multiple locations" in a body sentence is not either, but an elided
                     # passive is: "Four were killed and two wounded"
@@ -252,7 +255,9 @@ class SlotReader(PlaceSlots):
                         if child.dep_ == "nsubj":
                             yield subject_slot, child, None
             elif head.dep_ in ("acl", "relcl"):
-                passive = (head.tag_ == "VBN" and head.dep_ == "acl" and not any(c.dep_ == "oprd" and c.ent_type_ == "PERSON" for c in head.children)
+                untagged = head.tag_ == "VBD" and headline(head) and not any(c.dep_ in ("dobj", "obj") for c in head.children)  # "14 police killed in ambush"
+                passive = ((head.tag_ == "VBN" or untagged) and head.dep_ == "acl" and not any(
+                    c.dep_ == "oprd" and c.ent_type_ == "PERSON" for c in head.children)
                            or any(c.dep_ == "auxpass" for c in head.children))  # "The company named Mary Barra as …" is active
                 owner = governor
                 if head.dep_ == "acl" and owner.lower_ in ("those", "them") and (casualties := among_the(owner)):

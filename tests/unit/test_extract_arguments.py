@@ -816,6 +816,10 @@ SLOT_CASES = [
     ("He was convicted over a 2016 shooting.", "convicted", {"Time": None}),
     ("Rebels stormed a checkpoint on Monday, killing four soldiers.", "killing", {"Time": None}),
     ("Four people died when militants attacked the base on Friday.", "died", {"Time": None}),
+    # A headline's past participle tagged as a past tense: its subject undergoes it
+    ("14 Colombian police killed in ambush blamed on rebels", "killed", {"Victim": [("14 Colombian police", None)], "Agent": None}),
+    ("Rebels attacked in Kabul", "attacked", {"Target": [("Rebels", None)], "Attacker": None}),
+    ("Gunmen killed 10 in village raid", "killed", {"Agent": [("Gunmen", None)], "Victim": [("10", None)]}),
     # A name takes no from/to phrase, and "who" never stands for a place
     ("The ship brought 233 Indians to Gujarat from Iran on Thursday.", "brought", {"Destination": [("Gujarat", "Gujarat")]}),
     ("Officers detained a man at the Alicante airport who was subject to an arrest warrant.", "detained",
