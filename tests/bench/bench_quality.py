@@ -148,7 +148,8 @@ def overlapping_arguments(gold: list[Document], predicted: list[Document]) -> tu
         near = {a for a in predicted_items["arguments"] if any(s < a[5] and a[4] < e for s, e in spans[a[:4]])}
         matched += len(near)
         predicted_count += len(predicted_items["arguments"])
-        with_argument += len({t[:3] for t in predicted_items["triggers"] & gold_items["triggers"]} & {a[:3] for a in near})
+        near_triggers = {a[:3] for a in near}  # counted per event, as events_with_an_argument counts them
+        with_argument += sum(t[:3] in near_triggers for t in predicted_items["triggers"] & gold_items["triggers"])
     return matched, predicted_count, with_argument
 
 

@@ -63,6 +63,12 @@ def test_an_argument_overlapping_a_gold_one_of_its_trigger_and_role_counts_as_ov
     # "men" overlaps "two men" in the same role; "two men" as a Place and the Agent overlap nothing of theirs
     assert bench_quality.overlapping_arguments([gold], [predicted]) == (1, 3, 1)
     assert bench_quality.events_with_an_argument([gold], [predicted]) == (0, 1, 1)
+    # Two events on one trigger span are two events here too, as in the exact count.
+    twice = Document("d", text, events=(
+        Event("E1", "Justice.Arrest-Jail", 7, 15, arguments=(Argument("Person", None, 16, 23),)),
+        Event("E2", "Movement.Transport", 7, 15, arguments=(Argument("Person", None, 16, 23),)),
+    ))
+    assert bench_quality.overlapping_arguments([twice], [twice])[2] == bench_quality.events_with_an_argument([twice], [twice])[0] == 2
 
 
 def test_two_events_on_one_trigger_span_count_their_arguments_under_one_type_in_every_order():
