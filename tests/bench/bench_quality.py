@@ -153,6 +153,22 @@ def overlapping_arguments(gold: list[Document], predicted: list[Document]) -> tu
     return matched, predicted_count, with_argument
 
 
+def targets(right_triggers: int, triggers: int, right_arguments: int, arguments: int, with_argument: int, correct: int,
+            entity_f1: float, bare_f1: float) -> list[str]:
+    """The issue's four targets, each with its figure to four decimals, so that rounding never shows one met that is not
+    (563/751 = 0.7497 prints as 0.75 to two)."""
+    def line(name: str, part: int, whole: int, target: float) -> str:
+        value = part / whole if whole else 0.0
+        return f"target {name}: {part}/{whole} = {value:.4f}, >= {target}: {'met' if value >= target else 'NOT met'}"
+
+    return [
+        line("trigger precision", right_triggers, triggers, 0.85),
+        line("argument precision", right_arguments, arguments, 0.75),
+        line("correct events with >= 1 correct argument", with_argument, correct, 0.80),
+        f"target entity F1 >= bare: {entity_f1:.4f} against {bare_f1:.4f}: {'met' if entity_f1 >= bare_f1 else 'NOT met'}",
+    ]
+
+
 def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, float]:
     """Print and return the figures of one split."""
     gold = gold_documents(split)
@@ -185,6 +201,9 @@ def measure(split: str, extractor: Extractor, model: str | None) -> dict[str, fl
     print(f"  ceiling: an extractor finding every gold event and argument scores {most}/{events} = {ceiling:.2f}")
     print(f"entities   annotator {overall['entities']}")
     print(f"entities   bare      {bare}")
+    for line in targets(t.true_positives, t.predicted, a.true_positives, a.predicted, with_argument, correct,
+                        overall["entities"].f1, bare.f1):
+        print(line)
     batches = gold_batches(split)
     if len(batches) > 1:
         # Each annotation round apart (several articles each, never one): a round annotated after the

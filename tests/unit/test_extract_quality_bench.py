@@ -71,6 +71,12 @@ def test_an_argument_overlapping_a_gold_one_of_its_trigger_and_role_counts_as_ov
     assert bench_quality.overlapping_arguments([twice], [twice])[2] == bench_quality.events_with_an_argument([twice], [twice])[0] == 2
 
 
+def test_a_target_missed_by_less_than_rounding_shows_as_not_met():
+    lines = bench_quality.targets(488, 529, 563, 751, 332, 488, 0.78, 0.74)
+    assert lines[1] == "target argument precision: 563/751 = 0.7497, >= 0.75: NOT met"
+    assert lines[0].endswith(": met") and lines[2].endswith("NOT met") and lines[3].endswith(": met")
+
+
 def test_two_events_on_one_trigger_span_count_their_arguments_under_one_type_in_every_order():
     triggers = [("d", 0, 5, "Life.Die"), ("d", 0, 5, "Conflict.Attack"), ("d", 9, 12, "Life.Injure")]
     expected = {("d", 0, 5): "Conflict.Attack", ("d", 9, 12): "Life.Injure"}
