@@ -74,7 +74,8 @@ class EventRules:
             # "pleaded guilty": a multiword trigger whose condition names the words of its span
             words = [t for t in trigger.span if t.lemma_.lower() in trigger.condition.span_words] or list(trigger.span)
             if head.pos_ == "VERB" and words[-1].i + 1 < len(doc) and (after := doc[words[-1].i + 1]).head == head and (
-                    after.dep_ == "prt" or after.dep_ == "advmod" and after.lower_ == "back"):
+                    after.dep_ == "prt" or after.dep_ == "advmod" and after.lower_ == "back" and trigger.event_type.name.startswith(
+                        ("Movement.", "Conflict.", "Transaction."))):  # not "arrested back in 2015"
                 words.append(after)  # a phrasal verb is one trigger with its particle: "brought back", "hit back"
             events.append(FoundEvent(
                 trigger.event_type.name, words[0].idx, words[-1].idx + len(words[-1]), score,

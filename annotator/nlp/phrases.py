@@ -54,9 +54,9 @@ def extent(token: Token, own: set[int], cut_places: bool = True) -> tuple[int, i
         if child.i > token.i and child.dep_ in ("acl", "relcl") and token.pos_ == "PROPN":
             continue  # a name takes no restrictive clause: "Justice G Jayachandran [pronouncing the order]"
         if child.i > token.i and token.pos_ == "PROPN" and (
-                child.dep_ == "advmod" or child.dep_ == "prep" and child.lower_ in ("from", "to")):
-            continue  # nor an adverb or a from/to phrase: "acquitted Micheelo [forthwith]", "to Gujarat [from Iran]"
-        if child.i > token.i and child.dep_ == "relcl" and placed(token) and any(
+                child.dep_ == "advmod" or child.dep_ == "prep" and child.lower_ in ("from", "to") and placed(token)):
+            continue  # nor an adverb, nor a place a from/to phrase: "[forthwith]", "to Gujarat [from Iran]" ("Jane Doe from Texas" keeps it)
+        if child.i > token.i and child.dep_ == "relcl" and placed(token) and token.dep_ == "pobj" and any(
                 t.lower_ in ("who", "whom") for t in child.subtree if t.i < child.i):
             continue  # "who" never stands for a place: "a man at the airport [who was subject to …]"
         if child.i > token.i and any(t.is_punct and t.text in ",;:([—–-" for t in token.doc[token.i + 1 : child.i + 1]):

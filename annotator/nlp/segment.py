@@ -42,7 +42,7 @@ SENTENCE_FINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 CLOSING_MARKS = frozenset({'"', "'", "”", "’", ")", "]", "»", "›"})
 
 
-NUMBER_SIGNS = frozenset({"No", "Nos", "no", "nos"})
+NUMBER_SIGNS = frozenset({"No", "Nos"})  # not "He said no. 5 soldiers were killed"
 
 
 def numbered(before_previous: Token | None, previous: Token, token: Token) -> bool:

@@ -816,6 +816,12 @@ SLOT_CASES = [
     ("He was convicted over a 2016 shooting.", "convicted", {"Time": None}),
     ("Rebels stormed a checkpoint on Monday, killing four soldiers.", "killing", {"Time": None}),
     ("Four people died when militants attacked the base on Friday.", "died", {"Time": None}),
+    # … nor a year passed forward along "and", a verb said to come later, nor the year a war began
+    ("The banker was sentenced in 2015 and died in prison.", "died", {"Time": None}),
+    ("He was convicted in 2010 and later released on parole.", "released", {"Time": None}),
+    ("He was acquitted on Monday but convicted on appeal.", "convicted", {"Time": None}),
+    ("Hundreds were killed in the war that began in 2003.", "killed", {"Time": None}),
+    ("The soldier was wounded on Sunday and died in hospital.", "died", {"Time": [("Sunday", "Sunday")]}),
     # A headline's past participle tagged as a past tense: its subject undergoes it
     ("14 Colombian police killed in ambush blamed on rebels", "killed", {"Victim": [("14 Colombian police", None)], "Agent": None}),
     ("Rebels attacked in Kabul", "attacked", {"Target": [("Rebels", None)], "Attacker": None}),
@@ -824,6 +830,8 @@ SLOT_CASES = [
     ("The ship brought 233 Indians to Gujarat from Iran on Thursday.", "brought", {"Destination": [("Gujarat", "Gujarat")]}),
     ("Officers detained a man at the Alicante airport who was subject to an arrest warrant.", "detained",
      {"Place": [("the Alicante airport", None)]}),
+    ("Senator John Smith from Ohio was arrested on fraud charges.", "arrested", {"Person": [("Senator John Smith from Ohio", "John Smith")]}),
+    ("The court who tried him found him guilty.", "guilty", {"Adjudicator": [("The court who tried him", None)]}),
 ]
 
 
@@ -873,6 +881,7 @@ def test_an_extent_holds_whole_words(text, cut, whole):
 @pytest.mark.parametrize(("text", "trigger"), [
     ("The ship brought back 233 Indians to Gujarat.", "brought back"),
     ("The army hit back at the rebels on Monday.", "hit back"),
+    ("He was arrested back in 2015 on fraud charges.", "arrested"),  # "back" in time is no particle
 ])
 def test_a_phrasal_verb_is_one_trigger_with_its_particle(extractor, text, trigger):
     document = extract(extractor, text)

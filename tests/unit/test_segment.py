@@ -193,6 +193,7 @@ def test_property_hard_wrapped_text_is_joined_piece_by_piece_as_a_whole(text, li
     ("Crews entered the Blacksville No. 2 mine. Three men died.", ["Crews entered the Blacksville No. 2 mine.", "Three men died."]),
     ("Gates Nos. 4 and 5 were shut.", ["Gates Nos. 4 and 5 were shut."]),
     ("The vote was no. Two members left.", ["The vote was no.", "Two members left."]),
+    ("He said no. 5 soldiers were killed.", ["He said no.", "5 soldiers were killed."]),
 ])
 def test_a_full_stop_after_no_before_a_number_ends_no_sentence(text, expected):
     assert [text[s.start : s.end] for s in segment(text)] == expected
